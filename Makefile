@@ -1,0 +1,71 @@
+# Makefile - builds synlab's library, programs and tests; `make test` runs every test.
+PREFIX ?= /usr/local
+CC ?= cc
+CFLAGS ?= -O2 -g
+SANITIZE ?=
+BUILD ?= build$(if $(SANITIZE),-san)
+
+PKGS := libpcap jansson libsodium
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Icommon \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBNET_LIBS := $(shell libnet-config --libs 2>/dev/null || echo -lnet)
+LDLIBS := $(LIBNET_LIBS) $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+ifneq ($(SANITIZE),)
+override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+COMMON_SRC := $(wildcard common/*.c)
+COMMON_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(COMMON_SRC))
+LIB := $(BUILD)/libsynlab.a
+# A program is a folder with a main; only those with sources are built.
+PROG_DIRS := $(foreach d,client server explain,$(if $(wildcard $(d)/*.c),$(d)))
+PROGS := $(foreach d,$(PROG_DIRS),$(BUILD)/synlab-$(d))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+TEST_HELPER_SRC := $(wildcard tests/unit/helper_*.c)
+TEST_HELPER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(TEST_HELPER_SRC))
+
+.PHONY: all build deps test unit integration install clean demo bench fuzz
+all: deps
+	@$(MAKE) --no-print-directory build
+
+build: $(PROGS) $(UNIT_BINS)
+
+deps:
+	@bash scripts/deps
+
+$(BUILD)/%.o: %.c $(wildcard common/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -c $< -o $@
+
+$(LIB): $(COMMON_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+.SECONDEXPANSION:
+$(BUILD)/synlab-%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard $$*/*.c)) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_HELPER_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
+
+# `make test` builds and runs everything and ends with "N passed, N failed".
+test: all
+	@BUILD=$(BUILD) bash scripts/run-tests
+
+unit: all
+	@BUILD=$(BUILD) bash scripts/run-tests --unit
+
+integration: all
+	@BUILD=$(BUILD) bash scripts/run-tests --integration
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	$(if $(PROGS),install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/)
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,128 @@
+/* seg.h - a parsed IPv4+TCP segment and its codec: parse, build, checksums, printing. */
+#ifndef SYNLAB_SEG_H
+#define SYNLAB_SEG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+/* TCP control bits (RFC 9293 §3.1, RFC 3168 for ECE/CWR). */
+enum {
+	SEG_FIN = 0x01,
+	SEG_SYN = 0x02,
+	SEG_RST = 0x04,
+	SEG_PSH = 0x08,
+	SEG_ACK = 0x10,
+	SEG_URG = 0x20,
+	SEG_ECE = 0x40,
+	SEG_CWR = 0x80,
+};
+
+/* TCP option kinds (RFC 9293 §3.2, RFC 7323, RFC 2018). */
+enum {
+	SEG_OPT_EOL = 0,
+	SEG_OPT_NOP = 1,
+	SEG_OPT_MSS = 2,
+	SEG_OPT_WSCALE = 3,
+	SEG_OPT_SACK_PERM = 4,
+	SEG_OPT_SACK = 5,
+	SEG_OPT_TS = 8,
+};
+
+#define SEG_OPT_SPACE 40	/* bytes: TCP header max 60 - fixed 20 */
+#define SEG_MAX_SACK 4		/* SACK blocks that fit in 40 option bytes */
+#define SEG_IP_MAX 65535	/* bytes: largest IPv4 datagram */
+
+struct seg_sack {
+	uint32_t left;	/* first sequence number of the block */
+	uint32_t right;	/* sequence number after the block */
+};
+
+/* Decoded options, plus the raw option bytes in wire order so that unknown options,
+ * NOP and EOL padding survive parse -> build -> parse unchanged. */
+struct seg_opts {
+	bool has_mss;
+	uint16_t mss;		/* bytes */
+	bool has_wscale;
+	uint8_t wscale;		/* shift count, 0..14 */
+	bool sack_perm;
+	uint8_t nsack;		/* blocks used in sack[] */
+	struct seg_sack sack[SEG_MAX_SACK];
+	bool has_ts;
+	uint32_t tsval;		/* RFC 7323 TSval */
+	uint32_t tsecr;		/* RFC 7323 TSecr */
+	uint8_t nunknown;	/* options of a kind not decoded above (kept in raw[]) */
+	/* Wire form. When raw_len is 0 seg_build encodes the decoded fields above;
+	 * otherwise it emits raw[] verbatim. */
+	uint8_t raw_len;	/* bytes, multiple of 4 after build */
+	uint8_t raw[SEG_OPT_SPACE];
+};
+
+/* One IPv4+TCP segment. Addresses and all numbers are in host byte order. */
+struct seg {
+	/* ---- IPv4 ---- */
+	uint32_t saddr;		/* source address */
+	uint32_t daddr;		/* destination address */
+	uint8_t ttl;		/* hops; 0 means "use 64" when building */
+	uint8_t tos;
+	uint16_t ip_id;
+	bool df;		/* don't-fragment bit */
+	/* ---- TCP ---- */
+	uint16_t sport;
+	uint16_t dport;
+	uint32_t seq;
+	uint32_t ack;
+	uint8_t flags;		/* SEG_* bits */
+	uint16_t win;		/* raw 16-bit window field, not scaled */
+	uint16_t urp;		/* urgent pointer */
+	struct seg_opts opts;
+	/* ---- payload (not owned: points into the parsed buffer or the sender's queue) ---- */
+	const uint8_t *payload;
+	uint32_t len;		/* payload bytes */
+	/* ---- set by seg_parse ---- */
+	uint16_t ip_csum;	/* checksum fields as found on the wire */
+	uint16_t tcp_csum;
+	bool ip_csum_ok;
+	bool tcp_csum_ok;
+};
+
+/* Sequence numbers a segment occupies: payload + 1 for SYN + 1 for FIN (RFC 9293 §3.4). */
+static inline uint32_t seg_seqlen(const struct seg *s)
+{
+	return s->len + !!(s->flags & 0x02) + !!(s->flags & 0x01);
+}
+
+/* Parses an IPv4 datagram holding TCP. Rejects (with a reason) truncated or inconsistent
+ * input: IHL < 5, total length mismatch, not TCP, fragment, data offset < 5 or past the
+ * end, malformed options. Never reads out of bounds. Checksums are verified and reported
+ * in ip_csum_ok / tcp_csum_ok, not rejected. s->payload points into buf. */
+int seg_parse(const uint8_t *buf, size_t len, struct seg *s, struct err *e);
+
+/* Parses TCP options bytes into o (raw kept). Rejects length 0/1 and options running past
+ * the end with a reason. */
+int seg_opts_parse(const uint8_t *p, size_t len, struct seg_opts *o, struct err *e);
+
+/* Builds IPv4+TCP bytes with correct IPv4 and TCP checksums. Returns 0 and sets *out_len. */
+int seg_build(const struct seg *s, uint8_t *buf, size_t cap, size_t *out_len, struct err *e);
+
+/* RFC 1071 Internet checksum helpers. */
+uint16_t seg_csum_ip(const uint8_t *iphdr, size_t hlen);
+uint16_t seg_csum_tcp(uint32_t saddr, uint32_t daddr, const uint8_t *tcp, size_t len);
+
+/* tcpdump's flag letters in tcpdump's order (F S R P . U E W), e.g. "S.", "FP.", "R";
+ * "none" when no bit is set. buf must hold at least 12 bytes. */
+const char *seg_flags_str(uint8_t flags, char *buf);
+
+/* One line in tcpdump's style:
+ *   "Flags [S.], seq 0, ack 1, win 64240, options [mss 1460], length 0"
+ * seq and ack are printed relative to seq_base and ack_base (pass 0 for absolute).
+ * Returns the length written (like snprintf). */
+int seg_format(const struct seg *s, uint32_t seq_base, uint32_t ack_base, char *buf,
+	       size_t cap);
+
+/* Formats "198.18.0.1.40000 > 198.18.0.2.8080" into buf. */
+int seg_format_addrs(const struct seg *s, char *buf, size_t cap);
+
+#endif
