@@ -299,11 +299,35 @@ static int val_number(struct pctx *c, const struct tok *t, const struct tok *v,
 	return 0;
 }
 
+/* conn=, port=, seed=: plain numbers. 1 when key is none of them. */
+static int key_number(struct pctx *c, const struct tok *t, const struct tok *key,
+		      const struct tok *v)
+{
+	uint64_t n;
+
+	if (tok_is(key, "conn")) {
+		if (val_number(c, t, v, K_CONN, 1, UINT32_MAX, &n) < 0)
+			return -1;
+		c->r->conn = (unsigned)n;
+		return 0;
+	}
+	if (tok_is(key, "port")) {
+		if (val_number(c, t, v, K_PORT, 1, 65535, &n) < 0)
+			return -1;
+		c->r->port = (uint16_t)n;
+		return 0;
+	}
+	if (!tok_is(key, "seed"))
+		return 1;
+	c->r->has_seed = true;
+	return val_number(c, t, v, K_SEED, 0, UINT64_MAX, &c->r->seed);
+}
+
 static int word_key(struct pctx *c, const struct tok *t, const char *eq)
 {
 	struct tok key = { t->p, (size_t)(eq - t->p), t->off };
 	struct tok v = { eq + 1, t->len - key.len - 1, t->off + key.len + 1 };
-	uint64_t n;
+	int rc;
 
 	if (tok_is(&key, "has"))
 		return val_has(c, t, &v);
@@ -313,22 +337,9 @@ static int word_key(struct pctx *c, const struct tok *t, const char *eq)
 		return val_nth(c, t, &v);
 	if (tok_is(&key, "first"))
 		return val_first(c, t, &v);
-	if (tok_is(&key, "conn")) {
-		if (val_number(c, t, &v, K_CONN, 1, UINT32_MAX, &n) < 0)
-			return -1;
-		c->r->conn = (unsigned)n;
-		return 0;
-	}
-	if (tok_is(&key, "port")) {
-		if (val_number(c, t, &v, K_PORT, 1, 65535, &n) < 0)
-			return -1;
-		c->r->port = (uint16_t)n;
-		return 0;
-	}
-	if (tok_is(&key, "seed")) {
-		c->r->has_seed = true;
-		return val_number(c, t, &v, K_SEED, 0, UINT64_MAX, &c->r->seed);
-	}
+	rc = key_number(c, t, &key, &v);
+	if (rc <= 0)
+		return rc;
 	return perr(c, t->off, "unknown key '%.*s=' (expected has=, state=, nth=, first=, "
 		    "conn=, port= or seed=)", TQ(&key));
 }
@@ -354,13 +365,24 @@ static int word_percent(struct pctx *c, const struct tok *t)
 	return 0;
 }
 
-/* "300ms", "1.5s", "250us"; unit may be missing when dflt_mult is given (jitter). */
+/* The unit after a number: "us", "ms" or "s" -> microseconds per unit, else 0. */
+static uint64_t unit_mult(const char *p, size_t len)
+{
+	if (len == 2 && strncmp(p, "us", 2) == 0)
+		return 1;
+	if (len == 2 && strncmp(p, "ms", 2) == 0)
+		return 1000;
+	return len == 1 && p[0] == 's' ? 1000000 : 0;
+}
+
+/* "300ms", "1.5s", "250us" at text[off..off+len). When the unit is missing, *mult (the
+ * delay's unit, for a jitter) is used; 0 means a unit is required. */
 static int time_value(struct pctx *c, const struct tok *t, size_t off, size_t len,
 		      uint64_t *mult, uint64_t *us)
 {
 	const char *p = c->text + off;
 	size_t n = 0;
-	uint64_t whole, frac;
+	uint64_t whole, frac, m;
 	unsigned fdig;
 
 	while (n < len && ((p[n] >= '0' && p[n] <= '9') || p[n] == '.'))
@@ -370,23 +392,16 @@ static int time_value(struct pctx *c, const struct tok *t, size_t off, size_t le
 			    TQ(t));
 	if (n == len && *mult == 0)
 		return perr(c, off, "duration '%.*s' needs a unit: us, ms or s", TQ(t));
-	if (n < len) {
-		if (len - n == 2 && strncmp(p + n, "us", 2) == 0)
-			*mult = 1;
-		else if (len - n == 2 && strncmp(p + n, "ms", 2) == 0)
-			*mult = 1000;
-		else if (len - n == 1 && p[n] == 's')
-			*mult = 1000000;
-		else
-			return perr(c, off + n, "unknown unit '%.*s' in '%.*s' (expected us, ms "
-				    "or s)", (int)(len - n > 8 ? 8 : len - n), p + n, TQ(t));
-	}
-	if ((frac * *mult) % pow10u(fdig))
+	if (n < len && !(*mult = unit_mult(p + n, len - n)))
+		return perr(c, off + n, "unknown unit '%.*s' in '%.*s' (expected us, ms or s)",
+			    (int)(len - n > 8 ? 8 : len - n), p + n, TQ(t));
+	m = *mult;
+	if ((frac * m) % pow10u(fdig))
 		return perr(c, off, "duration '%.*s' is finer than 1us", TQ(t));
-	if (whole > IMPAIR_MAX_DELAY_US / *mult ||
-	    whole * *mult + frac * *mult / pow10u(fdig) > IMPAIR_MAX_DELAY_US)
+	if (whole > IMPAIR_MAX_DELAY_US / m ||
+	    whole * m + frac * m / pow10u(fdig) > IMPAIR_MAX_DELAY_US)
 		return perr(c, off, "duration '%.*s' is longer than 600s", TQ(t));
-	*us = whole * *mult + frac * *mult / pow10u(fdig);
+	*us = whole * m + frac * m / pow10u(fdig);
 	return 0;
 }
 
