@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stddef.h>
 #include <math.h>
 #include <stdlib.h>
@@ -265,4 +266,28 @@ long cli_unescape(const char *s, uint8_t *out, size_t cap, struct err *e)
 		p += used;
 	}
 	return (long)n;
+}
+
+size_t cli_engine_longopts(struct option *out, size_t cap, int base)
+{
+	size_t n = sizeof(engine_opts) / sizeof(engine_opts[0]);
+
+	if (n > cap)
+		n = cap;
+	for (size_t i = 0; i < n; i++) {
+		out[i].name = engine_opts[i].name;
+		out[i].has_arg = engine_opts[i].type == OPT_BOOL ? no_argument : required_argument;
+		out[i].flag = NULL;
+		out[i].val = base + (int)i;
+	}
+	return n;
+}
+
+int cli_engine_apply(int idx, const char *value, struct tcb_params *p, struct err *e)
+{
+	if (idx < 0 || (size_t)idx >= sizeof(engine_opts) / sizeof(engine_opts[0]))
+		return err_set(e, "no engine option number %d", idx);
+	if (apply_opt(&engine_opts[idx], value, p, e) < 0)
+		return err_wrap(e, "--%s", engine_opts[idx].name);
+	return 0;
 }

@@ -29,6 +29,13 @@ int cli_parse_double(const char *s, double min, double max, double *out, struct 
 int cli_engine_option(const char *name, const char *value, struct tcb_params *p,
 		      struct err *e);
 
+/* Appends the engine options to a getopt_long table (at most cap entries), giving
+ * option i the value base + i; returns the count appended. */
+struct option;
+size_t cli_engine_longopts(struct option *out, size_t cap, int base);
+/* Applies engine option number idx (value - base) to p; -1 with e on a bad value. */
+int cli_engine_apply(int idx, const char *value, struct tcb_params *p, struct err *e);
+
 /* The help text of the engine options, one option a line. */
 extern const char cli_engine_help[];
 
