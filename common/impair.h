@@ -157,7 +157,8 @@ struct impair_verdict {
 	enum impair_action action;
 	enum impair_dir dir;
 	unsigned rule;			/* 1-based number of the rule that fired; 0 = none */
-	const char *rule_text;		/* its canonical text (owned by the engine); "" */
+	const char *rule_text;		/* its canonical text (owned by the engine, valid while
+					 * the engine lives; "" when no rule fired) */
 	uint64_t match;			/* that rule's match count at this segment (1-based) */
 	bool drew;			/* a percent draw was made */
 	uint32_t draw;			/* the draw, 0..999999; fired when draw < ppm */
@@ -233,7 +234,8 @@ int impair_corrupt_bytes(uint8_t *pkt, size_t len);
  * segment coming out of impair_due in the same direction), or at its max hold. */
 
 /* Holds the segment named token as verdict v says (DELAY until v->until, REORDER until
- * released). -1 when v is not DELAY/REORDER or the queue is full (IMPAIR_HOLD_MAX). */
+ * released). -1 when v is not DELAY/REORDER or the queue is full (IMPAIR_HOLD_MAX); the
+ * caller then passes the segment on at once and may log e. */
 int impair_hold(struct impair *im, const struct impair_verdict *v, uint64_t token,
 		struct err *e);
 

@@ -675,6 +675,34 @@ static void corrupt_bytes_rejects_non_tcp(void **state)
 	assert_int_equal(impair_corrupt_bytes(pkt, len), -1);
 }
 
+/* Through the real codec: seg_build gives valid bytes, impair_corrupt_bytes makes
+ * seg_parse report a bad TCP checksum and a good IPv4 one. */
+static void corrupt_bytes_seen_by_seg_parse(void **state)
+{
+	static const uint8_t data[] = "hello";
+	struct seg s = mkseg(SEG_PSH | SEG_ACK, 5), back;
+	uint8_t buf[128];
+	size_t len;
+	struct err e = { "" };
+
+	(void)state;
+	s.saddr = 0xc6120001;	/* 198.18.0.1 */
+	s.daddr = 0xc6120002;
+	s.seq = 1000;
+	s.ack = 2000;
+	s.win = 64240;
+	s.payload = data;
+	assert_int_equal(seg_build(&s, buf, sizeof(buf), &len, &e), 0);
+	assert_int_equal(seg_parse(buf, len, &back, &e), 0);
+	assert_true(back.tcp_csum_ok);
+	assert_int_equal(impair_corrupt_bytes(buf, len), 0);
+	assert_int_equal(seg_parse(buf, len, &back, &e), 0);
+	assert_false(back.tcp_csum_ok);
+	assert_true(back.ip_csum_ok);
+	assert_int_equal(back.seq, 1000);
+	assert_int_equal(back.len, 5);
+}
+
 /* Published test vectors: splitmix64 from 1234567 and xoshiro256** from {1,2,3,4}. */
 static void prng_reference_vectors(void **state)
 {
@@ -726,6 +754,7 @@ int main(void)
 		T(corrupt_bytes_breaks_only_tcp_checksum),
 		T(corrupt_bytes_detected_even_when_checksum_is_zero),
 		T(corrupt_bytes_rejects_non_tcp),
+		T(corrupt_bytes_seen_by_seg_parse),
 		T(prng_reference_vectors),
 #undef T
 	};
