@@ -417,9 +417,24 @@ static void tcb_input_text_fin(struct tcb *t, const struct seg *s, uint64_t now,
 		tcb_take_fin(t, t->ooo_fin_seq, now, o);
 }
 
+/* Simultaneous open, SYN-RECEIVED: the peer's SYN+ACK repeats its SYN (seq = RCV.NXT - 1)
+ * and acks ours exactly. RFC 9293 would drop it and rely on the ACKs that answer; like
+ * Linux we take it as the ACK that completes the handshake. */
+static bool tcb_simultaneous_synack(const struct tcb *t, const struct seg *s)
+{
+	return t->state == TCB_SYN_RECEIVED && !t->passive &&
+	       (s->flags & (SEG_SYN | SEG_ACK | SEG_RST | SEG_FIN)) == (SEG_SYN | SEG_ACK) &&
+	       s->len == 0 && s->seq + 1 == t->rcv_nxt && s->ack == t->snd_nxt;
+}
+
 static void tcb_input_sync(struct tcb *t, const struct seg *s, uint64_t now,
 			   struct tcb_out *o)
 {
+	if (tcb_simultaneous_synack(t, s)) {
+		if (tcb_check_ack(t, s, now, o))
+			tcb_output(t, now, o);
+		return;
+	}
 	if (tcb_input_repeat(t, s, now, o) || !tcb_check_seq(t, s, now, o))
 		return;
 	if (s->flags & SEG_RST) {

@@ -13,6 +13,8 @@ uint32_t tcb_rcv_wnd(const struct tcb *t)
 {
 	uint32_t w;
 
+	if (t->state <= TCB_SYN_SENT)	/* no RCV.NXT yet: offer the whole buffer */
+		return t->p.rcv_buf;
 	if (seq_lt(t->rcv_adv, t->rcv_nxt))
 		return 0;
 	w = t->rcv_adv - t->rcv_nxt;
