@@ -139,7 +139,8 @@ static void tcb_enter(struct tcb *t, enum tcb_state to, uint64_t now)
 	case TCB_LISTEN:
 		tcb_timers_stop_all(t);
 		tcb_rtx_clear(t);
-		sndq_free(&t->sndq);
+		/* emptied, not freed: payloads already in this call's tcb_out stay readable */
+		sndq_consume(&t->sndq, t->sndq.len);
 		t->close_pending = false;
 		break;
 	case TCB_TIME_WAIT:
@@ -166,9 +167,19 @@ struct tcb_event *tcb_set_state(struct tcb *t, enum tcb_state to, enum tcb_why w
 	return ev;
 }
 
-bool tcb_synchronized(const struct tcb *t)
+/* Forgets a previous connection before a new OPEN on the same TCB. */
+void tcb_reset_conn(struct tcb *t)
 {
-	return t->state >= TCB_ESTABLISHED;
+	tcb_timers_stop_all(t);
+	tcb_rtx_clear(t);
+	sndq_consume(&t->sndq, t->sndq.len);
+	rcvq_free(&t->rcvq);
+	t->close_pending = t->fin_sent = t->fin_rcvd = t->ooo_fin = false;
+	t->syn_timed_out = false;
+	t->probes = 0;
+	t->peer_mss = TCB_DEFAULT_MSS;
+	t->snd_wnd = t->max_snd_wnd = 0;
+	t->rcv_nxt = t->rcv_adv = t->irs = 0;
 }
 
 uint32_t tcb_choose_iss(const struct tcb *t, uint64_t now)

@@ -84,7 +84,7 @@ void tcb_ev_n(struct tcb_event *ev, uint32_t n0, uint32_t n1, uint32_t n2, uint3
 struct tcb_event *tcb_set_state(struct tcb *t, enum tcb_state to, enum tcb_why why,
 				uint64_t now, struct tcb_out *o);
 bool tcb_rcv_edge_update(struct tcb *t);
-bool tcb_synchronized(const struct tcb *t);
+void tcb_reset_conn(struct tcb *t);
 void tcb_drop(const struct tcb *t, struct tcb_out *o, enum tcb_why why, uint64_t now,
 	      uint32_t n0, uint32_t n1, uint32_t n2, uint32_t n3);
 uint32_t tcb_choose_iss(const struct tcb *t, uint64_t now);

@@ -7,6 +7,7 @@ int tcb_open_active(struct tcb *t, uint64_t now, struct tcb_out *o, struct err *
 	if (t->state != TCB_CLOSED && t->state != TCB_LISTEN)
 		return err_set(e, "open: connection already exists (%s)",
 			       tcb_state_name(t->state));
+	tcb_reset_conn(t);
 	t->passive = false;
 	t->iss = tcb_choose_iss(t, now);
 	t->snd_una = t->iss;
@@ -25,6 +26,7 @@ int tcb_open_passive(struct tcb *t, uint64_t now, struct tcb_out *o, struct err 
 	if (t->state != TCB_CLOSED)
 		return err_set(e, "open: connection already exists (%s)",
 			       tcb_state_name(t->state));
+	tcb_reset_conn(t);
 	t->passive = true;
 	tcb_set_state(t, TCB_LISTEN, TCB_WHY_USER_OPEN_PASSIVE, now, o);
 	return 0;

@@ -694,6 +694,49 @@ static void user_calls_in_wrong_state_fail(void **state)
 	tn_free(n);
 }
 
+static void syn_received_close_sends_fin_fin_wait_1(void **state)
+{
+	struct net *n = tn_default();
+	struct seg syn = tn_seg(&tn_ca, 300, 0, SEG_SYN);
+	struct seg ack = tn_seg(&tn_ca, 301, S_ISS + 2, SEG_ACK);
+
+	(void)state;
+	tcb_open_passive(n->s, n->now, n->os, NULL);
+	tcb_input(n->s, &syn, n->now, n->os);
+	tcb_out_reset(n->os);
+	assert_int_equal(tcb_close(n->s, n->now, n->os, NULL), 0);
+	assert_int_equal(tcb_state(n->s), TCB_FIN_WAIT_1);
+	assert_int_equal(n->os->nseg, 1);
+	assert_int_equal(n->os->seg[0].flags, SEG_FIN | SEG_ACK);
+	assert_int_equal(n->os->seg[0].seq, S_ISS + 1);
+	tcb_out_reset(n->os);
+	tcb_input(n->s, &ack, n->now, n->os);	/* acks SYN and FIN together */
+	assert_int_equal(tcb_state(n->s), TCB_FIN_WAIT_2);
+	assert_int_equal(tcb_deadline(n->s), n->now + 60 * S);
+	tn_free(n);
+}
+
+static void closed_reopen_active_starts_fresh(void **state)
+{
+	struct net *n = tn_default();
+	char buf[4];
+
+	(void)state;
+	tn_handshake(n);
+	tcb_send(n->s, "ab", 2, n->now, n->os, NULL);
+	tn_xfer(n->os, n->c, n->oc, n->now);
+	tcb_abort(n->c, n->now, n->oc);
+	tcb_out_reset(n->oc);
+	assert_int_equal(tcb_open_active(n->c, n->now + S, n->oc, NULL), 0);
+	assert_int_equal(tcb_state(n->c), TCB_SYN_SENT);
+	assert_int_equal(tcb_readable(n->c), 0);
+	assert_int_equal(tcb_receive(n->c, buf, sizeof(buf), n->now, n->oc), 0);
+	assert_false(tcb_peer_closed(n->c));
+	assert_int_equal(n->oc->nseg, 1);
+	assert_int_equal(n->oc->seg[0].flags, SEG_SYN);
+	tn_free(n);
+}
+
 static void names_are_stable(void **state)
 {
 	(void)state;
@@ -745,6 +788,8 @@ int main(void)
 		cmocka_unit_test(established_abort_sends_rst),
 		cmocka_unit_test(closed_segment_answered_with_rst),
 		cmocka_unit_test(user_calls_in_wrong_state_fail),
+		cmocka_unit_test(syn_received_close_sends_fin_fin_wait_1),
+		cmocka_unit_test(closed_reopen_active_starts_fresh),
 		cmocka_unit_test(names_are_stable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
