@@ -35,6 +35,17 @@
  *  - Payload carried by a SYN is ignored (not ACKed; the peer resends it after the
  *    handshake), as Linux does without TCP Fast Open.
  *  - The challenge-ACK rate limit counts per TCB per second of `now` (not scaled).
+ *  - Linux behaviours kept: a repeated SYN in SYN-RECEIVED is answered at once with the
+ *    SYN+ACK (TCB_EV_RETRANSMIT, count 0, timer schedule unchanged); in a simultaneous
+ *    open the peer's SYN+ACK (seq = RCV.NXT-1, ack = SND.NXT) completes the handshake in
+ *    SYN-RECEIVED instead of being dropped as RFC 9293's sequence test would.
+ *  - An out-of-window SYN on a synchronized connection gets the RFC 5961 §4 challenge ACK
+ *    (rate limited) like an in-window one, as Linux does.
+ *  - RFC 6298 §5.7: when the SYN timed out, RTO is at least 3 x rto_init once established.
+ *  - The urgent pointer is ignored (RFC 9293 §3.10.7.4 sixth step not implemented).
+ *  - A FIN that arrives out of order is remembered and takes effect when the gap fills.
+ *  - The out-of-order queue holds at most RCVQ_OOO_MAX (8) separate ranges; a segment
+ *    needing a ninth is dropped (TCB_WHY_OOO_FULL) and ACKed so the peer resends it.
  *
  * Retransmission schedules (all intervals multiplied by time_scale):
  *  - SYN, TCB_SYN_DOUBLING (Linux < 6.5): intervals rto_init x 1, 2, 4, 8, 16, 32; with
@@ -273,7 +284,8 @@ const char *tcb_why_rfc(enum tcb_why w);
 struct tcb_event {
 	enum tcb_ev_kind kind;
 	enum tcb_why why;
-	enum tcb_state from, to;	/* for TCB_EV_STATE; otherwise both = current state */
+	enum tcb_state from, to;	/* for TCB_EV_STATE; otherwise both = the state when
+					 * the event was recorded */
 	enum tcb_timer timer;		/* for TIMER / RETRANSMIT / GAVE_UP */
 	uint32_t n[4];			/* numbers compared, meaning given by `why` */
 	int count;			/* retransmission number (1-based; 0 = resent at once

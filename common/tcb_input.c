@@ -129,6 +129,32 @@ static void tcb_window_update(struct tcb *t, const struct seg *s, uint64_t now,
 		t->max_snd_wnd = s->win;
 }
 
+/* §3.10.7.3 fourth: a SYN in SYN-SENT, with our SYN acked (ESTABLISHED) or not
+ * (simultaneous open, §3.5 figure 8: SYN-RECEIVED, SYN+ACK with our ISS again). */
+static void tcb_syn_sent_syn(struct tcb *t, const struct seg *s, bool has_ack, uint64_t now,
+			     struct tcb_out *o)
+{
+	struct tcb_rtx_ent *r;
+
+	tcb_take_syn(t, s, now, o);
+	if (has_ack) {
+		tcb_ack_new(t, s, now, o);
+		tcb_ev_n(tcb_set_state(t, TCB_ESTABLISHED, TCB_WHY_SYN_SENT_SYNACK, now, o),
+			 s->ack, t->iss, t->irs, 0);
+		tcb_send_ack(t, now, o);
+		tcb_output(t, now, o);
+		return;
+	}
+	tcb_ev_n(tcb_set_state(t, TCB_SYN_RECEIVED, TCB_WHY_SYN_SENT_SYN, now, o), t->irs,
+		 t->iss, 0, 0);
+	r = tcb_rtx_first(t);
+	if (r) {
+		r->rtx++;	/* Karn: the SYN now has two transmissions */
+		r->last_at = now;
+		tcb_rtx_send(t, r, now, o);
+	}
+}
+
 /* §3.10.7.3 SYN-SENT. */
 static void tcb_input_syn_sent(struct tcb *t, const struct seg *s, uint64_t now,
 			       struct tcb_out *o)
@@ -157,23 +183,7 @@ static void tcb_input_syn_sent(struct tcb *t, const struct seg *s, uint64_t now,
 		tcb_drop(t, o, TCB_WHY_SYN_SENT_NO_SYN, now, s->seq, 0, 0, 0);
 		return;
 	}
-	tcb_take_syn(t, s, now, o);
-	if (has_ack) {
-		tcb_ack_new(t, s, now, o);
-		tcb_ev_n(tcb_set_state(t, TCB_ESTABLISHED, TCB_WHY_SYN_SENT_SYNACK, now, o),
-			 s->ack, t->iss, t->irs, 0);
-		tcb_send_ack(t, now, o);
-		tcb_output(t, now, o);
-		return;
-	}
-	/* simultaneous open (§3.5 figure 8): SYN+ACK with our ISS again */
-	tcb_ev_n(tcb_set_state(t, TCB_SYN_RECEIVED, TCB_WHY_SYN_SENT_SYN, now, o), t->irs,
-		 t->iss, 0, 0);
-	if (tcb_rtx_first(t)) {
-		tcb_rtx_first(t)->rtx++;	/* Karn: the SYN now has two transmissions */
-		tcb_rtx_first(t)->last_at = now;
-		tcb_rtx_send(t, tcb_rtx_first(t), now, o);
-	}
+	tcb_syn_sent_syn(t, s, has_ack, now, o);
 }
 
 /* Before the common checks: the two repeats answered at once (Linux behaviour). Returns
