@@ -10,7 +10,10 @@
 
 #include "evloop.h"
 
-#define RUNS 7
+#define RUNS 9
+/* Any single wake-up may be delayed by other load on a shared 2-core machine; this bound
+ * only catches gross misuse (a 10 ms tick). The medians below carry the precision claim. */
+#define MAX_LATE_US 20000
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -50,8 +53,7 @@ static void deadline_5ms_met_within_1ms(void **state)
 
 	(void)state;
 	assert_int_equal(evloop_init(&ev, false, &e), 0);
-	/* Generous bound for a shared 2-core machine; the median is the precision claim. */
-	assert_true(median_late(&ev, 5000, 3000) <= 1000);
+	assert_true(median_late(&ev, 5000, MAX_LATE_US) <= 1000);
 	evloop_close(&ev);
 }
 
@@ -63,7 +65,7 @@ static void deadline_250us_is_sub_millisecond(void **state)
 
 	(void)state;
 	assert_int_equal(evloop_init(&ev, false, &e), 0);
-	assert_true(median_late(&ev, 250, 3000) <= 500);
+	assert_true(median_late(&ev, 250, MAX_LATE_US) <= 500);
 	evloop_close(&ev);
 }
 
