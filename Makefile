@@ -47,7 +47,9 @@ $(LIB): $(COMMON_OBJ)
 	$(Q)ar rcs $@ $^
 
 .SECONDEXPANSION:
-$(BUILD)/synlab-%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard $$*/*.c)) $(LIB)
+# A literal % for patsubst: a bare % in a pattern rule's prerequisites is the stem.
+percent := %
+$(BUILD)/synlab-%: $$(patsubst $$(percent).c,$(BUILD)/$$(percent).o,$$(wildcard $$*/*.c)) $(LIB)
 	$(if $(V),,@echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
 
