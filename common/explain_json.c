@@ -142,7 +142,7 @@ int explain_json_write(const struct explain_rec *r, enum explain_lang lang, FILE
 
 	if (!o)
 		return -1;
-	int rc = json_dumpf(o, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	int rc = json_dumpf(o, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	json_decref(o);
 	if (rc < 0 || fputc('\n', out) == EOF)
 		return -1;
