@@ -216,7 +216,7 @@ extern const char *const explain_msg_zh[EXPLAIN_M_COUNT];
 
 /* ---- template expansion ---- */
 
-#define EXPLAIN_VARS_MAX 24
+#define EXPLAIN_VARS_MAX 48
 #define EXPLAIN_VAR_LEN 160
 
 /* Named values for one template. */

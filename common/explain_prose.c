@@ -480,7 +480,7 @@ static void say_close(struct prose *p)
 		say(p, EXPLAIN_M_SUM_CLOSE_OTHER);
 	if (s->time_wait == EXPLAIN_CLIENT || s->time_wait == EXPLAIN_SERVER) {
 		explain_var(&p->v, "tw", "%s",
-			    explain_side_name(p->lang, (enum explain_who)s->time_wait, true));
+			    explain_side_name(p->lang, (enum explain_who)s->time_wait, false));
 		say(p, EXPLAIN_M_SUM_TIME_WAIT);
 	}
 }
