@@ -32,6 +32,17 @@ const char *explain_state_name(enum explain_lang lang, enum tcb_state s);
 /* "client" / "服务端" ...; cap selects the sentence-start form. */
 const char *explain_side_name(enum explain_lang lang, enum explain_who who, bool cap);
 
+/* Terminal columns of UTF-8 text: CJK and full-width forms count 2. Hand-written rather
+ * than wcwidth(3) so that output does not depend on the process locale (golden tests). */
+size_t explain_disp_width(const char *s);
+int explain_cp_width(uint32_t c);
+/* Decodes one UTF-8 character at p into *cp (U+FFFD for a bad byte); returns the next. */
+const char *explain_utf8_next(const char *p, uint32_t *cp);
+
+/* Short note of an IMPAIR record: "dropped", "delayed 200.000 ms" ... Returns buf. */
+const char *explain_impair_note(enum explain_lang lang, const struct explain_rec *r, char *buf,
+				size_t cap);
+
 /* ---- prose (explain_prose.c) ---- */
 
 #define EXPLAIN_PROSE_MAX 2048	/* bytes: enough for any one record's explanation */
@@ -113,9 +124,10 @@ int explain_html_save(const struct explain_ladder *l, enum explain_lang lang, co
 struct explain_row {
 	struct explain_rec rec;		/* seg.payload points at `payload` below */
 	uint8_t payload[EXPLAIN_STREAM_HEAD];
-	bool impaired;			/* a SEGMENT row later marked by an IMPAIR record */
+	bool impaired;			/* dropped / delayed ... by the impairment engine */
 	enum explain_impair_act act;
 	uint64_t delay_us;
+	char impair_rule[64];
 };
 
 size_t explain_ladder_nrows(const struct explain_ladder *l);
@@ -126,5 +138,21 @@ const char *explain_ladder_addr(const struct explain_ladder *l, enum explain_who
 uint32_t explain_ladder_conn(const struct explain_ladder *l);
 /* Arrow label: "SYN+ACK seq=0 ack=1 len=0". */
 const char *explain_row_label(const struct explain_row *row, char *buf, size_t cap);
+/* The impairment of an impaired row as an EXPLAIN_REC_IMPAIR record. */
+void explain_row_impair_rec(const struct explain_row *row, struct explain_rec *out);
+/* A row's explanation: its record's prose (through c, which may be NULL), followed by
+ * the impairment's when the row is impaired. */
+void explain_row_prose(const struct explain_row *row, struct explain_prose_ctx *c,
+		       enum explain_lang lang, char *buf, size_t cap);
+/* Is the row drawn as an arrow (segment or impairment), a state change, a note, or
+ * not at all? */
+enum explain_row_shape {
+	EXPLAIN_ROW_ARROW,
+	EXPLAIN_ROW_STATE,	/* EVENT TCB_EV_STATE */
+	EXPLAIN_ROW_NOTE,	/* other events worth showing (timers, retransmissions ...) */
+	EXPLAIN_ROW_SUMMARY,
+	EXPLAIN_ROW_HIDDEN,	/* TCB_EV_ACKED, TCB_EV_DATA_IN: too frequent to draw */
+};
+enum explain_row_shape explain_row_shape(const struct explain_row *row);
 
 #endif
