@@ -73,7 +73,7 @@ const char *explain_escape_bytes(const uint8_t *p, size_t n, size_t max_bytes, c
 	return buf;
 }
 
-const char *explain_state_name(enum explain_lang lang, enum tcb_state s)
+const char *explain_state_label(enum explain_lang lang, enum tcb_state s)
 {
 	if ((unsigned)s >= TCB_NSTATES)
 		return explain_msg(lang, EXPLAIN_M_UNKNOWN_STATE);

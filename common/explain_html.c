@@ -116,7 +116,7 @@ static void badge(struct page *pg, int w, bool known, enum tcb_state s, int y)
 		return;
 	pg->shown_known[w] = true;
 	pg->shown[w] = s;
-	name = explain_state_name(pg->lang, s);
+	name = explain_state_label(pg->lang, s);
 	width = 9 * (int)strlen(name) + 12;
 	x = w ? X_RIGHT + 8 : X_LEFT - 8 - width;
 	fprintf(pg->f, "<g class=\"st\"><rect class=\"state\" x=\"%d\" y=\"%d\" width=\"%d\" "

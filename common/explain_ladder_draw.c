@@ -83,7 +83,7 @@ static const char *state_cell(struct draw *d, int w, bool known, enum tcb_state 
 		return "";
 	d->shown_known[w] = true;
 	d->shown[w] = s;
-	return explain_state_name(d->o->lang, s);
+	return explain_state_label(d->o->lang, s);
 }
 
 static void arrow(struct line *ln, const struct draw *d, const struct explain_row *row)
@@ -341,7 +341,7 @@ static void measure(struct draw *d, const struct explain_ladder *l)
 		d->tw = explain_disp_width(explain_msg(d->o->lang, EXPLAIN_M_LAD_TIME)) + 2;
 	d->sw = 0;
 	for (int s = 0; s < TCB_NSTATES; s++) {
-		size_t w = explain_disp_width(explain_state_name(d->o->lang, (enum tcb_state)s));
+		size_t w = explain_disp_width(explain_state_label(d->o->lang, (enum tcb_state)s));
 		if (w > d->sw)
 			d->sw = w;
 	}

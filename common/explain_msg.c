@@ -3,24 +3,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
-
-int explain_lang_parse(const char *s, enum explain_lang *out)
-{
-	if (!s)
-		return -1;
-	if (strcasecmp(s, "en") == 0 || strncasecmp(s, "en_", 3) == 0 ||
-	    strncasecmp(s, "en-", 3) == 0 || strcasecmp(s, "C") == 0) {
-		*out = EXPLAIN_LANG_EN;
-		return 0;
-	}
-	if (strcasecmp(s, "zh") == 0 || strncasecmp(s, "zh_", 3) == 0 ||
-	    strncasecmp(s, "zh-", 3) == 0) {
-		*out = EXPLAIN_LANG_ZH;
-		return 0;
-	}
-	return -1;
-}
 
 const char *explain_msg(enum explain_lang lang, enum explain_msg_id id)
 {

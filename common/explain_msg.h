@@ -17,14 +17,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum explain_lang {
-	EXPLAIN_LANG_EN,
-	EXPLAIN_LANG_ZH,
-	EXPLAIN_LANG_COUNT
-};
+/* enum explain_lang (EXPLAIN_LANG_EN, EXPLAIN_LANG_ZH) and explain_lang_parse() come from
+ * explain_text.h (branch explain). */
+#include "explain_text.h"
 
-/* "en", "zh", "zh_CN", "zh-CN.UTF-8", ... -> *out; -1 for anything else. */
-int explain_lang_parse(const char *s, enum explain_lang *out);
+#define EXPLAIN_LANG_COUNT 2
 
 enum explain_msg_id {
 	/* ---- words ---- */

@@ -28,7 +28,7 @@ const char *explain_dur(enum explain_lang lang, uint64_t us, char *buf, size_t c
 const char *explain_escape_bytes(const uint8_t *p, size_t n, size_t max_bytes, char *buf,
 				 size_t cap);
 /* State name as learners know it in lang; "?" for an out-of-range value. */
-const char *explain_state_name(enum explain_lang lang, enum tcb_state s);
+const char *explain_state_label(enum explain_lang lang, enum tcb_state s);
 /* "client" / "服务端" ...; cap selects the sentence-start form. */
 const char *explain_side_name(enum explain_lang lang, enum explain_who who, bool cap);
 

@@ -303,8 +303,8 @@ static void say_state_change(struct prose *p, enum explain_who who, enum tcb_sta
 			     enum tcb_state to, enum explain_msg_id reason)
 {
 	explain_var(&p->v, "Side", "%s", explain_side_name(p->lang, who, true));
-	explain_var(&p->v, "from", "%s", explain_state_name(p->lang, from));
-	explain_var(&p->v, "to", "%s", explain_state_name(p->lang, to));
+	explain_var(&p->v, "from", "%s", explain_state_label(p->lang, from));
+	explain_var(&p->v, "to", "%s", explain_state_label(p->lang, to));
 	set_msg(p, "reason", reason);
 	say(p, EXPLAIN_M_STATE_CHANGE);
 }
@@ -402,8 +402,8 @@ static void set_event_vars(struct prose *p)
 	unsigned t = (unsigned)ev->timer <= TCB_TIMER_PERSIST ? (unsigned)ev->timer : 0;
 
 	explain_var(&p->v, "Side", "%s", explain_side_name(p->lang, p->r->who, true));
-	explain_var(&p->v, "from", "%s", explain_state_name(p->lang, ev->from));
-	explain_var(&p->v, "to", "%s", explain_state_name(p->lang, ev->to));
+	explain_var(&p->v, "from", "%s", explain_state_label(p->lang, ev->from));
+	explain_var(&p->v, "to", "%s", explain_state_label(p->lang, ev->to));
 	explain_var(&p->v, "count", "%d", ev->count);
 	explain_var(&p->v, "n", "%u", ev->n[0]);
 	explain_var(&p->v, "timer", "%s",
@@ -525,8 +525,8 @@ static void prose_summary(struct prose *p)
 	set_dur(p, "syn_synack", s->hs_syn_synack_us);
 	say(p, s->has_handshake ? EXPLAIN_M_SUM_HS : EXPLAIN_M_SUM_NO_HS);
 	say_close(p);
-	explain_var(&p->v, "c_final", "%s", explain_state_name(p->lang, s->final[EXPLAIN_CLIENT]));
-	explain_var(&p->v, "s_final", "%s", explain_state_name(p->lang, s->final[EXPLAIN_SERVER]));
+	explain_var(&p->v, "c_final", "%s", explain_state_label(p->lang, s->final[EXPLAIN_CLIENT]));
+	explain_var(&p->v, "s_final", "%s", explain_state_label(p->lang, s->final[EXPLAIN_SERVER]));
 	say(p, EXPLAIN_M_SUM_FINAL);
 	say_rtx_list(p);
 }

@@ -74,8 +74,8 @@ static void quiet_states(struct explain_sb *sb, const struct explain_rec *r,
 			continue;
 		explain_sb_printf(sb, " [%s %s → %s]",
 				  explain_side_name(lang, (enum explain_who)w, false),
-				  explain_state_name(lang, ep->before),
-				  explain_state_name(lang, ep->after));
+				  explain_state_label(lang, ep->before),
+				  explain_state_label(lang, ep->after));
 	}
 }
 

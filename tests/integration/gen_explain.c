@@ -34,23 +34,23 @@ static int gen_html(int sc, enum explain_lang lang, const char *out, struct err 
 /* usage: gen_explain html|pcapng SCENARIO en|zh OUT [COMMENTS] */
 int main(int argc, char **argv)
 {
-	enum explain_lang lang;
+	int lang;
 	struct err e = { "" };
 	FILE *comments = NULL;
 	int sc, rc;
 
-	if (argc < 5 || (sc = find_scenario(argv[2])) < 0 || explain_lang_parse(argv[3], &lang) < 0) {
+	if (argc < 5 || (sc = find_scenario(argv[2])) < 0 || (lang = explain_lang_parse(argv[3])) < 0) {
 		fprintf(stderr, "usage: gen_explain html|pcapng SCENARIO en|zh OUT [COMMENTS]\n");
 		return 2;
 	}
 	if (strcmp(argv[1], "html") == 0) {
-		rc = gen_html(sc, lang, argv[4], &e);
+		rc = gen_html(sc, (enum explain_lang)lang, argv[4], &e);
 	} else {
 		if (argc > 5 && !(comments = fopen(argv[5], "w"))) {
 			perror(argv[5]);
 			return 1;
 		}
-		rc = helper_write_pcapng((enum helper_scenario)sc, lang, argv[4], comments, &e) < 0 ? -1 : 0;
+		rc = helper_write_pcapng((enum helper_scenario)sc, (enum explain_lang)lang, argv[4], comments, &e) < 0 ? -1 : 0;
 		if (comments)
 			fclose(comments);
 	}
