@@ -104,6 +104,12 @@ int seg_parse(const uint8_t *buf, size_t len, struct seg *s, struct err *e);
  * the end with a reason. */
 int seg_opts_parse(const uint8_t *p, size_t len, struct seg_opts *o, struct err *e);
 
+/* Encodes options into out (SEG_OPT_SPACE bytes): raw[] verbatim when raw_len > 0, padded
+ * with EOL (zero) bytes to a multiple of 4; else the decoded fields in Linux's SYN order
+ * (MSS, SACK-permitted, timestamps, NOP + window scale, NOP NOP + SACK blocks), NOP-aligned.
+ * Fails when they exceed 40 bytes or nsack > SEG_MAX_SACK. Sets *out_len. */
+int seg_opts_encode(const struct seg_opts *o, uint8_t *out, size_t *out_len, struct err *e);
+
 /* Builds IPv4+TCP bytes with correct IPv4 and TCP checksums. Returns 0 and sets *out_len. */
 int seg_build(const struct seg *s, uint8_t *buf, size_t cap, size_t *out_len, struct err *e);
 
