@@ -102,7 +102,8 @@ int seg_opts_parse(const uint8_t *p, size_t len, struct seg_opts *o, struct err 
 	if (len > SEG_OPT_SPACE)
 		return err_set(e, "%zu option bytes, at most %d fit in a TCP header", len,
 			       SEG_OPT_SPACE);
-	memcpy(o->raw, p, len);
+	if (len > 0)
+		memcpy(o->raw, p, len);
 	o->raw_len = (uint8_t)len;
 	while (off < len && p[off] != SEG_OPT_EOL) {
 		if (p[off] == SEG_OPT_NOP) {

@@ -37,7 +37,8 @@ static size_t mk_seg(uint8_t *b, const uint8_t *opts, size_t optlen, size_t payl
 	b[12] = 198; b[13] = 18; b[15] = 1; b[16] = 198; b[17] = 18; b[19] = 2;
 	b[20] = 0x9c; b[21] = 0x40; b[22] = 0x1f; b[23] = 0x90;
 	b[32] = (uint8_t)(((20 + optlen) / 4) << 4); b[33] = 0x10;
-	memcpy(b + 40, opts, optlen);
+	if (optlen)
+		memcpy(b + 40, opts, optlen);
 	return tot;
 }
 
