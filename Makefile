@@ -46,10 +46,13 @@ $(LIB): $(COMMON_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-.SECONDEXPANSION:
-$(BUILD)/synlab-%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard $$*/*.c)) $(LIB)
-	$(if $(V),,@echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
+# One link rule per program folder (a pattern rule cannot glob the folder's sources).
+define PROG_RULE
+$(BUILD)/synlab-$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(1)/*.c)) $(LIB)
+	$$(if $$(V),,@echo "  LD      $$@")
+	$$(Q)$$(CC) $$(LDFLAGS) -o $$@ $$(filter %.o,$$^) $$(LIB) $$(LDLIBS)
+endef
+$(foreach d,$(PROG_DIRS),$(eval $(call PROG_RULE,$(d))))
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_HELPER_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
