@@ -233,11 +233,18 @@ void live_log_in(struct live *l, const struct live_conn *c, const struct seg *s,
 	log_seg(l, c, s, false, evloop_now_us(), before != after ? tail : NULL);
 }
 
+/* Bookkeeping events the per-segment line already shows (ACKs, RTT, window). */
+static bool routine(enum tcb_ev_kind k)
+{
+	return k == TCB_EV_ACKED || k == TCB_EV_RTT || k == TCB_EV_WINDOW ||
+	       k == TCB_EV_DATA_IN || k == TCB_EV_ACK_MERGED || k == TCB_EV_ACK_SENT;
+}
+
 static void log_event(struct live *l, const struct live_conn *c, const struct tcb_event *v)
 {
 	char what[160];
 
-	if (!l->log)
+	if (!l->log || routine(v->kind))
 		return;
 	switch (v->kind) {
 	case TCB_EV_STATE:

@@ -30,15 +30,25 @@ lab_up() {
 in_c() { ip netns exec "$NS_C" "$@"; }
 in_s() { ip netns exec "$NS_S" "$@"; }
 
-# bg OUTVAR CMD...: starts CMD in the background, remembers its PID for cleanup.
-bg() { local v=$1; shift; "$@" & T_PIDS+=($!); printf -v "$v" '%s' "$!"; }
+# bg OUTVAR [in_c|in_s] CMD...: starts CMD in the background (the PID is CMD's own, not
+# a subshell's) and remembers it for cleanup.
+bg() {
+	local v=$1; shift
+	case $1 in
+	in_c) shift; set -- ip netns exec "$NS_C" "$@" ;;
+	in_s) shift; set -- ip netns exec "$NS_S" "$@" ;;
+	esac
+	"$@" &
+	T_PIDS+=($!)
+	printf -v "$v" '%s' "$!"
+}
 
 # cap_start FILE: tcpdump on the server's veth end (both directions) until cap_stop.
 cap_start() {
 	T_CAP=$1
-	in_s tcpdump -i "$DEV_S" -U -n -w "$T_CAP" tcp 2>"$T_TMP/tcpdump.err" &
-	T_CAP_PID=$!
-	T_PIDS+=("$T_CAP_PID")
+	# Background jobs of a script ignore SIGINT: stop tcpdump with SIGTERM (it flushes).
+	bg T_CAP_PID in_s tcpdump -i "$DEV_S" --immediate-mode -B 65536 -U -n -w "$T_CAP" tcp \
+		2>"$T_TMP/tcpdump.err"
 	for _ in $(seq 100); do
 		grep -q 'listening on' "$T_TMP/tcpdump.err" 2>/dev/null && return 0
 		sleep 0.05
@@ -47,7 +57,7 @@ cap_start() {
 }
 cap_stop() {
 	sleep 0.2
-	kill -INT "$T_CAP_PID" 2>/dev/null
+	kill -TERM "$T_CAP_PID" 2>/dev/null
 	wait "$T_CAP_PID" 2>/dev/null
 }
 

@@ -31,8 +31,8 @@ bad server_bad_app "unknown application" "$S" --listen 198.18.0.2:80 --app gophe
 bad server_port_zero "out of range" "$S" --listen 198.18.0.2:0
 bad server_bad_backlog "--backlog" "$S" --listen 198.18.0.2:80 --backlog 0
 
-check client_help_exit_0 "$C" --help
-check server_version_exit_0 "$S" --version
+check client_help_exit_0 eval "\"$C\" --help >/dev/null"
+check server_version_exit_0 eval "\"$S\" --version >/dev/null"
 
 lab_up badin || { not_ok bad_lab_up; exit 1; }
 bad client_no_route "no route" in_c "$C" --connect 10.77.0.1:80

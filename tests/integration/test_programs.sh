@@ -5,9 +5,12 @@
 lab_up prog || { not_ok programs_lab_up; exit 1; }
 PORT=8080
 
-# segs FILE: "flags seq_raw ack_raw len src" per segment.
+# segs FILE: "flags seq_raw ack_raw len src" per segment, sorted: a program records what it
+# received when it reads it, so segments crossing in flight may be ordered differently
+# than on the veth; the set must be the same.
 segs() {
-	tshark -r "$1" -T fields -e tcp.flags -e tcp.seq_raw -e tcp.ack_raw -e tcp.len -e ip.src 2>/dev/null
+	tshark -r "$1" -T fields -e tcp.flags -e tcp.seq_raw -e tcp.ack_raw -e tcp.len -e ip.src \
+		2>/dev/null | sort
 }
 
 # run_pair NAME "server options" "client options": runs both, captures, leaves files in $T_TMP/NAME.*
