@@ -1,11 +1,13 @@
 /* cli.c - parsing of command-line values shared by the programs (see cli.h). */
 #include "cli.h"
+#include "version.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stddef.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -289,5 +291,56 @@ int cli_engine_apply(int idx, const char *value, struct tcb_params *p, struct er
 		return err_set(e, "no engine option number %d", idx);
 	if (apply_opt(&engine_opts[idx], value, p, e) < 0)
 		return err_wrap(e, "--%s", engine_opts[idx].name);
+	return 0;
+}
+
+/* prog's options + help/version + the engine's, into lo (cap entries). */
+static void build_longopts(const struct cli_prog *prog, struct option *lo, size_t cap)
+{
+	static const struct option hv[] = { { "help", 0, NULL, 'h' }, { "version", 0, NULL, 'V' } };
+	size_t n = 0;
+
+	for (; prog->opts[n].name && n < cap - 4; n++)
+		lo[n] = prog->opts[n];
+	lo[n++] = hv[0];
+	lo[n++] = hv[1];
+	n += cli_engine_longopts(lo + n, cap - n - 1, CLI_ENGINE_BASE);
+	memset(&lo[n], 0, sizeof(lo[n]));
+}
+
+static int one_getopt(int c, char **argv, const struct cli_prog *prog, struct tcb_params *p,
+		      struct err *e)
+{
+	if (c == 'h') {
+		printf("%s%s", prog->usage, cli_engine_help);
+		return 1;
+	}
+	if (c == 'V') {
+		printf("%s %s\n", prog->name, SYNLAB_VERSION);
+		return 1;
+	}
+	if (c == '?')
+		return err_set(e, "unknown option '%s' (see --help)", argv[optind - 1]);
+	if (c == ':')
+		return err_set(e, "option '%s' needs a value", argv[optind - 1]);
+	if (c >= CLI_ENGINE_BASE)
+		return cli_engine_apply(c - CLI_ENGINE_BASE, optarg, p, e);
+	return prog->fn(c, optarg, prog->ctx, e);
+}
+
+int cli_getopt(int argc, char **argv, const struct cli_prog *prog, struct tcb_params *p,
+	       struct err *e)
+{
+	struct option lo[80];
+	int c, r;
+
+	build_longopts(prog, lo, sizeof(lo) / sizeof(lo[0]));
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":i:w:qhV", lo, NULL)) != -1)
+		if ((r = one_getopt(c, argv, prog, p, e)) != 0)
+			return r;
+	if (optind < argc)
+		return err_set(e, "unexpected argument '%s' (see --help)", argv[optind]);
 	return 0;
 }

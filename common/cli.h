@@ -36,6 +36,23 @@ size_t cli_engine_longopts(struct option *out, size_t cap, int base);
 /* Applies engine option number idx (value - base) to p; -1 with e on a bad value. */
 int cli_engine_apply(int idx, const char *value, struct tcb_params *p, struct err *e);
 
+/* A program's command line: its options (without the engine's, which are added, nor
+ * help/version) and a handler called for each option found. */
+struct cli_prog {
+	const char *name;		/* "synlab-client" */
+	const char *usage;		/* printed by --help, before the engine options */
+	const struct option *opts;	/* terminated by a zeroed entry */
+	int (*fn)(int c, const char *arg, void *ctx, struct err *e);
+	void *ctx;
+};
+#define CLI_ENGINE_BASE 2000	/* option values at and above belong to the engine */
+
+/* Runs getopt_long over argv: -h/--help, -V/--version, unknown options, missing values
+ * and stray arguments are handled here; engine options go to p. Returns 0, 1 when help
+ * or version was printed, -1 with e on a usage error. */
+int cli_getopt(int argc, char **argv, const struct cli_prog *prog, struct tcb_params *p,
+	       struct err *e);
+
 /* The help text of the engine options, one option a line. */
 extern const char cli_engine_help[];
 

@@ -1,0 +1,337 @@
+/* client.c - synlab-client's connection: open, send, print the reply, close as asked. */
+#include "client.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "live.h"
+
+/* Everything one run of the client knows. */
+struct client {
+	struct client_opts *o;
+	struct live l;
+	struct live_conn *c;
+	uint8_t req[CLIENT_DATA_MAX + 512];	/* the bytes to send */
+	size_t req_len, req_sent;		/* bytes; of which accepted by the TCB */
+	bool opened;		/* reached ESTABLISHED */
+	bool got_reply;		/* received at least one byte */
+	bool closing;		/* CLOSE or ABORT called */
+	bool failed;		/* reset by the peer, or the TCB gave up */
+	int signals;		/* SIGINT/SIGTERM seen */
+	struct app_http_resp http;
+};
+
+static uint16_t pick_port(void)
+{
+	uint16_t r = 0;
+
+	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+		r = (uint16_t)getpid();
+	return (uint16_t)(32768 + r % (60999 - 32768 + 1));
+}
+
+static void build_request(struct client *k)
+{
+	struct client_opts *o = k->o;
+	int n;
+
+	if (!o->http_path) {
+		memcpy(k->req, o->data, o->data_len);
+		k->req_len = o->data_len;
+		return;
+	}
+	n = snprintf((char *)k->req, sizeof(k->req),
+		     "GET %s HTTP/1.0\r\nHost: %u.%u.%u.%u\r\nUser-Agent: synlab-client\r\n"
+		     "Accept: */*\r\n\r\n", o->http_path, o->daddr >> 24, (o->daddr >> 16) & 255,
+		     (o->daddr >> 8) & 255, o->daddr & 255);
+	k->req_len = n > 0 ? (size_t)n : 0;
+}
+
+/* Notes resets and give-ups among the events. */
+static void scan_events(struct client *k, const struct tcb_out *out)
+{
+	for (unsigned i = 0; i < out->nev; i++) {
+		if (out->ev[i].kind == TCB_EV_RESET || out->ev[i].kind == TCB_EV_GAVE_UP)
+			k->failed = true;
+		if (out->ev[i].kind == TCB_EV_STATE && out->ev[i].to == TCB_ESTABLISHED)
+			k->opened = true;
+	}
+}
+
+static int emit(struct client *k, struct tcb_out *out, struct err *e)
+{
+	scan_events(k, out);
+	return live_emit(&k->l, k->c, out, e);
+}
+
+/* Hands received bytes to stdout: the whole reply, or an HTTP body (head to the log). */
+static void deliver(struct client *k, const uint8_t *buf, size_t n)
+{
+	const uint8_t *body;
+	size_t blen;
+
+	k->got_reply = true;
+	if (!k->o->http_path) {
+		fwrite(buf, 1, n, stdout);
+		fflush(stdout);
+		return;
+	}
+	bool had_head = k->http.in_body;
+	app_http_resp_feed(&k->http, buf, n, &body, &blen);
+	if (!had_head && k->http.in_body && !k->o->quiet)
+		fprintf(stderr, "HTTP response head:\n%s", k->http.head);
+	fwrite(body, 1, blen, stdout);
+	fflush(stdout);
+}
+
+static int read_all(struct client *k, uint64_t now, struct err *e)
+{
+	uint8_t buf[16384];
+	size_t n;
+
+	while (tcb_readable(k->c->tcb) > 0) {
+		struct tcb_out out;
+
+		tcb_out_reset(&out);
+		n = tcb_receive(k->c->tcb, buf, sizeof(buf), now, &out);
+		if (n)
+			deliver(k, buf, n);
+		if (emit(k, &out, e) < 0)
+			return -1;
+		if (!n)
+			break;
+	}
+	return 0;
+}
+
+static int send_rest(struct client *k, uint64_t now, struct err *e)
+{
+	struct tcb_out out;
+	long n;
+
+	if (k->req_sent == k->req_len || k->closing)
+		return 0;
+	tcb_out_reset(&out);
+	n = tcb_send(k->c->tcb, k->req + k->req_sent, k->req_len - k->req_sent, now, &out, e);
+	if (n < 0)
+		return -1;
+	k->req_sent += (size_t)n;
+	return emit(k, &out, e);
+}
+
+/* Whether the application is done and the connection should now be closed. */
+static bool want_close(const struct client *k)
+{
+	bool peer_closed = tcb_peer_closed(k->c->tcb);
+
+	if (k->closing || k->req_sent < k->req_len)
+		return false;
+	if (k->o->http_path || k->o->wait_close)
+		return peer_closed;
+	return k->got_reply || peer_closed;
+}
+
+static int close_or_abort(struct client *k, bool abort, uint64_t now, struct err *e)
+{
+	struct tcb_out out;
+
+	tcb_out_reset(&out);
+	k->closing = true;
+	if (abort)
+		tcb_abort(k->c->tcb, now, &out);
+	else if (tcb_close(k->c->tcb, now, &out, e) < 0)
+		return -1;
+	return emit(k, &out, e);
+}
+
+/* After every step: send what is pending, read what arrived, close when done. */
+static int advance(struct client *k, uint64_t now, struct err *e)
+{
+	enum tcb_state s = tcb_state(k->c->tcb);
+
+	if (s == TCB_ESTABLISHED || s == TCB_CLOSE_WAIT) {
+		if (send_rest(k, now, e) < 0 || read_all(k, now, e) < 0)
+			return -1;
+	} else if (tcb_readable(k->c->tcb) && read_all(k, now, e) < 0) {
+		return -1;
+	}
+	if (want_close(k))
+		return close_or_abort(k, k->o->abort, now, e);
+	return 0;
+}
+
+static bool ours(const struct client *k, const struct seg *s)
+{
+	const struct tcb_addr *a = &k->c->addr;
+
+	return s->saddr == a->raddr && s->sport == a->rport && s->daddr == a->laddr &&
+	       s->dport == a->lport;
+}
+
+/* A segment for no connection of ours gets the RFC 9293 §3.10.7.1 answer. */
+static int stray(struct client *k, const struct seg *s, struct err *e)
+{
+	struct seg rst;
+
+	if (!tcb_closed_reply(s, &rst))
+		return 0;
+	return live_send_raw(&k->l, &rst, "(no such connection: RST, RFC 9293 §3.10.7.1)", e);
+}
+
+static int on_packet(struct client *k, struct live_ev *ev, struct err *e)
+{
+	const struct seg *s = &ev->pkt.seg;
+	struct tcb_out out;
+	enum tcb_state before;
+
+	if (ev->pkt.kind == WIRE_PKT_UNPARSED) {
+		fprintf(stderr, "synlab-client: ignored a packet that is not valid TCP/IPv4: %s\n",
+			ev->pkt.why);
+		return 0;
+	}
+	if (ev->pkt.kind == WIRE_PKT_BAD_CSUM) {
+		fprintf(stderr, "synlab-client: discarded a segment with a bad %s checksum "
+			"(RFC 9293 §3.1)\n", s->ip_csum_ok ? "TCP" : "IP");
+		return 0;
+	}
+	if (!ours(k, s))
+		return stray(k, s, e);
+	tcb_out_reset(&out);
+	before = tcb_state(k->c->tcb);
+	tcb_input(k->c->tcb, s, ev->now, &out);
+	live_log_in(&k->l, k->c, s, before, tcb_state(k->c->tcb));
+	if (emit(k, &out, e) < 0)
+		return -1;
+	return advance(k, ev->now, e);
+}
+
+static int on_timer(struct client *k, uint64_t now, struct err *e)
+{
+	struct tcb_out out;
+
+	if (k->c->app_deadline <= now) {
+		return err_set(e, "timed out in state %s (--timeout)",
+			       tcb_state_name(tcb_state(k->c->tcb)));
+	}
+	tcb_out_reset(&out);
+	tcb_tick(k->c->tcb, now, &out);
+	if (emit(k, &out, e) < 0)
+		return -1;
+	return advance(k, now, e);
+}
+
+static int on_signal(struct client *k, uint64_t now, struct err *e)
+{
+	bool second = k->signals++ > 0;
+
+	fprintf(stderr, second ? "synlab-client: aborting (RST)\n"
+			       : "synlab-client: closing; interrupt again to abort\n");
+	if (second || !k->opened) {
+		k->failed = true;
+		k->closing = false;
+		close_or_abort(k, true, now, e);
+		return err_set(e, "interrupted");
+	}
+	return k->closing ? 0 : close_or_abort(k, false, now, e);
+}
+
+static bool finished(const struct client *k)
+{
+	enum tcb_state s = tcb_state(k->c->tcb);
+
+	return s == TCB_CLOSED || (s == TCB_TIME_WAIT && k->o->exit_in_time_wait);
+}
+
+static int loop(struct client *k, struct err *e)
+{
+	struct live_ev ev;
+	int r = 0;
+
+	while (r == 0 && !finished(k)) {
+		if (live_next(&k->l, &ev, e) < 0)
+			return -1;
+		if (ev.kind == LIVE_PKT)
+			r = on_packet(k, &ev, e);
+		else if (ev.kind == LIVE_TIMER)
+			r = on_timer(k, ev.now, e);
+		else if (ev.kind == LIVE_SIGNAL)
+			r = on_signal(k, ev.now, e);
+	}
+	return r;
+}
+
+static int setup(struct client *k, struct err *e)
+{
+	struct client_opts *o = k->o;
+	struct tcb_addr a = { 0, o->daddr, o->sport ? o->sport : pick_port(), o->dport };
+	struct live_cfg lc = { "client", "server", o->device, 0, 0, o->pcap_path,
+			       o->quiet ? NULL : stderr, false };
+	struct tcb_out out;
+
+	if (live_route_src(o->daddr, &a.laddr, e) < 0)
+		return -1;
+	lc.local = a.laddr;
+	lc.port = a.lport;
+	if (live_open(&k->l, &lc, e) < 0)
+		return -1;
+	if (!(k->c = live_conn_new(&k->l, &a, e)))
+		return -1;
+	if (!(k->c->tcb = tcb_new(&o->params, &a, e)))
+		return -1;
+	if (o->timeout_us)
+		k->c->app_deadline = k->l.t0 + o->timeout_us;
+	build_request(k);
+	tcb_out_reset(&out);
+	if (tcb_open_active(k->c->tcb, evloop_now_us(), &out, e) < 0)
+		return -1;
+	return emit(k, &out, e);
+}
+
+static int verdict(const struct client *k)
+{
+	if (k->failed) {
+		fprintf(stderr, "synlab-client: the connection failed (reset or retries "
+			"exhausted) in state %s\n", tcb_state_name(tcb_state(k->c->tcb)));
+		return 1;
+	}
+	if (!k->opened || !k->got_reply) {
+		fprintf(stderr, "synlab-client: %s\n", !k->opened ? "the connection never opened"
+								  : "no data came back");
+		return 1;
+	}
+	return 0;
+}
+
+static void teardown(struct client *k)
+{
+	if (k->c) {
+		tcb_free(k->c->tcb);
+		live_conn_release(&k->l, k->c);
+	}
+	live_close(&k->l);
+}
+
+int client_run(struct client_opts *o)
+{
+	static struct client k;	/* large buffers: keep them off the stack */
+	struct err e = { "" };
+	int rc;
+
+	memset(&k, 0, sizeof(k));
+	k.o = o;
+	if (setup(&k, &e) < 0) {	/* bad address, route, privilege or file: exit 2 */
+		fprintf(stderr, "synlab-client: %s\n", e.msg);
+		if (k.c)
+			teardown(&k);
+		return 2;
+	}
+	rc = loop(&k, &e) < 0 ? 1 : verdict(&k);
+	if (rc && e.msg[0] && !k.failed)
+		fprintf(stderr, "synlab-client: %s\n", e.msg);
+	teardown(&k);
+	return rc;
+}

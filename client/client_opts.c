@@ -1,0 +1,94 @@
+/* client_opts.c - synlab-client's command line. */
+#include "client.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum { O_CONNECT = 1000, O_DATA, O_HTTP, O_ABORT, O_WAITCLOSE, O_SPORT, O_NOTW, O_TIMEOUT,
+ };
+
+static const char usage[] =
+	"Usage: synlab-client --connect ADDR:PORT [options]\n"
+	"Opens a TCP connection whose every segment is crafted in user space, sends data,\n"
+	"prints what comes back, and closes; each segment is logged on stderr.\n\n"
+	"  --connect ADDR:PORT   the server\n"
+	"  --data STRING         what to send, C escapes understood [Just a test.\\r\\n]\n"
+	"  --http-get PATH       send an HTTP/1.0 GET; body to stdout, headers to the log\n"
+	"  --abort               end with RST instead of FIN\n"
+	"  --wait-close          wait for the server to close first\n"
+	"  --no-time-wait        exit on entering TIME-WAIT instead of waiting 2 x MSL\n"
+	"  --sport N             source port [random in 32768..60999]\n"
+	"  --timeout DUR         give up after DUR [none]\n"
+	"  -i DEV                interface [the one owning the source address]\n"
+	"  -w FILE               write every segment sent and received to a pcap file\n"
+	"  -q                    no per-segment log\n"
+	"  -h, --help            this help;  -V, --version\n\n";
+
+static void defaults(struct client_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	tcb_params_default(&o->params);
+	memcpy(o->data, "Just a test.\r\n", 14);
+	o->data_len = 14;
+}
+
+static int one_opt(int c, const char *arg, void *ctx, struct err *e)
+{
+	struct client_opts *o = ctx;
+	uint64_t v;
+	long n;
+
+	switch (c) {
+	case O_CONNECT:
+		return cli_parse_addrport(arg, &o->daddr, &o->dport, e) < 0
+			       ? err_wrap(e, "--connect") : 0;
+	case O_DATA:
+		if ((n = cli_unescape(arg, o->data, sizeof(o->data), e)) < 0)
+			return err_wrap(e, "--data");
+		o->data_len = (size_t)n;
+		return 0;
+	case O_HTTP:
+		if (arg[0] != '/' || strpbrk(arg, " \r\n"))
+			return err_set(e, "--http-get: '%s' is not a path like /index.html", arg);
+		o->http_path = arg;
+		return 0;
+	case O_SPORT:
+		if (cli_parse_u64(arg, 1, 65535, &v, e) < 0)
+			return err_wrap(e, "--sport");
+		o->sport = (uint16_t)v;
+		return 0;
+	case O_TIMEOUT:
+		return cli_parse_duration(arg, &o->timeout_us, e) < 0 ? err_wrap(e, "--timeout") : 0;
+	case O_ABORT: o->abort = true; return 0;
+	case O_WAITCLOSE: o->wait_close = true; return 0;
+	case O_NOTW: o->exit_in_time_wait = true; return 0;
+	case 'i': o->device = arg; return 0;
+	case 'w': o->pcap_path = arg; return 0;
+	case 'q': o->quiet = true; return 0;
+	default:
+		return err_set(e, "unknown option (see --help)");
+	}
+}
+
+int client_parse(int argc, char **argv, struct client_opts *o, struct err *e)
+{
+	static const struct option lo[] = {
+		{ "connect", 1, NULL, O_CONNECT }, { "data", 1, NULL, O_DATA },
+		{ "http-get", 1, NULL, O_HTTP }, { "abort", 0, NULL, O_ABORT },
+		{ "wait-close", 0, NULL, O_WAITCLOSE }, { "sport", 1, NULL, O_SPORT },
+		{ "no-time-wait", 0, NULL, O_NOTW }, { "timeout", 1, NULL, O_TIMEOUT },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cli_prog prog = { "synlab-client", usage, lo, one_opt, o };
+	int r;
+
+	defaults(o);
+	if ((r = cli_getopt(argc, argv, &prog, &o->params, e)) != 0)
+		return r;
+	if (!o->dport)
+		return err_set(e, "--connect ADDR:PORT is required (see --help)");
+	return 0;
+}

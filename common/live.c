@@ -1,0 +1,328 @@
+/* live.c - the live programs' runtime: waiting, timers, sending and the per-segment log. */
+#include "live.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int live_open(struct live *l, const struct live_cfg *cfg, struct err *e)
+{
+	struct wire_cfg wc = { cfg->device, cfg->local, cfg->port, WIRE_MARK };
+
+	memset(l, 0, sizeof(*l));
+	l->local_name = cfg->local_name;
+	l->peer_name = cfg->peer_name;
+	l->log = cfg->log;
+	l->stdin_idx = -1;
+	timerq_init(&l->tq);
+	if (cfg->pcap_path && pcapw_open(&l->pw, cfg->pcap_path, e) < 0)
+		return err_wrap(e, "-w");
+	l->has_pcap = cfg->pcap_path != NULL;
+	if (wire_open(&l->w, &wc, e) < 0)
+		goto fail_pcap;
+	if (evloop_init(&l->ev, true, e) < 0)
+		goto fail_wire;
+	if ((l->wire_idx = evloop_add(&l->ev, l->w.fd, e)) < 0)
+		goto fail_ev;
+	if (cfg->watch_stdin && (l->stdin_idx = evloop_add(&l->ev, 0, e)) < 0)
+		goto fail_ev;
+	l->t0 = evloop_now_us();
+	return 0;
+fail_ev:
+	evloop_close(&l->ev);
+fail_wire:
+	wire_close(&l->w);
+fail_pcap:
+	if (l->has_pcap)
+		pcapw_close(&l->pw, NULL);
+	return -1;
+}
+
+void live_close(struct live *l)
+{
+	struct err e;
+
+	evloop_close(&l->ev);
+	wire_close(&l->w);
+	if (l->has_pcap && pcapw_close(&l->pw, &e) < 0 && l->log)
+		fprintf(l->log, "synlab: %s\n", e.msg);
+	timerq_free(&l->tq);
+}
+
+uint64_t live_elapsed(const struct live *l, uint64_t now)
+{
+	return now >= l->t0 ? now - l->t0 : 0;
+}
+
+int live_arm(struct live *l, struct live_conn *c, struct err *e)
+{
+	uint64_t d = tcb_deadline(c->tcb);
+
+	if (c->app_deadline < d)
+		d = c->app_deadline;
+	if (d == c->armed)
+		return 0;
+	c->armed = d;
+	c->gen++;
+	if (d == TCB_NEVER)
+		return 0;
+	if (timerq_push(&l->tq, d, c, c->gen, e) < 0)
+		return -1;
+	c->queued++;
+	return 0;
+}
+
+struct live_conn *live_conn_new(struct live *l, const struct tcb_addr *a, struct err *e)
+{
+	struct live_conn *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		err_set(e, "out of memory for a connection");
+		return NULL;
+	}
+	c->addr = *a;
+	c->id = ++l->nconn;
+	c->armed = TCB_NEVER;
+	c->app_deadline = TCB_NEVER;
+	return c;
+}
+
+void live_conn_release(struct live *l, struct live_conn *c)
+{
+	(void)l;
+	c->released = true;
+	c->tcb = NULL;
+	c->user = NULL;
+	if (!c->queued)
+		free(c);
+}
+
+/* Pops due timer entries; returns the first live connection whose deadline passed. */
+static struct live_conn *pop_due(struct live *l, uint64_t now)
+{
+	struct timerq_entry x;
+
+	while (timerq_pop_due(&l->tq, now, &x)) {
+		struct live_conn *c = x.owner;
+
+		c->queued--;
+		if (c->released) {
+			if (!c->queued)
+				free(c);
+			continue;
+		}
+		if (x.gen != c->gen)
+			continue;
+		c->armed = TCB_NEVER;
+		return c;
+	}
+	return NULL;
+}
+
+/* Writes a segment's bytes to the -w capture; a failure is reported once on the log. */
+static void capture(struct live *l, uint64_t now, const uint8_t *ip, size_t len)
+{
+	struct err e;
+
+	if (!l->has_pcap)
+		return;
+	if (pcapw_write(&l->pw, now, ip, len, &e) < 0) {
+		if (l->log)
+			fprintf(l->log, "synlab: capture file: %s (capture stopped)\n", e.msg);
+		pcapw_close(&l->pw, NULL);
+		l->has_pcap = false;
+	}
+}
+
+/* Takes one pending packet from the capture, if any. */
+static int take_packet(struct live *l, struct live_ev *ev, struct err *e)
+{
+	int r = wire_recv(&l->w, &ev->pkt, e);
+
+	if (r <= 0)
+		return r;
+	ev->kind = LIVE_PKT;
+	ev->now = evloop_now_us();
+	l->st.received++;
+	l->st.bad_csum += ev->pkt.kind == WIRE_PKT_BAD_CSUM;
+	l->st.unparsed += ev->pkt.kind == WIRE_PKT_UNPARSED;
+	capture(l, ev->now, ev->pkt.ip, ev->pkt.ip_len);
+	return 1;
+}
+
+int live_next(struct live *l, struct live_ev *ev, struct err *e)
+{
+	for (;;) {
+		struct evloop_result r;
+		uint64_t now = evloop_now_us();
+		int got;
+
+		if ((ev->conn = pop_due(l, now))) {
+			ev->kind = LIVE_TIMER;
+			ev->now = now;
+			return 0;
+		}
+		if ((got = take_packet(l, ev, e)) != 0)
+			return got < 0 ? -1 : 0;
+		if (evloop_wait(&l->ev, timerq_next(&l->tq), &r, e) < 0)
+			return -1;
+		ev->now = evloop_now_us();
+		if (r.signo) {
+			ev->kind = LIVE_SIGNAL;
+			ev->signo = r.signo;
+			return 0;
+		}
+		if (l->stdin_idx >= 0 && (r.ready & (1u << l->stdin_idx))) {
+			ev->kind = LIVE_STDIN;
+			return 0;
+		}
+	}
+}
+
+/* ---- the per-segment log (until the explaining logger takes over) ---- */
+
+/* Relative numbering as tcpdump does: absolute on SYNs, relative to ISS / IRS after. */
+static void bases(const struct live_conn *c, const struct seg *s, bool out, uint32_t *sb,
+		  uint32_t *ab)
+{
+	bool irs_known = c && tcb_state(c->tcb) != TCB_SYN_SENT &&
+			 tcb_state(c->tcb) != TCB_LISTEN && tcb_state(c->tcb) != TCB_CLOSED;
+
+	*sb = *ab = 0;
+	if (!c || (s->flags & SEG_SYN))
+		return;
+	if (out) {
+		*sb = tcb_iss(c->tcb);
+		*ab = irs_known ? tcb_irs(c->tcb) : 0;
+	} else {
+		*sb = irs_known ? tcb_irs(c->tcb) : 0;
+		*ab = tcb_iss(c->tcb);
+	}
+}
+
+static void log_seg(struct live *l, const struct live_conn *c, const struct seg *s, bool out,
+		    uint64_t now, const char *tail)
+{
+	char line[512];
+	uint32_t sb, ab;
+
+	l->frame++;
+	if (!l->log)
+		return;
+	bases(c, s, out, &sb, &ab);
+	seg_format(s, sb, ab, line, sizeof(line));
+	fprintf(l->log, "#%-3u %4" PRIu64 " %10.6f %s > %s  %s%s%s\n", c ? c->id : 0, l->frame,
+		live_elapsed(l, now) / 1e6, out ? l->local_name : l->peer_name,
+		out ? l->peer_name : l->local_name, line, tail ? "   " : "", tail ? tail : "");
+	fflush(l->log);
+}
+
+void live_log_in(struct live *l, const struct live_conn *c, const struct seg *s,
+		 enum tcb_state before, enum tcb_state after)
+{
+	char tail[96] = "";
+
+	if (before != after)
+		snprintf(tail, sizeof(tail), "%s -> %s", tcb_state_name(before),
+			 tcb_state_name(after));
+	log_seg(l, c, s, false, evloop_now_us(), before != after ? tail : NULL);
+}
+
+/* Bookkeeping events the per-segment line already shows (ACKs, RTT, window). */
+static bool routine(enum tcb_ev_kind k)
+{
+	return k == TCB_EV_ACKED || k == TCB_EV_RTT || k == TCB_EV_WINDOW ||
+	       k == TCB_EV_DATA_IN || k == TCB_EV_ACK_MERGED || k == TCB_EV_ACK_SENT;
+}
+
+static void log_event(struct live *l, const struct live_conn *c, const struct tcb_event *v)
+{
+	char what[160];
+
+	if (!l->log || routine(v->kind))
+		return;
+	switch (v->kind) {
+	case TCB_EV_STATE:
+		snprintf(what, sizeof(what), "state %s -> %s", tcb_state_name(v->from),
+			 tcb_state_name(v->to));
+		break;
+	case TCB_EV_TIMER:
+		snprintf(what, sizeof(what), "%s timer fired after %.6f s",
+			 tcb_timer_name(v->timer), v->after_us / 1e6);
+		break;
+	case TCB_EV_RETRANSMIT:
+		snprintf(what, sizeof(what), "retransmission #%d, %.6f s after the previous send; "
+			 "next RTO %.6f s", v->count, v->after_us / 1e6, v->rto_us / 1e6);
+		break;
+	default:
+		snprintf(what, sizeof(what), "%s%s", tcb_ev_kind_name(v->kind),
+			 v->limited ? " (rate-limited)" : "");
+		break;
+	}
+	fprintf(l->log, "#%-3u      %10.6f   %s: %s (%s)\n", c ? c->id : 0,
+		live_elapsed(l, v->now) / 1e6, what, tcb_why_name(v->why), tcb_why_rfc(v->why));
+}
+
+static int send_one(struct live *l, const struct live_conn *c, const struct seg *s,
+		    const char *tail, struct err *e)
+{
+	size_t n;
+	uint64_t now;
+
+	if (wire_send(&l->w, s, l->txbuf, sizeof(l->txbuf), &n, e) < 0)
+		return -1;
+	now = evloop_now_us();
+	l->st.sent++;
+	l->st.rst_sent += !!(s->flags & SEG_RST);
+	capture(l, now, l->txbuf, n);
+	log_seg(l, c, s, true, now, tail);
+	return 0;
+}
+
+int live_emit(struct live *l, struct live_conn *c, const struct tcb_out *o, struct err *e)
+{
+	for (unsigned i = 0; i < o->nev; i++)
+		log_event(l, c, &o->ev[i]);
+	if (o->ev_overflow && l->log)
+		fprintf(l->log, "#%-3u   (more events than the log could hold)\n", c->id);
+	for (unsigned i = 0; i < o->nseg; i++)
+		if (send_one(l, c, &o->seg[i], NULL, e) < 0)
+			return -1;
+	if (l->log)
+		fflush(l->log);
+	return c->released ? 0 : live_arm(l, c, e);
+}
+
+int live_send_raw(struct live *l, const struct seg *s, const char *why, struct err *e)
+{
+	return send_one(l, NULL, s, why, e);
+}
+
+int live_route_src(uint32_t dst, uint32_t *src, struct err *e)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(9) };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	char buf[INET_ADDRSTRLEN];
+
+	sa.sin_addr.s_addr = htonl(dst);
+	inet_ntop(AF_INET, &sa.sin_addr, buf, sizeof(buf));
+	if (fd < 0)
+		return err_set(e, "socket: %s", strerror(errno));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0) {
+		int saved = errno;
+
+		close(fd);
+		return err_set(e, "no route to %s (%s); inside the lab run it with "
+			       "`scripts/lab exec client ...`", buf, strerror(saved));
+	}
+	close(fd);
+	*src = ntohl(sa.sin_addr.s_addr);
+	return 0;
+}

@@ -1,0 +1,329 @@
+/* server.c - synlab-server: accepts connections into a 4-tuple table and runs the app on each. */
+#include "server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <arpa/inet.h>
+
+#include "conntab.h"
+#include "live.h"
+
+/* One connection's application side. */
+struct sconn {
+	struct app app;
+	bool replied;		/* the app has sent something */
+	bool closing;		/* CLOSE called */
+	bool counted_open;	/* counted in the half-open backlog */
+};
+
+struct server {
+	struct server_opts *o;
+	struct live l;
+	struct conntab tab;
+	unsigned half_open;	/* connections in SYN-RECEIVED */
+	unsigned closed;	/* connections that reached CLOSED */
+	int signals;		/* SIGINT/SIGTERM seen */
+	bool stopping;		/* no new connections; exit when the table is empty */
+	uint8_t buf[16384 + 64];
+};
+
+static int emit(struct server *v, struct live_conn *c, struct tcb_out *out, struct err *e)
+{
+	return live_emit(&v->l, c, out, e);
+}
+
+/* Keeps the half-open count in step with the TCB's state. */
+static void track_backlog(struct server *v, struct live_conn *c)
+{
+	struct sconn *sc = c->user;
+	bool half = tcb_state(c->tcb) == TCB_SYN_RECEIVED;
+
+	if (half != sc->counted_open) {
+		sc->counted_open = half;
+		if (half)
+			v->half_open++;
+		else
+			v->half_open--;
+	}
+}
+
+static void forget(struct server *v, struct live_conn *c)
+{
+	struct sconn *sc = c->user;
+
+	if (sc->counted_open)
+		v->half_open--;
+	conntab_del(&v->tab, &c->addr);
+	tcb_free(c->tcb);
+	free(sc);
+	live_conn_release(&v->l, c);
+	v->closed++;
+}
+
+static int do_close(struct live_conn *c, uint64_t now, struct tcb_out *out, struct err *e)
+{
+	struct sconn *sc = c->user;
+
+	sc->closing = true;
+	c->app_deadline = TCB_NEVER;
+	return tcb_close(c->tcb, now, out, e);
+}
+
+/* Reads what arrived and queues the application's answer, all into one tcb_out. */
+static int serve(struct server *v, struct live_conn *c, uint64_t now, struct tcb_out *out,
+		 struct err *e)
+{
+	struct sconn *sc = c->user;
+	uint8_t in[8192];
+	size_t n;
+
+	while (tcb_readable(c->tcb) && (n = tcb_receive(c->tcb, in, sizeof(in), now, out))) {
+		const uint8_t *reply;
+		size_t rlen = app_input(&sc->app, in, n, v->buf, sizeof(v->buf), &reply);
+
+		if (rlen && !sc->closing) {
+			if (tcb_send(c->tcb, reply, rlen, now, out, e) < 0)
+				return -1;
+			sc->replied = true;
+		}
+	}
+	return 0;
+}
+
+/* The close decisions: app done, --close-first, or the peer's FIN (after --close-delay). */
+static int maybe_close(struct server *v, struct live_conn *c, uint64_t now, struct tcb_out *out,
+		       struct err *e)
+{
+	struct sconn *sc = c->user;
+	enum tcb_state s = tcb_state(c->tcb);
+
+	if (sc->closing || (s != TCB_ESTABLISHED && s != TCB_CLOSE_WAIT))
+		return 0;
+	if (sc->app.done || (v->o->close_first && sc->replied) || v->stopping)
+		return do_close(c, now, out, e);
+	if (!tcb_peer_closed(c->tcb))
+		return 0;
+	if (v->o->close_delay_us == 0)
+		return do_close(c, now, out, e);	/* FIN rides on the ACK: 3 segments */
+	if (c->app_deadline == TCB_NEVER)
+		c->app_deadline = now + v->o->close_delay_us;
+	return 0;
+}
+
+/* After any TCB call: serve, maybe close, send everything, retire a closed connection. */
+static int settle(struct server *v, struct live_conn *c, uint64_t now, struct tcb_out *out,
+		  struct err *e)
+{
+	if (serve(v, c, now, out, e) < 0 || maybe_close(v, c, now, out, e) < 0)
+		return -1;
+	if (emit(v, c, out, e) < 0)
+		return -1;
+	track_backlog(v, c);
+	if (tcb_state(c->tcb) == TCB_CLOSED)
+		forget(v, c);
+	return 0;
+}
+
+/* RFC 9293 §3.10.7.1: a segment for no connection is answered with RST (unless RST). */
+static int refuse(struct server *v, const struct seg *s, const char *why, struct err *e)
+{
+	struct seg rst;
+
+	if (!tcb_closed_reply(s, &rst))
+		return 0;
+	return live_send_raw(&v->l, &rst, why, e);
+}
+
+/* A SYN for a new 4-tuple: a TCB in LISTEN takes it (RFC 9293 §3.10.7.2). NULL when the
+ * backlog or the table is full: the SYN is dropped, as Linux does without syncookies. */
+static struct live_conn *accept_syn(struct server *v, const struct tcb_addr *a, struct err *e)
+{
+	struct live_conn *c;
+	struct sconn *sc;
+	struct tcb_out out;
+
+	if (v->half_open >= v->o->backlog || v->tab.count >= v->o->max_conns) {
+		if (v->l.log)
+			fprintf(v->l.log, "     SYN dropped: %s full (%u)\n",
+				v->half_open >= v->o->backlog ? "backlog" : "connection table",
+				v->half_open >= v->o->backlog ? v->o->backlog : v->o->max_conns);
+		return NULL;
+	}
+	if (!(c = live_conn_new(&v->l, a, e)) || !(sc = calloc(1, sizeof(*sc))))
+		goto fail;
+	app_init(&sc->app, v->o->app);
+	c->user = sc;
+	tcb_out_reset(&out);
+	if (!(c->tcb = tcb_new(&v->o->params, a, e)) ||
+	    tcb_open_passive(c->tcb, evloop_now_us(), &out, e) < 0 ||
+	    conntab_put(&v->tab, a, c, e) < 0)
+		goto fail;
+	return c;
+fail:
+	if (c) {
+		tcb_free(c->tcb);
+		free(c->user);
+		live_conn_release(&v->l, c);
+	}
+	return NULL;
+}
+
+static int on_segment(struct server *v, const struct seg *s, uint64_t now, struct err *e)
+{
+	struct tcb_addr a = { s->daddr, s->saddr, s->dport, s->sport };
+	struct live_conn *c = conntab_get(&v->tab, &a);
+	struct tcb_out out;
+	enum tcb_state before;
+
+	if (!c) {
+		if ((s->flags & (SEG_SYN | SEG_ACK | SEG_RST)) != SEG_SYN || v->stopping)
+			return refuse(v, s, "(no such connection: RST, RFC 9293 §3.10.7.1)", e);
+		if (!(c = accept_syn(v, &a, e)))
+			return e->msg[0] ? -1 : 0;
+	}
+	tcb_out_reset(&out);
+	before = tcb_state(c->tcb);
+	tcb_input(c->tcb, s, now, &out);
+	live_log_in(&v->l, c, s, before, tcb_state(c->tcb));
+	return settle(v, c, now, &out, e);
+}
+
+static int on_packet(struct server *v, const struct live_ev *ev, struct err *e)
+{
+	if (ev->pkt.kind == WIRE_PKT_UNPARSED) {
+		if (v->l.log)
+			fprintf(v->l.log, "     ignored a packet that is not valid TCP/IPv4: %s\n",
+				ev->pkt.why);
+		return 0;
+	}
+	if (ev->pkt.kind == WIRE_PKT_BAD_CSUM) {
+		if (v->l.log)
+			fprintf(v->l.log, "     discarded a segment with a bad %s checksum\n",
+				ev->pkt.seg.ip_csum_ok ? "TCP" : "IP");
+		return 0;
+	}
+	e->msg[0] = '\0';
+	return on_segment(v, &ev->pkt.seg, ev->now, e);
+}
+
+static int on_timer(struct server *v, struct live_conn *c, uint64_t now, struct err *e)
+{
+	struct tcb_out out;
+
+	tcb_out_reset(&out);
+	if (c->app_deadline <= now) {
+		if (do_close(c, now, &out, e) < 0)
+			return -1;
+	}
+	tcb_tick(c->tcb, now, &out);
+	return settle(v, c, now, &out, e);
+}
+
+struct conn_list {
+	struct live_conn **c;
+	size_t n;
+};
+
+static void collect(const struct tcb_addr *k, void *val, void *arg)
+{
+	struct conn_list *l = arg;
+
+	(void)k;
+	l->c[l->n++] = val;
+}
+
+/* Every connection, in a snapshot array the caller frees (the table may change). */
+static struct conn_list snapshot(struct server *v)
+{
+	struct conn_list l = { calloc(v->tab.count + 1, sizeof(*l.c)), 0 };
+
+	if (l.c)
+		conntab_each(&v->tab, collect, &l);
+	return l;
+}
+
+/* First signal: close every connection and stop accepting; second: abort them all. */
+static int on_signal(struct server *v, uint64_t now, struct err *e)
+{
+	bool abort = v->signals++ > 0;
+	struct conn_list l = snapshot(v);
+
+	fprintf(stderr, abort ? "synlab-server: aborting every connection (RST)\n"
+			      : "synlab-server: closing; interrupt again to abort\n");
+	v->stopping = true;
+	for (size_t i = 0; i < l.n; i++) {
+		struct tcb_out out;
+
+		tcb_out_reset(&out);
+		if (abort)
+			tcb_abort(l.c[i]->tcb, now, &out);
+		if (settle(v, l.c[i], now, &out, e) < 0)
+			break;
+	}
+	free(l.c);
+	return abort ? err_set(e, "interrupted") : 0;
+}
+
+static bool done(const struct server *v)
+{
+	return (v->o->once && v->closed > 0) || (v->stopping && v->tab.count == 0);
+}
+
+static int loop(struct server *v, struct err *e)
+{
+	struct live_ev ev;
+	int r = 0;
+
+	while (r == 0 && !done(v)) {
+		if (live_next(&v->l, &ev, e) < 0)
+			return -1;
+		if (ev.kind == LIVE_PKT)
+			r = on_packet(v, &ev, e);
+		else if (ev.kind == LIVE_TIMER)
+			r = on_timer(v, ev.conn, ev.now, e);
+		else if (ev.kind == LIVE_SIGNAL)
+			r = on_signal(v, ev.now, e);
+	}
+	return r;
+}
+
+static void teardown(struct server *v)
+{
+	struct conn_list l = snapshot(v);
+
+	for (size_t i = 0; i < l.n; i++)
+		forget(v, l.c[i]);
+	free(l.c);
+	conntab_free(&v->tab);
+	live_close(&v->l);
+}
+
+int server_run(struct server_opts *o)
+{
+	static struct server v;
+	struct live_cfg lc = { "server", "client", o->device, o->addr, o->port, o->pcap_path,
+			       o->quiet ? NULL : stderr, false };
+	struct err e = { "" };
+	uint64_t seed = 0;
+	int rc;
+
+	memset(&v, 0, sizeof(v));
+	v.o = o;
+	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+		seed = 0x5359;
+	if (conntab_init(&v.tab, 0, seed, &e) < 0 || live_open(&v.l, &lc, &e) < 0) {
+		fprintf(stderr, "synlab-server: %s\n", e.msg);
+		return 2;	/* bad address, interface, privilege or file */
+	}
+	if (!o->quiet)
+		fprintf(stderr, "synlab-server: listening on %s:%u (app %s)\n",
+			inet_ntoa((struct in_addr){ htonl(o->addr) }), o->port,
+			app_kind_name(o->app));
+	rc = loop(&v, &e) < 0 ? 1 : 0;
+	if (rc)
+		fprintf(stderr, "synlab-server: %s\n", e.msg);
+	teardown(&v);
+	return rc;
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# test_bad_input.sh - every bad input gets one clear line and exit 2: options, addresses, numbers, privileges, routes.
+. "$(dirname "$0")/lib.sh"
+
+# bad NAME WANT_SUBSTRING PROGRAM ARGS...: exit 2, exactly one line on stderr containing WANT.
+bad() {
+	local n=$1 want=$2; shift 2
+	local err rc
+	err=$("$@" 2>&1 >/dev/null); rc=$?
+	if [ "$rc" = 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" = 1 ] && [[ $err == *"$want"* ]]; then
+		ok "$n"
+	else
+		not_ok "$n" "(rc=$rc: $err)"
+	fi
+}
+C=$BIN/synlab-client
+S=$BIN/synlab-server
+
+bad client_no_args "--connect ADDR:PORT is required" "$C"
+bad client_malformed_addrport "not ADDR:PORT" "$C" --connect 198.18.0.2
+bad client_bad_address "not an IPv4 address" "$C" --connect 198.18.0.999:80
+bad client_port_zero "out of range" "$C" --connect 198.18.0.2:0
+bad client_unknown_option "unknown option '--frobnicate'" "$C" --connect 198.18.0.2:80 --frobnicate
+bad client_bad_number "--syn-retries" "$C" --connect 198.18.0.2:80 --syn-retries lots
+bad client_bad_duration "--rto-init" "$C" --connect 198.18.0.2:80 --rto-init 1parsec
+bad client_missing_value "needs a value" "$C" --connect
+bad client_bad_escape "--data" "$C" --connect 198.18.0.2:80 --data 'x\q'
+bad client_stray_argument "unexpected argument" "$C" --connect 198.18.0.2:80 extra
+bad server_no_args "--listen ADDR:PORT is required" "$S"
+bad server_bad_app "unknown application" "$S" --listen 198.18.0.2:80 --app gopher
+bad server_port_zero "out of range" "$S" --listen 198.18.0.2:0
+bad server_bad_backlog "--backlog" "$S" --listen 198.18.0.2:80 --backlog 0
+
+check client_help_exit_0 eval "\"$C\" --help >/dev/null"
+check server_version_exit_0 eval "\"$S\" --version >/dev/null"
+
+lab_up badin || { not_ok bad_lab_up; exit 1; }
+bad client_no_route "no route" in_c "$C" --connect 10.77.0.1:80
+bad server_no_interface "no interface" in_s "$S" --listen 10.77.0.2:80
+bad client_no_cap_net_raw "scripts/lab exec" in_c setpriv --reuid=65534 --regid=65534 --clear-groups "$C" --connect "$ADDR_S:80"
+bad server_no_cap_net_raw "scripts/lab exec" in_s setpriv --reuid=65534 --regid=65534 --clear-groups "$S" --listen "$ADDR_S:80"
+bad client_bad_pcap_path "-w" in_c "$C" --connect "$ADDR_S:80" -w /nonexistent/dir/x.pcap
+
+exit $(( T_FAILS > 0 ))
