@@ -94,6 +94,12 @@ int live_arm(struct live *l, struct live_conn *c, struct err *e);
 void live_log_in(struct live *l, const struct live_conn *c, const struct seg *s,
 		 enum tcb_state before, enum tcb_state after);
 
+/* The log (live_log.c): a segment sent (out) or received, with an optional tail. */
+void live_log_seg(struct live *l, const struct live_conn *c, const struct seg *s, bool out,
+		  uint64_t now, const char *tail);
+/* The log: one engine event. */
+void live_log_event(struct live *l, const struct live_conn *c, const struct tcb_event *v);
+
 /* Logs o's events, sends and logs o's segments, then re-arms c's timer. */
 int live_emit(struct live *l, struct live_conn *c, const struct tcb_out *o, struct err *e);
 
