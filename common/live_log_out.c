@@ -186,7 +186,9 @@ void live_log_put(struct live_log *g, struct live_log_conn *x, const struct expl
 	if (r->kind == EXPLAIN_REC_SEGMENT && g->has_pend)
 		comment_of(g, r);
 	put_log(g, x, r, show, note);
-	if (x && x->ladder && explain_ladder_add(x->ladder, r, &e) < 0) {
+	/* The diagram draws what the text shows: a STATE event a segment already carries
+	 * would put the state on a row of its own, before that segment's arrow. */
+	if (x && x->ladder && show && explain_ladder_add(x->ladder, r, &e) < 0) {
 		live_log_note(g, "synlab: %s (no diagram for connection %u)", e.msg, r->conn);
 		explain_ladder_free(x->ladder);
 		x->ladder = NULL;
