@@ -452,3 +452,75 @@ void tt_expect_schedule(struct tt *t, struct tt_exp e, const uint64_t *at, int n
 	tt_expect_state(t, TCB_CLOSED, f, l);
 	tt_expect_deadline(t, TCB_NEVER, f, l);
 }
+
+/* ---- synchronized-state checks ---- */
+
+#define TT_ACK_ONLY(nxt, rcv) ((struct tt_exp){ .flags = SEG_ACK, .seq = (nxt), .ack = (rcv), \
+						.win = -1 })
+
+void tt_sync_rst_exact(struct tt *t, uint32_t rcv, uint64_t now, const char *f, int l)
+{
+	enum tcb_state was = tcb_state(t->tcb);
+
+	send_seg(t, (struct seg){ .flags = SEG_RST, .seq = rcv, .win = PEER_WIN }, now);
+	tt_expect_no_reply(t, f, l);
+	tt_expect_state_change(t, was, TCB_CLOSED, f, l);
+	tt_expect_deadline(t, TCB_NEVER, f, l);
+}
+
+void tt_sync_rst_in_window(struct tt *t, uint32_t nxt, uint32_t rcv, uint64_t now,
+			   const char *f, int l)
+{
+	enum tcb_state was = tcb_state(t->tcb);
+
+	send_seg(t, (struct seg){ .flags = SEG_RST, .seq = rcv + 100, .win = PEER_WIN }, now);
+	tt_expect_reply(t, 0, 1, TT_ACK_ONLY(nxt, rcv), f, l);
+	tt_expect_event(t, TCB_EV_CHALLENGE_ACK, f, l);
+	tt_expect_state(t, was, f, l);
+}
+
+void tt_sync_rst_out_of_window(struct tt *t, uint32_t rcv, uint64_t now, const char *f,
+			       int l)
+{
+	enum tcb_state was = tcb_state(t->tcb);
+
+	send_seg(t, (struct seg){ .flags = SEG_RST, .seq = rcv + FAR, .win = PEER_WIN }, now);
+	tt_expect_no_reply(t, f, l);
+	tt_expect_state(t, was, f, l);
+	send_seg(t, (struct seg){ .flags = SEG_RST, .seq = rcv - 1, .win = PEER_WIN }, now);
+	tt_expect_no_reply(t, f, l);
+	tt_expect_state(t, was, f, l);
+}
+
+void tt_sync_syn(struct tt *t, uint32_t nxt, uint32_t rcv, uint64_t now, const char *f,
+		 int l)
+{
+	enum tcb_state was = tcb_state(t->tcb);
+
+	send_seg(t, (struct seg){ .flags = SEG_SYN, .seq = rcv + 10, .win = PEER_WIN }, now);
+	tt_expect_reply(t, 0, 1, TT_ACK_ONLY(nxt, rcv), f, l);
+	tt_expect_event(t, TCB_EV_CHALLENGE_ACK, f, l);
+	tt_expect_state(t, was, f, l);
+}
+
+void tt_sync_ack_unsent(struct tt *t, uint32_t nxt, uint32_t rcv, uint64_t now,
+			const char *f, int l)
+{
+	enum tcb_state was = tcb_state(t->tcb);
+
+	send_seg(t, (struct seg){ .flags = SEG_ACK, .seq = rcv, .ack = nxt + 10,
+				  .win = PEER_WIN }, now);
+	tt_expect_reply(t, 0, 1, TT_ACK_ONLY(nxt, rcv), f, l);
+	tt_expect_state(t, was, f, l);
+}
+
+void tt_sync_bad_seq(struct tt *t, uint32_t una, uint32_t nxt, uint32_t rcv, uint64_t now,
+		     const char *f, int l)
+{
+	enum tcb_state was = tcb_state(t->tcb);
+
+	send_seg(t, (struct seg){ .flags = SEG_ACK, .seq = rcv + FAR, .ack = una,
+				  .win = PEER_WIN }, now);
+	tt_expect_reply(t, 0, 1, TT_ACK_ONLY(nxt, rcv), f, l);
+	tt_expect_state(t, was, f, l);
+}

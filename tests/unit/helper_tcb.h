@@ -139,6 +139,37 @@ void tt_expect_schedule(struct tt *t, struct tt_exp e, const uint64_t *at, int n
 #define expect_schedule(t, e, at, n, give_up) \
 	tt_expect_schedule((t), (e), (at), (n), (give_up), __FILE__, __LINE__)
 
+/* ---- checks shared by the synchronized states (RFC 9293 §3.10.7.4, RFC 5961) ----
+ * una/nxt: the TCB's SND.UNA and SND.NXT, rcv: its RCV.NXT. Each feeds one segment at
+ * now and checks the reply; all but the exact RST leave the state unchanged. */
+void tt_sync_rst_exact(struct tt *t, uint32_t rcv, uint64_t now, const char *f, int l);
+void tt_sync_rst_in_window(struct tt *t, uint32_t nxt, uint32_t rcv, uint64_t now,
+			   const char *f, int l);
+void tt_sync_rst_out_of_window(struct tt *t, uint32_t rcv, uint64_t now, const char *f,
+			       int l);
+void tt_sync_syn(struct tt *t, uint32_t nxt, uint32_t rcv, uint64_t now, const char *f,
+		 int l);
+void tt_sync_ack_unsent(struct tt *t, uint32_t nxt, uint32_t rcv, uint64_t now,
+			const char *f, int l);
+void tt_sync_bad_seq(struct tt *t, uint32_t una, uint32_t nxt, uint32_t rcv, uint64_t now,
+		     const char *f, int l);
+/* RST at RCV.NXT: no reply, CLOSED. */
+#define sync_rst_exact(t, rcv) tt_sync_rst_exact((t), (rcv), T0 + MS(1), __FILE__, __LINE__)
+/* RST at RCV.NXT + 100: challenge ACK <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. */
+#define sync_rst_in_window(t, nxt, rcv) \
+	tt_sync_rst_in_window((t), (nxt), (rcv), T0 + MS(1), __FILE__, __LINE__)
+/* RST at RCV.NXT + FAR and at RCV.NXT - 1: dropped silently. */
+#define sync_rst_out_of_window(t, rcv) \
+	tt_sync_rst_out_of_window((t), (rcv), T0 + MS(1), __FILE__, __LINE__)
+/* SYN at RCV.NXT + 10: challenge ACK (RFC 5961 §4.2). */
+#define sync_syn(t, nxt, rcv) tt_sync_syn((t), (nxt), (rcv), T0 + MS(1), __FILE__, __LINE__)
+/* ACK of SND.NXT + 10 (never sent): ACK, drop. */
+#define sync_ack_unsent(t, nxt, rcv) \
+	tt_sync_ack_unsent((t), (nxt), (rcv), T0 + MS(1), __FILE__, __LINE__)
+/* Segment at RCV.NXT + FAR: ACK, drop. */
+#define sync_bad_seq(t, una, nxt, rcv) \
+	tt_sync_bad_seq((t), (una), (nxt), (rcv), T0 + MS(1), __FILE__, __LINE__)
+
 /* One scenario test. */
 #define TEST(name) static void name(void **unused_state __attribute__((unused)))
 #define T(name) cmocka_unit_test(name)
