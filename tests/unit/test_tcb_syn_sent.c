@@ -371,14 +371,17 @@ TEST(syn_sent_synack_window_limits_first_send)
 TEST(syn_sent_synack_mss_limits_segments)
 {
 	struct tt t;
+	char buf[251];
 
 	tcb_in_syn_sent(&t);
 	/* RFC 9293 §3.7.1: never send more than the peer's MSS */
-	send_seg(&t, SYNACK(.opts = { .has_mss = true, .mss = 4 }), T0);
-	send_data(&t, "0123456789", T0 + MS(1));
-	expect_seg(&t, 0, 3, RPL(.seq = LOCAL_SEQ + 1, .ack = REMOTE_SEQ + 1, .len = 4));
-	expect_seg(&t, 1, 3, RPL(.seq = LOCAL_SEQ + 5, .ack = REMOTE_SEQ + 1, .len = 4));
-	expect_seg(&t, 2, 3, RPL(.seq = LOCAL_SEQ + 9, .ack = REMOTE_SEQ + 1, .len = 2));
+	send_seg(&t, SYNACK(.opts = { .has_mss = true, .mss = 100 }), T0);
+	memset(buf, 'm', 250);
+	buf[250] = '\0';
+	assert_int_equal(send_data(&t, buf, T0 + MS(1)), 250);
+	expect_seg(&t, 0, 3, RPL(.seq = LOCAL_SEQ + 1, .ack = REMOTE_SEQ + 1, .len = 100));
+	expect_seg(&t, 1, 3, RPL(.seq = LOCAL_SEQ + 101, .ack = REMOTE_SEQ + 1, .len = 100));
+	expect_seg(&t, 2, 3, RPL(.seq = LOCAL_SEQ + 201, .ack = REMOTE_SEQ + 1, .len = 50));
 	tt_free(&t);
 }
 
