@@ -6,6 +6,8 @@ SANITIZE ?=
 BUILD ?= build$(if $(SANITIZE),-san)
 
 PKGS := libpcap jansson libsodium
+# `make V=1` shows the full commands.
+Q := $(if $(V),,@)
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Icommon \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBNET_LIBS := $(shell libnet-config --libs 2>/dev/null || echo -lnet)
@@ -37,19 +39,25 @@ deps:
 
 $(BUILD)/%.o: %.c $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -c $< -o $@
+	$(if $(V),,@echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -MMD -c $< -o $@
 
 $(LIB): $(COMMON_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
-.SECONDEXPANSION:
-$(BUILD)/synlab-%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard $$*/*.c)) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
+# One link rule per program folder (a pattern rule cannot glob the folder's sources).
+define PROG_RULE
+$(BUILD)/synlab-$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(1)/*.c)) $(LIB)
+	$$(if $$(V),,@echo "  LD      $$@")
+	$$(Q)$$(CC) $$(LDFLAGS) -o $$@ $$(filter %.o,$$^) $$(LIB) $$(LDLIBS)
+endef
+$(foreach d,$(PROG_DIRS),$(eval $(call PROG_RULE,$(d))))
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_HELPER_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
+	$(if $(V),,@echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
 
 # `make test` builds and runs everything and ends with "N passed, N failed".
 test: all

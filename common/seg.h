@@ -101,8 +101,16 @@ static inline uint32_t seg_seqlen(const struct seg *s)
 int seg_parse(const uint8_t *buf, size_t len, struct seg *s, struct err *e);
 
 /* Parses TCP options bytes into o (raw kept). Rejects length 0/1 and options running past
- * the end with a reason. */
+ * the end with a reason, also a wrong fixed length for MSS (4), window scale (3),
+ * SACK-permitted (2), timestamps (10), and a SACK length other than 2+8n with n >= 1.
+ * Parsing stops at EOL (the rest is padding); unknown kinds are counted in nunknown. */
 int seg_opts_parse(const uint8_t *p, size_t len, struct seg_opts *o, struct err *e);
+
+/* Encodes options into out (SEG_OPT_SPACE bytes): raw[] verbatim when raw_len > 0, padded
+ * with EOL (zero) bytes to a multiple of 4; else the decoded fields in Linux's SYN order
+ * (MSS, SACK-permitted, timestamps, NOP + window scale, NOP NOP + SACK blocks), NOP-aligned.
+ * Fails when they exceed 40 bytes or nsack > SEG_MAX_SACK. Sets *out_len. */
+int seg_opts_encode(const struct seg_opts *o, uint8_t *out, size_t *out_len, struct err *e);
 
 /* Builds IPv4+TCP bytes with correct IPv4 and TCP checksums. Returns 0 and sets *out_len. */
 int seg_build(const struct seg *s, uint8_t *buf, size_t cap, size_t *out_len, struct err *e);
@@ -117,8 +125,11 @@ const char *seg_flags_str(uint8_t flags, char *buf);
 
 /* One line in tcpdump's style:
  *   "Flags [S.], seq 0, ack 1, win 64240, options [mss 1460], length 0"
- * seq and ack are printed relative to seq_base and ack_base (pass 0 for absolute).
- * Returns the length written (like snprintf). */
+ * seq and ack are printed relative to seq_base and ack_base (pass 0 for absolute); SACK
+ * edges relative to ack_base, as tcpdump does. Like tcpdump -n without -v: seq only for
+ * data or SYN/FIN/RST, ack only with ACK, urg only with URG; options from raw[] (or the
+ * encoding seg_build would emit), kinds not decoded here as "unknown-KIND 0xHEX".
+ * Returns the length the whole line needs (like snprintf); truncates to cap. */
 int seg_format(const struct seg *s, uint32_t seq_base, uint32_t ack_base, char *buf,
 	       size_t cap);
 

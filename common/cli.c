@@ -1,0 +1,293 @@
+/* cli.c - parsing of command-line values shared by the programs (see cli.h). */
+#include "cli.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stddef.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_parse_addr(const char *s, uint32_t *addr, struct err *e)
+{
+	struct in_addr in;
+
+	if (!s || inet_pton(AF_INET, s, &in) != 1)
+		return err_set(e, "'%s' is not an IPv4 address (expected e.g. 198.18.0.2)",
+			       s ? s : "");
+	*addr = ntohl(in.s_addr);
+	return 0;
+}
+
+int cli_parse_addrport(const char *s, uint32_t *addr, uint16_t *port, struct err *e)
+{
+	char host[64];
+	const char *colon = s ? strrchr(s, ':') : NULL;
+	uint64_t p;
+
+	if (!colon || colon == s || (size_t)(colon - s) >= sizeof(host))
+		return err_set(e, "'%s' is not ADDR:PORT (expected e.g. 198.18.0.2:8080)",
+			       s ? s : "");
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	if (cli_parse_addr(host, addr, e) < 0)
+		return err_wrap(e, "'%s'", s);
+	if (cli_parse_u64(colon + 1, 1, 65535, &p, e) < 0)
+		return err_wrap(e, "port in '%s'", s);
+	*port = (uint16_t)p;
+	return 0;
+}
+
+int cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out, struct err *e)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return err_set(e, "'%s' is not a number", s ? s : "");
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end)
+		return err_set(e, "'%s' is not a number", s);
+	if (v < min || v > max)
+		return err_set(e, "%s is out of range (%llu..%llu)", s,
+			       (unsigned long long)min, (unsigned long long)max);
+	*out = v;
+	return 0;
+}
+
+int cli_parse_double(const char *s, double min, double max, double *out, struct err *e)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return err_set(e, "empty number");
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || !isfinite(v))
+		return err_set(e, "'%s' is not a number", s);
+	if (v < min || v > max)
+		return err_set(e, "%s is out of range (%g..%g)", s, min, max);
+	*out = v;
+	return 0;
+}
+
+/* Microseconds per unit for a duration suffix; 0 when unknown. */
+static double unit_us(const char *u)
+{
+	if (!*u || !strcmp(u, "ms"))
+		return 1e3;
+	if (!strcmp(u, "s"))
+		return 1e6;
+	if (!strcmp(u, "us"))
+		return 1.0;
+	return 0;
+}
+
+int cli_parse_duration(const char *s, uint64_t *us, struct err *e)
+{
+	char *end;
+	double v, mul;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return err_set(e, "'%s' is not a duration (expected e.g. 200ms, 1.5s)",
+			       s ? s : "");
+	errno = 0;
+	v = strtod(s, &end);
+	mul = unit_us(end);
+	if (errno || end == s || mul == 0 || !isfinite(v))
+		return err_set(e, "'%s' is not a duration (expected e.g. 200ms, 1.5s)", s);
+	if (v * mul > 1e12)
+		return err_set(e, "duration '%s' is too long", s);
+	*us = (uint64_t)llround(v * mul);
+	return 0;
+}
+
+/* ---- engine options ---- */
+
+enum opt_type { OPT_US, OPT_INT, OPT_U16, OPT_U32, OPT_DBL, OPT_SCHED, OPT_ISN, OPT_BOOL };
+
+struct engine_opt {
+	const char *name;
+	enum opt_type type;
+	size_t off;		/* offset of the field in struct tcb_params */
+	uint64_t max;		/* for integer types */
+};
+
+#define P(f) offsetof(struct tcb_params, f)
+static const struct engine_opt engine_opts[] = {
+	{ "rto-init", OPT_US, P(rto_init_us), 0 },
+	{ "rto-min", OPT_US, P(rto_min_us), 0 },
+	{ "rto-max", OPT_US, P(rto_max_us), 0 },
+	{ "syn-retries", OPT_INT, P(syn_retries), 255 },
+	{ "syn-schedule", OPT_SCHED, P(syn_schedule), 0 },
+	{ "syn-linear-timeouts", OPT_INT, P(syn_linear_timeouts), 255 },
+	{ "synack-retries", OPT_INT, P(synack_retries), 255 },
+	{ "data-retries", OPT_INT, P(data_retries), 255 },
+	{ "msl", OPT_US, P(msl_us), 0 },
+	{ "fin-timeout", OPT_US, P(fin_wait_2_us), 0 },
+	{ "time-scale", OPT_DBL, P(time_scale), 0 },
+	{ "isn", OPT_ISN, P(isn), UINT32_MAX },
+	{ "mss", OPT_U16, P(mss), 65495 },
+	{ "window", OPT_U32, P(rcv_buf), 1u << 30 },
+	{ "sndbuf", OPT_U32, P(snd_buf), 1u << 30 },
+	{ "challenge-ack-limit", OPT_U32, P(challenge_ack_limit), UINT32_MAX },
+	{ "rfc1337", OPT_BOOL, P(rfc1337), 0 },
+};
+#undef P
+
+const char cli_engine_help[] =
+	"Engine (RFC 9293 state machine) options, Linux's defaults in brackets:\n"
+	"  --rto-init DUR          initial retransmission timeout [1s] (RFC 6298 2.1)\n"
+	"  --rto-min DUR           lower bound of the RTO [200ms]\n"
+	"  --rto-max DUR           upper bound of the RTO [120s]\n"
+	"  --syn-retries N         SYN retransmissions before giving up [6]\n"
+	"  --syn-schedule S        linear (Linux >= 6.5) or doubling [linear]\n"
+	"  --syn-linear-timeouts N linear SYN retries before doubling [4]\n"
+	"  --synack-retries N      SYN+ACK retransmissions [5]: +1 +3 +7 +15 +31 s\n"
+	"  --data-retries N        data and FIN retransmissions [15]\n"
+	"  --msl DUR               maximum segment lifetime; TIME-WAIT = 2 x MSL [30s]\n"
+	"  --fin-timeout DUR       FIN-WAIT-2 timeout [60s]\n"
+	"  --time-scale F          multiply every timer by F, e.g. 0.01 [1]\n"
+	"  --isn N                 fixed initial sequence number (else RFC 6528)\n"
+	"  --mss N                 MSS to announce and send [1460]\n"
+	"  --window N              receive buffer = largest window offered [65535]\n"
+	"  --sndbuf N              send buffer bytes [262144]\n"
+	"  --challenge-ack-limit N RFC 5961 challenge ACKs per second [1000]\n"
+	"  --rfc1337               ignore RST in TIME-WAIT (RFC 1337) [off]\n"
+	"  DUR is 200ms, 1.5s, 800us or a number of milliseconds.\n";
+
+static int apply_int(const struct engine_opt *o, const char *v, void *f, struct err *e)
+{
+	uint64_t n;
+
+	if (cli_parse_u64(v, o->type == OPT_U16 ? 1 : 0, o->max, &n, e) < 0)
+		return -1;
+	if (o->type == OPT_INT)
+		*(int *)f = (int)n;
+	else if (o->type == OPT_U16)
+		*(uint16_t *)f = (uint16_t)n;
+	else
+		*(uint32_t *)f = (uint32_t)n;
+	return 0;
+}
+
+static int apply_opt(const struct engine_opt *o, const char *v, struct tcb_params *p,
+		     struct err *e)
+{
+	void *f = (char *)p + o->off;
+
+	switch (o->type) {
+	case OPT_US:
+		return cli_parse_duration(v, (uint64_t *)f, e);
+	case OPT_DBL:
+		return cli_parse_double(v, 1e-6, 1e6, (double *)f, e);
+	case OPT_SCHED:
+		if (v && !strcmp(v, "linear"))
+			p->syn_schedule = TCB_SYN_LINEAR;
+		else if (v && !strcmp(v, "doubling"))
+			p->syn_schedule = TCB_SYN_DOUBLING;
+		else
+			return err_set(e, "'%s' is not a SYN schedule (linear or doubling)",
+				       v ? v : "");
+		return 0;
+	case OPT_ISN:
+		p->isn_fixed = true;
+		return apply_int(&(struct engine_opt){ o->name, OPT_U32, 0, o->max }, v, f, e);
+	case OPT_BOOL:
+		*(bool *)f = true;
+		return 0;
+	default:
+		return apply_int(o, v, f, e);
+	}
+}
+
+int cli_engine_option(const char *name, const char *value, struct tcb_params *p,
+		      struct err *e)
+{
+	for (size_t i = 0; i < sizeof(engine_opts) / sizeof(engine_opts[0]); i++) {
+		if (strcmp(engine_opts[i].name, name))
+			continue;
+		if (apply_opt(&engine_opts[i], value, p, e) < 0)
+			return err_wrap(e, "--%s", name);
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- C escapes ---- */
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* One escape after the backslash at s[0]; stores the byte, returns chars used or -1. */
+static int unescape_one(const char *s, uint8_t *b)
+{
+	static const char from[] = "rnt\\\"'0ae";
+	static const char to[] = "\r\n\t\\\"'\0\a\033";
+	const char *hit = *s ? strchr(from, *s) : NULL;
+
+	if (hit) {
+		*b = (uint8_t)to[hit - from];
+		return 1;
+	}
+	if (*s == 'x' && hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
+		*b = (uint8_t)(hexval(s[1]) * 16 + hexval(s[2]));
+		return 3;
+	}
+	return -1;
+}
+
+long cli_unescape(const char *s, uint8_t *out, size_t cap, struct err *e)
+{
+	size_t n = 0;
+
+	for (const char *p = s; *p; p++) {
+		if (n == cap)
+			return err_set(e, "string longer than %zu bytes", cap);
+		if (*p != '\\') {
+			out[n++] = (uint8_t)*p;
+			continue;
+		}
+		int used = unescape_one(p + 1, &out[n]);
+		if (used < 0)
+			return err_set(e, "bad escape '\\%.3s' at offset %ld", p + 1, (long)(p - s));
+		n++;
+		p += used;
+	}
+	return (long)n;
+}
+
+size_t cli_engine_longopts(struct option *out, size_t cap, int base)
+{
+	size_t n = sizeof(engine_opts) / sizeof(engine_opts[0]);
+
+	if (n > cap)
+		n = cap;
+	for (size_t i = 0; i < n; i++) {
+		out[i].name = engine_opts[i].name;
+		out[i].has_arg = engine_opts[i].type == OPT_BOOL ? no_argument : required_argument;
+		out[i].flag = NULL;
+		out[i].val = base + (int)i;
+	}
+	return n;
+}
+
+int cli_engine_apply(int idx, const char *value, struct tcb_params *p, struct err *e)
+{
+	if (idx < 0 || (size_t)idx >= sizeof(engine_opts) / sizeof(engine_opts[0]))
+		return err_set(e, "no engine option number %d", idx);
+	if (apply_opt(&engine_opts[idx], value, p, e) < 0)
+		return err_wrap(e, "--%s", engine_opts[idx].name);
+	return 0;
+}

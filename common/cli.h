@@ -1,0 +1,45 @@
+/* cli.h - parsing of command-line values shared by the programs: ADDR:PORT, numbers, durations, engine options. */
+#ifndef SYNLAB_CLI_H
+#define SYNLAB_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "tcb.h"
+
+/* "198.18.0.2:8080" -> address (host order) and port. Port 0 is rejected. */
+int cli_parse_addrport(const char *s, uint32_t *addr, uint16_t *port, struct err *e);
+
+/* A dotted IPv4 address (host order). */
+int cli_parse_addr(const char *s, uint32_t *addr, struct err *e);
+
+/* An unsigned integer in [min, max]; decimal, or 0x hex. */
+int cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out, struct err *e);
+
+/* A duration: "250ms", "1.5s", "800us", or a bare number of milliseconds. -> us. */
+int cli_parse_duration(const char *s, uint64_t *us, struct err *e);
+
+/* A positive real number, e.g. a time scale "0.01". */
+int cli_parse_double(const char *s, double min, double max, double *out, struct err *e);
+
+/* Engine options shared by client and server. `name` is the long option without "--"
+ * ("rto-init", "syn-retries", ...). Returns 1 when applied, 0 when the name is not an
+ * engine option, -1 (with e) when the value is bad. */
+int cli_engine_option(const char *name, const char *value, struct tcb_params *p,
+		      struct err *e);
+
+/* Appends the engine options to a getopt_long table (at most cap entries), giving
+ * option i the value base + i; returns the count appended. */
+struct option;
+size_t cli_engine_longopts(struct option *out, size_t cap, int base);
+/* Applies engine option number idx (value - base) to p; -1 with e on a bad value. */
+int cli_engine_apply(int idx, const char *value, struct tcb_params *p, struct err *e);
+
+/* The help text of the engine options, one option a line. */
+extern const char cli_engine_help[];
+
+/* Turns C escapes (\r \n \t \\ \" \0 \xHH) in s into bytes; returns the length, or -1. */
+long cli_unescape(const char *s, uint8_t *out, size_t cap, struct err *e);
+
+#endif

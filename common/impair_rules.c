@@ -1,0 +1,184 @@
+/* impair_rules.c - the engine's rule set: adding rules from strings and files, seeding. */
+#include "impair.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define IMPAIR_FILE_MAX 65536	/* bytes read by impair_parse_file */
+#define QUOTE_MAX 60		/* bytes of a rule quoted in an error */
+
+void impair_init(struct impair *im, uint64_t entropy)
+{
+	uint64_t x = entropy;
+
+	memset(im, 0, sizeof(*im));
+	im->seed = prng_splitmix64(&x) % 1000000;
+}
+
+uint64_t impair_seed(const struct impair *im)
+{
+	return im->seed;
+}
+
+static bool uses_rng(const struct impair_rule *r)
+{
+	return r->random || (r->action == IMPAIR_DELAY && r->jitter_us);
+}
+
+/* Effective seed, stream and canonical text (with the seed when randomness is used). */
+static void slot_seed(struct impair_slot *sl, uint64_t engine_seed, unsigned index)
+{
+	struct impair_rule shown = sl->rule;
+
+	sl->seed = sl->seed_explicit ? sl->rule.seed : engine_seed + index;
+	prng_seed(&sl->rng, sl->seed);
+	shown.has_seed = sl->seed_explicit || uses_rng(&sl->rule);
+	shown.seed = sl->seed;
+	impair_describe(&shown, sl->text, sizeof(sl->text));
+}
+
+void impair_set_seed(struct impair *im, uint64_t seed)
+{
+	im->seed = seed;
+	for (unsigned i = 0; i < im->nrules; i++)
+		if (!im->slot[i].seed_explicit)
+			slot_seed(&im->slot[i], seed, i);
+}
+
+int impair_add_rule(struct impair *im, const struct impair_rule *r, struct err *e)
+{
+	struct impair_slot *sl;
+
+	if (im->nrules >= IMPAIR_MAX_RULES)
+		return err_set(e, "impair: too many rules (at most %d)", IMPAIR_MAX_RULES);
+	sl = &im->slot[im->nrules];
+	memset(sl, 0, sizeof(*sl));
+	sl->rule = *r;
+	sl->seed_explicit = r->has_seed;
+	slot_seed(sl, im->seed, im->nrules);
+	im->nrules++;
+	return 0;
+}
+
+const char *impair_rule_text(const struct impair *im, unsigned rule)
+{
+	return rule >= 1 && rule <= im->nrules ? im->slot[rule - 1].text : NULL;
+}
+
+/* The rule's words as typed, trimmed, shortened for an error message. */
+static int quote_len(const char *p, size_t len, const char **start, bool *cut)
+{
+	while (len && (*p == ' ' || *p == '\t')) {
+		p++;
+		len--;
+	}
+	while (len && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\r'))
+		len--;
+	*cut = len > QUOTE_MAX;
+	if (*cut) {
+		len = QUOTE_MAX;
+		while (len && ((unsigned char)p[len] & 0xc0) == 0x80)
+			len--;	/* do not cut a UTF-8 character */
+	}
+	*start = p;
+	return (int)len;
+}
+
+/* Parses the rules of one line base[0..end): ';' separates rules, '#' ends the line. */
+static int add_line(struct impair *im, const char *base, size_t end, const char *where,
+		    struct err *e)
+{
+	const char *hash = memchr(base, '#', end);
+	size_t stop = hash ? (size_t)(hash - base) : end, i = 0;
+
+	while (i < stop) {
+		const char *semi = memchr(base + i, ';', stop - i);
+		size_t j = semi ? (size_t)(semi - base) : stop, k = i;
+		struct impair_rule r;
+		const char *q;
+		bool cut;
+		int qlen;
+
+		while (k < j && (base[k] == ' ' || base[k] == '\t' || base[k] == '\r'))
+			k++;
+		if (k < j && impair_rule_parse(base, i, j, &r, NULL, e) < 0) {
+			char reason[sizeof(e->msg)];
+
+			snprintf(reason, sizeof(reason), "%s", e->msg);
+			qlen = quote_len(base + i, j - i, &q, &cut);
+			return err_set(e, "impair: %srule '%.*s%s': %s", where, qlen, q,
+				       cut ? "..." : "", reason);
+		}
+		if (k < j && impair_add_rule(im, &r, e) < 0)
+			return -1;
+		i = j + 1;
+	}
+	return 0;
+}
+
+int impair_add(struct impair *im, const char *text, struct err *e)
+{
+	unsigned n0 = im->nrules;
+	size_t len = strlen(text), k = 0;
+
+	while (k < len && (text[k] == ' ' || text[k] == '\t'))
+		k++;
+	if (k == len)
+		return err_set(e, "impair: rule '': col 1: empty rule");
+	if (add_line(im, text, len, "", e) < 0) {
+		im->nrules = n0;
+		return -1;
+	}
+	return 0;
+}
+
+int impair_add_lines(struct impair *im, const char *text, const char *name, struct err *e)
+{
+	unsigned n0 = im->nrules, line = 1;
+	const char *p = text;
+
+	for (;; line++) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char where[96];
+
+		snprintf(where, sizeof(where), "%.64s:%u: ", name, line);
+		if (add_line(im, p, len, where, e) < 0) {
+			im->nrules = n0;
+			return -1;
+		}
+		if (!nl)
+			return 0;
+		p = nl + 1;
+	}
+}
+
+int impair_parse_file(struct impair *im, const char *path, struct err *e)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	size_t n;
+	int rc;
+
+	if (!f)
+		return err_set(e, "impair: %s: %s", path, strerror(errno));
+	buf = malloc(IMPAIR_FILE_MAX + 1);
+	if (!buf) {
+		fclose(f);
+		return err_set(e, "impair: %s: out of memory", path);
+	}
+	n = fread(buf, 1, IMPAIR_FILE_MAX + 1, f);
+	rc = ferror(f) ? err_set(e, "impair: %s: read error", path)
+	     : n > IMPAIR_FILE_MAX ? err_set(e, "impair: %s: larger than %d bytes", path,
+					      IMPAIR_FILE_MAX)
+	     : memchr(buf, '\0', n) ? err_set(e, "impair: %s: not a text file", path) : 0;
+	fclose(f);
+	if (rc == 0) {
+		buf[n] = '\0';
+		rc = impair_add_lines(im, buf, path, e);
+	}
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,169 @@
+/* seg.c - parses IPv4+TCP bytes into struct seg and builds them back, with checksums. */
+#include "seg.h"
+
+#include <string.h>
+
+#define IP_HDR 20	/* bytes: IPv4 header without options (RFC 791 §3.1) */
+#define TCP_HDR 20	/* bytes: TCP header without options (RFC 9293 §3.1) */
+#define IPPROTO_TCP_NUM 6
+
+static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put16(uint8_t *p, uint16_t v) { p[0] = v >> 8; p[1] = v & 0xff; }
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v & 0xffff);
+}
+
+/* RFC 791 §3.1 checks; sets *ihl and *tot (bytes) on success. */
+static int ip_check(const uint8_t *b, size_t len, size_t *ihl, size_t *tot, struct err *e)
+{
+	uint16_t frag;
+
+	if (len < IP_HDR)
+		return err_set(e, "truncated: %zu bytes, an IPv4 header needs 20", len);
+	if (b[0] >> 4 != 4)
+		return err_set(e, "IP version %u, not 4", b[0] >> 4);
+	*ihl = (size_t)(b[0] & 0x0f) * 4;
+	if (*ihl < IP_HDR)
+		return err_set(e, "IHL %zu bytes is below the minimum 20", *ihl);
+	if (*ihl > len)
+		return err_set(e, "IHL %zu bytes runs past the end of the %zu-byte buffer",
+			       *ihl, len);
+	*tot = get16(b + 2);
+	if (*tot < *ihl)
+		return err_set(e, "IP total length %zu is shorter than the header (%zu)", *tot,
+			       *ihl);
+	if (*tot > len)
+		return err_set(e, "IP total length %zu exceeds the %zu bytes received", *tot, len);
+	if (b[9] != IPPROTO_TCP_NUM)
+		return err_set(e, "IP protocol %u is not TCP (6)", b[9]);
+	frag = get16(b + 6);
+	if (frag & 0x2000 || frag & 0x1fff)
+		return err_set(e, "IP fragment (MF %u, offset %u) not supported",
+			       !!(frag & 0x2000), (frag & 0x1fff) * 8);
+	return 0;
+}
+
+static void ip_store(const uint8_t *b, size_t ihl, struct seg *s)
+{
+	s->tos = b[1];
+	s->ip_id = get16(b + 4);
+	s->df = (b[6] & 0x40) != 0;
+	s->ttl = b[8];
+	s->ip_csum = get16(b + 10);
+	s->saddr = get32(b + 12);
+	s->daddr = get32(b + 16);
+	s->ip_csum_ok = seg_csum_ip(b, ihl) == 0;
+}
+
+/* RFC 9293 §3.1 fixed header fields; t holds tlen >= 20 bytes. */
+static void tcp_store(const uint8_t *t, struct seg *s)
+{
+	s->sport = get16(t);
+	s->dport = get16(t + 2);
+	s->seq = get32(t + 4);
+	s->ack = get32(t + 8);
+	s->flags = t[13];
+	s->win = get16(t + 14);
+	s->tcp_csum = get16(t + 16);
+	s->urp = get16(t + 18);
+}
+
+static int tcp_parse(const uint8_t *t, size_t tlen, struct seg *s, struct err *e)
+{
+	size_t doff;
+
+	if (tlen < TCP_HDR)
+		return err_set(e, "truncated TCP header: %zu bytes, needs 20", tlen);
+	doff = (size_t)(t[12] >> 4) * 4;
+	if (doff < TCP_HDR)
+		return err_set(e, "TCP data offset %zu bytes is below the minimum 20", doff);
+	if (doff > tlen)
+		return err_set(e, "TCP data offset %zu bytes runs past the end of the "
+			       "%zu-byte segment", doff, tlen);
+	tcp_store(t, s);
+	if (seg_opts_parse(t + TCP_HDR, doff - TCP_HDR, &s->opts, e) < 0)
+		return err_wrap(e, "TCP options");
+	s->payload = t + doff;
+	s->len = (uint32_t)(tlen - doff);
+	s->tcp_csum_ok = seg_csum_tcp(s->saddr, s->daddr, t, tlen) == 0;
+	return 0;
+}
+
+int seg_parse(const uint8_t *buf, size_t len, struct seg *s, struct err *e)
+{
+	size_t ihl = 0, tot = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (!buf)
+		return err_set(e, "no buffer");
+	if (ip_check(buf, len, &ihl, &tot, e) < 0)
+		return -1;
+	/* Bytes past the total length (Ethernet padding) are not part of the datagram. */
+	ip_store(buf, ihl, s);
+	return tcp_parse(buf + ihl, tot - ihl, s, e);
+}
+
+/* RFC 791 §3.1 header without options; the checksum is filled last. */
+static void ip_write(const struct seg *s, uint8_t *b, size_t tot)
+{
+	b[0] = 0x45;
+	b[1] = s->tos;
+	put16(b + 2, (uint16_t)tot);
+	put16(b + 4, s->ip_id);
+	put16(b + 6, s->df ? 0x4000 : 0);
+	b[8] = s->ttl ? s->ttl : 64;
+	b[9] = IPPROTO_TCP_NUM;
+	put16(b + 10, 0);
+	put32(b + 12, s->saddr);
+	put32(b + 16, s->daddr);
+	put16(b + 10, seg_csum_ip(b, IP_HDR));
+}
+
+static void tcp_write(const struct seg *s, uint8_t *t, size_t optlen)
+{
+	put16(t, s->sport);
+	put16(t + 2, s->dport);
+	put32(t + 4, s->seq);
+	put32(t + 8, s->ack);
+	t[12] = (uint8_t)(((TCP_HDR + optlen) / 4) << 4);
+	t[13] = s->flags;
+	put16(t + 14, s->win);
+	put16(t + 16, 0);
+	put16(t + 18, s->urp);
+}
+
+int seg_build(const struct seg *s, uint8_t *buf, size_t cap, size_t *out_len, struct err *e)
+{
+	uint8_t opts[SEG_OPT_SPACE];
+	size_t optlen, tlen, tot;
+
+	if (seg_opts_encode(&s->opts, opts, &optlen, e) < 0)
+		return -1;
+	if (s->len > 0 && !s->payload)
+		return err_set(e, "payload length %u but no payload pointer", s->len);
+	tlen = TCP_HDR + optlen + (size_t)s->len;
+	tot = IP_HDR + tlen;
+	if (tot > SEG_IP_MAX)
+		return err_set(e, "segment of %zu bytes exceeds the IPv4 maximum %d", tot,
+			       SEG_IP_MAX);
+	if (tot > cap)
+		return err_set(e, "buffer too small: segment needs %zu bytes, have %zu", tot,
+			       cap);
+	ip_write(s, buf, tot);
+	tcp_write(s, buf + IP_HDR, optlen);
+	memcpy(buf + IP_HDR + TCP_HDR, opts, optlen);
+	if (s->len > 0)
+		memcpy(buf + IP_HDR + TCP_HDR + optlen, s->payload, s->len);
+	put16(buf + IP_HDR + 16, seg_csum_tcp(s->saddr, s->daddr, buf + IP_HDR, tlen));
+	*out_len = tot;
+	return 0;
+}
