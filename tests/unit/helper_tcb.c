@@ -113,7 +113,7 @@ struct seg tt_addressed(const struct tt *t, struct seg s)
 	return s;
 }
 
-void send_seg(struct tt *t, struct seg s, uint64_t now)
+void tt_send_seg(struct tt *t, struct seg s, uint64_t now)
 {
 	s = tt_addressed(t, s);
 	t->now = now;
@@ -121,14 +121,14 @@ void send_seg(struct tt *t, struct seg s, uint64_t now)
 	tcb_input(t->tcb, &s, now, &t->out);
 }
 
-void tick(struct tt *t, uint64_t now)
+void tt_tick(struct tt *t, uint64_t now)
 {
 	t->now = now;
 	tcb_out_reset(&t->out);
 	tcb_tick(t->tcb, now, &t->out);
 }
 
-long send_data(struct tt *t, const char *data, uint64_t now)
+long tt_send_data(struct tt *t, const char *data, uint64_t now)
 {
 	struct err e;
 
@@ -137,7 +137,7 @@ long send_data(struct tt *t, const char *data, uint64_t now)
 	return tcb_send(t->tcb, data, strlen(data), now, &t->out, &e);
 }
 
-int close_conn(struct tt *t, uint64_t now)
+int tt_close_conn(struct tt *t, uint64_t now)
 {
 	struct err e;
 
@@ -146,14 +146,14 @@ int close_conn(struct tt *t, uint64_t now)
 	return tcb_close(t->tcb, now, &t->out, &e);
 }
 
-void abort_conn(struct tt *t, uint64_t now)
+void tt_abort_conn(struct tt *t, uint64_t now)
 {
 	t->now = now;
 	tcb_out_reset(&t->out);
 	tcb_abort(t->tcb, now, &t->out);
 }
 
-size_t read_all(struct tt *t, char *buf, size_t cap, uint64_t now)
+size_t tt_read_all(struct tt *t, char *buf, size_t cap, uint64_t now)
 {
 	size_t n;
 
@@ -293,31 +293,31 @@ static void tt_step(struct tt *t, enum tcb_state s)
 
 	switch (s) {
 	case TCB_SYN_RECEIVED:
-		send_seg(t, TT_SEG(SEG_SYN, R, 0), T0);
+		tt_send_seg(t, TT_SEG(SEG_SYN, R, 0), T0);
 		tt_expect_reply(t, 0, 1, TT_EXP(SEG_SYN | SEG_ACK, L, R + 1), H);
 		break;
 	case TCB_ESTABLISHED:
-		send_seg(t, TT_SEG(SEG_ACK, R + 1, L + 1), T0);
+		tt_send_seg(t, TT_SEG(SEG_ACK, R + 1, L + 1), T0);
 		tt_expect_no_reply(t, H);
 		break;
 	case TCB_FIN_WAIT_1:
 	case TCB_LAST_ACK:
-		if (close_conn(t, T0) != 0)
+		if (tt_close_conn(t, T0) != 0)
 			tt_fail(t, H, "tcb_close failed");
 		tt_expect_reply(t, 0, 1, TT_EXP(SEG_FIN | SEG_ACK, L + 1,
 						R + 1 + (s == TCB_LAST_ACK)), H);
 		break;
 	case TCB_FIN_WAIT_2:
-		send_seg(t, TT_SEG(SEG_ACK, R + 1, L + 2), T0);
+		tt_send_seg(t, TT_SEG(SEG_ACK, R + 1, L + 2), T0);
 		tt_expect_no_reply(t, H);
 		break;
 	case TCB_CLOSE_WAIT:
 	case TCB_CLOSING:
-		send_seg(t, TT_SEG(SEG_FIN | SEG_ACK, R + 1, L + 1), T0);
+		tt_send_seg(t, TT_SEG(SEG_FIN | SEG_ACK, R + 1, L + 1), T0);
 		tt_expect_reply(t, 0, 1, TT_EXP(SEG_ACK, L + 1 + (s == TCB_CLOSING), R + 2), H);
 		break;
 	case TCB_TIME_WAIT:
-		send_seg(t, TT_SEG(SEG_FIN | SEG_ACK, R + 1, L + 2), T0);
+		tt_send_seg(t, TT_SEG(SEG_FIN | SEG_ACK, R + 1, L + 2), T0);
 		tt_expect_reply(t, 0, 1, TT_EXP(SEG_ACK, L + 2, R + 2), H);
 		break;
 	default:
@@ -435,19 +435,19 @@ void tt_expect_schedule(struct tt *t, struct tt_exp e, const uint64_t *at, int n
 
 	for (int k = 0; k < n; k++) {
 		tt_expect_deadline(t, T0 + at[k], f, l);
-		tick(t, T0 + at[k] - 1);
+		tt_tick(t, T0 + at[k] - 1);
 		tt_expect_no_reply(t, f, l);
-		tick(t, T0 + at[k]);
+		tt_tick(t, T0 + at[k]);
 		tt_expect_reply(t, 0, 1, e, f, l);
 		tt_expect_retransmit(t, k + 1, at[k] - prev, f, l);
 		prev = at[k];
 	}
 	tt_expect_deadline(t, T0 + give_up, f, l);
-	tick(t, T0 + give_up - 1);
+	tt_tick(t, T0 + give_up - 1);
 	tt_expect_no_event(t, TCB_EV_GAVE_UP, f, l);
 	if (tcb_state(t->tcb) == TCB_CLOSED)
 		tt_fail(t, f, l, "CLOSED 1 us before giving up");
-	tick(t, T0 + give_up);
+	tt_tick(t, T0 + give_up);
 	tt_expect_event(t, TCB_EV_GAVE_UP, f, l);
 	tt_expect_state(t, TCB_CLOSED, f, l);
 	tt_expect_deadline(t, TCB_NEVER, f, l);
@@ -462,7 +462,7 @@ void tt_sync_rst_exact(struct tt *t, uint32_t rcv, uint64_t now, const char *f, 
 {
 	enum tcb_state was = tcb_state(t->tcb);
 
-	send_seg(t, (struct seg){ .flags = SEG_RST, .seq = rcv, .win = PEER_WIN }, now);
+	tt_send_seg(t, (struct seg){ .flags = SEG_RST, .seq = rcv, .win = PEER_WIN }, now);
 	tt_expect_no_reply(t, f, l);
 	tt_expect_state_change(t, was, TCB_CLOSED, f, l);
 	tt_expect_deadline(t, TCB_NEVER, f, l);
@@ -473,7 +473,7 @@ void tt_sync_rst_in_window(struct tt *t, uint32_t nxt, uint32_t rcv, uint64_t no
 {
 	enum tcb_state was = tcb_state(t->tcb);
 
-	send_seg(t, (struct seg){ .flags = SEG_RST, .seq = rcv + 100, .win = PEER_WIN }, now);
+	tt_send_seg(t, (struct seg){ .flags = SEG_RST, .seq = rcv + 100, .win = PEER_WIN }, now);
 	tt_expect_reply(t, 0, 1, TT_ACK_ONLY(nxt, rcv), f, l);
 	tt_expect_event(t, TCB_EV_CHALLENGE_ACK, f, l);
 	tt_expect_state(t, was, f, l);
@@ -484,10 +484,10 @@ void tt_sync_rst_out_of_window(struct tt *t, uint32_t rcv, uint64_t now, const c
 {
 	enum tcb_state was = tcb_state(t->tcb);
 
-	send_seg(t, (struct seg){ .flags = SEG_RST, .seq = rcv + FAR, .win = PEER_WIN }, now);
+	tt_send_seg(t, (struct seg){ .flags = SEG_RST, .seq = rcv + FAR, .win = PEER_WIN }, now);
 	tt_expect_no_reply(t, f, l);
 	tt_expect_state(t, was, f, l);
-	send_seg(t, (struct seg){ .flags = SEG_RST, .seq = rcv - 1, .win = PEER_WIN }, now);
+	tt_send_seg(t, (struct seg){ .flags = SEG_RST, .seq = rcv - 1, .win = PEER_WIN }, now);
 	tt_expect_no_reply(t, f, l);
 	tt_expect_state(t, was, f, l);
 }
@@ -497,7 +497,7 @@ void tt_sync_syn(struct tt *t, uint32_t nxt, uint32_t rcv, uint64_t now, const c
 {
 	enum tcb_state was = tcb_state(t->tcb);
 
-	send_seg(t, (struct seg){ .flags = SEG_SYN, .seq = rcv + 10, .win = PEER_WIN }, now);
+	tt_send_seg(t, (struct seg){ .flags = SEG_SYN, .seq = rcv + 10, .win = PEER_WIN }, now);
 	tt_expect_reply(t, 0, 1, TT_ACK_ONLY(nxt, rcv), f, l);
 	tt_expect_event(t, TCB_EV_CHALLENGE_ACK, f, l);
 	tt_expect_state(t, was, f, l);
@@ -508,7 +508,7 @@ void tt_sync_ack_unsent(struct tt *t, uint32_t nxt, uint32_t rcv, uint64_t now,
 {
 	enum tcb_state was = tcb_state(t->tcb);
 
-	send_seg(t, (struct seg){ .flags = SEG_ACK, .seq = rcv, .ack = nxt + 10,
+	tt_send_seg(t, (struct seg){ .flags = SEG_ACK, .seq = rcv, .ack = nxt + 10,
 				  .win = PEER_WIN }, now);
 	tt_expect_reply(t, 0, 1, TT_ACK_ONLY(nxt, rcv), f, l);
 	tt_expect_state(t, was, f, l);
@@ -519,7 +519,7 @@ void tt_sync_bad_seq(struct tt *t, uint32_t una, uint32_t nxt, uint32_t rcv, uin
 {
 	enum tcb_state was = tcb_state(t->tcb);
 
-	send_seg(t, (struct seg){ .flags = SEG_ACK, .seq = rcv + FAR, .ack = una,
+	tt_send_seg(t, (struct seg){ .flags = SEG_ACK, .seq = rcv + FAR, .ack = una,
 				  .win = PEER_WIN }, now);
 	tt_expect_reply(t, 0, 1, TT_ACK_ONLY(nxt, rcv), f, l);
 	tt_expect_state(t, was, f, l);

@@ -94,14 +94,22 @@ void tt_free(struct tt *t);
 #define tcb_in_time_wait(t) tt_reach((t), TCB_TIME_WAIT, NULL)
 
 /* ---- driving: each resets t->out, then calls the API at fake time now ---- */
-void send_seg(struct tt *t, struct seg s, uint64_t now);	/* fills addresses/ports */
+void tt_send_seg(struct tt *t, struct seg s, uint64_t now);	/* fills addresses/ports */
 struct seg tt_addressed(const struct tt *t, struct seg s);	/* s from the peer to t */
-void tick(struct tt *t, uint64_t now);
-long send_data(struct tt *t, const char *data, uint64_t now);	/* tcb_send strlen */
-int close_conn(struct tt *t, uint64_t now);
-void abort_conn(struct tt *t, uint64_t now);
+void tt_tick(struct tt *t, uint64_t now);
+long tt_send_data(struct tt *t, const char *data, uint64_t now);	/* tcb_send strlen */
+int tt_close_conn(struct tt *t, uint64_t now);
+void tt_abort_conn(struct tt *t, uint64_t now);
 /* Reads everything readable into buf (NUL-terminated); returns the count. */
-size_t read_all(struct tt *t, char *buf, size_t cap, uint64_t now);
+size_t tt_read_all(struct tt *t, char *buf, size_t cap, uint64_t now);
+
+/* The scenario vocabulary of the tests. */
+#define send_seg tt_send_seg
+#define tick tt_tick
+#define send_data tt_send_data
+#define close_conn tt_close_conn
+#define abort_conn tt_abort_conn
+#define read_all tt_read_all
 
 /* ---- checks (macros so that failures name the test's line) ---- */
 void tt_expect_reply(struct tt *t, unsigned i, unsigned n, struct tt_exp e, const char *f,
