@@ -59,11 +59,23 @@ TEST(fin_wait_2_fin_after_gap_not_processed)
 	struct tt t;
 
 	tcb_in_fin_wait_2(&t);
-	/* FIN beyond RCV.NXT (bytes R+1..R+5 missing): not yet in sequence */
+	/* FIN beyond RCV.NXT (bytes R+1..R+5 missing): not yet in sequence, so the
+	 * eighth step (FIN) must not run (RFC 9293 §3.10.7.4) */
 	send_seg(&t, SEG(.flags = SEG_FIN | SEG_ACK, .seq = RCV + 5, .ack = NXT), T0);
-	expect_reply(&t, RPL(.seq = NXT, .ack = RCV));
 	expect_state(&t, TCB_FIN_WAIT_2);
 	assert_false(tcb_peer_closed(t.tcb));
+	tt_free(&t);
+}
+
+TEST(fin_wait_2_fin_after_gap_dup_acked)
+{
+	struct tt t;
+
+	tcb_in_fin_wait_2(&t);
+	/* an out-of-order segment (the FIN takes a sequence number) gets an immediate
+	 * duplicate ACK: RFC 5681 §4.2, RFC 1122 §4.2.2.21 */
+	send_seg(&t, SEG(.flags = SEG_FIN | SEG_ACK, .seq = RCV + 5, .ack = NXT), T0);
+	expect_reply(&t, RPL(.seq = NXT, .ack = RCV));
 	tt_free(&t);
 }
 
@@ -183,6 +195,7 @@ int main(void)
 		T(fin_wait_2_data_received_and_acked),
 		T(fin_wait_2_data_with_fin_delivered_then_time_wait),
 		T(fin_wait_2_fin_after_gap_not_processed),
+		T(fin_wait_2_fin_after_gap_dup_acked),
 		T(fin_wait_2_rst_exact_closes),
 		T(fin_wait_2_rst_in_window_challenged),
 		T(fin_wait_2_rst_out_of_window_dropped),
