@@ -82,7 +82,8 @@ void tt_new(struct tt *t, enum tt_side side, const struct tcb_params *p)
 	else
 		tt_params(&t->p, side);
 	t->p.isn_fixed = true;
-	t->p.isn = side == TT_SERVER ? SERVER_ISS : CLIENT_ISS;
+	if (!p)
+		t->p.isn = side == TT_SERVER ? SERVER_ISS : CLIENT_ISS;
 	t->liss = t->p.isn;
 	t->riss = side == TT_SERVER ? CLIENT_ISS : SERVER_ISS;
 	t->a.laddr = side == TT_SERVER ? SERVER_ADDR : CLIENT_ADDR;
@@ -336,6 +337,12 @@ static void tt_walk(struct tt *t, const enum tcb_state *path, int n)
 
 void tt_reach(struct tt *t, enum tcb_state s, const struct tcb_params *p)
 {
+	tt_reach_isn(t, s, p, s == TCB_SYN_SENT ? SERVER_ISS : CLIENT_ISS);
+}
+
+void tt_reach_isn(struct tt *t, enum tcb_state s, const struct tcb_params *p,
+		  uint32_t peer_iss)
+{
 	static const enum tcb_state to_fw2[] = { TCB_SYN_RECEIVED, TCB_ESTABLISHED,
 						 TCB_FIN_WAIT_1, TCB_FIN_WAIT_2, TCB_TIME_WAIT };
 	static const enum tcb_state to_closing[] = { TCB_SYN_RECEIVED, TCB_ESTABLISHED,
@@ -344,6 +351,7 @@ void tt_reach(struct tt *t, enum tcb_state s, const struct tcb_params *p)
 						      TCB_CLOSE_WAIT, TCB_LAST_ACK };
 
 	tt_new(t, s == TCB_SYN_SENT ? TT_CLIENT : TT_SERVER, p);
+	t->riss = peer_iss;
 	switch (s) {
 	case TCB_CLOSED: return;
 	case TCB_SYN_SENT: tt_open(t, true); tt_expect_state(t, s, H); return;

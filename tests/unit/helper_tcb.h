@@ -74,11 +74,14 @@ struct tt_exp {
 /* ---- fixtures: reach a state through the public API only ---- */
 void tt_params(struct tcb_params *p, enum tt_side side);	/* Linux defaults + fixed ISS */
 void tt_params_rto_1s(struct tcb_params *p);	/* rto_min = rto_init = 1 s: RTO is 1 s */
-/* CLOSED on `side`; p NULL: tt_params(side). */
+/* CLOSED on `side`; p NULL: tt_params(side); a given p keeps its isn. */
 void tt_new(struct tt *t, enum tt_side side, const struct tcb_params *p);
 /* Walks to s at T0: SYN-SENT is the client; every other state is reached from LISTEN
  * on the server (passive open), then the close sequences of RFC 9293 §3.6. */
 void tt_reach(struct tt *t, enum tcb_state s, const struct tcb_params *p);
+/* tt_reach with the scripted peer's ISS given (sequence wrap-around tests). */
+void tt_reach_isn(struct tt *t, enum tcb_state s, const struct tcb_params *p,
+		  uint32_t peer_iss);
 void tt_free(struct tt *t);
 
 #define tcb_in_closed(t) tt_new((t), TT_SERVER, NULL)

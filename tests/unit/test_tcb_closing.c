@@ -129,6 +129,31 @@ TEST(closing_send_rejected)
 	tt_free(&t);
 }
 
+TEST(closing_close_rejected)
+{
+	struct tt t;
+
+	tcb_in_closing(&t);
+	/* RFC 9293 §3.10.4: "error: connection closing" */
+	assert_int_equal(close_conn(&t, T0 + MS(1)), -1);
+	expect_no_reply(&t);
+	expect_state(&t, TCB_CLOSING);
+	tt_free(&t);
+}
+
+TEST(closing_abort_sends_nothing)
+{
+	struct tt t;
+
+	tcb_in_closing(&t);
+	/* RFC 9293 §3.10.5: respond ok, delete the TCB, no RST */
+	abort_conn(&t, T0 + MS(1));
+	expect_no_reply(&t);
+	expect_state(&t, TCB_CLOSED);
+	expect_deadline(&t, TCB_NEVER);
+	tt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +168,8 @@ int main(void)
 		T(closing_ack_unsent_acked_and_dropped),
 		T(closing_bad_seq_acked),
 		T(closing_send_rejected),
+		T(closing_close_rejected),
+		T(closing_abort_sends_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

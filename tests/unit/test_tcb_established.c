@@ -587,6 +587,147 @@ TEST(established_pair_data_both_ways)
 	tt_free(&s);
 }
 
+TEST(established_rto_resends_first_unacked_byte)
+{
+	struct tt t;
+
+	established_rto_1s(&t);
+	send_data(&t, "0123456789", T0);
+	send_seg(&t, SEG(.ack = LOCAL_SEQ + 6), T0 + MS(50));
+	tick(&t, T0 + MS(50) + SEC(1));
+	/* RFC 6298 §5.4: retransmit the earliest segment not yet acknowledged */
+	expect_reply(&t, RPL(.seq = LOCAL_SEQ + 6, .ack = REMOTE_SEQ + 1, .len = 5));
+	assert_memory_equal(t.out.seg[0].payload, "56789", 5);
+	tt_free(&t);
+}
+
+TEST(established_three_segments_reordered_reassembled)
+{
+	struct tt t;
+	char buf[16];
+
+	tcb_in_established(&t);
+	send_seg(&t, SEG(.seq = REMOTE_SEQ + 7, DATA("ghi")), T0);
+	expect_reply(&t, RPL(.seq = LOCAL_SEQ + 1, .ack = REMOTE_SEQ + 1));
+	send_seg(&t, SEG(.seq = REMOTE_SEQ + 4, DATA("def")), T0 + MS(1));
+	expect_reply(&t, RPL(.seq = LOCAL_SEQ + 1, .ack = REMOTE_SEQ + 1));
+	send_seg(&t, SEG(.seq = REMOTE_SEQ + 1, DATA("abc")), T0 + MS(2));
+	expect_reply(&t, RPL(.seq = LOCAL_SEQ + 1, .ack = REMOTE_SEQ + 10));
+	assert_int_equal(read_all(&t, buf, sizeof buf, T0 + MS(3)), 9);
+	assert_string_equal(buf, "abcdefghi");
+	tt_free(&t);
+}
+
+TEST(established_ack_too_old_acked_and_dropped)
+{
+	struct tt t;
+
+	tcb_in_established(&t);
+	/* RFC 5961 §5.2: SEG.ACK < SND.UNA - MAX.SND.WND (65535): discard, send an ACK */
+	send_seg(&t, SEG(.ack = LOCAL_SEQ + 1 - 70000, DATA("evil")), T0);
+	expect_reply(&t, RPL(.seq = LOCAL_SEQ + 1, .ack = REMOTE_SEQ + 1));
+	assert_int_equal(tcb_readable(t.tcb), 0);
+	expect_state(&t, TCB_ESTABLISHED);
+	tt_free(&t);
+}
+
+TEST(established_send_limited_by_snd_buf)
+{
+	struct tt t;
+	struct tcb_params p;
+
+	tt_params(&p, TT_SERVER);
+	p.snd_buf = 4;
+	tt_reach(&t, TCB_ESTABLISHED, &p);
+	assert_int_equal(send_data(&t, "hello", T0), 4);
+	expect_reply(&t, RPL(.seq = LOCAL_SEQ + 1, .ack = REMOTE_SEQ + 1, .len = 4));
+	tt_free(&t);
+}
+
+TEST(established_partial_read_keeps_rest)
+{
+	struct tt t;
+	char buf[3];
+
+	tcb_in_established(&t);
+	send_seg(&t, SEG(DATA("hello")), T0);
+	assert_int_equal(read_all(&t, buf, sizeof buf, T0), 2);
+	assert_string_equal(buf, "he");
+	assert_int_equal(tcb_readable(t.tcb), 3);
+	assert_int_equal(read_all(&t, buf, sizeof buf, T0), 2);
+	assert_string_equal(buf, "ll");
+	assert_int_equal(read_all(&t, buf, sizeof buf, T0), 1);
+	assert_string_equal(buf, "o");
+	tt_free(&t);
+}
+
+TEST(established_close_with_unsent_data_fin_follows_it)
+{
+	struct tt t;
+	const struct seg *last;
+
+	tcb_in_established(&t);
+	send_seg(&t, SEG(.win = 0), T0);
+	send_data(&t, "hello", T0);
+	/* RFC 9293 §3.10.4: FIN-WAIT-1 at once, the FIN queued behind the data */
+	assert_int_equal(close_conn(&t, T0 + MS(1)), 0);
+	expect_state(&t, TCB_FIN_WAIT_1);
+	for (unsigned i = 0; i < t.out.nseg; i++)
+		assert_false(t.out.seg[i].flags & SEG_FIN);
+	send_seg(&t, SEG(.win = 1000), T0 + MS(2));
+	assert_true(t.out.nseg >= 1);
+	assert_int_equal(t.out.seg[0].seq, LOCAL_SEQ + 1);
+	assert_int_equal(t.out.seg[0].len, 5);
+	last = &t.out.seg[t.out.nseg - 1];
+	assert_true(last->flags & SEG_FIN);
+	assert_int_equal(last->seq + last->len, LOCAL_SEQ + 6);
+	tt_free(&t);
+}
+
+TEST(established_duplicate_synack_reacked)
+{
+	struct tt t;
+
+	tcb_in_syn_sent(&t);
+	send_seg(&t, SEG(.flags = SEG_SYN | SEG_ACK, .seq = REMOTE_SEQ), T0);
+	expect_state(&t, TCB_ESTABLISHED);
+	/* our ACK was lost, the server resends its SYN+ACK: old sequence -> ACK again */
+	send_seg(&t, SEG(.flags = SEG_SYN | SEG_ACK, .seq = REMOTE_SEQ), T0 + SEC(1));
+	expect_reply(&t, RPL(.seq = LOCAL_SEQ + 1, .ack = REMOTE_SEQ + 1));
+	expect_state(&t, TCB_ESTABLISHED);
+	tt_free(&t);
+}
+
+TEST(established_local_sequence_wraps)
+{
+	struct tt t;
+	struct tcb_params p;
+
+	tt_params(&p, TT_SERVER);
+	p.isn = 0xffffffffu;
+	tt_reach(&t, TCB_ESTABLISHED, &p);
+	send_data(&t, "hello", T0 + MS(1));
+	expect_reply(&t, RPL(.seq = 0, .ack = REMOTE_SEQ + 1, .len = 5));
+	send_seg(&t, SEG(.ack = 5), T0 + MS(2));
+	expect_no_reply(&t);
+	expect_deadline(&t, TCB_NEVER);
+	tt_free(&t);
+}
+
+TEST(established_remote_sequence_wraps)
+{
+	struct tt t;
+	char buf[16];
+
+	tt_reach_isn(&t, TCB_ESTABLISHED, NULL, 0xfffffffdu);
+	/* bytes 0xfffffffe .. 0x00000002 */
+	send_seg(&t, SEG(DATA("hello")), T0);
+	expect_reply(&t, RPL(.seq = LOCAL_SEQ + 1, .ack = 3));
+	assert_int_equal(read_all(&t, buf, sizeof buf, T0), 5);
+	assert_string_equal(buf, "hello");
+	tt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -629,6 +770,15 @@ int main(void)
 		T(established_read_reopens_window),
 		T(established_abort_sends_rst),
 		T(established_pair_data_both_ways),
+		T(established_rto_resends_first_unacked_byte),
+		T(established_three_segments_reordered_reassembled),
+		T(established_ack_too_old_acked_and_dropped),
+		T(established_send_limited_by_snd_buf),
+		T(established_partial_read_keeps_rest),
+		T(established_close_with_unsent_data_fin_follows_it),
+		T(established_duplicate_synack_reacked),
+		T(established_local_sequence_wraps),
+		T(established_remote_sequence_wraps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -250,6 +250,18 @@ TEST(fin_wait_1_abort_sends_rst)
 	tt_free(&t);
 }
 
+TEST(fin_wait_1_second_close_sends_no_fin)
+{
+	struct tt t;
+
+	tcb_in_fin_wait_1(&t);
+	/* RFC 9293 §3.10.4: an error, or ok "as long as a second FIN is not emitted" */
+	close_conn(&t, T0 + MS(1));
+	expect_no_reply(&t);
+	expect_state(&t, TCB_FIN_WAIT_1);
+	tt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +283,7 @@ int main(void)
 		T(fin_wait_1_fin_gives_up_after_retries),
 		T(fin_wait_1_ack_of_fin_stops_retransmission),
 		T(fin_wait_1_abort_sends_rst),
+		T(fin_wait_1_second_close_sends_no_fin),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

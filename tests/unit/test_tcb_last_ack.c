@@ -165,6 +165,31 @@ TEST(last_ack_send_rejected)
 	tt_free(&t);
 }
 
+TEST(last_ack_close_rejected)
+{
+	struct tt t;
+
+	tcb_in_last_ack(&t);
+	/* RFC 9293 §3.10.4: "error: connection closing" */
+	assert_int_equal(close_conn(&t, T0 + MS(1)), -1);
+	expect_no_reply(&t);
+	expect_state(&t, TCB_LAST_ACK);
+	tt_free(&t);
+}
+
+TEST(last_ack_abort_sends_nothing)
+{
+	struct tt t;
+
+	tcb_in_last_ack(&t);
+	/* RFC 9293 §3.10.5: respond ok, delete the TCB, no RST */
+	abort_conn(&t, T0 + MS(1));
+	expect_no_reply(&t);
+	expect_state(&t, TCB_CLOSED);
+	expect_deadline(&t, TCB_NEVER);
+	tt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +206,8 @@ int main(void)
 		T(last_ack_ack_unsent_acked_and_dropped),
 		T(last_ack_bad_seq_acked),
 		T(last_ack_send_rejected),
+		T(last_ack_close_rejected),
+		T(last_ack_abort_sends_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -213,6 +213,31 @@ TEST(time_wait_send_rejected)
 	tt_free(&t);
 }
 
+TEST(time_wait_close_rejected)
+{
+	struct tt t;
+
+	tcb_in_time_wait(&t);
+	/* RFC 9293 §3.10.4: "error: connection closing" */
+	assert_int_equal(close_conn(&t, T0 + MS(1)), -1);
+	expect_no_reply(&t);
+	expect_state(&t, TCB_TIME_WAIT);
+	tt_free(&t);
+}
+
+TEST(time_wait_abort_sends_nothing)
+{
+	struct tt t;
+
+	tcb_in_time_wait(&t);
+	/* RFC 9293 §3.10.5: respond ok, delete the TCB, no RST */
+	abort_conn(&t, T0 + MS(1));
+	expect_no_reply(&t);
+	expect_state(&t, TCB_CLOSED);
+	expect_deadline(&t, TCB_NEVER);
+	tt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +258,8 @@ int main(void)
 		T(time_wait_ack_unsent_acked_and_dropped),
 		T(time_wait_bad_seq_acked),
 		T(time_wait_send_rejected),
+		T(time_wait_close_rejected),
+		T(time_wait_abort_sends_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
