@@ -728,6 +728,94 @@ TEST(established_remote_sequence_wraps)
 	tt_free(&t);
 }
 
+TEST(established_stale_segment_does_not_move_window)
+{
+	struct tt t;
+
+	tcb_in_established(&t);
+	send_seg(&t, SEG(.win = 1000, DATA("abc")), T0);
+	send_seg(&t, SEG(.seq = REMOTE_SEQ + 4, .win = 2000, DATA("def")), T0 + MS(1));
+	/* overlapping resend, SEG.SEQ < SND.WL1: its window (0) must not be taken
+	 * (RFC 9293 §3.10.7.4 fifth, the SND.WL1/SND.WL2 rule) */
+	send_seg(&t, SEG(.seq = REMOTE_SEQ + 1, .win = 0, DATA("abcdefg")), T0 + MS(2));
+	expect_reply(&t, RPL(.seq = LOCAL_SEQ + 1, .ack = REMOTE_SEQ + 8));
+	send_data(&t, "hello", T0 + MS(3));
+	expect_reply(&t, RPL(.seq = LOCAL_SEQ + 1, .ack = REMOTE_SEQ + 8, .len = 5));
+	tt_free(&t);
+}
+
+TEST(established_zero_window_probes_back_off)
+{
+	struct tt t;
+	uint64_t sent = T0 + MS(1), d1, d2;
+
+	tcb_in_established(&t);
+	send_seg(&t, SEG(.win = 0), T0);
+	send_data(&t, "hello", sent);
+	d1 = tcb_deadline(t.tcb);
+	assert_true(d1 != TCB_NEVER && d1 > sent);
+	tick(&t, d1);
+	assert_int_equal(t.out.nseg, 1);
+	d2 = tcb_deadline(t.tcb);
+	/* RFC 9293 §3.8.6.1: the probe interval SHOULD increase exponentially */
+	assert_int_equal(d2 - d1, 2 * (d1 - sent));
+	tt_free(&t);
+}
+
+static void established_rcv_buf_10(struct tt *t)
+{
+	struct tcb_params p;
+
+	tt_params(&p, TT_SERVER);
+	p.rcv_buf = 10;
+	tt_reach(t, TCB_ESTABLISHED, &p);
+}
+
+TEST(established_segment_past_window_trimmed)
+{
+	struct tt t;
+	char buf[32];
+
+	established_rcv_buf_10(&t);
+	/* RCV.WND = 10: bytes beyond RCV.NXT + RCV.WND are cut off (§3.10.7.4) */
+	send_seg(&t, SEG(DATA("0123456789ABCDE")), T0);
+	expect_reply(&t, RPL(.seq = LOCAL_SEQ + 1, .ack = REMOTE_SEQ + 11, .win = 0));
+	assert_int_equal(read_all(&t, buf, sizeof buf, T0), 10);
+	assert_string_equal(buf, "0123456789");
+	tt_free(&t);
+}
+
+TEST(established_fin_past_window_not_processed)
+{
+	struct tt t;
+
+	established_rcv_buf_10(&t);
+	/* the FIN sits after byte 15, outside the window: trimmed with the bytes */
+	send_seg(&t, SEG(.flags = SEG_FIN | SEG_ACK, DATA("0123456789ABCDE")), T0);
+	expect_reply(&t, RPL(.seq = LOCAL_SEQ + 1, .ack = REMOTE_SEQ + 11, .win = 0));
+	expect_state(&t, TCB_ESTABLISHED);
+	assert_false(tcb_peer_closed(t.tcb));
+	tt_free(&t);
+}
+
+TEST(established_retransmit_count_restarts_after_ack)
+{
+	struct tt t;
+
+	established_rto_1s(&t);
+	send_data(&t, "one", T0);
+	tick(&t, T0 + SEC(1));
+	expect_retransmit(&t, 1, SEC(1));
+	send_seg(&t, SEG(.ack = LOCAL_SEQ + 4), T0 + SEC(1) + MS(10));
+	expect_deadline(&t, TCB_NEVER);
+	send_data(&t, "two", T0 + SEC(5));
+	expect_reply(&t, RPL(.seq = LOCAL_SEQ + 4, .ack = REMOTE_SEQ + 1, .len = 3));
+	tick(&t, tcb_deadline(t.tcb));
+	expect_reply(&t, RPL(.seq = LOCAL_SEQ + 4, .ack = REMOTE_SEQ + 1, .len = 3));
+	assert_int_equal(expect_event(&t, TCB_EV_RETRANSMIT)->count, 1);
+	tt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -779,6 +867,11 @@ int main(void)
 		T(established_duplicate_synack_reacked),
 		T(established_local_sequence_wraps),
 		T(established_remote_sequence_wraps),
+		T(established_stale_segment_does_not_move_window),
+		T(established_zero_window_probes_back_off),
+		T(established_segment_past_window_trimmed),
+		T(established_fin_past_window_not_processed),
+		T(established_retransmit_count_restarts_after_ack),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -385,6 +385,22 @@ TEST(syn_sent_synack_mss_limits_segments)
 	tt_free(&t);
 }
 
+TEST(syn_sent_synack_with_data_delivered)
+{
+	struct tt t;
+	char buf[8];
+
+	tcb_in_syn_sent(&t);
+	/* RFC 9293 §3.10.7.3: "If there are other controls or text in the segment,
+	 * then continue processing at the sixth step" - the text is accepted */
+	send_seg(&t, SYNACK(DATA("hi")), T0 + MS(1));
+	expect_reply(&t, RPL(.seq = LOCAL_SEQ + 1, .ack = REMOTE_SEQ + 3));
+	expect_state(&t, TCB_ESTABLISHED);
+	assert_int_equal(read_all(&t, buf, sizeof buf, T0 + MS(2)), 2);
+	assert_string_equal(buf, "hi");
+	tt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -415,6 +431,7 @@ int main(void)
 		T(syn_sent_send_queued_until_established),
 		T(syn_sent_synack_window_limits_first_send),
 		T(syn_sent_synack_mss_limits_segments),
+		T(syn_sent_synack_with_data_delivered),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
