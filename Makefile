@@ -27,12 +27,14 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TEST_HELPER_SRC := $(wildcard tests/unit/helper_*.c)
 TEST_HELPER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(TEST_HELPER_SRC))
+# Small C tools the integration tests drive: tests/tools/NAME.c -> $(BUILD)/tools/NAME.
+TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
 
 .PHONY: all build deps test unit integration install clean demo bench fuzz
 all: deps
 	@$(MAKE) --no-print-directory build
 
-build: $(PROGS) $(UNIT_BINS)
+build: $(PROGS) $(UNIT_BINS) $(TOOLS)
 
 deps:
 	@bash scripts/deps
@@ -58,6 +60,11 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_HELPER_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(if $(V),,@echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
+
+$(BUILD)/tools/%: tests/tools/%.c $(LIB) $(wildcard common/*.h)
+	@mkdir -p $(dir $@)
+	$(if $(V),,@echo "  CCLD    $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 # `make test` builds and runs everything and ends with "N passed, N failed".
 test: all

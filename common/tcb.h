@@ -8,9 +8,59 @@
  * with the segments to send and the events that explain what happened. The caller asks
  * tcb_deadline() when to call tcb_tick() next.
  *
- * DRAFT API (skeleton commit): the implementer of the state machine owns this file and
- * may add fields, event kinds and reasons; function signatures below are what the wire
- * layer and the programs are written against.
+ * Calls APPEND to the tcb_out they are given; the caller resets it (tcb_out_reset) when
+ * it has sent the segments and logged the events.
+ *
+ * Three-segment close and other piggybacking (RFC 9293 §3.10.4, §3.10.7.4 "eighth"):
+ * whenever a call emits a pure ACK (no data, no SYN/FIN) it remembers it in the tcb_out
+ * (ack_owner, ack_idx). If a later call on the SAME TCB with the SAME, not yet reset
+ * tcb_out emits a segment carrying the same ACK (data, or a FIN from tcb_close), that
+ * segment REPLACES the pending pure ACK in place instead of being appended, and a
+ * TCB_EV_ACK_MERGED event (why TCB_WHY_ACK_PIGGYBACKED) is recorded. So a program that
+ * wants the three-segment close does
+ *     tcb_input(t, fin_segment, now, &o);     // CLOSE-WAIT, o holds the ACK of the FIN
+ *     tcb_close(t, now, &o, &e);               // that ACK becomes FIN+ACK: LAST-ACK
+ * and sends o; calling tcb_close after sending (with a reset tcb_out) gives the classic
+ * four-segment close. The same works for tcb_send (data piggybacks the ACK).
+ *
+ * Defaults and simplifications (documented, deliberate):
+ *  - We ACK every in-order data segment at once (no delayed ACK), deterministic for a lab.
+ *  - We never offer window scaling, SACK or timestamps (RFC 7323 §2.2: scaling applies only
+ *    when both SYNs carry it), so the peer's wscale/SACK/TS options are ignored and the
+ *    largest window we offer is 65535 (rcv_buf is clamped to that).
+ *  - No congestion control: the peer's window alone limits what is in flight. After an RTO
+ *    the segments sent before it are marked lost and resent as ACKs arrive (go-back-N).
+ *  - Zero-window probes are Linux style: <SEQ=SND.UNA-1><ACK=RCV.NXT><CTL=ACK>, no data,
+ *    which the peer must answer with an ACK carrying its window (RFC 9293 §3.10.7.4).
+ *  - Payload carried by a SYN is ignored (not ACKed; the peer resends it after the
+ *    handshake), as Linux does without TCP Fast Open.
+ *  - The challenge-ACK rate limit counts per TCB per second of `now` (not scaled).
+ *  - Linux behaviours kept: a repeated SYN in SYN-RECEIVED is answered at once with the
+ *    SYN+ACK (TCB_EV_RETRANSMIT, count 0, timer schedule unchanged); in a simultaneous
+ *    open the peer's SYN+ACK (seq = RCV.NXT-1, ack = SND.NXT) completes the handshake in
+ *    SYN-RECEIVED instead of being dropped as RFC 9293's sequence test would.
+ *  - An out-of-window SYN on a synchronized connection gets the RFC 5961 §4 challenge ACK
+ *    (rate limited) like an in-window one, as Linux does.
+ *  - RFC 6298 §5.7: when the SYN timed out, RTO is at least 3 x rto_init once established.
+ *  - The urgent pointer is ignored (RFC 9293 §3.10.7.4 sixth step not implemented).
+ *  - A FIN that arrives out of order is remembered and takes effect when the gap fills.
+ *  - The out-of-order queue holds at most RCVQ_OOO_MAX (8) separate ranges; a segment
+ *    needing a ninth is dropped (TCB_WHY_OOO_FULL) and ACKed so the peer resends it.
+ *
+ * Retransmission schedules (all intervals multiplied by time_scale):
+ *  - SYN, TCB_SYN_DOUBLING (Linux < 6.5): intervals rto_init x 1, 2, 4, 8, 16, 32; with
+ *    syn_retries 6 the SYN goes out at 0, 1, 3, 7, 15, 31, 63 s and the attempt gives up
+ *    when the last interval (64 s) ends: at 127 s.
+ *  - SYN, TCB_SYN_LINEAR (Linux >= 6.5, tcp_syn_linear_timeouts): the wait after the
+ *    original SYN and after each of the first syn_linear_timeouts retransmissions is
+ *    rto_init, then it doubles: intervals 1, 1, 1, 1, 1, 2, 4, 8 ... With syn_retries 6
+ *    and 4 linear timeouts the SYN goes out at 0, 1, 2, 3, 4, 5, 7 s and the attempt
+ *    gives up at 11 s (LAB-NOTES' list 1, 2, 3, 4, 5, 7, 11, 19, 35, 67 s continues it
+ *    for more retries).
+ *  - SYN+ACK (synack_retries 5): out at 0, +1, +3, +7, +15, +31 s, dropped at +63 s.
+ *  - Data and FIN: the RFC 6298 RTO, doubled per timeout up to rto_max; give up when the
+ *    timer fires after data_retries retransmissions.
+ *  Give-up always happens when the timer fires after the last allowed retransmission.
  */
 
 #include <stdbool.h>
@@ -38,13 +88,13 @@ enum tcb_state {
 	TCB_NSTATES
 };
 
-/* "SYN-SENT", as RFC 9293 spells it. */
+/* "SYN-SENT", as RFC 9293 spells it; "?" for an out-of-range value. */
 const char *tcb_state_name(enum tcb_state s);
 
-/* SYN retransmission schedules (LAB-NOTES: Linux >= 6.5 is linear first, then doubling). */
+/* SYN retransmission schedules (see the schedule notes above). */
 enum tcb_syn_schedule {
 	TCB_SYN_DOUBLING,	/* 1, 2, 4, 8 ... x rto_init: classic RFC 6298 §5.5 */
-	TCB_SYN_LINEAR,		/* syn_linear_timeouts intervals of rto_init, then doubling */
+	TCB_SYN_LINEAR,		/* syn_linear_timeouts + 1 intervals of rto_init, then doubling */
 };
 
 /* Every parameter settable per endpoint. tcb_params_default() gives Linux's defaults. */
@@ -57,19 +107,23 @@ struct tcb_params {
 	enum tcb_syn_schedule syn_schedule;	/* (TCB_SYN_LINEAR) */
 	int syn_linear_timeouts;	/* linear retries before doubling (4) */
 	int synack_retries;	/* SYN+ACK retransmissions (5): +1 +3 +7 +15 +31, drop +63 s */
-	int data_retries;	/* data/FIN retransmissions before giving up (15) */
+	int data_retries;	/* data/FIN retransmissions (and unanswered zero-window
+				 * probes) before giving up (15, Linux tcp_retries2) */
 	/* ---- timers ---- */
 	uint64_t msl_us;	/* MSL, us; TIME-WAIT lasts 2 x MSL (30 s -> 60 s as Linux) */
 	uint64_t fin_wait_2_us;	/* FIN-WAIT-2 timeout after our side closed, us (60 s) */
-	double time_scale;	/* multiplies every timer above (1.0; 0.01 = 100x faster) */
+	double time_scale;	/* multiplies every timer above (1.0; 0.01 = 100x faster);
+				 * <= 0 is treated as 1.0 */
 	/* ---- windows and sizes ---- */
 	uint16_t mss;		/* MSS we announce and the most we send, bytes (1460) */
-	uint32_t rcv_buf;	/* receive buffer = largest window we offer, bytes (65535) */
+	uint32_t rcv_buf;	/* receive buffer = largest window we offer, bytes (65535;
+				 * clamped to 1..65535: we never offer window scaling) */
 	uint32_t snd_buf;	/* send buffer, bytes (262144) */
 	/* ---- ISN (RFC 6528) ---- */
 	bool isn_fixed;		/* use isn below instead of the keyed hash */
 	uint32_t isn;
-	uint8_t isn_secret[16];	/* key of the RFC 6528 hash F() */
+	uint8_t isn_secret[16];	/* key of the RFC 6528 hash F() (all zero by default:
+				 * programs should fill it from randombytes_buf) */
 	/* ---- RFC 5961 / RFC 1337 ---- */
 	uint32_t challenge_ack_limit;	/* challenge ACKs per second (1000) */
 	bool rfc1337;		/* ignore RST in TIME-WAIT (off, as Linux) */
@@ -84,7 +138,11 @@ enum tcb_timer {
 	TCB_TIMER_TIME_WAIT,	/* 2 x MSL */
 	TCB_TIMER_FIN_WAIT_2,
 	TCB_TIMER_PERSIST,	/* zero-window probe */
+	TCB_NTIMERS
 };
+
+/* "rtx", "time-wait", "fin-wait-2", "persist" ("none" for NONE). */
+const char *tcb_timer_name(enum tcb_timer k);
 
 /* What kind of thing happened. */
 enum tcb_ev_kind {
@@ -92,23 +150,131 @@ enum tcb_ev_kind {
 	TCB_EV_SEG_DROPPED,	/* an arriving segment was ignored: why, numbers compared */
 	TCB_EV_CHALLENGE_ACK,	/* RFC 5961 challenge ACK sent (or rate-limited: limited) */
 	TCB_EV_RST_SENT,	/* we answered with RST: why */
-	TCB_EV_TIMER,		/* a timer fired: timer, after_us */
-	TCB_EV_RETRANSMIT,	/* a segment resent: count, interval_us, next rto_us */
+	TCB_EV_TIMER,		/* a timer fired: timer, after_us (how long it ran) */
+	TCB_EV_RETRANSMIT,	/* a segment resent: count, interval_us, next rto_us;
+				 * n[0] = its seq, n[1] = its seq length */
 	TCB_EV_GAVE_UP,		/* retries exhausted: the connection is dropped */
 	TCB_EV_TW_RESTART,	/* TIME-WAIT restarted by a retransmitted FIN */
 	TCB_EV_ACKED,		/* n bytes (or SYN/FIN) newly acknowledged; rtt sample */
 	TCB_EV_DATA_IN,		/* n bytes made readable in order */
 	TCB_EV_OOO_QUEUED,	/* out-of-order segment held for later */
 	TCB_EV_RESET,		/* connection reset by the peer's RST */
+	TCB_EV_ACK_SENT,	/* an ACK was sent for a reason worth telling (why) */
+	TCB_EV_ACK_MERGED,	/* a pending pure ACK in the tcb_out was upgraded (see top) */
+	TCB_EV_WINDOW,		/* peer's window changed: n[0] old, n[1] new (bytes) */
+	TCB_EV_RTT,		/* RTT sample: n[0] sample us, n[1] SRTT us, n[2] RTTVAR us,
+				 * rto_us the new RTO */
+	TCB_NEV_KINDS
 };
 
-/* Why: the rule that decided. tcb_why_name() gives a stable identifier such as
- * "syn_acked", tcb_why_rfc() the section, e.g. "RFC 9293 §3.10.7.3". */
+/* "state", "seg-dropped", ... */
+const char *tcb_ev_kind_name(enum tcb_ev_kind k);
+
+/*
+ * Why: the rule that decided. tcb_why_name() gives a stable snake_case identifier such as
+ * "syn_sent_synack", tcb_why_rfc() the section, e.g. "RFC 9293 §3.10.7.3".
+ * The comment after each value says what n[0..3] of its event hold (all sequence numbers
+ * absolute; a logger subtracts ISS/IRS for relative numbers).
+ */
 enum tcb_why {
 	TCB_WHY_NONE,
-	TCB_WHY_USER_OPEN_ACTIVE,	/* OPEN call, active: SYN sent */
-	TCB_WHY_USER_OPEN_PASSIVE,	/* OPEN call, passive */
-	/* the implementer extends this list */
+	/* ---- user calls (§3.10.1 - §3.10.5) ---- */
+	TCB_WHY_USER_OPEN_ACTIVE,	/* OPEN, active: SYN sent. n0 ISS */
+	TCB_WHY_USER_OPEN_PASSIVE,	/* OPEN, passive: LISTEN */
+	TCB_WHY_USER_CLOSE,		/* CLOSE: FIN queued or TCB deleted. n0 FIN seq */
+	TCB_WHY_USER_ABORT,		/* ABORT: RST sent (if synchronized), CLOSED. n0 SND.NXT */
+	/* ---- segment arrives, CLOSED / LISTEN (§3.10.7.1, §3.10.7.2) ---- */
+	TCB_WHY_CLOSED_NO_TCB,		/* segment for no connection: RST (unless RST).
+					 * n0 SEG.SEQ, n1 SEG.ACK, n2 SEG.LEN */
+	TCB_WHY_LISTEN_RST,		/* RST in LISTEN ignored. n0 SEG.SEQ */
+	TCB_WHY_LISTEN_ACK,		/* ACK in LISTEN: <SEQ=SEG.ACK><CTL=RST>. n0 SEG.ACK */
+	TCB_WHY_LISTEN_SYN,		/* SYN in LISTEN: SYN+ACK, SYN-RECEIVED. n0 IRS, n1 ISS */
+	TCB_WHY_LISTEN_OTHER,		/* neither RST, ACK nor SYN: dropped. n0 SEG.SEQ */
+	TCB_WHY_SYN_DATA_IGNORED,	/* payload on a SYN ignored. n0 SEG.SEQ, n1 SEG.LEN */
+	/* ---- SYN-SENT (§3.10.7.3) ---- */
+	TCB_WHY_SYN_SENT_BAD_ACK,	/* ACK =< ISS or > SND.NXT: RST (unless RST).
+					 * n0 SEG.ACK, n1 ISS, n2 SND.NXT */
+	TCB_WHY_SYN_SENT_RST_NO_ACK,	/* RST without an acceptable ACK: dropped.
+					 * n0 SEG.SEQ, n1 SEG.ACK, n2 ISS */
+	TCB_WHY_SYN_SENT_RST,		/* RST acking our SYN: connection refused.
+					 * n0 SEG.ACK, n1 ISS */
+	TCB_WHY_SYN_SENT_SYNACK,	/* SYN+ACK acks our SYN: ESTABLISHED, ACK sent.
+					 * n0 SEG.ACK, n1 ISS, n2 IRS (SEG.SEQ) */
+	TCB_WHY_SYN_SENT_SYN,		/* SYN without ACK, simultaneous open: SYN-RECEIVED,
+					 * SYN+ACK sent. n0 IRS, n1 ISS */
+	TCB_WHY_SYN_SENT_NO_SYN,	/* neither SYN nor RST: dropped. n0 SEG.SEQ */
+	/* ---- synchronized states: sequence and RST checks (§3.10.7.4, RFC 5961) ---- */
+	TCB_WHY_SYN_RCVD_SYN_REPEAT,	/* peer's SYN again in SYN-RECEIVED: SYN+ACK resent at
+					 * once. n0 SEG.SEQ, n1 IRS */
+	TCB_WHY_SEQ_UNACCEPTABLE,	/* fails the acceptability test: ACK sent.
+					 * n0 SEG.SEQ, n1 SEG.LEN (seq space), n2 RCV.NXT,
+					 * n3 RCV.WND */
+	TCB_WHY_RST_OUT_OF_WINDOW,	/* unacceptable RST: dropped silently. n as above */
+	TCB_WHY_RST_IN_WINDOW,		/* RST in window, not at RCV.NXT: challenge ACK
+					 * (RFC 5961 §3.2). n0 SEG.SEQ, n1 RCV.NXT, n2 RCV.WND */
+	TCB_WHY_RST_RESET,		/* RST exactly at RCV.NXT: connection reset, CLOSED.
+					 * n0 SEG.SEQ, n1 RCV.NXT */
+	TCB_WHY_RST_SYN_RCVD_PASSIVE,	/* RST in SYN-RECEIVED after a passive OPEN: back to
+					 * LISTEN. n0 SEG.SEQ, n1 RCV.NXT */
+	TCB_WHY_RST_TIME_WAIT,		/* RST ends TIME-WAIT (RFC 1337 protection off).
+					 * n0 SEG.SEQ, n1 RCV.NXT */
+	TCB_WHY_RST_RFC1337,		/* RST ignored in TIME-WAIT (RFC 1337). n0 SEG.SEQ */
+	TCB_WHY_SYN_IN_SYNC,		/* SYN on a synchronized connection: challenge ACK
+					 * (RFC 5961 §4). n0 SEG.SEQ, n1 RCV.NXT */
+	/* ---- ACK field (§3.10.7.4 fifth, RFC 5961 §5) ---- */
+	TCB_WHY_NO_ACK,			/* ACK bit off: dropped. n0 SEG.SEQ */
+	TCB_WHY_SYN_RCVD_ACK,		/* ACK of our SYN(+ACK): ESTABLISHED.
+					 * n0 SEG.ACK, n1 ISS */
+	TCB_WHY_SYN_RCVD_BAD_ACK,	/* unacceptable ACK in SYN-RECEIVED: <SEQ=SEG.ACK>
+					 * <CTL=RST>. n0 SEG.ACK, n1 SND.UNA, n2 SND.NXT */
+	TCB_WHY_ACK_TOO_OLD,		/* SEG.ACK < SND.UNA - MAX.SND.WND: challenge ACK
+					 * (RFC 5961 §5.2). n0 SEG.ACK, n1 SND.UNA, n2 MAX.SND.WND */
+	TCB_WHY_ACK_UNSENT,		/* SEG.ACK > SND.NXT: ACK sent, dropped.
+					 * n0 SEG.ACK, n1 SND.NXT */
+	TCB_WHY_ACK_NEW,		/* SND.UNA < SEG.ACK =< SND.NXT: bytes acknowledged.
+					 * n0 SEG.ACK, n1 old SND.UNA, n2 data bytes acked,
+					 * n3 1 if it acked our SYN, 2 our FIN, 3 both */
+	TCB_WHY_WINDOW_UPDATE,		/* SND.WND taken from the segment (WL1/WL2 rule).
+					 * n0 old SND.WND, n1 new SND.WND, n2 SEG.SEQ, n3 SEG.ACK */
+	TCB_WHY_FIN_ACKED,		/* our FIN acknowledged: FIN-WAIT-1 -> FIN-WAIT-2,
+					 * CLOSING -> TIME-WAIT, LAST-ACK -> CLOSED.
+					 * n0 SEG.ACK, n1 our FIN seq */
+	/* ---- segment text and FIN (§3.10.7.4 seventh, eighth) ---- */
+	TCB_WHY_DATA_IN_ORDER,		/* text at RCV.NXT accepted, ACK sent.
+					 * n0 SEG.SEQ, n1 bytes accepted, n2 new RCV.NXT,
+					 * n3 bytes now readable */
+	TCB_WHY_DATA_OUT_OF_ORDER,	/* text past RCV.NXT queued, duplicate ACK sent.
+					 * n0 SEG.SEQ, n1 SEG.LEN, n2 RCV.NXT */
+	TCB_WHY_OOO_FULL,		/* out-of-order queue full: text dropped.
+					 * n0 SEG.SEQ, n1 SEG.LEN, n2 RCV.NXT */
+	TCB_WHY_DATA_AFTER_FIN,		/* text after the peer's FIN ignored. n0 SEG.SEQ,
+					 * n1 SEG.LEN, n2 RCV.NXT */
+	TCB_WHY_FIN_RECEIVED,		/* peer's FIN in order: ACKed, -> CLOSE-WAIT.
+					 * n0 FIN seq, n1 new RCV.NXT */
+	TCB_WHY_FIN_SIMULTANEOUS,	/* FIN in FIN-WAIT-1, ours unacked: -> CLOSING.
+					 * n0 FIN seq, n1 new RCV.NXT */
+	TCB_WHY_FIN_AFTER_OUR_FIN,	/* FIN in FIN-WAIT-2 (or FIN-WAIT-1 with ours acked):
+					 * -> TIME-WAIT. n0 FIN seq, n1 new RCV.NXT */
+	TCB_WHY_FIN_IN_TIME_WAIT,	/* retransmitted FIN in TIME-WAIT: ACKed again, timer
+					 * restarted. n0 SEG.SEQ, n1 RCV.NXT, n2 2MSL us */
+	TCB_WHY_FIN_REPEAT,		/* retransmitted FIN in CLOSE-WAIT/CLOSING/LAST-ACK:
+					 * ACKed again. n0 SEG.SEQ, n1 RCV.NXT */
+	TCB_WHY_ACK_PIGGYBACKED,	/* pending pure ACK upgraded: n0 new flags, n1 seq */
+	TCB_WHY_WINDOW_OPENED,		/* receive window update after a read: n0 old window,
+					 * n1 new window (bytes) */
+	/* ---- timeouts (§3.10.8, RFC 6298) ---- */
+	TCB_WHY_RTO,			/* retransmission timeout: segment resent.
+					 * n0 seq, n1 seq length, n2 SND.UNA, n3 SND.NXT */
+	TCB_WHY_RTX_AFTER_RTO,		/* segment marked lost by an RTO resent as the window
+					 * allows (go-back-N). n as TCB_WHY_RTO */
+	TCB_WHY_SYN_GAVE_UP,		/* syn_retries exhausted. n0 retries, n1 ISS */
+	TCB_WHY_SYNACK_GAVE_UP,		/* synack_retries exhausted. n0 retries, n1 ISS */
+	TCB_WHY_DATA_GAVE_UP,		/* data_retries exhausted (data, FIN or probes).
+					 * n0 retries, n1 SND.UNA, n2 SND.NXT */
+	TCB_WHY_PERSIST_PROBE,		/* zero window: probe sent. n0 SND.UNA, n1 probes,
+					 * n2 bytes waiting */
+	TCB_WHY_TIME_WAIT_EXPIRED,	/* 2 x MSL over: CLOSED. n0 2MSL us (low 32 bits) */
+	TCB_WHY_FIN_WAIT_2_TIMEOUT,	/* FIN-WAIT-2 too long: CLOSED */
 	TCB_WHY_COUNT
 };
 const char *tcb_why_name(enum tcb_why w);
@@ -118,26 +284,34 @@ const char *tcb_why_rfc(enum tcb_why w);
 struct tcb_event {
 	enum tcb_ev_kind kind;
 	enum tcb_why why;
-	enum tcb_state from, to;	/* for TCB_EV_STATE (also the state at the time) */
+	enum tcb_state from, to;	/* for TCB_EV_STATE; otherwise both = the state when
+					 * the event was recorded */
 	enum tcb_timer timer;		/* for TIMER / RETRANSMIT / GAVE_UP */
 	uint32_t n[4];			/* numbers compared, meaning given by `why` */
-	int count;			/* retransmission number (1-based) */
+	int count;			/* retransmission number (1-based; 0 = resent at once
+					 * in answer to a repeated SYN, not by a timer) */
 	uint64_t after_us;		/* timer: how long it ran; rtx: since previous send */
 	uint64_t rto_us;		/* the next RTO after backoff */
 	bool limited;			/* challenge ACK suppressed by the rate limit */
+	uint64_t now;			/* when it happened, us */
 };
 
 #define TCB_OUT_SEGS 64
 #define TCB_OUT_EVENTS 32
 
 /* What one call produced. Segment payloads point into the TCB's send queue and stay
- * valid until the next call on the same TCB. */
+ * valid until the next tcb_input, tcb_tick or tcb_free on the same TCB. */
 struct tcb_out {
 	struct seg seg[TCB_OUT_SEGS];
 	unsigned nseg;
 	struct tcb_event ev[TCB_OUT_EVENTS];
 	unsigned nev;
-	bool ev_overflow;	/* more events happened than fit */
+	bool ev_overflow;	/* more events happened than fit (the rest were lost) */
+	struct tcb_event ev_spill;	/* scratch the overflowing events are written to */
+	bool seg_overflow;	/* more segments than fit: the rest wait for the next call */
+	/* ---- pending pure ACK for piggybacking (see top); managed by the TCB ---- */
+	const struct tcb *ack_owner;	/* TCB that emitted seg[ack_idx] as a pure ACK */
+	unsigned ack_idx;
 };
 
 void tcb_out_reset(struct tcb_out *o);
@@ -150,28 +324,36 @@ struct tcb_addr {
 
 struct tcb;	/* defined in tcb_impl.h; allocate with tcb_new() */
 
-/* Allocates a CLOSED TCB. `now` feeds the RFC 6528 4 us clock of the ISN. */
+/* Allocates a CLOSED TCB (buffers are allocated lazily). The ISN is chosen when the TCB
+ * sends its SYN (open_active) or SYN+ACK (a SYN in LISTEN), from that call's `now`. */
 struct tcb *tcb_new(const struct tcb_params *p, const struct tcb_addr *a, struct err *e);
 void tcb_free(struct tcb *t);
 
 /* ---- user calls (RFC 9293 §3.10.1 - §3.10.6) ---- */
 int tcb_open_active(struct tcb *t, uint64_t now, struct tcb_out *o, struct err *e);
 int tcb_open_passive(struct tcb *t, uint64_t now, struct tcb_out *o, struct err *e);
-/* Queues up to len bytes; returns bytes accepted (may be less than len), or -1. */
+/* Queues up to len bytes; returns bytes accepted (may be less than len), or -1.
+ * Allowed in SYN-SENT, SYN-RECEIVED (data goes out once ESTABLISHED), ESTABLISHED and
+ * CLOSE-WAIT. */
 long tcb_send(struct tcb *t, const void *buf, size_t len, uint64_t now, struct tcb_out *o,
 	      struct err *e);
 /* Copies up to cap readable bytes; returns the count (0 when none), may send a
  * window update. */
 size_t tcb_receive(struct tcb *t, void *buf, size_t cap, uint64_t now, struct tcb_out *o);
+/* CLOSE: -1 with "connection does not exist" in CLOSED; "connection closing" when the
+ * FIN was already queued (FIN-WAIT-*, CLOSING, LAST-ACK, TIME-WAIT). */
 int tcb_close(struct tcb *t, uint64_t now, struct tcb_out *o, struct err *e);
 void tcb_abort(struct tcb *t, uint64_t now, struct tcb_out *o);
 
 /* ---- SEGMENT ARRIVES (RFC 9293 §3.10.7) ---- */
+/* The caller has already matched the 4-tuple and checked the checksum. */
 void tcb_input(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o);
 
 /* ---- timeouts (RFC 9293 §3.10.8) ---- */
 void tcb_tick(struct tcb *t, uint64_t now, struct tcb_out *o);
 uint64_t tcb_deadline(const struct tcb *t);	/* TCB_NEVER when no timer runs */
+/* When timer k fires next, TCB_NEVER when it is not running. */
+uint64_t tcb_timer_at(const struct tcb *t, enum tcb_timer k);
 
 /* ---- queries ---- */
 enum tcb_state tcb_state(const struct tcb *t);
@@ -179,12 +361,29 @@ size_t tcb_readable(const struct tcb *t);	/* bytes ready for tcb_receive */
 bool tcb_peer_closed(const struct tcb *t);	/* peer's FIN received and in order */
 uint32_t tcb_iss(const struct tcb *t);
 uint32_t tcb_irs(const struct tcb *t);
+const struct tcb_addr *tcb_addr(const struct tcb *t);
+
+/* RFC 9293 §3.3.1 variables, a snapshot for loggers and tests. */
+struct tcb_vars {
+	uint32_t iss, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2, max_snd_wnd;
+	uint32_t irs, rcv_nxt, rcv_wnd;
+	uint16_t eff_mss;	/* bytes we put in one segment */
+	uint32_t snd_queued;	/* bytes in the send queue not yet acknowledged */
+	uint32_t snd_unsent;	/* of which never sent */
+	uint32_t rcv_ready;	/* bytes readable */
+	uint32_t rcv_ooo;	/* bytes held out of order */
+	uint32_t rtx_inflight;	/* retransmission queue entries */
+	uint64_t srtt_us, rttvar_us, rto_us;
+	int rtx_count;		/* consecutive timeouts of the current head */
+};
+void tcb_get_vars(const struct tcb *t, struct tcb_vars *v);
 
 /* RFC 9293 §3.10.7.1: the reply (a RST, or nothing) to segment s arriving for no
- * connection (CLOSED). Returns true and fills rst when one must be sent. */
+ * connection (CLOSED). Returns true and fills rst when one must be sent:
+ * no ACK bit: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>; ACK bit: <SEQ=SEG.ACK><CTL=RST>. */
 bool tcb_closed_reply(const struct seg *s, struct seg *rst);
 
-/* RFC 6528 ISN: M (4 us ticks of now) + F(4-tuple, secret). */
+/* RFC 6528 ISN: M (4 us ticks of now) + F(4-tuple, secret), F = SipHash-2-4. */
 uint32_t tcb_isn(const uint8_t secret[16], const struct tcb_addr *a, uint64_t now);
 
 #endif

@@ -1,0 +1,49 @@
+/* evloop.h - the one-thread event loop: ppoll on a few descriptors and signals until a microsecond deadline. */
+#ifndef SYNLAB_EVLOOP_H
+#define SYNLAB_EVLOOP_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define EVLOOP_NEVER UINT64_MAX	/* deadline: wait without a timeout */
+#define EVLOOP_MAX_FDS 8
+
+struct evloop {
+	int fds[EVLOOP_MAX_FDS];
+	size_t nfds;
+	int sigfd;		/* signalfd for SIGINT/SIGTERM, or -1 */
+	sigset_t oldmask;	/* signal mask to restore in evloop_close */
+};
+
+struct evloop_result {
+	unsigned ready;		/* bit i set: fds[i] (the i-th evloop_add) is readable */
+	int signo;		/* SIGINT or SIGTERM when one arrived, else 0 */
+	bool timeout;		/* the deadline passed (nothing else may be set) */
+};
+
+/* CLOCK_MONOTONIC in microseconds: the time base of every deadline. */
+uint64_t evloop_now_us(void);
+
+/* With catch_signals, SIGINT and SIGTERM are blocked and delivered through a signalfd
+ * (evloop_result.signo) instead of killing the process. Also lowers this thread's
+ * timer slack to 1 us, so ppoll wakes close to the deadline. */
+int evloop_init(struct evloop *ev, bool catch_signals, struct err *e);
+
+/* Watches fd for readability; returns its index (bit in evloop_result.ready) or -1. */
+int evloop_add(struct evloop *ev, int fd, struct err *e);
+
+/* Waits until a descriptor is readable, a signal arrives or CLOCK_MONOTONIC reaches
+ * deadline_us (EVLOOP_NEVER: no timeout; a past deadline polls once). The timeout is a
+ * nanosecond timespec for ppoll, never a millisecond poll() timeout, and the call never
+ * returns a timeout before the deadline. EINTR returns 0 with nothing set. */
+int evloop_wait(struct evloop *ev, uint64_t deadline_us, struct evloop_result *r,
+		struct err *e);
+
+/* Closes the signalfd and restores the signal mask. */
+void evloop_close(struct evloop *ev);
+
+#endif

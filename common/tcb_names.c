@@ -1,0 +1,109 @@
+/* tcb_names.c - printable names of TCB states, timers, event kinds and reasons (why). */
+#include "tcb.h"
+
+#include <stddef.h>
+
+const char *tcb_state_name(enum tcb_state s)
+{
+	static const char *const names[TCB_NSTATES] = {
+		"CLOSED", "LISTEN", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1",
+		"FIN-WAIT-2", "CLOSE-WAIT", "CLOSING", "LAST-ACK", "TIME-WAIT",
+	};
+
+	return (unsigned)s < TCB_NSTATES ? names[s] : "?";
+}
+
+const char *tcb_timer_name(enum tcb_timer k)
+{
+	static const char *const names[TCB_NTIMERS] = {
+		"none", "rtx", "time-wait", "fin-wait-2", "persist",
+	};
+
+	return (unsigned)k < TCB_NTIMERS ? names[k] : "?";
+}
+
+const char *tcb_ev_kind_name(enum tcb_ev_kind k)
+{
+	static const char *const names[TCB_NEV_KINDS] = {
+		"state", "seg-dropped", "challenge-ack", "rst-sent", "timer", "retransmit",
+		"gave-up", "tw-restart", "acked", "data-in", "ooo-queued", "reset", "ack-sent",
+		"ack-merged", "window", "rtt",
+	};
+
+	return (unsigned)k < TCB_NEV_KINDS ? names[k] : "?";
+}
+
+struct tcb_why_info {
+	const char *name;
+	const char *rfc;
+};
+
+static const struct tcb_why_info tcb_whys[TCB_WHY_COUNT] = {
+	[TCB_WHY_NONE] = {"none", ""},
+	[TCB_WHY_USER_OPEN_ACTIVE] = {"user_open_active", "RFC 9293 §3.10.1"},
+	[TCB_WHY_USER_OPEN_PASSIVE] = {"user_open_passive", "RFC 9293 §3.10.1"},
+	[TCB_WHY_USER_CLOSE] = {"user_close", "RFC 9293 §3.10.4"},
+	[TCB_WHY_USER_ABORT] = {"user_abort", "RFC 9293 §3.10.5"},
+	[TCB_WHY_CLOSED_NO_TCB] = {"closed_no_tcb", "RFC 9293 §3.10.7.1"},
+	[TCB_WHY_LISTEN_RST] = {"listen_rst", "RFC 9293 §3.10.7.2"},
+	[TCB_WHY_LISTEN_ACK] = {"listen_ack", "RFC 9293 §3.10.7.2"},
+	[TCB_WHY_LISTEN_SYN] = {"listen_syn", "RFC 9293 §3.10.7.2"},
+	[TCB_WHY_LISTEN_OTHER] = {"listen_other", "RFC 9293 §3.10.7.2"},
+	[TCB_WHY_SYN_DATA_IGNORED] = {"syn_data_ignored", "RFC 9293 §3.10.7.2"},
+	[TCB_WHY_SYN_SENT_BAD_ACK] = {"syn_sent_bad_ack", "RFC 9293 §3.10.7.3"},
+	[TCB_WHY_SYN_SENT_RST_NO_ACK] = {"syn_sent_rst_no_ack", "RFC 9293 §3.10.7.3"},
+	[TCB_WHY_SYN_SENT_RST] = {"syn_sent_rst", "RFC 9293 §3.10.7.3, RFC 5961 §3.2"},
+	[TCB_WHY_SYN_SENT_SYNACK] = {"syn_sent_synack", "RFC 9293 §3.10.7.3"},
+	[TCB_WHY_SYN_SENT_SYN] = {"syn_sent_syn", "RFC 9293 §3.10.7.3"},
+	[TCB_WHY_SYN_SENT_NO_SYN] = {"syn_sent_no_syn", "RFC 9293 §3.10.7.3"},
+	[TCB_WHY_SYN_RCVD_SYN_REPEAT] = {"syn_rcvd_syn_repeat", "RFC 9293 §3.8.1"},
+	[TCB_WHY_SEQ_UNACCEPTABLE] = {"seq_unacceptable", "RFC 9293 §3.10.7.4"},
+	[TCB_WHY_RST_OUT_OF_WINDOW] = {"rst_out_of_window", "RFC 5961 §3.2"},
+	[TCB_WHY_RST_IN_WINDOW] = {"rst_in_window", "RFC 5961 §3.2"},
+	[TCB_WHY_RST_RESET] = {"rst_reset", "RFC 9293 §3.10.7.4, RFC 5961 §3.2"},
+	[TCB_WHY_RST_SYN_RCVD_PASSIVE] = {"rst_syn_rcvd_passive", "RFC 9293 §3.10.7.4"},
+	[TCB_WHY_RST_TIME_WAIT] = {"rst_time_wait", "RFC 9293 §3.10.7.4"},
+	[TCB_WHY_RST_RFC1337] = {"rst_rfc1337", "RFC 1337 §3"},
+	[TCB_WHY_SYN_IN_SYNC] = {"syn_in_sync", "RFC 5961 §4, RFC 9293 §3.10.7.4"},
+	[TCB_WHY_NO_ACK] = {"no_ack", "RFC 9293 §3.10.7.4"},
+	[TCB_WHY_SYN_RCVD_ACK] = {"syn_rcvd_ack", "RFC 9293 §3.10.7.4"},
+	[TCB_WHY_SYN_RCVD_BAD_ACK] = {"syn_rcvd_bad_ack", "RFC 9293 §3.10.7.4"},
+	[TCB_WHY_ACK_TOO_OLD] = {"ack_too_old", "RFC 5961 §5.2"},
+	[TCB_WHY_ACK_UNSENT] = {"ack_unsent", "RFC 9293 §3.10.7.4, RFC 5961 §5.2"},
+	[TCB_WHY_ACK_NEW] = {"ack_new", "RFC 9293 §3.10.7.4"},
+	[TCB_WHY_WINDOW_UPDATE] = {"window_update", "RFC 9293 §3.10.7.4"},
+	[TCB_WHY_FIN_ACKED] = {"fin_acked", "RFC 9293 §3.10.7.4"},
+	[TCB_WHY_DATA_IN_ORDER] = {"data_in_order", "RFC 9293 §3.10.7.4"},
+	[TCB_WHY_DATA_OUT_OF_ORDER] = {"data_out_of_order", "RFC 9293 §3.10.7.4, §3.8.6.2"},
+	[TCB_WHY_OOO_FULL] = {"ooo_full", "RFC 9293 §3.10.7.4"},
+	[TCB_WHY_DATA_AFTER_FIN] = {"data_after_fin", "RFC 9293 §3.10.7.4"},
+	[TCB_WHY_FIN_RECEIVED] = {"fin_received", "RFC 9293 §3.10.7.4"},
+	[TCB_WHY_FIN_SIMULTANEOUS] = {"fin_simultaneous", "RFC 9293 §3.10.7.4, §3.6"},
+	[TCB_WHY_FIN_AFTER_OUR_FIN] = {"fin_after_our_fin", "RFC 9293 §3.10.7.4"},
+	[TCB_WHY_FIN_IN_TIME_WAIT] = {"fin_in_time_wait", "RFC 9293 §3.10.7.4"},
+	[TCB_WHY_FIN_REPEAT] = {"fin_repeat", "RFC 9293 §3.10.7.4"},
+	[TCB_WHY_ACK_PIGGYBACKED] = {"ack_piggybacked", "RFC 9293 §3.10.4"},
+	[TCB_WHY_WINDOW_OPENED] = {"window_opened", "RFC 9293 §3.8.6.2.2"},
+	[TCB_WHY_RTO] = {"rto", "RFC 6298 §5.4"},
+	[TCB_WHY_RTX_AFTER_RTO] = {"rtx_after_rto", "RFC 6298 §5.4, RFC 9293 §3.8.1"},
+	[TCB_WHY_SYN_GAVE_UP] = {"syn_gave_up", "RFC 9293 §3.8.3"},
+	[TCB_WHY_SYNACK_GAVE_UP] = {"synack_gave_up", "RFC 9293 §3.8.3"},
+	[TCB_WHY_DATA_GAVE_UP] = {"data_gave_up", "RFC 9293 §3.8.3"},
+	[TCB_WHY_PERSIST_PROBE] = {"persist_probe", "RFC 9293 §3.8.6.1"},
+	[TCB_WHY_TIME_WAIT_EXPIRED] = {"time_wait_expired", "RFC 9293 §3.10.8"},
+	[TCB_WHY_FIN_WAIT_2_TIMEOUT] = {"fin_wait_2_timeout", "RFC 9293 §3.10.8"},
+};
+
+const char *tcb_why_name(enum tcb_why w)
+{
+	if ((unsigned)w >= TCB_WHY_COUNT || !tcb_whys[w].name)
+		return "?";
+	return tcb_whys[w].name;
+}
+
+const char *tcb_why_rfc(enum tcb_why w)
+{
+	if ((unsigned)w >= TCB_WHY_COUNT || !tcb_whys[w].rfc)
+		return "";
+	return tcb_whys[w].rfc;
+}

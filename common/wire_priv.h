@@ -1,0 +1,19 @@
+/* wire_priv.h - internal pieces of the wire layer shared by wire_open.c, wire_send.c, wire_recv.c. */
+#ifndef SYNLAB_WIRE_PRIV_H
+#define SYNLAB_WIRE_PRIV_H
+
+#include "wire.h"
+
+/* Opens w->ln for w->device with SO_BINDTODEVICE and SO_MARK mark. */
+int wire_tx_open(struct wire *w, uint32_t mark, struct err *e);
+
+/* Opens w->pc on w->device, filtered for w->local / w->port. */
+int wire_rx_open(struct wire *w, struct err *e);
+
+/* Formats a host-order IPv4 address into buf (>= 16 bytes). */
+const char *wire_ntoa(uint32_t addr, char *buf);
+
+#define WIRE_NEED_ROOT "needs CAP_NET_RAW: run it with sudo, or inside the lab with " \
+	"`sudo scripts/lab exec client|server ...`"
+
+#endif

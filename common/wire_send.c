@@ -1,0 +1,89 @@
+/* wire_send.c - the sending half of the wire: a libnet raw IPv4 socket with SO_MARK, writing seg_build bytes. */
+#include "wire_priv.h"
+
+#include <errno.h>
+#include <libnet.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/*
+ * Why seg_build + libnet_write_raw_ipv4 rather than libnet_build_tcp/libnet_build_ipv4:
+ * synlab's codec (seg.c) already encodes options verbatim and computes both checksums,
+ * and the caller must log/pcap exactly the bytes that go out. Letting libnet's builders
+ * re-encode the segment would give two encoders that can disagree (libnet recomputes
+ * checksums unless toggled off, and pads options its own way). libnet still does what
+ * it is good at: opening the IPPROTO_RAW socket with IP_HDRINCL and the sendto().
+ *
+ * With IP_HDRINCL Linux rewrites three things (raw_send_hdrinc): the IP checksum (ours
+ * is already right, so it is unchanged), a zero source address and a zero IP id when DF
+ * is clear. wire_send fills the latter two itself so buf matches the wire byte for byte.
+ */
+
+static int wire_sockopts(struct wire *w, uint32_t mark, struct err *e)
+{
+	int fd = libnet_getfd(w->ln);
+
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, w->device,
+		       (socklen_t)strlen(w->device) + 1) < 0)
+		return err_set(e, "SO_BINDTODEVICE %s: %s", w->device, strerror(errno));
+	/* LAB-NOTES trap 2: the nft rule drops RSTs unless they carry this mark. */
+	if (mark && setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) < 0)
+		return err_set(e, "SO_MARK 0x%x: %s (needs CAP_NET_ADMIN or CAP_NET_RAW)", mark,
+			       strerror(errno));
+	return 0;
+}
+
+int wire_tx_open(struct wire *w, uint32_t mark, struct err *e)
+{
+	char eb[LIBNET_ERRBUF_SIZE] = "";
+
+	errno = 0;
+	w->ln = libnet_init(LIBNET_RAW4, w->device, eb);
+	if (!w->ln) {
+		if (errno == EPERM || errno == EACCES || strstr(eb, "not permitted"))
+			return err_set(e, "raw socket: " WIRE_NEED_ROOT);
+		return err_set(e, "libnet_init: %.200s", eb);
+	}
+	return wire_sockopts(w, mark, e);
+}
+
+static void wire_fill_ip(struct wire *w, struct seg *c)
+{
+	if (c->saddr == 0)
+		c->saddr = w->local;
+	if (c->ip_id == 0 && !c->df) {
+		c->ip_id = w->next_ip_id++;
+		if (w->next_ip_id == 0)
+			w->next_ip_id = 1;
+	}
+}
+
+static int wire_write_err(struct wire *w, int saved, const struct seg *c, struct err *e)
+{
+	char fl[12];
+
+	if (saved == EPERM)
+		return err_set(e, "sendto: %s: an nftables rule dropped the %s segment (is the "
+			       "socket mark 0x%x set, as `scripts/lab` exempts?)", strerror(saved),
+			       seg_flags_str(c->flags, fl), WIRE_MARK);
+	return err_set(e, "libnet_write_raw_ipv4: %.200s", libnet_geterror(w->ln));
+}
+
+int wire_send(struct wire *w, const struct seg *s, uint8_t *buf, size_t cap, size_t *out_len,
+	      struct err *e)
+{
+	struct seg c = *s;
+	int n;
+
+	wire_fill_ip(w, &c);
+	if (seg_build(&c, buf, cap, out_len, e) < 0)
+		return err_wrap(e, "wire_send");
+	errno = 0;
+	n = libnet_write_raw_ipv4(w->ln, buf, (uint32_t)*out_len);
+	if (n < 0)
+		return wire_write_err(w, errno, &c, e);
+	if ((size_t)n != *out_len)
+		return err_set(e, "short raw write: %d of %zu bytes", n, *out_len);
+	w->stats.tx++;
+	return 0;
+}
