@@ -79,6 +79,20 @@ TEST(fin_wait_2_fin_after_gap_dup_acked)
 	tt_free(&t);
 }
 
+TEST(fin_wait_2_held_fin_applied_when_gap_fills)
+{
+	struct tt t;
+
+	tcb_in_fin_wait_2(&t);
+	send_seg(&t, SEG(.flags = SEG_FIN | SEG_ACK, .seq = RCV + 5, .ack = NXT), T0);
+	/* segments past RCV.NXT may be held (§3.10.7.4); tcb.h says the FIN is */
+	send_seg(&t, SEG(.seq = RCV, .ack = NXT, DATA("12345")), T0 + MS(1));
+	expect_reply(&t, RPL(.seq = NXT, .ack = RCV + 6));
+	expect_state(&t, TCB_TIME_WAIT);
+	assert_true(tcb_peer_closed(t.tcb));
+	tt_free(&t);
+}
+
 TEST(fin_wait_2_rst_exact_closes)
 {
 	struct tt t;
@@ -196,6 +210,7 @@ int main(void)
 		T(fin_wait_2_data_with_fin_delivered_then_time_wait),
 		T(fin_wait_2_fin_after_gap_not_processed),
 		T(fin_wait_2_fin_after_gap_dup_acked),
+		T(fin_wait_2_held_fin_applied_when_gap_fills),
 		T(fin_wait_2_rst_exact_closes),
 		T(fin_wait_2_rst_in_window_challenged),
 		T(fin_wait_2_rst_out_of_window_dropped),
