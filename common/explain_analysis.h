@@ -1,0 +1,62 @@
+/* explain_analysis.h - tshark's tcp.analysis.* labels for one connection, computed as packet-tcp.c does. */
+#ifndef SYNLAB_EXPLAIN_ANALYSIS_H
+#define SYNLAB_EXPLAIN_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "explain.h"
+#include "seg.h"
+
+/* Wireshark keeps at most this many unacknowledged segments per direction
+ * (TCP_MAX_UNACKED_SEGMENTS); we bound memory the same way. */
+#define EXPLAIN_MAX_UNACKED 1000
+
+struct explain_unacked {
+	uint64_t frame;
+	uint64_t t_us;
+	uint32_t seq, nextseq;	/* absolute */
+};
+
+/* One direction's analysis state (Wireshark's tcp_flow_t, the fields the labels use).
+ * Sequence numbers are absolute, as packet-tcp.c keeps them; 0 means "not seen". */
+struct explain_flow {
+	bool base_set;
+	uint32_t base_seq;	/* ISN (or seq - 1 when the SYN was not captured) */
+	uint32_t nextseq;	/* highest seq + len (+SYN/FIN) sent */
+	uint64_t nextseq_us;
+	uint64_t nextseq_frame;
+	uint32_t maxseqtobeacked;
+	uint32_t lastack;	/* last ACK field this side sent */
+	uint64_t lastack_us;
+	uint64_t lastnondupack;	/* frame of the last ACK that was not a duplicate */
+	int dupacknum;
+	uint32_t window;	/* last raw window field this side sent */
+	bool window_from_syn;	/* that window came in a SYN (never scaled) */
+	int win_scale;		/* -1 unknown, -2 no scaling, else the shift */
+	uint32_t lastsegmentflags;	/* EXPLAIN_AF_* of this side's previous segment */
+	struct explain_unacked *ual;	/* oldest first */
+	size_t nual, cap;
+};
+
+struct explain_analysis {
+	struct explain_flow fl[2];	/* indexed by the sender's enum explain_who */
+	uint64_t mru_syn_us;		/* time of the most recent SYN (no ACK) */
+	bool have_mru_syn;
+	uint64_t first_rtt_us;		/* SYN -> first pure ACK (ts_first_rtt) */
+	bool have_first_rtt;
+};
+
+void explain_analysis_init(struct explain_analysis *a);
+void explain_analysis_free(struct explain_analysis *a);
+
+/* Analyses segment s sent by `from` at frame / t_us. Sets r->analysis and the
+ * retransmission, duplicate-ACK and acks-frame inputs of r->why. Returns 0, or -1 on
+ * allocation failure. */
+int explain_analysis_segment(struct explain_analysis *a, enum explain_who from,
+			     const struct seg *s, uint64_t frame, uint64_t t_us,
+			     struct explain_rec *r, struct err *e);
+
+#endif

@@ -1,0 +1,152 @@
+/* explain_fmt.c - small formatting helpers shared by the explain renderers (flags, times, bytes). */
+#include "explain_present.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *explain_flags_label(uint8_t flags, char *buf, size_t cap)
+{
+	/* The order learners read them in: SYN+ACK, FIN+ACK, FIN+PSH+ACK, RST+ACK. */
+	static const struct { uint8_t bit; const char *name; } order[] = {
+		{ SEG_SYN, "SYN" }, { SEG_FIN, "FIN" }, { SEG_RST, "RST" }, { SEG_PSH, "PSH" },
+		{ SEG_ACK, "ACK" }, { SEG_URG, "URG" }, { SEG_ECE, "ECE" }, { SEG_CWR, "CWR" },
+	};
+	struct explain_sb sb;
+
+	explain_sb_init(&sb, buf, cap);
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (!(flags & order[i].bit))
+			continue;
+		if (sb.len)
+			explain_sb_puts(&sb, "+");
+		explain_sb_puts(&sb, order[i].name);
+	}
+	if (!sb.len)
+		explain_sb_puts(&sb, "none");
+	return buf;
+}
+
+const char *explain_dur(enum explain_lang lang, uint64_t us, char *buf, size_t cap)
+{
+	struct explain_vars v = { 0 };
+	struct explain_sb sb;
+
+	if (us >= 1000000)
+		explain_var(&v, "v", "%llu.%03llu", (unsigned long long)(us / 1000000),
+			    (unsigned long long)(us % 1000000 / 1000));
+	else
+		explain_var(&v, "v", "%llu.%03llu", (unsigned long long)(us / 1000),
+			    (unsigned long long)(us % 1000));
+	explain_sb_init(&sb, buf, cap);
+	explain_sb_msg(&sb, lang, us >= 1000000 ? EXPLAIN_M_UNIT_S : EXPLAIN_M_UNIT_MS, &v);
+	return buf;
+}
+
+static void escape_one(struct explain_sb *sb, uint8_t c)
+{
+	switch (c) {
+	case '\r': explain_sb_puts(sb, "\\r"); break;
+	case '\n': explain_sb_puts(sb, "\\n"); break;
+	case '\t': explain_sb_puts(sb, "\\t"); break;
+	case '\\': explain_sb_puts(sb, "\\\\"); break;
+	case '\'': explain_sb_puts(sb, "\\'"); break;
+	case '"': explain_sb_puts(sb, "\\\""); break;
+	default:
+		if (c >= 0x20 && c < 0x7f)
+			explain_sb_printf(sb, "%c", c);
+		else
+			explain_sb_printf(sb, "\\x%02x", c);
+	}
+}
+
+const char *explain_escape_bytes(const uint8_t *p, size_t n, size_t max_bytes, char *buf,
+				 size_t cap)
+{
+	struct explain_sb sb;
+	size_t shown = n < max_bytes ? n : max_bytes;
+
+	explain_sb_init(&sb, buf, cap);
+	for (size_t i = 0; p && i < shown; i++)
+		escape_one(&sb, p[i]);
+	if (shown < n)
+		explain_sb_puts(&sb, "...");
+	return buf;
+}
+
+const char *explain_state_label(enum explain_lang lang, enum tcb_state s)
+{
+	if ((unsigned)s >= TCB_NSTATES)
+		return explain_msg(lang, EXPLAIN_M_UNKNOWN_STATE);
+	return explain_msg(lang, (enum explain_msg_id)(EXPLAIN_M_ST_CLOSED + s));
+}
+
+const char *explain_side_name(enum explain_lang lang, enum explain_who who, bool cap)
+{
+	if (who == EXPLAIN_SERVER)
+		return explain_msg(lang, cap ? EXPLAIN_M_SERVER_CAP : EXPLAIN_M_SERVER);
+	return explain_msg(lang, cap ? EXPLAIN_M_CLIENT_CAP : EXPLAIN_M_CLIENT);
+}
+
+const char *explain_impair_note(enum explain_lang lang, const struct explain_rec *r, char *buf,
+				size_t cap)
+{
+	unsigned act = (unsigned)r->impair.act <= EXPLAIN_IMP_CORRUPT ? (unsigned)r->impair.act : 0;
+	struct explain_vars v = { 0 };
+	struct explain_sb sb;
+	char d[48];
+
+	explain_var(&v, "delay", "%s", explain_dur(lang, r->impair.delay_us, d, sizeof(d)));
+	explain_sb_init(&sb, buf, cap);
+	/* LAD_DROPPED .. LAD_CORRUPTED follow enum explain_impair_act's order */
+	explain_sb_msg(&sb, lang, (enum explain_msg_id)(EXPLAIN_M_LAD_DROPPED + act), &v);
+	return buf;
+}
+
+const char *explain_utf8_next(const char *p, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	int n = u[0] < 0x80 ? 0 : (u[0] & 0xE0) == 0xC0 ? 1 : (u[0] & 0xF0) == 0xE0 ? 2 :
+		(u[0] & 0xF8) == 0xF0 ? 3 : -1;
+	uint32_t c = n == 0 ? u[0] : n == 1 ? (u[0] & 0x1Fu) : n == 2 ? (u[0] & 0x0Fu) : (u[0] & 0x07u);
+
+	for (int i = 1; i <= n; i++) {
+		if ((u[i] & 0xC0) != 0x80) {
+			n = -1;
+			break;
+		}
+		c = c << 6 | (u[i] & 0x3Fu);
+	}
+	if (n < 0) {
+		*cp = 0xFFFD;
+		return p + 1;
+	}
+	*cp = c;
+	return p + n + 1;
+}
+
+static bool wide(uint32_t c);
+
+int explain_cp_width(uint32_t c)
+{
+	return wide(c) ? 2 : 1;
+}
+
+static bool wide(uint32_t c)
+{
+	return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) ||
+	       (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+	       (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+	       (c >= 0xFFE0 && c <= 0xFFE6);
+}
+
+size_t explain_disp_width(const char *s)
+{
+	size_t w = 0;
+	uint32_t c;
+
+	while (*s) {
+		s = explain_utf8_next(s, &c);
+		w += wide(c) ? 2 : 1;
+	}
+	return w;
+}

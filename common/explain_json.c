@@ -1,0 +1,150 @@
+/* explain_json.c - explain records as JSON Lines objects, built with jansson. */
+#include "explain_json.h"
+
+#include <arpa/inet.h>
+
+#include "seg.h"
+
+static json_t *addr_str(uint32_t a)
+{
+	struct in_addr in = {.s_addr = htonl(a)};
+	char buf[INET_ADDRSTRLEN];
+
+	return json_string(inet_ntop(AF_INET, &in, buf, sizeof(buf)) ? buf : "?");
+}
+
+static json_t *ep_json(const struct explain_ep *ep)
+{
+	if (!ep->known)
+		return json_null();
+	return json_pack("{s:s, s:s}", "before", explain_state_name(ep->before), "after",
+			 explain_state_name(ep->after));
+}
+
+static json_t *analysis_json(uint32_t bits)
+{
+	json_t *a = json_array();
+
+	for (unsigned i = 0; a && i < EXPLAIN_AF_COUNT; i++)
+		if (bits & (1u << i))
+			json_array_append_new(a, json_string(explain_flag_name(1u << i)));
+	return a;
+}
+
+static void set_addrs(json_t *o, const struct seg *s)
+{
+	json_object_set_new(o, "src", addr_str(s->saddr));
+	json_object_set_new(o, "dst", addr_str(s->daddr));
+	json_object_set_new(o, "sport", json_integer(s->sport));
+	json_object_set_new(o, "dport", json_integer(s->dport));
+}
+
+static json_t *segment_json(const struct explain_rec *r, enum explain_lang lang)
+{
+	char flags[16], why[1024];
+	json_t *o = json_pack("{s:s, s:I, s:f, s:I}", "type", "segment", "frame",
+			      (json_int_t)r->frame, "t", r->t_us / 1e6, "conn", (json_int_t)r->conn);
+
+	if (!o)
+		return NULL;
+	set_addrs(o, &r->seg);
+	json_object_set_new(o, "dir", json_string(r->dir == EXPLAIN_C2S ? "c2s" : "s2c"));
+	json_object_set_new(o, "flags", json_string(seg_flags_str(r->seg.flags, flags)));
+	json_object_set_new(o, "seq", json_integer(r->seq));
+	json_object_set_new(o, "ack", json_integer(r->ack));
+	json_object_set_new(o, "seq_raw", json_integer(r->seq_raw));
+	json_object_set_new(o, "ack_raw", json_integer(r->ack_raw));
+	json_object_set_new(o, "len", json_integer(r->len));
+	json_object_set_new(o, "win", json_integer(r->win));
+	json_object_set_new(o, "win_scaled", r->win_scaled < 0 ? json_null()
+							   : json_integer(r->win_scaled));
+	json_object_set_new(o, "client", ep_json(&r->ep[EXPLAIN_CLIENT]));
+	json_object_set_new(o, "server", ep_json(&r->ep[EXPLAIN_SERVER]));
+	json_object_set_new(o, "analysis", analysis_json(r->analysis));
+	json_object_set_new(o, "rule", json_string(explain_why_name(r->why.rule)));
+	explain_text_why(r, lang, why, sizeof(why));
+	json_object_set_new(o, "explain", json_string(why));
+	return o;
+}
+
+static json_t *who_json(int w)
+{
+	if (w < 0)
+		return json_null();
+	return json_string(w == EXPLAIN_CLIENT ? "client" : "server");
+}
+
+static json_t *rtx_json(const struct explain_summary *m)
+{
+	json_t *a = json_array();
+
+	for (uint32_t i = 0; a && i < m->nrtx && i < EXPLAIN_MAX_RTX; i++)
+		json_array_append_new(a, json_pack("{s:I, s:I, s:f, s:s, s:I}", "frame",
+			(json_int_t)m->rtx[i].frame, "of_frame", (json_int_t)m->rtx[i].of_frame,
+			"after", m->rtx[i].after_us / 1e6, "dir",
+			m->rtx[i].dir == EXPLAIN_C2S ? "c2s" : "s2c", "seq",
+			(json_int_t)m->rtx[i].seq));
+	return a;
+}
+
+static json_t *summary_json(const struct explain_rec *r)
+{
+	const struct explain_summary *m = &r->sum;
+	json_t *o = json_pack("{s:s, s:I, s:I, s:I}", "type", "summary", "conn",
+			      (json_int_t)r->conn, "first_frame", (json_int_t)m->first_frame,
+			      "last_frame", (json_int_t)m->last_frame);
+
+	if (!o)
+		return NULL;
+	set_addrs(o, &r->seg);
+	json_object_set_new(o, "segments", json_pack("[I,I]", (json_int_t)m->nsegs[0],
+						     (json_int_t)m->nsegs[1]));
+	json_object_set_new(o, "bytes", json_pack("[I,I]", (json_int_t)m->bytes[0],
+						  (json_int_t)m->bytes[1]));
+	json_object_set_new(o, "handshake_rtt", m->has_handshake ? json_real(m->hs_rtt_us / 1e6)
+								 : json_null());
+	json_object_set_new(o, "closed", json_boolean(m->closed));
+	json_object_set_new(o, "reset", json_boolean(m->reset));
+	json_object_set_new(o, "closed_first", who_json(m->closer));
+	json_object_set_new(o, "close_segments", m->close_segments ? json_integer(m->close_segments)
+								   : json_null());
+	json_object_set_new(o, "time_wait", who_json(m->time_wait));
+	json_object_set_new(o, "client_final", json_string(explain_state_name(m->final[0])));
+	json_object_set_new(o, "server_final", json_string(explain_state_name(m->final[1])));
+	json_object_set_new(o, "retransmissions", json_integer(m->nrtx));
+	json_object_set_new(o, "rtx", rtx_json(m));
+	return o;
+}
+
+json_t *explain_json_rec(const struct explain_rec *r, enum explain_lang lang)
+{
+	switch (r->kind) {
+	case EXPLAIN_REC_SEGMENT:
+		return segment_json(r, lang);
+	case EXPLAIN_REC_SUMMARY:
+		return summary_json(r);
+	case EXPLAIN_REC_EVENT:
+		return json_pack("{s:s, s:I, s:i, s:i, s:s, s:s}", "type", "event", "frame",
+				 (json_int_t)r->frame, "kind", (int)r->ev.kind, "why", (int)r->ev.why,
+				 "from", explain_state_name(r->ev.from), "to",
+				 explain_state_name(r->ev.to));
+	case EXPLAIN_REC_IMPAIR:
+		return json_pack("{s:s, s:I, s:i, s:s}", "type", "impair", "frame",
+				 (json_int_t)r->frame, "act", (int)r->impair.act, "rule",
+				 r->impair.rule);
+	}
+	return NULL;
+}
+
+int explain_json_write(const struct explain_rec *r, enum explain_lang lang, FILE *out)
+{
+	json_t *o = explain_json_rec(r, lang);
+
+	if (!o)
+		return -1;
+	int rc = json_dumpf(o, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	json_decref(o);
+	if (rc < 0 || fputc('\n', out) == EOF)
+		return -1;
+	return 0;
+}

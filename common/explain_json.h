@@ -1,0 +1,21 @@
+/* explain_json.h - explain records as JSON Lines objects (jansson). */
+#ifndef SYNLAB_EXPLAIN_JSON_H
+#define SYNLAB_EXPLAIN_JSON_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "explain.h"
+#include "explain_text.h"
+
+/* A new JSON object for r (caller json_decref()s it), or NULL on allocation failure.
+ * Segment: frame, t, conn, src, dst, sport, dport, flags (tcpdump letters), seq, ack,
+ * seq_raw, ack_raw, len, win, win_scaled, client/server {before, after}, analysis
+ * (tshark names), rule, explain. Summary: type "summary" with the handshake RTT, who
+ * closed, close_segments, time_wait, retransmissions. */
+json_t *explain_json_rec(const struct explain_rec *r, enum explain_lang lang);
+
+/* Writes r as one line. Returns 0 or -1. */
+int explain_json_write(const struct explain_rec *r, enum explain_lang lang, FILE *out);
+
+#endif

@@ -1,0 +1,253 @@
+/* explain_msg.h - message ids and the per-language template tables of the explaining logger. */
+#ifndef SYNLAB_EXPLAIN_MSG_H
+#define SYNLAB_EXPLAIN_MSG_H
+
+/*
+ * Every word the explaining logger prints comes from ONE table per language
+ * (explain_msg_en.c, explain_msg_zh.c), indexed by enum explain_msg_id. Renderers hold no
+ * prose of their own.
+ *
+ * Templates use named placeholders "{name}" (not printf conversions): Chinese word
+ * order differs from English, and a named slot cannot be mistyped into a format-string
+ * bug. explain_tmpl() expands them from a struct explain_vars. The English and Chinese
+ * template of one id must use the same set of placeholders (a unit test checks it).
+ */
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* enum explain_lang (EXPLAIN_LANG_EN, EXPLAIN_LANG_ZH) and explain_lang_parse() come from
+ * explain_text.h (branch explain). */
+#include "explain_text.h"
+
+#define EXPLAIN_LANG_COUNT 2
+
+enum explain_msg_id {
+	/* ---- words ---- */
+	EXPLAIN_M_CLIENT,		/* "client" */
+	EXPLAIN_M_SERVER,
+	EXPLAIN_M_CLIENT_CAP,		/* "Client" (sentence start) */
+	EXPLAIN_M_SERVER_CAP,
+	EXPLAIN_M_C2S,			/* "client → server" */
+	EXPLAIN_M_S2C,
+	EXPLAIN_M_SEP,			/* between two sentences */
+	EXPLAIN_M_LIST_SEP,		/* between list items */
+	EXPLAIN_M_UNIT_S,		/* {v} seconds */
+	EXPLAIN_M_UNIT_MS,		/* {v} milliseconds */
+	EXPLAIN_M_PREVIEW,		/* payload preview: {text} */
+	EXPLAIN_M_UNKNOWN_STATE,	/* state not known to this producer */
+
+	/* ---- state names (RFC 9293 §3.3.2), as learners know them ---- */
+	EXPLAIN_M_ST_CLOSED,
+	EXPLAIN_M_ST_LISTEN,
+	EXPLAIN_M_ST_SYN_SENT,
+	EXPLAIN_M_ST_SYN_RECEIVED,
+	EXPLAIN_M_ST_ESTABLISHED,
+	EXPLAIN_M_ST_FIN_WAIT_1,
+	EXPLAIN_M_ST_FIN_WAIT_2,
+	EXPLAIN_M_ST_CLOSE_WAIT,
+	EXPLAIN_M_ST_CLOSING,
+	EXPLAIN_M_ST_LAST_ACK,
+	EXPLAIN_M_ST_TIME_WAIT,
+
+	/* ---- the headline of each explain_why rule ---- */
+	EXPLAIN_M_WHY_NONE,
+	EXPLAIN_M_WHY_SYN,
+	EXPLAIN_M_WHY_SYN_ACK,
+	EXPLAIN_M_WHY_HANDSHAKE_ACK,
+	EXPLAIN_M_WHY_DATA,
+	EXPLAIN_M_WHY_ACK,
+	EXPLAIN_M_WHY_FIN,
+	EXPLAIN_M_WHY_FIN_REPLY,
+	EXPLAIN_M_WHY_FIN_ACK,
+	EXPLAIN_M_WHY_RST,
+	EXPLAIN_M_WHY_SIMULTANEOUS,
+	EXPLAIN_M_WHY_OTHER,
+	/* refinements of the close, when the step is known */
+	EXPLAIN_M_WHY_ACK_OF_FIN,	/* 2nd segment of a four-segment close */
+	EXPLAIN_M_WHY_FIN_REPLY_3,	/* FIN+ACK of a three-segment close */
+	EXPLAIN_M_WHY_FIN_REPLY_4,	/* 3rd segment of a four-segment close */
+	EXPLAIN_M_WHY_FIN_ACK_3,	/* last ACK of a three-segment close */
+	EXPLAIN_M_WHY_FIN_ACK_4,	/* last ACK of a four-segment close */
+	EXPLAIN_M_WHY_DATA_FIN,		/* data and FIN in one segment */
+
+	/* ---- the arithmetic ---- */
+	EXPLAIN_M_AR_SYN_SEQ,		/* seq 0 = ISN */
+	EXPLAIN_M_AR_SYN_ACK,		/* ack = peer ISN + 1 */
+	EXPLAIN_M_AR_SEQ_AFTER_SYN,	/* seq 1 right after the handshake */
+	EXPLAIN_M_AR_SEQ_PLAIN,		/* no payload: uses no number */
+	EXPLAIN_M_AR_DATA,		/* seq..last, next */
+	EXPLAIN_M_AR_FIN_NODATA,	/* FIN takes 1 */
+	EXPLAIN_M_AR_FIN_AFTER_DATA,	/* bytes 1..n sent, FIN takes n+1 */
+	EXPLAIN_M_AR_FIN_WITH_DATA,	/* this segment's data, then the FIN */
+	EXPLAIN_M_AR_ACK_DATA,		/* ack = prev + n bytes */
+	EXPLAIN_M_AR_ACK_FIN,		/* ack = FIN's number + 1 */
+	EXPLAIN_M_AR_ACK_DATA_FIN,	/* ack = prev + n bytes + 1 FIN */
+	EXPLAIN_M_AR_ACK_SAME,		/* nothing new */
+	EXPLAIN_M_AR_ACK_RTT,		/* acknowledges frame N, sent T earlier */
+	EXPLAIN_M_AR_RST_SEQ,		/* RST's seq must be in window */
+	EXPLAIN_M_AR_RST_ACK,		/* RST+ACK's ack */
+	EXPLAIN_M_AR_WIN,		/* window offered in the handshake */
+	EXPLAIN_M_AR_OPTS,		/* "Options: {list}." */
+	EXPLAIN_M_OPT_MSS,
+	EXPLAIN_M_OPT_WSCALE,
+	EXPLAIN_M_OPT_SACK_PERM,
+	EXPLAIN_M_OPT_TS,
+
+	/* ---- state changes ---- */
+	EXPLAIN_M_STATE_CHANGE,		/* {Side}: {from} → {to} ({reason}) */
+	EXPLAIN_M_TR_PASSIVE_OPEN,
+	EXPLAIN_M_TR_ACTIVE_OPEN,
+	EXPLAIN_M_TR_SYN_RCVD,
+	EXPLAIN_M_TR_SYN_SENT_EST,
+	EXPLAIN_M_TR_SYN_RCVD_EST,
+	EXPLAIN_M_TR_SIM_OPEN,
+	EXPLAIN_M_TR_ACTIVE_CLOSE,
+	EXPLAIN_M_TR_PASSIVE_CLOSE,
+	EXPLAIN_M_TR_FW1_FW2,
+	EXPLAIN_M_TR_FW1_CLOSING,
+	EXPLAIN_M_TR_TO_TIME_WAIT,
+	EXPLAIN_M_TR_CW_LAST_ACK,
+	EXPLAIN_M_TR_LAST_ACK_CLOSED,
+	EXPLAIN_M_TR_CLOSING_TW,
+	EXPLAIN_M_TR_TW_CLOSED,
+	EXPLAIN_M_TR_RESET,
+	EXPLAIN_M_TR_OTHER,
+
+	/* ---- tshark's tcp.analysis.* labels (order of enum explain_flag) ---- */
+	EXPLAIN_M_AF_LABEL_FIRST,	/* label of EXPLAIN_AF_RETRANSMISSION */
+	EXPLAIN_M_AF_LABEL_LAST = EXPLAIN_M_AF_LABEL_FIRST + 14,
+	EXPLAIN_M_AF_TEXT_FIRST,	/* explanation of EXPLAIN_AF_RETRANSMISSION */
+	EXPLAIN_M_AF_TEXT_LAST = EXPLAIN_M_AF_TEXT_FIRST + 14,
+	EXPLAIN_M_RTX_HEAD,		/* "{what} retransmission #{count}, {after} after {prev}{orig}" */
+	EXPLAIN_M_RTX_ORIG,		/* " (first sent in frame {of})" */
+	EXPLAIN_M_RTX_PREV_ORIG,	/* "the original" */
+	EXPLAIN_M_RTX_PREV_N,		/* "#{n}" */
+	EXPLAIN_M_RTX_WHY,		/* no ACK before the timer expired */
+
+	/* ---- impairment engine (order of enum explain_impair_act) ---- */
+	EXPLAIN_M_IMP_DROP,
+	EXPLAIN_M_IMP_DELAY,
+	EXPLAIN_M_IMP_DUPLICATE,
+	EXPLAIN_M_IMP_REORDER,
+	EXPLAIN_M_IMP_CORRUPT,
+	EXPLAIN_M_IMP_SEGMENT,		/* which segment: "{flags} seq {seq} ack {ack} len {len}" */
+
+	/* ---- TCB events (order of enum tcb_ev_kind) ---- */
+	EXPLAIN_M_EV_STATE,
+	EXPLAIN_M_EV_SEG_DROPPED,
+	EXPLAIN_M_EV_CHALLENGE_ACK,
+	EXPLAIN_M_EV_RST_SENT,
+	EXPLAIN_M_EV_TIMER,
+	EXPLAIN_M_EV_RETRANSMIT,
+	EXPLAIN_M_EV_GAVE_UP,
+	EXPLAIN_M_EV_TW_RESTART,
+	EXPLAIN_M_EV_ACKED,
+	EXPLAIN_M_EV_DATA_IN,
+	EXPLAIN_M_EV_OOO_QUEUED,
+	EXPLAIN_M_EV_RESET,
+	EXPLAIN_M_EV_CHALLENGE_LIMITED,	/* challenge ACK suppressed by the rate limit */
+	EXPLAIN_M_EV_NEXT_RTO,		/* "; next RTO {rto}" */
+	EXPLAIN_M_EV_REASON,		/* " ({reason}, {rfc})" */
+	/* timer names (order of enum tcb_timer) */
+	EXPLAIN_M_TIMER_NONE,
+	EXPLAIN_M_TIMER_RTX,
+	EXPLAIN_M_TIMER_TIME_WAIT,
+	EXPLAIN_M_TIMER_FIN_WAIT_2,
+	EXPLAIN_M_TIMER_PERSIST,
+	/* tcb_why reasons (order of enum tcb_why) */
+	EXPLAIN_M_TW_NONE,
+	EXPLAIN_M_TW_USER_OPEN_ACTIVE,
+	EXPLAIN_M_TW_USER_OPEN_PASSIVE,
+
+	/* ---- summary ---- */
+	EXPLAIN_M_SUM_HEAD,
+	EXPLAIN_M_SUM_HS,
+	EXPLAIN_M_SUM_NO_HS,
+	EXPLAIN_M_SUM_CLOSE4,
+	EXPLAIN_M_SUM_CLOSE3,
+	EXPLAIN_M_SUM_CLOSE_OTHER,
+	EXPLAIN_M_SUM_RESET,
+	EXPLAIN_M_SUM_OPEN,
+	EXPLAIN_M_SUM_TIME_WAIT,
+	EXPLAIN_M_SUM_FINAL,
+	EXPLAIN_M_SUM_RTX_NONE,
+	EXPLAIN_M_SUM_RTX_HEAD,
+	EXPLAIN_M_SUM_RTX_ITEM,
+	EXPLAIN_M_SUM_RTX_MORE,
+
+	/* ---- ladder and HTML ---- */
+	EXPLAIN_M_LAD_TITLE,		/* "Connection {conn}: client {client}, server {server}" */
+	EXPLAIN_M_LAD_TIME,
+	EXPLAIN_M_LAD_DROPPED,
+	EXPLAIN_M_LAD_DELAYED,
+	EXPLAIN_M_LAD_DUPLICATED,
+	EXPLAIN_M_LAD_REORDERED,
+	EXPLAIN_M_LAD_CORRUPTED,
+	EXPLAIN_M_LAD_RTX,
+	EXPLAIN_M_HTML_TITLE,
+	EXPLAIN_M_HTML_HINT,
+	EXPLAIN_M_HTML_PANEL,
+	EXPLAIN_M_HTML_LEGEND,
+	EXPLAIN_M_HTML_SUMMARY,
+	EXPLAIN_M_LEG_HANDSHAKE,
+	EXPLAIN_M_LEG_DATA,
+	EXPLAIN_M_LEG_ACK,
+	EXPLAIN_M_LEG_CLOSE,
+	EXPLAIN_M_LEG_RST,
+	EXPLAIN_M_LEG_DROP,
+	EXPLAIN_M_LEG_RTX,
+	EXPLAIN_M_LEG_STATE,
+
+	EXPLAIN_M_COUNT
+};
+
+/* The template of id in lang; never NULL ("" for an out-of-range id or language). */
+const char *explain_msg(enum explain_lang lang, enum explain_msg_id id);
+
+/* The two tables (explain_msg_en.c, explain_msg_zh.c); entries may be NULL only when
+ * the table is incomplete, which the unit tests reject. */
+extern const char *const explain_msg_en[EXPLAIN_M_COUNT];
+extern const char *const explain_msg_zh[EXPLAIN_M_COUNT];
+
+/* ---- template expansion ---- */
+
+#define EXPLAIN_VARS_MAX 48
+#define EXPLAIN_VAR_LEN 160
+
+/* Named values for one template. */
+struct explain_vars {
+	unsigned n;
+	const char *name[EXPLAIN_VARS_MAX];	/* string literals */
+	char val[EXPLAIN_VARS_MAX][EXPLAIN_VAR_LEN];
+};
+
+/* Sets (or replaces) name to the formatted value. Names must be string literals. A full
+ * table drops the value (renderers then print "{name}", which tests catch). */
+void explain_var(struct explain_vars *v, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The value of name, or "" when unset. */
+const char *explain_var_get(const struct explain_vars *v, const char *name);
+
+/* A growing, always NUL-terminated output buffer; `trunc` is set when cap was short. */
+struct explain_sb {
+	char *buf;
+	size_t cap;
+	size_t len;
+	bool trunc;
+};
+
+void explain_sb_init(struct explain_sb *sb, char *buf, size_t cap);
+void explain_sb_puts(struct explain_sb *sb, const char *s);
+void explain_sb_printf(struct explain_sb *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Appends tmpl with every "{name}" replaced by its value; an unknown name is copied
+ * verbatim with its braces. */
+void explain_sb_tmpl(struct explain_sb *sb, const char *tmpl, const struct explain_vars *v);
+/* explain_sb_tmpl(sb, explain_msg(lang, id), v). */
+void explain_sb_msg(struct explain_sb *sb, enum explain_lang lang, enum explain_msg_id id,
+		    const struct explain_vars *v);
+
+#endif

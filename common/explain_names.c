@@ -1,0 +1,44 @@
+/* explain_names.c - stable names of explain.h's analysis flags and explanation rules. */
+#include "explain.h"
+
+#include <stddef.h>
+
+/* Field names after "tcp.analysis." exactly as tshark spells them. */
+static const char *const flag_names[EXPLAIN_AF_COUNT] = {
+	"retransmission", "fast_retransmission", "spurious_retransmission",
+	"out_of_order", "lost_segment", "ack_lost_segment", "duplicate_ack",
+	"zero_window", "zero_window_probe", "zero_window_probe_ack", "window_full",
+	"window_update", "keep_alive", "keep_alive_ack", "reused_ports",
+};
+
+const char *explain_flag_name(uint32_t bit)
+{
+	for (unsigned i = 0; i < EXPLAIN_AF_COUNT; i++)
+		if (bit == (1u << i))
+			return flag_names[i];
+	return NULL;
+}
+
+static const char *const why_names[EXPLAIN_WHY_COUNT] = {
+	"none", "syn", "syn_ack", "handshake_ack", "data", "ack", "fin", "fin_reply",
+	"fin_ack", "rst", "simultaneous", "other",
+};
+
+const char *explain_why_name(enum explain_why w)
+{
+	if ((unsigned)w >= EXPLAIN_WHY_COUNT)
+		return "invalid";
+	return why_names[w];
+}
+
+static const char *const state_names[TCB_NSTATES] = {
+	"CLOSED", "LISTEN", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1",
+	"FIN-WAIT-2", "CLOSE-WAIT", "CLOSING", "LAST-ACK", "TIME-WAIT",
+};
+
+const char *explain_state_name(enum tcb_state s)
+{
+	if ((unsigned)s >= TCB_NSTATES)
+		return "INVALID";
+	return state_names[s];
+}

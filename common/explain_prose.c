@@ -1,0 +1,595 @@
+/* explain_prose.c - the plain-language explanation of one explain record, with the arithmetic. */
+#include "explain_present.h"
+
+#include <string.h>
+
+/* One explanation being written: output, language, and the record's named values. */
+struct prose {
+	struct explain_sb sb;
+	enum explain_lang lang;
+	struct explain_vars v;
+	struct explain_prose_ctx *ctx;
+	const struct explain_rec *r;
+	int nsent;	/* sentences written, for the separator */
+};
+
+/* Appends one sentence (template id expanded with p->v). */
+static void say(struct prose *p, enum explain_msg_id id)
+{
+	if (p->nsent++)
+		explain_sb_msg(&p->sb, p->lang, EXPLAIN_M_SEP, NULL);
+	explain_sb_msg(&p->sb, p->lang, id, &p->v);
+}
+
+/* Expands id into a variable (for a template used inside another). */
+static void set_msg(struct prose *p, const char *name, enum explain_msg_id id)
+{
+	char tmp[EXPLAIN_VAR_LEN];
+	struct explain_sb sb;
+
+	explain_sb_init(&sb, tmp, sizeof(tmp));
+	explain_sb_msg(&sb, p->lang, id, &p->v);
+	explain_var(&p->v, name, "%s", tmp);
+}
+
+static void set_dur(struct prose *p, const char *name, uint64_t us)
+{
+	char tmp[48];
+
+	explain_var(&p->v, name, "%s", explain_dur(p->lang, us, tmp, sizeof(tmp)));
+}
+
+static enum explain_who sender_of(const struct explain_rec *r)
+{
+	return r->dir == EXPLAIN_S2C ? EXPLAIN_SERVER : EXPLAIN_CLIENT;
+}
+
+static void set_sides(struct prose *p, enum explain_who sender)
+{
+	enum explain_who recv = sender == EXPLAIN_CLIENT ? EXPLAIN_SERVER : EXPLAIN_CLIENT;
+
+	explain_var(&p->v, "sender", "%s", explain_side_name(p->lang, sender, false));
+	explain_var(&p->v, "Sender", "%s", explain_side_name(p->lang, sender, true));
+	explain_var(&p->v, "receiver", "%s", explain_side_name(p->lang, recv, false));
+	explain_var(&p->v, "Receiver", "%s", explain_side_name(p->lang, recv, true));
+}
+
+/* Payload preview " ('Just a test.\r\n')" of n bytes at b, or "" when none. */
+static void set_preview(struct prose *p, const char *name, const uint8_t *b, size_t n)
+{
+	char text[EXPLAIN_VAR_LEN];
+
+	if (!b || n == 0) {
+		explain_var(&p->v, name, "%s", "");
+		return;
+	}
+	explain_escape_bytes(b, n, EXPLAIN_STREAM_HEAD, text, 100);
+	explain_var(&p->v, "text", "%s", text);
+	set_msg(p, name, EXPLAIN_M_PREVIEW);
+}
+
+/* ---- what the ACK covers ---- */
+
+static bool st_peer_fin_in(enum tcb_state s)
+{
+	return s == TCB_CLOSE_WAIT || s == TCB_LAST_ACK || s == TCB_CLOSING ||
+	       s == TCB_TIME_WAIT;
+}
+
+static bool st_own_fin_acked(const struct explain_ep *ep)
+{
+	bool before = ep->before == TCB_FIN_WAIT_1 || ep->before == TCB_CLOSING ||
+		      ep->before == TCB_LAST_ACK;
+	bool after = ep->after == TCB_FIN_WAIT_2 || ep->after == TCB_TIME_WAIT ||
+		     ep->after == TCB_CLOSED;
+
+	return ep->known && before && after;
+}
+
+/* Does this ACK newly acknowledge the receiver's FIN (its last acked number)? */
+static bool acks_fin(const struct prose *p)
+{
+	const struct explain_rec *r = p->r;
+	enum explain_who s = sender_of(r), o = s == EXPLAIN_CLIENT ? EXPLAIN_SERVER : EXPLAIN_CLIENT;
+	int odir = r->dir == EXPLAIN_C2S ? EXPLAIN_S2C : EXPLAIN_C2S;
+
+	if (!(r->seg.flags & SEG_ACK) || r->why.bytes_acked == 0 || (r->seg.flags & SEG_RST))
+		return false;
+	if (r->why.rule == EXPLAIN_WHY_FIN_ACK)
+		return true;
+	if (p->ctx && p->ctx->fin_seen[odir])
+		return r->ack == p->ctx->fin_seq[odir] + 1;
+	if (r->ep[s].known && st_peer_fin_in(r->ep[s].after) && !(r->seg.flags & SEG_SYN))
+		return true;
+	return st_own_fin_acked(&r->ep[o]);
+}
+
+/* ---- the sentences of a segment ---- */
+
+static void say_retransmission(struct prose *p)
+{
+	const struct explain_rec *r = p->r;
+	uint32_t count = r->why.rtx_count ? r->why.rtx_count : 1;
+
+	if (!(r->analysis & EXPLAIN_AF_RETRANSMISSION) && r->why.rtx_count == 0)
+		return;
+	explain_var(&p->v, "count", "%u", count);
+	explain_var(&p->v, "n", "%u", count - 1);
+	set_dur(p, "after", r->why.rtx_after_us);
+	set_msg(p, "prev", count > 1 ? EXPLAIN_M_RTX_PREV_N : EXPLAIN_M_RTX_PREV_ORIG);
+	explain_var(&p->v, "of", "%llu", (unsigned long long)r->why.rtx_of_frame);
+	if (r->why.rtx_of_frame)
+		set_msg(p, "orig", EXPLAIN_M_RTX_ORIG);
+	else
+		explain_var(&p->v, "orig", "%s", "");
+	say(p, EXPLAIN_M_RTX_HEAD);
+	if (!(r->analysis & (EXPLAIN_AF_FAST_RETRANSMISSION | EXPLAIN_AF_SPURIOUS_RETRANSMISSION)))
+		say(p, EXPLAIN_M_RTX_WHY);
+}
+
+static enum explain_msg_id headline_fin_reply(const struct prose *p, bool fin_acked)
+{
+	if (fin_acked)
+		return EXPLAIN_M_WHY_FIN_REPLY_3;
+	return p->ctx ? EXPLAIN_M_WHY_FIN_REPLY_4 : EXPLAIN_M_WHY_FIN_REPLY;
+}
+
+static enum explain_msg_id headline_fin_ack(const struct prose *p)
+{
+	if (!p->ctx)
+		return EXPLAIN_M_WHY_FIN_ACK;
+	return p->ctx->close_piggyback ? EXPLAIN_M_WHY_FIN_ACK_3 : EXPLAIN_M_WHY_FIN_ACK_4;
+}
+
+static enum explain_msg_id headline(const struct prose *p, bool fin_acked)
+{
+	const struct explain_rec *r = p->r;
+
+	switch (r->why.rule) {
+	case EXPLAIN_WHY_FIN:
+		return r->len ? EXPLAIN_M_WHY_DATA_FIN : EXPLAIN_M_WHY_FIN;
+	case EXPLAIN_WHY_FIN_REPLY:
+		return headline_fin_reply(p, fin_acked);
+	case EXPLAIN_WHY_FIN_ACK:
+		return headline_fin_ack(p);
+	case EXPLAIN_WHY_ACK:
+		return fin_acked ? EXPLAIN_M_WHY_ACK_OF_FIN : EXPLAIN_M_WHY_ACK;
+	default:
+		if ((unsigned)r->why.rule >= EXPLAIN_WHY_COUNT)
+			return EXPLAIN_M_WHY_OTHER;
+		return (enum explain_msg_id)(EXPLAIN_M_WHY_NONE + r->why.rule);
+	}
+}
+
+/* Is the whole stream 1..n of this direction known to the context (for quoting)? */
+static bool ctx_has_stream(const struct prose *p, uint32_t n)
+{
+	return p->ctx && n > 0 && p->ctx->nhead[p->r->dir] == n;
+}
+
+static void say_seq_fin(struct prose *p)
+{
+	const struct explain_rec *r = p->r;
+
+	if (r->len) {
+		say(p, EXPLAIN_M_AR_FIN_WITH_DATA);
+		return;
+	}
+	if (r->seq <= 1) {
+		say(p, EXPLAIN_M_AR_FIN_NODATA);
+		return;
+	}
+	if (ctx_has_stream(p, r->seq - 1))
+		set_preview(p, "preview", p->ctx->head[r->dir], r->seq - 1);
+	else
+		explain_var(&p->v, "preview", "%s", "");
+	say(p, EXPLAIN_M_AR_FIN_AFTER_DATA);
+}
+
+static void say_seq(struct prose *p)
+{
+	const struct explain_rec *r = p->r;
+	uint8_t f = r->seg.flags;
+
+	if (f & SEG_SYN)
+		say(p, EXPLAIN_M_AR_SYN_SEQ);
+	else if (f & SEG_RST)
+		say(p, EXPLAIN_M_AR_RST_SEQ);
+	else if (f & SEG_FIN)
+		say_seq_fin(p);
+	else if (r->len)
+		say(p, EXPLAIN_M_AR_DATA);
+	else if (r->seq == 1 && r->why.rule == EXPLAIN_WHY_HANDSHAKE_ACK)
+		say(p, EXPLAIN_M_AR_SEQ_AFTER_SYN);
+	else
+		say(p, EXPLAIN_M_AR_SEQ_PLAIN);
+}
+
+static void say_ack(struct prose *p, bool fin_acked)
+{
+	const struct explain_rec *r = p->r;
+	uint32_t acked = r->why.bytes_acked;
+
+	if (!(r->seg.flags & SEG_ACK))
+		return;
+	if (r->seg.flags & SEG_RST)
+		say(p, EXPLAIN_M_AR_RST_ACK);
+	else if ((r->seg.flags & SEG_SYN) || r->why.rule == EXPLAIN_WHY_HANDSHAKE_ACK)
+		say(p, EXPLAIN_M_AR_SYN_ACK);
+	else if (acked == 0)
+		say(p, EXPLAIN_M_AR_ACK_SAME);
+	else if (fin_acked)
+		say(p, acked > 1 ? EXPLAIN_M_AR_ACK_DATA_FIN : EXPLAIN_M_AR_ACK_FIN);
+	else
+		say(p, EXPLAIN_M_AR_ACK_DATA);
+	if (r->why.acks_frame && !(r->seg.flags & SEG_RST)) {
+		explain_var(&p->v, "acks_frame", "%llu", (unsigned long long)r->why.acks_frame);
+		set_dur(p, "rtt", r->why.ack_rtt_us);
+		say(p, EXPLAIN_M_AR_ACK_RTT);
+	}
+}
+
+static void add_opt(struct prose *p, struct explain_sb *sb, enum explain_msg_id id)
+{
+	if (sb->len)
+		explain_sb_msg(sb, p->lang, EXPLAIN_M_LIST_SEP, NULL);
+	explain_sb_msg(sb, p->lang, id, &p->v);
+}
+
+/* Options of a SYN: "MSS 1460 (...), window scale 7 (...)". */
+static void say_options(struct prose *p)
+{
+	const struct seg_opts *o = &p->r->seg.opts;
+	char list[EXPLAIN_VAR_LEN];
+	struct explain_sb sb;
+
+	explain_sb_init(&sb, list, sizeof(list));
+	explain_var(&p->v, "mss", "%u", o->mss);
+	explain_var(&p->v, "ws", "%u", o->wscale);
+	explain_var(&p->v, "factor", "%lu", 1ul << (o->wscale > 14 ? 14 : o->wscale));
+	if (o->has_mss)
+		add_opt(p, &sb, EXPLAIN_M_OPT_MSS);
+	if (o->has_wscale)
+		add_opt(p, &sb, EXPLAIN_M_OPT_WSCALE);
+	if (o->sack_perm)
+		add_opt(p, &sb, EXPLAIN_M_OPT_SACK_PERM);
+	if (o->has_ts)
+		add_opt(p, &sb, EXPLAIN_M_OPT_TS);
+	if (!sb.len)
+		return;
+	explain_var(&p->v, "list", "%s", list);
+	say(p, EXPLAIN_M_AR_OPTS);
+}
+
+/* ---- state changes ---- */
+
+static const struct {
+	enum tcb_state from, to;
+	enum explain_msg_id msg;
+} transitions[] = {
+	{ TCB_CLOSED, TCB_LISTEN, EXPLAIN_M_TR_PASSIVE_OPEN },
+	{ TCB_CLOSED, TCB_SYN_SENT, EXPLAIN_M_TR_ACTIVE_OPEN },
+	{ TCB_LISTEN, TCB_SYN_RECEIVED, EXPLAIN_M_TR_SYN_RCVD },
+	{ TCB_CLOSED, TCB_SYN_RECEIVED, EXPLAIN_M_TR_SYN_RCVD },
+	{ TCB_SYN_SENT, TCB_ESTABLISHED, EXPLAIN_M_TR_SYN_SENT_EST },
+	{ TCB_SYN_RECEIVED, TCB_ESTABLISHED, EXPLAIN_M_TR_SYN_RCVD_EST },
+	{ TCB_SYN_SENT, TCB_SYN_RECEIVED, EXPLAIN_M_TR_SIM_OPEN },
+	{ TCB_ESTABLISHED, TCB_FIN_WAIT_1, EXPLAIN_M_TR_ACTIVE_CLOSE },
+	{ TCB_SYN_RECEIVED, TCB_FIN_WAIT_1, EXPLAIN_M_TR_ACTIVE_CLOSE },
+	{ TCB_ESTABLISHED, TCB_CLOSE_WAIT, EXPLAIN_M_TR_PASSIVE_CLOSE },
+	{ TCB_FIN_WAIT_1, TCB_FIN_WAIT_2, EXPLAIN_M_TR_FW1_FW2 },
+	{ TCB_FIN_WAIT_1, TCB_CLOSING, EXPLAIN_M_TR_FW1_CLOSING },
+	{ TCB_FIN_WAIT_1, TCB_TIME_WAIT, EXPLAIN_M_TR_TO_TIME_WAIT },
+	{ TCB_FIN_WAIT_2, TCB_TIME_WAIT, EXPLAIN_M_TR_TO_TIME_WAIT },
+	{ TCB_CLOSE_WAIT, TCB_LAST_ACK, EXPLAIN_M_TR_CW_LAST_ACK },
+	{ TCB_ESTABLISHED, TCB_LAST_ACK, EXPLAIN_M_TR_CW_LAST_ACK },
+	{ TCB_LAST_ACK, TCB_CLOSED, EXPLAIN_M_TR_LAST_ACK_CLOSED },
+	{ TCB_CLOSING, TCB_TIME_WAIT, EXPLAIN_M_TR_CLOSING_TW },
+	{ TCB_TIME_WAIT, TCB_CLOSED, EXPLAIN_M_TR_TW_CLOSED },
+};
+
+/* The reason of a state change (RFC 9293 §3.3.2 figure 5's edges). */
+static enum explain_msg_id transition_msg(enum tcb_state from, enum tcb_state to, bool rst)
+{
+	if (rst && to == TCB_CLOSED)
+		return EXPLAIN_M_TR_RESET;
+	for (size_t i = 0; i < sizeof(transitions) / sizeof(transitions[0]); i++)
+		if (transitions[i].from == from && transitions[i].to == to)
+			return transitions[i].msg;
+	return EXPLAIN_M_TR_OTHER;
+}
+
+static void say_state_change(struct prose *p, enum explain_who who, enum tcb_state from,
+			     enum tcb_state to, enum explain_msg_id reason)
+{
+	explain_var(&p->v, "Side", "%s", explain_side_name(p->lang, who, true));
+	explain_var(&p->v, "from", "%s", explain_state_label(p->lang, from));
+	explain_var(&p->v, "to", "%s", explain_state_label(p->lang, to));
+	set_msg(p, "reason", reason);
+	say(p, EXPLAIN_M_STATE_CHANGE);
+}
+
+static void say_states(struct prose *p)
+{
+	const struct explain_rec *r = p->r;
+	enum explain_who s = sender_of(r);
+	enum explain_who order[2] = { s, s == EXPLAIN_CLIENT ? EXPLAIN_SERVER : EXPLAIN_CLIENT };
+
+	for (int i = 0; i < 2; i++) {
+		const struct explain_ep *ep = &r->ep[order[i]];
+
+		if (!ep->known || ep->before == ep->after)
+			continue;
+		say_state_change(p, order[i], ep->before, ep->after,
+				 transition_msg(ep->before, ep->after, r->seg.flags & SEG_RST));
+	}
+}
+
+static void say_analysis(struct prose *p)
+{
+	const struct explain_rec *r = p->r;
+
+	explain_var(&p->v, "dupnum", "%u", r->why.dupack_num);
+	explain_var(&p->v, "dupof", "%llu", (unsigned long long)r->why.dupack_of_frame);
+	for (unsigned i = 1; i < EXPLAIN_AF_COUNT; i++) {
+		if (!(r->analysis & (1u << i)))
+			continue;
+		explain_var(&p->v, "label", "%s",
+			    explain_msg(p->lang, (enum explain_msg_id)(EXPLAIN_M_AF_LABEL_FIRST + i)));
+		say(p, (enum explain_msg_id)(EXPLAIN_M_AF_TEXT_FIRST + i));
+	}
+}
+
+/* ---- the numbers every segment sentence may use ---- */
+
+static void set_segment_vars(struct prose *p)
+{
+	const struct explain_rec *r = p->r;
+	uint32_t acked = r->why.bytes_acked;
+	char flags[40];
+
+	set_sides(p, sender_of(r));
+	explain_var(&p->v, "seq", "%u", r->seq);
+	explain_var(&p->v, "ack", "%u", r->ack);
+	explain_var(&p->v, "len", "%u", r->len);
+	explain_var(&p->v, "seq_raw", "%u", r->seq_raw);
+	explain_var(&p->v, "ack_raw", "%u", r->ack_raw);
+	explain_var(&p->v, "peer_isn", "%u", r->ack_raw - r->ack);
+	explain_var(&p->v, "next", "%u", r->seq + r->len);
+	explain_var(&p->v, "last", "%u", r->seq + r->len - 1);
+	explain_var(&p->v, "prev", "%u", r->seq - 1);
+	explain_var(&p->v, "finseq", "%u", (r->seg.flags & SEG_FIN) ? r->seq + r->len : r->ack - 1);
+	explain_var(&p->v, "prev_ack", "%u", r->ack - acked);
+	explain_var(&p->v, "data", "%u", acked > 0 ? acked - 1 : 0);
+	explain_var(&p->v, "ack_last", "%u", r->ack - 1);
+	explain_var(&p->v, "win", "%u", r->win);
+	explain_var(&p->v, "what", "%s", explain_flags_label(r->seg.flags, flags, sizeof(flags)));
+	set_preview(p, "preview", r->seg.payload, r->seg.len < r->len ? r->seg.len : r->len);
+}
+
+static void prose_segment(struct prose *p)
+{
+	const struct explain_rec *r = p->r;
+	bool fin_acked = acks_fin(p);
+
+	set_segment_vars(p);
+	if (!fin_acked)
+		explain_var(&p->v, "data", "%u", r->why.bytes_acked);
+	say_retransmission(p);
+	say(p, headline(p, fin_acked));
+	say_seq(p);
+	say_ack(p, fin_acked);
+	if (r->seg.flags & SEG_SYN) {
+		say(p, EXPLAIN_M_AR_WIN);
+		say_options(p);
+	}
+	say_states(p);
+	say_analysis(p);
+}
+
+/* ---- TCB events (live programs) ---- */
+
+static enum explain_msg_id why_msg(enum tcb_why w)
+{
+	if ((unsigned)w >= TCB_WHY_COUNT)
+		return EXPLAIN_M_TW_NONE;
+	return (enum explain_msg_id)(EXPLAIN_M_TW_NONE + w);
+}
+
+static void set_event_vars(struct prose *p)
+{
+	const struct tcb_event *ev = &p->r->ev;
+	unsigned t = (unsigned)ev->timer <= TCB_TIMER_PERSIST ? (unsigned)ev->timer : 0;
+
+	explain_var(&p->v, "Side", "%s", explain_side_name(p->lang, p->r->who, true));
+	explain_var(&p->v, "from", "%s", explain_state_label(p->lang, ev->from));
+	explain_var(&p->v, "to", "%s", explain_state_label(p->lang, ev->to));
+	explain_var(&p->v, "count", "%d", ev->count);
+	explain_var(&p->v, "n", "%u", ev->n[0]);
+	explain_var(&p->v, "timer", "%s",
+		    explain_msg(p->lang, (enum explain_msg_id)(EXPLAIN_M_TIMER_NONE + t)));
+	set_dur(p, "after", ev->after_us);
+	set_dur(p, "rto", ev->rto_us);
+	if (ev->kind == TCB_EV_STATE && ev->why == TCB_WHY_NONE)
+		set_msg(p, "reason", transition_msg(ev->from, ev->to, false));
+	else
+		set_msg(p, "reason", why_msg(ev->why));
+}
+
+static void prose_event(struct prose *p)
+{
+	const struct tcb_event *ev = &p->r->ev;
+	unsigned k = (unsigned)ev->kind;
+
+	set_event_vars(p);
+	if (k > TCB_EV_RESET) {
+		say(p, EXPLAIN_M_TW_NONE);
+		return;
+	}
+	if (ev->kind == TCB_EV_CHALLENGE_ACK && ev->limited)
+		say(p, EXPLAIN_M_EV_CHALLENGE_LIMITED);
+	else
+		say(p, (enum explain_msg_id)(EXPLAIN_M_EV_STATE + k));
+	if ((ev->kind == TCB_EV_RETRANSMIT ||
+	     (ev->kind == TCB_EV_TIMER && ev->timer == TCB_TIMER_RTX)) && ev->rto_us)
+		explain_sb_msg(&p->sb, p->lang, EXPLAIN_M_EV_NEXT_RTO, &p->v);
+}
+
+/* ---- impairment engine (live programs) ---- */
+
+static void prose_impair(struct prose *p)
+{
+	const struct explain_rec *r = p->r;
+	unsigned act = (unsigned)r->impair.act;
+	char rule[sizeof(r->impair.rule) * 4 + 4];
+	size_t n = strnlen(r->impair.rule, sizeof(r->impair.rule));
+
+	set_segment_vars(p);
+	explain_escape_bytes((const uint8_t *)r->impair.rule, n, sizeof(r->impair.rule), rule,
+			     sizeof(rule));
+	explain_var(&p->v, "rule", "'%s'", rule);
+	set_dur(p, "delay", r->impair.delay_us);
+	explain_var(&p->v, "dir", "%s",
+		    explain_msg(p->lang, r->dir == EXPLAIN_S2C ? EXPLAIN_M_S2C : EXPLAIN_M_C2S));
+	explain_var(&p->v, "flags", "%s", explain_var_get(&p->v, "what"));
+	set_msg(p, "segment", EXPLAIN_M_IMP_SEGMENT);
+	if (act > EXPLAIN_IMP_CORRUPT)
+		act = EXPLAIN_IMP_DROP;
+	say(p, (enum explain_msg_id)(EXPLAIN_M_IMP_DROP + act));
+}
+
+/* ---- the connection summary ---- */
+
+static void say_close(struct prose *p)
+{
+	const struct explain_summary *s = &p->r->sum;
+	enum explain_who closer = s->closer == EXPLAIN_SERVER ? EXPLAIN_SERVER : EXPLAIN_CLIENT;
+	enum explain_who other = closer == EXPLAIN_CLIENT ? EXPLAIN_SERVER : EXPLAIN_CLIENT;
+
+	explain_var(&p->v, "closer", "%s", explain_side_name(p->lang, closer, false));
+	explain_var(&p->v, "other", "%s", explain_side_name(p->lang, other, false));
+	if (s->closer < 0)
+		say(p, EXPLAIN_M_SUM_OPEN);
+	else if (s->reset)
+		say(p, EXPLAIN_M_SUM_RESET);
+	else if (s->close_segments == 4)
+		say(p, EXPLAIN_M_SUM_CLOSE4);
+	else if (s->close_segments == 3)
+		say(p, EXPLAIN_M_SUM_CLOSE3);
+	else
+		say(p, EXPLAIN_M_SUM_CLOSE_OTHER);
+	if (s->time_wait == EXPLAIN_CLIENT || s->time_wait == EXPLAIN_SERVER) {
+		explain_var(&p->v, "tw", "%s",
+			    explain_side_name(p->lang, (enum explain_who)s->time_wait, false));
+		say(p, EXPLAIN_M_SUM_TIME_WAIT);
+	}
+}
+
+static void say_rtx_list(struct prose *p)
+{
+	const struct explain_summary *s = &p->r->sum;
+	uint32_t shown = s->nrtx < EXPLAIN_MAX_RTX ? s->nrtx : EXPLAIN_MAX_RTX;
+
+	if (s->nrtx == 0) {
+		say(p, EXPLAIN_M_SUM_RTX_NONE);
+		return;
+	}
+	explain_var(&p->v, "n", "%u", s->nrtx);
+	say(p, EXPLAIN_M_SUM_RTX_HEAD);
+	for (uint32_t i = 0; i < shown; i++) {
+		explain_var(&p->v, "frame", "%llu", (unsigned long long)s->rtx[i].frame);
+		explain_var(&p->v, "of", "%llu", (unsigned long long)s->rtx[i].of_frame);
+		explain_var(&p->v, "seq", "%u", s->rtx[i].seq);
+		explain_var(&p->v, "dir", "%s", explain_msg(p->lang, s->rtx[i].dir == EXPLAIN_S2C ?
+							     EXPLAIN_M_S2C : EXPLAIN_M_C2S));
+		set_dur(p, "after", s->rtx[i].after_us);
+		say(p, EXPLAIN_M_SUM_RTX_ITEM);
+	}
+	if (s->nrtx > shown) {
+		explain_var(&p->v, "n", "%u", s->nrtx - shown);
+		say(p, EXPLAIN_M_SUM_RTX_MORE);
+	}
+}
+
+static void prose_summary(struct prose *p)
+{
+	const struct explain_summary *s = &p->r->sum;
+
+	explain_var(&p->v, "conn", "%u", p->r->conn);
+	explain_var(&p->v, "c_segs", "%llu", (unsigned long long)s->nsegs[EXPLAIN_C2S]);
+	explain_var(&p->v, "s_segs", "%llu", (unsigned long long)s->nsegs[EXPLAIN_S2C]);
+	explain_var(&p->v, "c_bytes", "%llu", (unsigned long long)s->bytes[EXPLAIN_C2S]);
+	explain_var(&p->v, "s_bytes", "%llu", (unsigned long long)s->bytes[EXPLAIN_S2C]);
+	say(p, EXPLAIN_M_SUM_HEAD);
+	set_dur(p, "hs_rtt", s->hs_rtt_us);
+	set_dur(p, "syn_synack", s->hs_syn_synack_us);
+	say(p, s->has_handshake ? EXPLAIN_M_SUM_HS : EXPLAIN_M_SUM_NO_HS);
+	say_close(p);
+	explain_var(&p->v, "c_final", "%s", explain_state_label(p->lang, s->final[EXPLAIN_CLIENT]));
+	explain_var(&p->v, "s_final", "%s", explain_state_label(p->lang, s->final[EXPLAIN_SERVER]));
+	say(p, EXPLAIN_M_SUM_FINAL);
+	say_rtx_list(p);
+}
+
+/* ---- the context: what later records of the connection refer back to ---- */
+
+void explain_prose_ctx_init(struct explain_prose_ctx *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+static void ctx_update(struct explain_prose_ctx *c, const struct explain_rec *r, bool fin_acked)
+{
+	int d = r->dir == EXPLAIN_S2C ? 1 : 0;
+	uint32_t avail = r->seg.len < r->len ? r->seg.len : r->len;
+
+	if (r->len && r->seq == c->nhead[d] + 1 && avail == r->len && r->seg.payload &&
+	    c->nhead[d] + r->len <= EXPLAIN_STREAM_HEAD) {
+		memcpy(c->head[d] + c->nhead[d], r->seg.payload, r->len);
+		c->nhead[d] += r->len;
+	} else if (r->len && r->seq == c->nhead[d] + 1) {
+		c->nhead[d] = EXPLAIN_STREAM_HEAD + 1;	/* too long or not captured: no quote */
+	}
+	if ((r->seg.flags & SEG_FIN) && !c->fin_seen[d]) {
+		c->fin_seen[d] = true;
+		c->fin_seq[d] = r->seq + r->len;
+		if (c->fin_seen[!d] && fin_acked)
+			c->close_piggyback = true;
+	}
+}
+
+int explain_prose_ctx(struct explain_prose_ctx *c, const struct explain_rec *r,
+		      enum explain_lang lang, char *buf, size_t cap)
+{
+	struct prose p;
+
+	memset(&p, 0, sizeof(p));
+	explain_sb_init(&p.sb, buf, cap);
+	if (!r)
+		return -1;
+	p.lang = lang;
+	p.ctx = c;
+	p.r = r;
+	switch (r->kind) {
+	case EXPLAIN_REC_SEGMENT:
+		prose_segment(&p);
+		if (c)
+			ctx_update(c, r, acks_fin(&p));
+		break;
+	case EXPLAIN_REC_EVENT:
+		prose_event(&p);
+		break;
+	case EXPLAIN_REC_IMPAIR:
+		prose_impair(&p);
+		break;
+	case EXPLAIN_REC_SUMMARY:
+		prose_summary(&p);
+		break;
+	}
+	return p.sb.trunc ? -1 : (int)p.sb.len;
+}
+
+int explain_prose(const struct explain_rec *r, enum explain_lang lang, char *buf, size_t cap)
+{
+	return explain_prose_ctx(NULL, r, lang, buf, cap);
+}

@@ -1,0 +1,43 @@
+/* explain_track.h - follows every TCP connection in a capture and emits explain_rec records. */
+#ifndef SYNLAB_EXPLAIN_TRACK_H
+#define SYNLAB_EXPLAIN_TRACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "explain.h"
+#include "seg.h"
+
+/* Limits that keep memory proportional to the open connections, not to the file. */
+struct explain_track_opts {
+	size_t max_conns;	/* table size; the least recently active is evicted beyond */
+	uint64_t linger_us;	/* a closed connection is kept this long for late segments */
+	uint64_t idle_us;	/* an open connection silent this long is dropped */
+};
+
+/* 65536 connections, linger 240 s (2 x MSL of RFC 9293 §3.4.2), idle 3600 s. */
+void explain_track_opts_default(struct explain_track_opts *o);
+
+struct explain_track;
+
+/* Records go to sink(ctx, rec): a SEGMENT record per segment, a SUMMARY record when a
+ * connection has closed (both ends CLOSED or TIME-WAIT), is evicted, is replaced by a
+ * new one on the same ports, or at explain_track_finish. */
+struct explain_track *explain_track_new(const struct explain_track_opts *o, explain_sink_fn sink,
+					void *ctx, struct err *e);
+
+/* One segment; t_us since the capture's first frame, frames in capture order.
+ * Returns 0, or -1 (allocation failure or the sink's error). */
+int explain_track_segment(struct explain_track *t, uint64_t frame, uint64_t t_us,
+			  const struct seg *s, struct err *e);
+
+/* Summaries of every connection not yet summarised (end of input). */
+int explain_track_finish(struct explain_track *t, struct err *e);
+
+size_t explain_track_nopen(const struct explain_track *t);	/* connections held */
+uint32_t explain_track_nconns(const struct explain_track *t);	/* connections seen */
+
+void explain_track_free(struct explain_track *t);
+
+#endif

@@ -1,0 +1,108 @@
+/* opts.c - parses synlab-explain's command line (getopt_long). */
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "opts.h"
+
+void xopts_usage(FILE *out)
+{
+	fputs("usage: synlab-explain [options] [-r] FILE\n"
+	      "Explains every TCP segment of a pcap/pcapng capture: flags, seq/ack arithmetic,\n"
+	      "both endpoints' RFC 9293 states, tshark's tcp.analysis labels.\n"
+	      "  -r FILE        capture to read (or give it as the argument)\n"
+	      "  -c N           only the first N connections\n"
+	      "  --host ADDR    only connections with this IPv4 address\n"
+	      "  --port P       only connections with this port\n"
+	      "  -q             connection summaries only\n"
+	      "  --json         JSON Lines output\n"
+	      "  --lang en|zh   language of the explanations (en)\n"
+	      "  -h, --help     this text\n"
+	      "  -V, --version  version\n", out);
+}
+
+static int parse_num(const char *s, unsigned long max, unsigned long *v)
+{
+	char *end;
+
+	if (!*s || *s == '-')
+		return -1;
+	*v = strtoul(s, &end, 10);
+	return (*end || *v > max) ? -1 : 0;
+}
+
+static int set_opt(int c, const char *arg, struct xopts *o, char *msg, size_t cap)
+{
+	unsigned long v;
+	struct in_addr in;
+
+	switch (c) {
+	case 'r': o->file = arg; return 0;
+	case 'q': o->quiet = true; return 0;
+	case 'j': o->json = true; return 0;
+	case 'h': o->help = true; return 0;
+	case 'V': o->version = true; return 0;
+	case 'c':
+		if (parse_num(arg, UINT32_MAX, &v) < 0 || v == 0)
+			break;
+		o->max_conns = (uint32_t)v;
+		return 0;
+	case 'p':
+		if (parse_num(arg, 65535, &v) < 0)
+			break;
+		o->port = (int)v;
+		return 0;
+	case 'H':
+		if (inet_pton(AF_INET, arg, &in) != 1)
+			break;
+		o->has_host = true;
+		o->host = ntohl(in.s_addr);
+		return 0;
+	case 'l':
+		if (explain_lang_parse(arg) < 0)
+			break;
+		o->lang = (enum explain_lang)explain_lang_parse(arg);
+		return 0;
+	default:
+		snprintf(msg, cap, "unknown option (try --help)");
+		return -1;
+	}
+	snprintf(msg, cap, "bad value '%s' for option -%c", arg, c == 'H' ? 'H' : c);
+	return -1;
+}
+
+int xopts_parse(int argc, char **argv, struct xopts *o, char *msg, size_t cap)
+{
+	static const struct option lo[] = {
+		{"help", no_argument, NULL, 'h'},   {"version", no_argument, NULL, 'V'},
+		{"json", no_argument, NULL, 'j'},   {"lang", required_argument, NULL, 'l'},
+		{"host", required_argument, NULL, 'H'}, {"port", required_argument, NULL, 'p'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->port = -1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":r:c:qhV", lo, NULL)) != -1) {
+		if (c == ':') {
+			snprintf(msg, cap, "option %s needs a value", argv[optind - 1]);
+			return -1;
+		}
+		if (set_opt(c, optarg, o, msg, cap) < 0)
+			return -1;
+	}
+	if (optind < argc && !o->file)
+		o->file = argv[optind++];
+	if (optind < argc) {
+		snprintf(msg, cap, "unexpected argument '%s'", argv[optind]);
+		return -1;
+	}
+	if (!o->file && !o->help && !o->version) {
+		snprintf(msg, cap, "no capture file given (try --help)");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,27 @@
+/* opts.h - synlab-explain's command-line options. */
+#ifndef SYNLAB_EXPLAIN_OPTS_H
+#define SYNLAB_EXPLAIN_OPTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "explain_text.h"
+
+struct xopts {
+	const char *file;
+	uint32_t max_conns;	/* -c N: first N connections, 0 = all */
+	bool has_host;
+	uint32_t host;		/* --host ADDR */
+	int port;		/* --port P, -1 = any */
+	bool quiet;		/* -q: summaries only */
+	bool json;
+	enum explain_lang lang;
+	bool help, version;
+};
+
+/* Parses argv. Returns 0, or -1 with a one-line reason in msg (usage error, exit 2). */
+int xopts_parse(int argc, char **argv, struct xopts *o, char *msg, size_t cap);
+
+void xopts_usage(FILE *out);
+
+#endif

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# test_explain.sh - synlab-explain against tshark on real kernel captures, seed 003's echo, and bad input.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+X=$BUILD/synlab-explain
+V=tests/vectors/explain
+tmp=$(mktemp -d /tmp/sl-explain.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { echo "ok $1"; }
+nok() { echo "not ok $1 ${2:-}"; }
+check() { if eval "$2"; then ok "$1"; else nok "$1" "${3:-}"; fi; }
+
+# jq-free JSON queries: python3 over the JSON Lines.
+q() { /usr/bin/python3 -c "import json,sys
+recs=[json.loads(l) for l in open(sys.argv[1])]
+segs=[r for r in recs if r['type']=='segment']
+sums=[r for r in recs if r['type']=='summary']
+sys.exit(0 if ($2) else 1)" "$1"; }
+
+compare() {	# NAME CAPTURE: every segment against tshark
+	local name=$1 f=$2
+	if ! "$X" --json "$f" >"$tmp/$name.jsonl" 2>"$tmp/$name.err"; then
+		nok "tshark_$name" "synlab-explain failed: $(head -c 200 "$tmp/$name.err")"
+		return
+	fi
+	local res
+	res=$(/usr/bin/python3 tests/tools/explain_cmp.py "$f" "$tmp/$name.jsonl" 2>&1)
+	check "tshark_$name" 'echo "$res" | tail -n1 | grep -q " 0 mismatches$"' \
+		"$(echo "$res" | head -n 3 | tr '\n' ';')"
+}
+
+# ---- stored vectors: every link type agrees with tshark ----
+for f in eth_echo.pcap eth_echo.pcapng eth_srvclose.pcap any_sll.pcap any_sll2.pcap \
+	null_echo.pcap loop_echo.pcap raw_echo.pcap vlan_echo.pcap; do
+	compare "vector_${f%.*}_${f##*.}" "$V/$f"
+done
+
+# ---- seed 003: "Just a test.\r\n" (14 bytes), so the client's FIN carries seq 15 ----
+"$X" --json "$V/eth_echo.pcap" >"$tmp/echo.jsonl"
+check seed003_data_14_bytes "q $tmp/echo.jsonl \"any(s['len']==14 and s['dir']=='c2s' and s['seq']==1 for s in segs)\""
+check seed003_client_fin_seq_15 "q $tmp/echo.jsonl \"[s['seq'] for s in segs if s['flags']=='F.' and s['dir']=='c2s']==[15]\""
+check seed003_handshake_states "q $tmp/echo.jsonl \"segs[0]['client']=={'before':'CLOSED','after':'SYN-SENT'} and segs[2]['server']=={'before':'SYN-RECEIVED','after':'ESTABLISHED'}\""
+check seed003_client_time_wait "q $tmp/echo.jsonl \"sums[0]['closed_first']=='client' and sums[0]['time_wait']=='client' and sums[0]['close_segments']==4\""
+"$X" --json "$V/eth_srvclose.pcap" >"$tmp/srv.jsonl"
+check server_closes_first "q $tmp/srv.jsonl \"sums[0]['closed_first']=='server' and sums[0]['time_wait']=='server' and sums[0]['server_final']=='TIME-WAIT'\""
+check zh_text "$X --lang zh $V/eth_echo.pcap | grep -q '第一次握手'"
+
+# ---- bad input: one line on stderr, non-zero exit, no crash ----
+bad() {	# NAME FILE PATTERN
+	"$X" "$2" >"$tmp/bad.out" 2>"$tmp/bad.err"
+	local rc=$? pat=$3
+	check "bad_$1" '[ $rc -eq 1 ] && [ "$(wc -l <"$tmp/bad.err")" -eq 1 ] && grep -qF "$pat" "$tmp/bad.err"' \
+		"rc=$rc err=$(head -c 200 "$tmp/bad.err")"
+}
+bad empty "$V/empty.pcap" "empty file"
+bad text "$V/text.pcap" "text file"
+bad random "$V/random.pcap" "not a pcap"
+bad header_only "$V/header_only.pcap" "no packets"
+bad unknown_link "$V/unknown_link.pcap" "unsupported link type"
+bad missing "$tmp/nonexistent.pcap" "No such file"
+bad cut "$V/cut_echo.pcap" "cut inside record 10 (at byte offset"
+check cut_explains_what_it_has "$X -q $V/cut_echo.pcap 2>/dev/null | grep -q 'connection #1'"
+"$X" --bogus >/dev/null 2>&1; check usage_exit_2 '[ $? -eq 2 ]'
+"$X" -c 0 "$V/eth_echo.pcap" >/dev/null 2>&1; check usage_bad_count_exit_2 '[ $? -eq 2 ]'
+check filter_port "[ \$($X --json --port 1 $V/eth_echo.pcap | wc -l) -eq 0 ] && [ \$($X --json --port 9501 $V/eth_echo.pcap | wc -l) -eq 11 ]"
+
+# ---- live lab: real kernel traffic, veth (Ethernet), any (SLL/SLL2), loopback, 10 % loss ----
+if [ "$(id -u)" -ne 0 ] || ! command -v tshark >/dev/null; then
+	nok lab_captures "needs root and tshark"
+	exit 0
+fi
+if ! timeout 120 bash tests/tools/explain_mkcaps.sh "$tmp" >"$tmp/mk.log" 2>&1; then
+	nok lab_captures "$(tail -n 3 "$tmp/mk.log" | tr '\n' ';')"
+	exit 0
+fi
+ok lab_captures
+for f in eth_echo eth_srvclose any_sll2 any_sll lo eth_http_loss; do
+	compare "lab_$f" "$tmp/$f.pcap"
+done
+check lab_loss_has_retransmissions "q $tmp/lab_eth_http_loss.jsonl \"sum(1 for s in segs if 'retransmission' in s['analysis'])>0 and sums[-1]['retransmissions']>0\""
+check lab_sll2_two_connections "q $tmp/lab_any_sll2.jsonl \"len(sums)==2 and sums[1]['closed_first']=='server'\""
