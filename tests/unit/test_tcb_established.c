@@ -816,6 +816,30 @@ TEST(established_retransmit_count_restarts_after_ack)
 	tt_free(&t);
 }
 
+TEST(established_fin_after_gap_dup_acked_then_applied)
+{
+	struct tt t;
+	const struct tcb_event *ev;
+
+	tcb_in_established(&t);
+	/* out of order: an immediate duplicate ACK (RFC 5681 §4.2, RFC 1122 §4.2.2.21) */
+	send_seg(&t, SEG(.flags = SEG_FIN | SEG_ACK, .seq = REMOTE_SEQ + 4), T0);
+	expect_reply(&t, RPL(.seq = LOCAL_SEQ + 1, .ack = REMOTE_SEQ + 1));
+	ev = expect_event(&t, TCB_EV_OOO_QUEUED);
+	assert_int_equal(ev->why, TCB_WHY_FIN_OUT_OF_ORDER);
+	assert_int_equal(ev->n[0], REMOTE_SEQ + 4);
+	assert_int_equal(ev->n[1], REMOTE_SEQ + 1);
+	expect_state(&t, TCB_ESTABLISHED);
+	assert_false(tcb_peer_closed(t.tcb));
+	/* the retransmitted FIN is still out of order: another duplicate ACK */
+	send_seg(&t, SEG(.flags = SEG_FIN | SEG_ACK, .seq = REMOTE_SEQ + 4), T0 + MS(1));
+	expect_reply(&t, RPL(.seq = LOCAL_SEQ + 1, .ack = REMOTE_SEQ + 1));
+	send_seg(&t, SEG(DATA("abc")), T0 + MS(2));
+	expect_reply(&t, RPL(.seq = LOCAL_SEQ + 1, .ack = REMOTE_SEQ + 5));
+	expect_state_change(&t, TCB_ESTABLISHED, TCB_CLOSE_WAIT);
+	tt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -840,6 +864,7 @@ int main(void)
 		T(established_bad_seq_beyond_window_acked),
 		T(established_duplicate_data_reacked_not_redelivered),
 		T(established_out_of_order_queued_then_delivered),
+		T(established_fin_after_gap_dup_acked_then_applied),
 		T(established_partial_overlap_trimmed),
 		T(established_data_and_fin_to_close_wait),
 		T(established_rto_doubles),

@@ -262,6 +262,25 @@ TEST(fin_wait_1_second_close_sends_no_fin)
 	tt_free(&t);
 }
 
+TEST(fin_wait_1_fin_after_gap_dup_acked)
+{
+	struct tt t;
+	const struct tcb_event *ev;
+
+	tcb_in_fin_wait_1(&t);
+	/* RFC 5681 §4.2, RFC 1122 §4.2.2.21: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> at once */
+	send_seg(&t, SEG(.flags = SEG_FIN | SEG_ACK, .seq = RCV + 3, .ack = UNA), T0);
+	expect_reply(&t, RPL(.seq = NXT, .ack = RCV));
+	ev = expect_event(&t, TCB_EV_OOO_QUEUED);
+	assert_int_equal(ev->why, TCB_WHY_FIN_OUT_OF_ORDER);
+	expect_state(&t, TCB_FIN_WAIT_1);
+	/* the gap fills while our FIN is unacked: simultaneous close, CLOSING */
+	send_seg(&t, SEG(.seq = RCV, .ack = UNA, DATA("xyz")), T0 + MS(1));
+	expect_reply(&t, RPL(.seq = NXT, .ack = RCV + 4));
+	expect_state_change(&t, TCB_FIN_WAIT_1, TCB_CLOSING);
+	tt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +288,7 @@ int main(void)
 		T(fin_wait_1_ack_of_fin_to_fin_wait_2),
 		T(fin_wait_1_ack_short_of_fin_stays),
 		T(fin_wait_1_fin_to_closing),
+		T(fin_wait_1_fin_after_gap_dup_acked),
 		T(fin_wait_1_fin_ack_to_time_wait),
 		T(fin_wait_1_pair_simultaneous_close_both_time_wait),
 		T(fin_wait_1_data_received_and_acked),

@@ -401,6 +401,79 @@ TEST(syn_sent_synack_with_data_delivered)
 	tt_free(&t);
 }
 
+TEST(syn_sent_synack_data_event_and_window)
+{
+	struct tt t;
+	const struct tcb_event *ev;
+
+	tcb_in_syn_sent(&t);
+	send_seg(&t, SYNACK(DATA("hello")), T0);
+	ev = expect_event(&t, TCB_EV_DATA_IN);
+	assert_int_equal(ev->why, TCB_WHY_DATA_IN_ORDER);
+	assert_int_equal(ev->n[0], REMOTE_SEQ + 1);	/* text starts after the SYN */
+	assert_int_equal(ev->n[1], 5);
+	assert_int_equal(ev->n[2], REMOTE_SEQ + 6);
+	/* the text occupies the receive buffer until read: the ACK's window says so */
+	expect_reply(&t, RPL(.ack = REMOTE_SEQ + 6, .win = 65535 - 5));
+	expect_no_event(&t, TCB_EV_SEG_DROPPED);
+	tt_free(&t);
+}
+
+TEST(syn_sent_synack_with_fin_to_close_wait)
+{
+	struct tt t;
+
+	tcb_in_syn_sent(&t);
+	/* §3.10.7.3 "continue processing at the sixth step": the eighth takes the FIN */
+	send_seg(&t, SYNACK(.flags = SEG_SYN | SEG_ACK | SEG_FIN), T0);
+	expect_reply(&t, RPL(.ack = REMOTE_SEQ + 2));
+	expect_state(&t, TCB_CLOSE_WAIT);
+	assert_true(tcb_peer_closed(t.tcb));
+	tt_free(&t);
+}
+
+TEST(syn_sent_synack_with_data_and_fin)
+{
+	struct tt t;
+	char buf[8];
+
+	tcb_in_syn_sent(&t);
+	send_seg(&t, SYNACK(.flags = SEG_SYN | SEG_ACK | SEG_FIN, DATA("bye")), T0);
+	expect_reply(&t, RPL(.ack = REMOTE_SEQ + 5));
+	expect_state_change(&t, TCB_ESTABLISHED, TCB_CLOSE_WAIT);
+	assert_int_equal(read_all(&t, buf, sizeof buf, T0 + MS(1)), 3);
+	assert_string_equal(buf, "bye");
+	tt_free(&t);
+}
+
+/* Data queued by SEND in SYN-SENT carries the ACK of the SYN+ACK's text (§3.10.7.4). */
+TEST(syn_sent_synack_data_acked_by_queued_data)
+{
+	struct tt t;
+
+	tcb_in_syn_sent(&t);
+	assert_int_equal(send_data(&t, "ping", T0), 4);
+	send_seg(&t, SYNACK(DATA("hi")), T0 + MS(1));
+	expect_reply(&t, RPL(.seq = LOCAL_SEQ + 1, .ack = REMOTE_SEQ + 3, .len = 4));
+	tt_free(&t);
+}
+
+/* Simultaneous open: text on a SYN without an ACK is not kept (tcb.h, simplifications). */
+TEST(syn_sent_simultaneous_syn_data_ignored)
+{
+	struct tt t;
+	const struct tcb_event *ev;
+
+	tcb_in_syn_sent(&t);
+	send_seg(&t, SEG(.flags = SEG_SYN, .seq = REMOTE_SEQ, .ack = 0, DATA("early")), T0);
+	expect_reply(&t, RPL(.flags = SEG_SYN | SEG_ACK, .seq = LOCAL_SEQ, .ack = REMOTE_SEQ + 1));
+	ev = expect_event(&t, TCB_EV_SEG_DROPPED);
+	assert_int_equal(ev->why, TCB_WHY_SYN_DATA_IGNORED);
+	assert_int_equal(ev->n[1], 5);
+	assert_int_equal(tcb_readable(t.tcb), 0);
+	tt_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -432,6 +505,11 @@ int main(void)
 		T(syn_sent_synack_window_limits_first_send),
 		T(syn_sent_synack_mss_limits_segments),
 		T(syn_sent_synack_with_data_delivered),
+		T(syn_sent_synack_data_event_and_window),
+		T(syn_sent_synack_with_fin_to_close_wait),
+		T(syn_sent_synack_with_data_and_fin),
+		T(syn_sent_synack_data_acked_by_queued_data),
+		T(syn_sent_simultaneous_syn_data_ignored),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
