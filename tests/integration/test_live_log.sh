@@ -97,4 +97,20 @@ check colour_on_terminal grep -q $'\033\[' "$T/tc.tty"
 check no_colour_with_NO_COLOR eval "! grep -q $'\033' '$T/tn.tty'"
 check no_colour_run_still_logs grep -q 'SYN' "$T/tn.tty"
 
+# --log -: the log joins the data on stdout
+pair g "-q --log $T/g.s.q" "-q --log -"
+check log_dash_on_stdout grep -q '^ *1 [0-9.]* client → server SYN ' "$T/g.out"
+check log_dash_data_still_there grep -q 'Server: Just a test.' "$T/g.out"
+check log_dash_nothing_on_stderr [ ! -s "$T/g.c.log" ]
+
+# Bad output options: exit 2 and one line naming the option.
+bad_opt() {
+	local n=$1 want=$2 err rc; shift 2
+	err=$(in_c "$BIN/synlab-client" --connect "$ADDR_S:$PORT" "$@" 2>&1 >/dev/null); rc=$?
+	check "$n" [ "$rc" = 2 -a "$(printf '%s\n' "$err" | wc -l)" = 1 -a "${err/$want/}" != "$err" ]
+}
+bad_opt bad_lang "--lang" --lang fr
+bad_opt bad_log_path "--log" --log /nonexistent/dir/x.log
+bad_opt bad_pcapng_path "-w" -w /nonexistent/dir/x.pcapng
+
 exit $(( T_FAILS > 0 ))
