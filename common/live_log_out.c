@@ -113,13 +113,14 @@ void live_log_capture(struct live_log *g, uint64_t mono_us, const uint8_t *ip, s
 	g->has_pend = true;
 }
 
-/* The comment of a segment: exactly the "explain" text of its JSON record. */
-static void comment_of(const struct live_log *g, const struct explain_rec *r)
+/* Writes the pending packet with its segment's comment: exactly the "explain" text of its
+ * JSON record, so that the capture and --json never disagree. */
+static void comment_of(struct live_log *g, const struct explain_rec *r)
 {
 	json_t *o = explain_json_rec(r, g->o.lang);
 	const char *t = o ? json_string_value(json_object_get(o, "explain")) : NULL;
 
-	flush_pending((struct live_log *)g, t ? t : "");
+	flush_pending(g, t ? t : "");
 	json_decref(o);
 }
 
