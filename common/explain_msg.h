@@ -278,7 +278,7 @@ extern const char *const explain_msg_zh[EXPLAIN_M_COUNT];
 /* ---- template expansion ---- */
 
 #define EXPLAIN_VARS_MAX 48
-#define EXPLAIN_VAR_LEN 160
+#define EXPLAIN_VAR_LEN 512	/* a SYN's option list in Chinese needs ~300 bytes */
 
 /* Named values for one template. */
 struct explain_vars {
