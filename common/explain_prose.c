@@ -358,7 +358,8 @@ static void set_segment_vars(struct prose *p)
 	explain_var(&p->v, "next", "%u", r->seq + r->len);
 	explain_var(&p->v, "last", "%u", r->seq + r->len - 1);
 	explain_var(&p->v, "prev", "%u", r->seq - 1);
-	explain_var(&p->v, "finseq", "%u", (r->seg.flags & SEG_FIN) ? r->seq + r->len : r->ack - 1);
+	explain_var(&p->v, "finseq", "%u", r->seq + r->len);	/* this segment's own FIN */
+	explain_var(&p->v, "rfin", "%u", r->ack - 1);	/* the receiver's FIN this ACK covers */
 	explain_var(&p->v, "prev_ack", "%u", r->ack - acked);
 	explain_var(&p->v, "data", "%u", acked > 0 ? acked - 1 : 0);
 	explain_var(&p->v, "ack_last", "%u", r->ack - 1);
