@@ -199,6 +199,7 @@ const char *const explain_msg_en[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_TW_FIN_ACKED] = "SEG.ACK {n0} = our FIN's sequence number {n1} + 1: our FIN is acknowledged",
 	[EXPLAIN_M_TW_DATA_IN_ORDER] = "{n1} bytes at SEG.SEQ {n0} = RCV.NXT were accepted; RCV.NXT becomes {n2}, {n3} bytes are now readable, and an ACK {n2} is sent at once",
 	[EXPLAIN_M_TW_DATA_OUT_OF_ORDER] = "{n1} bytes at SEG.SEQ {n0} arrived but RCV.NXT is {n2}: bytes {n2} .. {n0m1} are missing; the segment is queued and a duplicate ACK {n2} tells the peer what is missing",
+	[EXPLAIN_M_TW_FIN_OUT_OF_ORDER] = "the peer's FIN at seq {n0} arrived but RCV.NXT is {n1}: bytes before it are still missing, so the FIN is held until the gap fills, and a duplicate ACK {n1} at once tells the peer what is missing",
 	[EXPLAIN_M_TW_OOO_FULL] = "{n1} bytes at SEG.SEQ {n0} arrived past RCV.NXT {n2}, but the out-of-order queue is full; they are dropped and an ACK {n2} makes the peer send them again",
 	[EXPLAIN_M_TW_DATA_AFTER_FIN] = "{n1} bytes at SEG.SEQ {n0} arrived after the peer's FIN (RCV.NXT {n2}); a FIN means no more data, so they are ignored and acknowledged",
 	[EXPLAIN_M_TW_FIN_RECEIVED] = "the peer's FIN (seq {n0}) arrived in order: RCV.NXT = {n1} = {n0} + 1 and the FIN is acknowledged; the application will read end-of-file",

@@ -199,6 +199,7 @@ const char *const explain_msg_zh[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_TW_FIN_ACKED] = "SEG.ACK {n0} = 我方 FIN 的序号 {n1} + 1：我方的 FIN 得到了确认",
 	[EXPLAIN_M_TW_DATA_IN_ORDER] = "SEG.SEQ {n0} = RCV.NXT 处的 {n1} 字节被接受；RCV.NXT 变为 {n2}，现在有 {n3} 字节可读，并立即发出 ACK {n2}",
 	[EXPLAIN_M_TW_DATA_OUT_OF_ORDER] = "SEG.SEQ {n0} 处到达 {n1} 字节，但 RCV.NXT 是 {n2}：字节 {n2} .. {n0m1} 缺失；报文段先排队，并发一个重复 ACK {n2} 告诉对方缺了什么",
+	[EXPLAIN_M_TW_FIN_OUT_OF_ORDER] = "对方的 FIN（seq {n0}）到达了，但 RCV.NXT 是 {n1}：它前面的字节还没到，所以先把 FIN 留着，等缺口补齐再处理，并立即发一个重复 ACK {n1} 告诉对方缺了什么",
 	[EXPLAIN_M_TW_OOO_FULL] = "SEG.SEQ {n0} 处的 {n1} 字节越过 RCV.NXT {n2} 到达，但乱序队列已满；丢弃它们，并用 ACK {n2} 让对方重发",
 	[EXPLAIN_M_TW_DATA_AFTER_FIN] = "SEG.SEQ {n0} 处的 {n1} 字节在对方的 FIN 之后到达（RCV.NXT {n2}）；FIN 表示不再有数据，所以忽略它们并回 ACK",
 	[EXPLAIN_M_TW_FIN_RECEIVED] = "对方的 FIN（seq = {n0}）按顺序到达：RCV.NXT = {n1} = {n0} + 1，并确认这个 FIN；应用程序会读到文件结束",
