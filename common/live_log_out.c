@@ -113,15 +113,11 @@ void live_log_capture(struct live_log *g, uint64_t mono_us, const uint8_t *ip, s
 	g->has_pend = true;
 }
 
-/* Writes the pending packet with its segment's comment: exactly the "explain" text of its
- * JSON record, so that the capture and --json never disagree. */
-static void comment_of(struct live_log *g, const struct explain_rec *r)
+/* Writes the pending packet with its segment's comment: the same prose the text log
+ * prints and --json carries as "explain", so the outputs never disagree. */
+static void comment_of(struct live_log *g, const char *prose)
 {
-	json_t *o = explain_json_rec(r, g->o.lang);
-	const char *t = o ? json_string_value(json_object_get(o, "explain")) : NULL;
-
-	flush_pending(g, t ? t : "");
-	json_decref(o);
+	flush_pending(g, prose);
 }
 
 /* ---- the log ---- */
@@ -140,13 +136,12 @@ void live_log_note(struct live_log *g, const char *fmt, ...)
 	fflush(f);
 }
 
-static void put_text(struct live_log *g, struct live_log_conn *x, const struct explain_rec *r,
+static void put_text(struct live_log *g, const struct explain_rec *r, const char *prose,
 		     const char *note)
 {
-	char line[1024], prose[EXPLAIN_PROSE_MAX];
+	char line[1024];
 	const char *dim = g->colour ? "\033[2m" : "", *end = g->colour ? explain_colour_reset() : "";
 
-	explain_prose_ctx(x ? &x->pctx : NULL, r, g->o.lang, prose, sizeof(prose));
 	if (r->kind == EXPLAIN_REC_SEGMENT || r->kind == EXPLAIN_REC_IMPAIR) {
 		explain_quiet_line(r, g->o.lang, g->colour, line, sizeof(line));
 		fprintf(g->f, "%s\n      %s\n", line, prose);
@@ -159,7 +154,7 @@ static void put_text(struct live_log *g, struct live_log_conn *x, const struct e
 		fprintf(g->f, "      %s\n", note);
 }
 
-static void put_log(struct live_log *g, struct live_log_conn *x, const struct explain_rec *r,
+static void put_log(struct live_log *g, const struct explain_rec *r, const char *prose,
 		    bool show, const char *note)
 {
 	char line[1024];
@@ -167,14 +162,14 @@ static void put_log(struct live_log *g, struct live_log_conn *x, const struct ex
 	if (!g->f)
 		return;
 	if (g->o.mode == LIVE_LOG_JSON) {
-		explain_json_write(r, g->o.lang, g->f);
+		explain_json_write(r, g->o.lang, prose, g->f);
 	} else if (g->o.mode == LIVE_LOG_QUIET) {
 		if (r->kind == EXPLAIN_REC_SEGMENT || r->kind == EXPLAIN_REC_IMPAIR) {
 			explain_quiet_line(r, g->o.lang, g->colour, line, sizeof(line));
 			fprintf(g->f, "%s\n", line);
 		}
 	} else if (show) {
-		put_text(g, x, r, note);
+		put_text(g, r, prose, note);
 	}
 	fflush(g->f);
 }
@@ -182,11 +177,14 @@ static void put_log(struct live_log *g, struct live_log_conn *x, const struct ex
 void live_log_put(struct live_log *g, struct live_log_conn *x, const struct explain_rec *r,
 		  bool show, const char *note)
 {
+	char prose[EXPLAIN_PROSE_MAX];
 	struct err e;
 
+	/* Once per record: the prose context follows every record, as synlab-explain's. */
+	explain_prose_ctx(x ? &x->pctx : NULL, r, g->o.lang, prose, sizeof(prose));
 	if (r->kind == EXPLAIN_REC_SEGMENT && g->has_pend)
-		comment_of(g, r);
-	put_log(g, x, r, show, note);
+		comment_of(g, prose);
+	put_log(g, r, prose, show, note);
 	/* The diagram draws what the text shows: a STATE event a segment already carries
 	 * would put the state on a row of its own, before that segment's arrow. */
 	if (x && x->ladder && show && explain_ladder_add(x->ladder, r, &e) < 0) {

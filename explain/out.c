@@ -117,16 +117,7 @@ static int print_quiet(const struct xout *x, const struct explain_rec *r)
 
 static int print_json(const struct xout *x, const struct explain_rec *r, const char *prose)
 {
-	json_t *j = explain_json_rec(r, x->o->lang);
-	int rc;
-
-	if (!j)
-		return -1;
-	if (r->kind == EXPLAIN_REC_SEGMENT)
-		json_object_set_new(j, "explain", json_string(prose));
-	rc = json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-	json_decref(j);
-	return rc < 0 || fputc('\n', stdout) == EOF ? -1 : 0;
+	return explain_json_write(r, x->o->lang, prose, stdout);
 }
 
 static int print_rec(const struct xout *x, const struct explain_rec *r, const char *prose)
