@@ -21,6 +21,10 @@ struct server_opts {
 	const char *device;		/* -i */
 	const char *pcap_path;		/* -w */
 	bool quiet;			/* -q */
+	bool syncookies;		/* --syncookies: SYN cookies when the backlog is full */
+	uint64_t stats_us;		/* --stats DUR: a counters line every DUR; 0 none */
+	unsigned rst_limit;		/* --rst-limit N: RSTs to no-connection segments per s */
+	unsigned log_lines;		/* --log-lines N: lines per flood category per s */
 	struct tcb_params params;
 };
 
