@@ -38,8 +38,8 @@ static int emit(struct server *v, struct live_conn *c, struct tcb_out *out, stru
 	if (live_emit(&v->l, c, out, e) == 0)
 		return 0;
 	v->fl.st.send_errors++;
-	if (sflood_note(&v->fl, &v->l, SFLOOD_SEND_ERROR, evloop_now_us()) && v->l.log)
-		fprintf(v->l.log, "     send failed: %s\n", e->msg);
+	if (sflood_note(&v->fl, &v->l, SFLOOD_SEND_ERROR, evloop_now_us()))
+		live_log_note(&v->l.g, "     send failed: %s", e->msg);
 	e->msg[0] = '\0';
 	return c->released ? 0 : live_arm(&v->l, c, e);
 }
@@ -209,8 +209,8 @@ static struct live_conn *accept_syn(struct server *v, const struct tcb_addr *a,
 
 	if (backlog_full(v)) {
 		v->fl.st.syn_dropped++;
-		if (sflood_note(&v->fl, &v->l, SFLOOD_SYN_DROPPED, now) && v->l.log)
-			fprintf(v->l.log, "     SYN dropped: %s full (%u)\n",
+		if (sflood_note(&v->fl, &v->l, SFLOOD_SYN_DROPPED, now))
+			live_log_note(&v->l.g, "     SYN dropped: %s full (%u)",
 				v->half_open >= v->o->backlog ? "backlog" : "connection table",
 				v->half_open >= v->o->backlog ? v->o->backlog : v->o->max_conns);
 		return NULL;
@@ -267,10 +267,10 @@ static int on_segment(struct server *v, const struct seg *s, uint64_t now, struc
 	cat = before == tcb_state(c->tcb) ? sflood_classify(&out) : -1;
 	v->fl.st.challenge_acks += cat == SFLOOD_CHALLENGE;
 	/* blind RSTs, SYNs and out-of-window segments into a connection: summarised */
-	was = cat >= 0 && !sflood_note(&v->fl, &v->l, cat, now) ? sflood_mute(&v->l) : v->l.log;
+	was = cat >= 0 && !sflood_note(&v->fl, &v->l, cat, now) ? sflood_mute(&v->l) : v->l.g.f;
 	live_log_in(&v->l, c, s, before, tcb_state(c->tcb));
 	r = settle(v, c, now, &out, e);
-	v->l.log = was;
+	sflood_unmute(&v->l, was);
 	return r;
 }
 
@@ -278,15 +278,15 @@ static int on_packet(struct server *v, const struct live_ev *ev, struct err *e)
 {
 	if (ev->pkt.kind == WIRE_PKT_UNPARSED) {
 		v->fl.st.unparsed++;
-		if (sflood_note(&v->fl, &v->l, SFLOOD_UNPARSED, ev->now) && v->l.log)
-			fprintf(v->l.log, "     ignored a packet that is not valid TCP/IPv4: %s\n",
+		if (sflood_note(&v->fl, &v->l, SFLOOD_UNPARSED, ev->now))
+			live_log_note(&v->l.g, "     ignored a packet that is not valid TCP/IPv4: %s",
 				ev->pkt.why);
 		return 0;
 	}
 	if (ev->pkt.kind == WIRE_PKT_BAD_CSUM) {
 		v->fl.st.bad_csum++;
-		if (sflood_note(&v->fl, &v->l, SFLOOD_BAD_CSUM, ev->now) && v->l.log)
-			fprintf(v->l.log, "     discarded a segment with a bad %s checksum\n",
+		if (sflood_note(&v->fl, &v->l, SFLOOD_BAD_CSUM, ev->now))
+			live_log_note(&v->l.g, "     discarded a segment with a bad %s checksum",
 				ev->pkt.seg.ip_csum_ok ? "TCP" : "IP");
 		return 0;
 	}
@@ -371,10 +371,10 @@ static int loop(struct server *v, struct err *e)
 			r = on_timer(v, ev.conn, ev.now, e);
 		else if (ev.kind == LIVE_SIGNAL)
 			r = on_signal(v, ev.now, e);
-		logsum_tick(&v->fl.ls, ev.now, v->l.log);
+		logsum_tick(&v->fl.ls, ev.now, sflood_logfile(&v->l));
 		sflood_stats(&v->fl, &v->l, &v->tab, v->half_open, ev.now, false);
 	}
-	logsum_end(&v->fl.ls, evloop_now_us(), v->l.log);
+	logsum_end(&v->fl.ls, evloop_now_us(), sflood_logfile(&v->l));
 	sflood_stats(&v->fl, &v->l, &v->tab, v->half_open, evloop_now_us(), true);
 	return r;
 }
@@ -393,8 +393,7 @@ static void teardown(struct server *v)
 int server_run(struct server_opts *o)
 {
 	static struct server v;
-	struct live_cfg lc = { "server", "client", o->device, o->addr, o->port, o->pcap_path,
-			       o->quiet ? NULL : stderr, false };
+	struct live_cfg lc = { "server", "client", o->device, o->addr, o->port, &o->out, false };
 	struct err e = { "" };
 	uint64_t seed = 0;
 	int rc;
@@ -408,8 +407,8 @@ int server_run(struct server_opts *o)
 		return 2;	/* bad address, interface, privilege or file */
 	}
 	sflood_init(&v.fl, o, evloop_now_us());
-	if (!o->quiet)
-		fprintf(stderr, "synlab-server: listening on %s:%u (app %s)\n",
+	if (o->out.mode == LIVE_LOG_TEXT)
+		live_log_note(&v.l.g, "synlab-server: listening on %s:%u (app %s)",
 			inet_ntoa((struct in_addr){ htonl(o->addr) }), o->port,
 			app_kind_name(o->app));
 	rc = loop(&v, &e) < 0 ? 1 : 0;

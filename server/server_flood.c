@@ -26,7 +26,7 @@ void sflood_init(struct sflood *f, const struct server_opts *o, uint64_t now)
 
 bool sflood_note(struct sflood *f, struct live *l, enum sflood_cat c, uint64_t now)
 {
-	return logsum_note(&f->ls, f->cat[c], now, l->log);
+	return logsum_note(&f->ls, f->cat[c], now, sflood_logfile(l));
 }
 
 int sflood_classify(const struct tcb_out *o)
@@ -48,27 +48,38 @@ int sflood_classify(const struct tcb_out *o)
 	return cat;
 }
 
+FILE *sflood_logfile(struct live *l)
+{
+	return l->g.o.mode == LIVE_LOG_JSON ? stderr : l->g.f;
+}
+
 FILE *sflood_mute(struct live *l)
 {
-	FILE *was = l->log;
+	FILE *was = l->g.f;
 
-	l->log = NULL;
+	l->g.f = NULL;
 	return was;
+}
+
+void sflood_unmute(struct live *l, FILE *was)
+{
+	l->g.f = was;
 }
 
 /* Sends s with the log on or off; a refused send is counted, not fatal. */
 static void send_counted(struct sflood *f, struct live *l, const struct seg *s,
 			 const char *why, bool loud, uint64_t now)
 {
-	FILE *was = loud ? l->log : sflood_mute(l);
+	FILE *was = loud ? l->g.f : sflood_mute(l);
 	struct err e;
+	int r = live_send_raw(l, s, why, &e);
 
-	if (live_send_raw(l, s, why, &e) < 0) {
+	sflood_unmute(l, was);
+	if (r < 0) {
 		f->st.send_errors++;
-		if (sflood_note(f, l, SFLOOD_SEND_ERROR, now) && was)
-			fprintf(was, "     send failed: %s\n", e.msg);
+		if (sflood_note(f, l, SFLOOD_SEND_ERROR, now))
+			live_log_note(&l->g, "     send failed: %s", e.msg);
 	}
-	l->log = was;
 }
 
 void sflood_refuse(struct sflood *f, struct live *l, const struct seg *s, const char *why,
@@ -76,15 +87,18 @@ void sflood_refuse(struct sflood *f, struct live *l, const struct seg *s, const 
 {
 	struct seg rst;
 	bool loud = sflood_note(f, l, SFLOOD_NO_CONN, now);
+	FILE *was = loud ? l->g.f : sflood_mute(l);
 
 	f->st.no_conn++;
+	live_log_in(l, NULL, s, TCB_CLOSED, TCB_CLOSED);
+	sflood_unmute(l, was);
 	if (!tcb_closed_reply(s, &rst))
 		return;
 	if (!ratelim_allow(&f->rst, now)) {
 		f->st.rst_limited++;
-		if (loud && l->log)
-			fprintf(l->log, "     RST to %s not sent: --rst-limit %u per second reached\n",
-				why, f->o->rst_limit);
+		if (loud)
+			live_log_note(&l->g, "     RST %s not sent: --rst-limit %u per second reached",
+				      why, f->o->rst_limit);
 		return;
 	}
 	f->st.rst_sent++;

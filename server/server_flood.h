@@ -51,8 +51,11 @@ bool sflood_note(struct sflood *f, struct live *l, enum sflood_cat c, uint64_t n
 int sflood_classify(const struct tcb_out *o);
 
 /* Switches the per-segment log off (for a summarised segment) and returns the log to
- * put back afterwards: `FILE *was = sflood_mute(l); ...; l->log = was;`. */
+ * put back afterwards: `FILE *was = sflood_mute(l); ...; sflood_unmute(l, was);`. */
 FILE *sflood_mute(struct live *l);
+void sflood_unmute(struct live *l, FILE *was);
+/* Where summary lines go: the log, or stderr when the log is JSON (like live_log_note). */
+FILE *sflood_logfile(struct live *l);
 
 /* RFC 9293 §3.10.7.1 RST for a segment for no connection, at most --rst-limit per second
  * (as Linux limits its replies to invalid segments). Never fails: a refused send is

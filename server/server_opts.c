@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "live_opts.h"
 
 enum { O_LISTEN = 1000, O_APP, O_CLOSEFIRST, O_CLOSEDELAY, O_ONCE, O_MAXCONNS, O_BACKLOG,
        O_SYNCOOKIES, O_STATS, O_RSTLIMIT, O_LOGLINES };
@@ -13,7 +14,7 @@ enum { O_LISTEN = 1000, O_APP, O_CLOSEFIRST, O_CLOSEDELAY, O_ONCE, O_MAXCONNS, O
 static const char usage[] =
 	"Usage: synlab-server --listen ADDR:PORT [options]\n"
 	"Accepts TCP connections whose every segment is crafted in user space and answers\n"
-	"with an application; each segment is logged on stderr.\n\n"
+	"with an application; every segment is explained on stderr (see --log).\n\n"
 	"  --listen ADDR:PORT    address and port to accept connections on\n"
 	"  --app NAME            echo (\"Server: \" + each chunk), discard, or http [echo]\n"
 	"  --close-first         close after replying (the server's FIN comes first)\n"
@@ -30,14 +31,14 @@ static const char usage[] =
 	"  --log-lines N         flood categories (bad checksums, no connection, challenge\n"
 	"                        ACKs ...): lines per second each, then one summary [10]\n"
 	"  -i DEV                interface [the one owning ADDR]\n"
-	"  -w FILE               write every segment sent and received to a pcap file\n"
-	"  -q                    no per-segment log\n"
-	"  -h, --help            this help;  -V, --version\n\n";
+	"  -h, --help            this help;  -V, --version\n\n"
+	LIVE_OPTS_HELP "\n";
 
 static void defaults(struct server_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	tcb_params_default(&o->params);
+	live_opts_default(&o->out);
 	o->app = APP_ECHO;
 	o->close_delay_us = 200000;
 	o->max_conns = 4096;
@@ -85,10 +86,11 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 	case O_CLOSEFIRST: o->close_first = true; return 0;
 	case O_ONCE: o->once = true; return 0;
 	case 'i': o->device = arg; return 0;
-	case 'w': o->pcap_path = arg; return 0;
-	case 'q': o->quiet = true; return 0;
-	default:
-		return err_set(e, "unknown option (see --help)");
+	default: {
+		int r = live_opts_apply(&o->out, c, arg, e);
+
+		return r < 0 ? -1 : r ? 0 : err_set(e, "unknown option (see --help)");
+	}
 	}
 }
 
@@ -100,7 +102,7 @@ int server_parse(int argc, char **argv, struct server_opts *o, struct err *e)
 		{ "once", 0, NULL, O_ONCE }, { "max-conns", 1, NULL, O_MAXCONNS },
 		{ "backlog", 1, NULL, O_BACKLOG }, { "syncookies", 0, NULL, O_SYNCOOKIES },
 		{ "stats", 1, NULL, O_STATS }, { "rst-limit", 1, NULL, O_RSTLIMIT },
-		{ "log-lines", 1, NULL, O_LOGLINES }, { NULL, 0, NULL, 0 },
+		{ "log-lines", 1, NULL, O_LOGLINES }, LIVE_OPTS_LONG, { NULL, 0, NULL, 0 },
 	};
 	const struct cli_prog prog = { "synlab-server", usage, lo, one_opt, o };
 	int r;

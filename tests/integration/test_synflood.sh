@@ -59,7 +59,7 @@ check synflood_half_open_never_above_backlog [ "$(stat "$L" peak-half-open)" -le
 check synflood_half_open_reached_backlog [ "$(peak "$L")" = $BACKLOG ]
 check synflood_cookies_sent [ "$(stat "$L" cookies-sent)" -ge $((N * 9 / 10)) ]
 check synflood_cookies_validated [ "$(stat "$L" cookies-ok)" -ge 9 ]
-check synflood_cookie_event_logged grep -q 'syn_cookie (RFC 4987 §3.6)' "$L"
+check synflood_cookie_event_logged grep -q 'LISTEN → ESTABLISHED.*RFC 4987 §3.6' "$L"
 check synflood_log_summarised grep -Eq '^logsum: [0-9]+ more syn-cookie segments' "$L"
 check synflood_client_after_flood in_c timeout 30 $PY "$TOP/tests/tools/kclients.py" "$ADDR_S" $PORT 3
 exit $(( T_FAILS > 0 ))
