@@ -217,6 +217,7 @@ const char *const explain_msg_en[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_TW_PERSIST_PROBE] = "the peer's window is 0 while {n2} bytes wait to be sent; probe #{n1}, an ACK with seq SND.UNA - 1 = {n0m1} and no data, makes the peer answer with its current window",
 	[EXPLAIN_M_TW_TIME_WAIT_EXPIRED] = "the {n0d} (2MSL) wait is over: no old segment of this connection can still be in the network",
 	[EXPLAIN_M_TW_FIN_WAIT_2_TIMEOUT] = "the peer never sent its FIN after ours was acknowledged, so the FIN-WAIT-2 timer gives up (like Linux's tcp_fin_timeout)",
+	[EXPLAIN_M_TW_SYN_COOKIE] = "the ACK carries a valid SYN cookie (its ACK minus one is the ISN we sent while the backlog was full), so the connection is created directly in ESTABLISHED without any half-open state",
 
 	[EXPLAIN_M_SUM_HEAD] = "Connection {conn} summary: client → server {c_segs} segments, {c_bytes} bytes; server → client {s_segs} segments, {s_bytes} bytes.",
 	[EXPLAIN_M_SUM_HS] = "Three-way handshake complete: SYN → ACK took {hs_rtt} at the client (handshake RTT), SYN → SYN+ACK {syn_synack}.",

@@ -286,6 +286,10 @@ enum tcb_why {
 					 * n2 bytes waiting */
 	TCB_WHY_TIME_WAIT_EXPIRED,	/* 2 x MSL over: CLOSED. n0 2MSL us (low 32 bits) */
 	TCB_WHY_FIN_WAIT_2_TIMEOUT,	/* FIN-WAIT-2 too long: CLOSED */
+	/* ---- SYN cookies (RFC 4987 §3.6, tcb_cookie.c) ---- */
+	TCB_WHY_SYN_COOKIE,		/* ACK carried a valid SYN cookie: the connection is
+					 * created directly in ESTABLISHED, no half-open state
+					 * was kept. n0 ISS (the cookie), n1 IRS, n2 MSS */
 	TCB_WHY_COUNT
 };
 const char *tcb_why_name(enum tcb_why w);
@@ -393,6 +397,20 @@ void tcb_get_vars(const struct tcb *t, struct tcb_vars *v);
  * connection (CLOSED). Returns true and fills rst when one must be sent:
  * no ACK bit: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>; ACK bit: <SEQ=SEG.ACK><CTL=RST>. */
 bool tcb_closed_reply(const struct seg *s, struct seg *rst);
+
+/* ---- SYN cookies (RFC 4987 §3.6; the cookie itself: syncookie.h) ---- */
+/* A TCB created directly in ESTABLISHED from the ACK of a cookie SYN+ACK: ISS = the
+ * cookie (SND.UNA = SND.NXT = ISS+1), IRS (RCV.NXT = IRS+1), the peer's MSS as decoded
+ * from the cookie. Records a TCB_EV_STATE LISTEN -> ESTABLISHED, why TCB_WHY_SYN_COOKIE.
+ * The send window is still 0: pass the ACK segment to tcb_input next, which takes its
+ * window (SND.WL1 = IRS, so the update rule applies) and any text it carries. */
+struct tcb *tcb_accept_cookie(const struct tcb_params *p, const struct tcb_addr *a,
+			      uint32_t iss, uint32_t irs, uint16_t mss, uint64_t now,
+			      struct tcb_out *o, struct err *e);
+/* The stateless SYN+ACK answering syn with ISN iss: <SEQ=ISS><ACK=SYN.SEQ+1>
+ * <CTL=SYN,ACK>, our MSS option and window (as a TCB in LISTEN would send). */
+void tcb_cookie_synack(const struct tcb_params *p, const struct seg *syn, uint32_t iss,
+		       struct seg *synack);
 
 /* RFC 6528 ISN: M (4 us ticks of now) + F(4-tuple, secret), F = SipHash-2-4. */
 uint32_t tcb_isn(const uint8_t secret[16], const struct tcb_addr *a, uint64_t now);

@@ -93,6 +93,7 @@ static const struct tcb_why_info tcb_whys[TCB_WHY_COUNT] = {
 	[TCB_WHY_PERSIST_PROBE] = {"persist_probe", "RFC 9293 §3.8.6.1"},
 	[TCB_WHY_TIME_WAIT_EXPIRED] = {"time_wait_expired", "RFC 9293 §3.10.8"},
 	[TCB_WHY_FIN_WAIT_2_TIMEOUT] = {"fin_wait_2_timeout", "RFC 9293 §3.10.8"},
+	[TCB_WHY_SYN_COOKIE] = {"syn_cookie", "RFC 4987 §3.6"},
 };
 
 const char *tcb_why_name(enum tcb_why w)

@@ -21,6 +21,10 @@ struct server_opts {
 	unsigned backlog;		/* --backlog: half-open (SYN-RECEIVED) connections */
 	const char *device;		/* -i */
 	struct live_out_opts out;	/* --log, -q, --json, --lang, --ladder, --html, -w */
+	bool syncookies;		/* --syncookies: SYN cookies when the backlog is full */
+	uint64_t stats_us;		/* --stats DUR: a counters line every DUR; 0 none */
+	unsigned rst_limit;		/* --rst-limit N: RSTs to no-connection segments per s */
+	unsigned log_lines;		/* --log-lines N: lines per flood category per s */
 	struct tcb_params params;
 };
 

@@ -8,7 +8,8 @@
 #include "cli.h"
 #include "live_opts.h"
 
-enum { O_LISTEN = 1000, O_APP, O_CLOSEFIRST, O_CLOSEDELAY, O_ONCE, O_MAXCONNS, O_BACKLOG };
+enum { O_LISTEN = 1000, O_APP, O_CLOSEFIRST, O_CLOSEDELAY, O_ONCE, O_MAXCONNS, O_BACKLOG,
+       O_SYNCOOKIES, O_STATS, O_RSTLIMIT, O_LOGLINES };
 
 static const char usage[] =
 	"Usage: synlab-server --listen ADDR:PORT [options]\n"
@@ -22,6 +23,13 @@ static const char usage[] =
 	"  --once                exit after the first connection has fully closed\n"
 	"  --max-conns N         connections at once [4096]\n"
 	"  --backlog N           half-open (SYN-RECEIVED) connections at once [128]\n"
+	"  --syncookies          when the backlog is full, answer SYNs with a SYN cookie\n"
+	"                        and keep no state (RFC 4987 §3.6, like Linux)\n"
+	"  --stats DUR           print a counters line on stderr every DUR (and at exit)\n"
+	"  --rst-limit N         RSTs per second to segments for no connection; 0: no\n"
+	"                        limit [1000]\n"
+	"  --log-lines N         flood categories (bad checksums, no connection, challenge\n"
+	"                        ACKs ...): lines per second each, then one summary [10]\n"
 	"  -i DEV                interface [the one owning ADDR]\n"
 	"  -h, --help            this help;  -V, --version\n\n"
 	LIVE_OPTS_HELP "\n";
@@ -35,13 +43,17 @@ static void defaults(struct server_opts *o)
 	o->close_delay_us = 200000;
 	o->max_conns = 4096;
 	o->backlog = 128;
+	o->rst_limit = 1000;
+	o->log_lines = 10;
 }
 
-static int count_opt(const char *name, const char *arg, unsigned *out, struct err *e)
+/* A count from min to 10 million (min 0 where 0 means "no limit" or "none"). */
+static int count_opt(const char *name, const char *arg, uint64_t min, unsigned *out,
+		     struct err *e)
 {
 	uint64_t v;
 
-	if (cli_parse_u64(arg, 1, 10000000, &v, e) < 0)
+	if (cli_parse_u64(arg, min, 10000000, &v, e) < 0)
 		return err_wrap(e, "--%s", name);
 	*out = (unsigned)v;
 	return 0;
@@ -61,9 +73,16 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 		return cli_parse_duration(arg, &o->close_delay_us, e) < 0
 			       ? err_wrap(e, "--close-delay") : 0;
 	case O_MAXCONNS:
-		return count_opt("max-conns", arg, &o->max_conns, e);
+		return count_opt("max-conns", arg, 1, &o->max_conns, e);
 	case O_BACKLOG:
-		return count_opt("backlog", arg, &o->backlog, e);
+		return count_opt("backlog", arg, 1, &o->backlog, e);
+	case O_STATS:
+		return cli_parse_duration(arg, &o->stats_us, e) < 0 ? err_wrap(e, "--stats") : 0;
+	case O_RSTLIMIT:
+		return count_opt("rst-limit", arg, 0, &o->rst_limit, e);
+	case O_LOGLINES:
+		return count_opt("log-lines", arg, 0, &o->log_lines, e);
+	case O_SYNCOOKIES: o->syncookies = true; return 0;
 	case O_CLOSEFIRST: o->close_first = true; return 0;
 	case O_ONCE: o->once = true; return 0;
 	case 'i': o->device = arg; return 0;
@@ -81,7 +100,9 @@ int server_parse(int argc, char **argv, struct server_opts *o, struct err *e)
 		{ "listen", 1, NULL, O_LISTEN }, { "app", 1, NULL, O_APP },
 		{ "close-first", 0, NULL, O_CLOSEFIRST }, { "close-delay", 1, NULL, O_CLOSEDELAY },
 		{ "once", 0, NULL, O_ONCE }, { "max-conns", 1, NULL, O_MAXCONNS },
-		{ "backlog", 1, NULL, O_BACKLOG }, LIVE_OPTS_LONG, { NULL, 0, NULL, 0 },
+		{ "backlog", 1, NULL, O_BACKLOG }, { "syncookies", 0, NULL, O_SYNCOOKIES },
+		{ "stats", 1, NULL, O_STATS }, { "rst-limit", 1, NULL, O_RSTLIMIT },
+		{ "log-lines", 1, NULL, O_LOGLINES }, LIVE_OPTS_LONG, { NULL, 0, NULL, 0 },
 	};
 	const struct cli_prog prog = { "synlab-server", usage, lo, one_opt, o };
 	int r;
