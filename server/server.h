@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "err.h"
+#include "live_opts.h"
 #include "tcb.h"
 
 struct server_opts {
@@ -19,8 +20,7 @@ struct server_opts {
 	unsigned max_conns;		/* --max-conns: connections at once */
 	unsigned backlog;		/* --backlog: half-open (SYN-RECEIVED) connections */
 	const char *device;		/* -i */
-	const char *pcap_path;		/* -w */
-	bool quiet;			/* -q */
+	struct live_out_opts out;	/* --log, -q, --json, --lang, --ladder, --html, -w */
 	struct tcb_params params;
 };
 
