@@ -29,12 +29,14 @@ TEST_HELPER_SRC := $(wildcard tests/unit/helper_*.c)
 TEST_HELPER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(TEST_HELPER_SRC))
 # Small C tools the integration tests drive: tests/tools/NAME.c -> $(BUILD)/tools/NAME.
 TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
+# Benchmark tools: bench/NAME.c -> $(BUILD)/bench/NAME (`make bench` runs them).
+BENCH_TOOLS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
 .PHONY: all build deps test unit integration install clean demo bench fuzz
 all: deps
 	@$(MAKE) --no-print-directory build
 
-build: $(PROGS) $(UNIT_BINS) $(TOOLS)
+build: $(PROGS) $(UNIT_BINS) $(TOOLS) $(BENCH_TOOLS)
 
 deps:
 	@bash scripts/deps
@@ -65,6 +67,17 @@ $(BUILD)/tools/%: tests/tools/%.c $(LIB) $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
 	$(if $(V),,@echo "  CCLD    $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/bench/%: bench/%.c $(LIB) $(wildcard common/*.h)
+	@mkdir -p $(dir $@)
+	$(if $(V),,@echo "  CCLD    $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# `make bench`: the benchmarks side by side with the kernel, scapy and tshark (about
+# 10 minutes, root); writes bench/results.json. Never part of `make test`.
+bench: all
+	@bash scripts/deps-bench
+	@BUILD=$(BUILD) /usr/bin/python3 bench/bench.py $(BENCH_ARGS)
 
 # `make test` builds and runs everything and ends with "N passed, N failed".
 test: all
