@@ -44,6 +44,7 @@ void live_close(struct live *l)
 {
 	struct err e;
 
+	live_log_flush(&l->g);
 	evloop_close(&l->ev);
 	wire_close(&l->w);
 	if (live_log_close(&l->g, &e) < 0)
@@ -91,6 +92,7 @@ struct live_conn *live_conn_new(struct live *l, const struct tcb_addr *a, struct
 
 void live_conn_release(struct live *l, struct live_conn *c)
 {
+	live_log_flush(&l->g);	/* the step's records come before the summary */
 	live_log_conn_end(l, c);
 	c->released = true;
 	c->tcb = NULL;
@@ -145,6 +147,7 @@ static int take_packet(struct live *l, struct live_ev *ev, struct err *e)
 
 int live_next(struct live *l, struct live_ev *ev, struct err *e)
 {
+	live_log_flush(&l->g);	/* whatever the last step left (a step without a send) */
 	for (;;) {
 		struct evloop_result r;
 		uint64_t now = evloop_now_us();
@@ -153,10 +156,13 @@ int live_next(struct live *l, struct live_ev *ev, struct err *e)
 		if ((ev->conn = pop_due(l, now))) {
 			ev->kind = LIVE_TIMER;
 			ev->now = now;
+			l->g.defer = true;
 			return 0;
 		}
+		l->g.defer = true;	/* the packet's records wait until the reply is sent */
 		if ((got = take_packet(l, ev, e)) != 0)
 			return got < 0 ? -1 : 0;
+		l->g.defer = false;
 		if (evloop_wait(&l->ev, timerq_next(&l->tq), &r, e) < 0)
 			return -1;
 		ev->now = evloop_now_us();
@@ -188,18 +194,31 @@ static int send_one(struct live *l, struct live_conn *c, const struct seg *s,
 	return 0;
 }
 
+/* Send first, explain after: the records of the events and segments (and of the
+ * received segment before them) are made in order now, rendered once the segments are
+ * on the wire (live_log_queue.c). */
 int live_emit(struct live *l, struct live_conn *c, const struct tcb_out *o, struct err *e)
 {
+	int rc = 0;
+
+	l->g.defer = true;
 	live_log_events(l, c, o);
-	for (unsigned i = 0; i < o->nseg; i++)
-		if (send_one(l, c, &o->seg[i], NULL, e) < 0)
-			return -1;
+	for (unsigned i = 0; i < o->nseg && rc == 0; i++)
+		rc = send_one(l, c, &o->seg[i], NULL, e);
+	live_log_flush(&l->g);
+	if (rc < 0)
+		return -1;
 	return c->released ? 0 : live_arm(l, c, e);
 }
 
 int live_send_raw(struct live *l, const struct seg *s, const char *why, struct err *e)
 {
-	return send_one(l, NULL, s, why, e);
+	int rc;
+
+	l->g.defer = true;
+	rc = send_one(l, NULL, s, why, e);
+	live_log_flush(&l->g);
+	return rc;
 }
 
 int live_route_src(uint32_t dst, uint32_t *src, struct err *e)
