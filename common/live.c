@@ -163,6 +163,7 @@ int live_next(struct live *l, struct live_ev *ev, struct err *e)
 		if ((got = take_packet(l, ev, e)) != 0)
 			return got < 0 ? -1 : 0;
 		l->g.defer = false;
+		live_log_idle(&l->g);	/* nothing stays in a buffer while we sleep */
 		if (evloop_wait(&l->ev, timerq_next(&l->tq), &r, e) < 0)
 			return -1;
 		ev->now = evloop_now_us();

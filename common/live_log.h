@@ -60,8 +60,11 @@ int live_log_open(struct live_log *g, const struct live_out_opts *o, enum explai
  * -1 with e for the first failure (everything is closed anyway). */
 int live_log_close(struct live_log *g, struct err *e);
 
-/* Renders what waits in the queue, in order, flushes the log once, and ends deferring. */
+/* Renders what waits in the queue, in order, and ends deferring. */
 void live_log_flush(struct live_log *g);
+/* The program is about to sleep: writes out what the log's buffers hold (the log is
+ * fully buffered, stderr too, so that a step costs one write, not one per line). */
+void live_log_idle(struct live_log *g);
 
 /* One line of information that is not a record ("HTTP response head: ..."): to the log
  * in text and -q modes, to stderr with --json (the log is JSON Lines there). */

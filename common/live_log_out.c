@@ -46,6 +46,11 @@ static int open_log(struct live_log *g, const char *path, struct err *e)
 		g->own_f = true;
 	}
 	g->colour = g->o.mode != LIVE_LOG_JSON && explain_colour_enabled(g->f);
+	/* stderr is unbuffered (a write per fprintf): buffered, the log costs one write
+	 * per wake-up (live_log_idle, before every wait) instead of one per line. */
+	setvbuf(g->f, NULL, _IOFBF, 1 << 16);
+	if (g->f != stderr)
+		setvbuf(stderr, NULL, _IOFBF, 1 << 16);
 	return 0;
 }
 

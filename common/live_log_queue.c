@@ -126,37 +126,23 @@ static void replay(struct live_log *g, struct live_log_item *it)
 	g->f = f;
 }
 
-/* Remembers f among the (few) files a step wrote to. */
-static void note_file(FILE **used, size_t cap, FILE *f)
-{
-	for (size_t i = 0; f && i < cap; i++) {
-		if (used[i] == f)
-			return;
-		if (!used[i]) {
-			used[i] = f;
-			return;
-		}
-	}
-	if (f)
-		fflush(f);	/* more files than expected: flushed now */
-}
-
 void live_log_flush(struct live_log *g)
 {
-	FILE *used[4] = { NULL, NULL, NULL, NULL };
-
 	g->defer = false;
 	if (!g->nq)
 		return;
-	g->replaying = true;
-	for (size_t i = 0; i < g->nq; i++) {
+	g->replaying = true;	/* no fflush per record: live_log_idle writes */
+	for (size_t i = 0; i < g->nq; i++)
 		replay(g, &g->q[i]);
-		note_file(used, 4, g->q[i].f);
-	}
 	g->replaying = false;
 	g->nq = 0;
-	for (int i = 0; i < 4 && used[i]; i++)	/* one write per step, not one per record */
-		fflush(used[i]);
+}
+
+void live_log_idle(struct live_log *g)
+{
+	if (g->f)
+		fflush(g->f);
+	fflush(stderr);		/* notes of --json, and the programs' own messages */
 }
 
 void live_log_q_free(struct live_log *g)
