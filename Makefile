@@ -5,7 +5,7 @@ CFLAGS ?= -O2 -g
 SANITIZE ?=
 BUILD ?= build$(if $(SANITIZE),-san)
 
-PKGS := libpcap jansson libsodium
+PKGS := libpcap jansson libsodium libedit
 # `make V=1` shows the full commands.
 Q := $(if $(V),,@)
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Icommon \

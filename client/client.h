@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "live.h"
 #include "tcb.h"
 
 #define CLIENT_DATA_MAX 65536
@@ -25,6 +26,7 @@ struct client_opts {
 	const char *pcap_path;		/* -w */
 	bool quiet;			/* -q: no per-segment log */
 	struct tcb_params params;
+	struct live_opts lo;		/* --impair, --step, --manual */
 };
 
 /* Parses argv; returns 0, 1 when --help/--version was handled, or -1 (usage error). */

@@ -25,7 +25,8 @@ static const char usage[] =
 	"  -i DEV                interface [the one owning the source address]\n"
 	"  -w FILE               write every segment sent and received to a pcap file\n"
 	"  -q                    no per-segment log\n"
-	"  -h, --help            this help;  -V, --version\n\n";
+	"  -h, --help            this help;  -V, --version\n\n"
+	LIVE_OPTS_HELP;
 
 static void defaults(struct client_opts *o)
 {
@@ -33,6 +34,7 @@ static void defaults(struct client_opts *o)
 	tcb_params_default(&o->params);
 	memcpy(o->data, "Just a test.\r\n", 14);
 	o->data_len = 14;
+	live_opts_init(&o->lo);
 }
 
 static int one_opt(int c, const char *arg, void *ctx, struct err *e)
@@ -69,6 +71,8 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 	case 'w': o->pcap_path = arg; return 0;
 	case 'q': o->quiet = true; return 0;
 	default:
+		if ((n = live_opts_apply(&o->lo, c, arg, e)) != 0)
+			return n < 0 ? -1 : 0;
 		return err_set(e, "unknown option (see --help)");
 	}
 }
@@ -80,12 +84,13 @@ int client_parse(int argc, char **argv, struct client_opts *o, struct err *e)
 		{ "http-get", 1, NULL, O_HTTP }, { "abort", 0, NULL, O_ABORT },
 		{ "wait-close", 0, NULL, O_WAITCLOSE }, { "sport", 1, NULL, O_SPORT },
 		{ "no-time-wait", 0, NULL, O_NOTW }, { "timeout", 1, NULL, O_TIMEOUT },
-		{ NULL, 0, NULL, 0 },
+		LIVE_LONGOPTS, { NULL, 0, NULL, 0 },
 	};
 	const struct cli_prog prog = { "synlab-client", usage, lo, one_opt, o };
 	int r;
 
 	defaults(o);
+	argc = live_opts_fix_argv(argc, argv);
 	if ((r = cli_getopt(argc, argv, &prog, &o->params, e)) != 0)
 		return r;
 	if (!o->dport)

@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "err.h"
+#include "live.h"
 #include "tcb.h"
 
 struct server_opts {
@@ -22,6 +23,8 @@ struct server_opts {
 	const char *pcap_path;		/* -w */
 	bool quiet;			/* -q */
 	struct tcb_params params;
+	size_t send_after_fin;		/* --send-after-fin N: bytes sent after the peer's FIN */
+	struct live_opts lo;		/* --impair, --step, --manual */
 };
 
 int server_parse(int argc, char **argv, struct server_opts *o, struct err *e);

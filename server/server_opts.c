@@ -7,7 +7,8 @@
 
 #include "cli.h"
 
-enum { O_LISTEN = 1000, O_APP, O_CLOSEFIRST, O_CLOSEDELAY, O_ONCE, O_MAXCONNS, O_BACKLOG };
+enum { O_LISTEN = 1000, O_APP, O_CLOSEFIRST, O_CLOSEDELAY, O_ONCE, O_MAXCONNS, O_BACKLOG,
+       O_SENDAFTERFIN };
 
 static const char usage[] =
 	"Usage: synlab-server --listen ADDR:PORT [options]\n"
@@ -18,13 +19,16 @@ static const char usage[] =
 	"  --close-first         close after replying (the server's FIN comes first)\n"
 	"  --close-delay DUR     from ACKing the peer's FIN to sending ours [200ms];\n"
 	"                        0 puts the FIN on that ACK: a three-segment close\n"
+	"  --send-after-fin N    half-close: after the peer's FIN keep sending N bytes\n"
+	"                        (RFC 864 chargen lines), then close [0]\n"
 	"  --once                exit after the first connection has fully closed\n"
 	"  --max-conns N         connections at once [4096]\n"
 	"  --backlog N           half-open (SYN-RECEIVED) connections at once [128]\n"
 	"  -i DEV                interface [the one owning ADDR]\n"
 	"  -w FILE               write every segment sent and received to a pcap file\n"
 	"  -q                    no per-segment log\n"
-	"  -h, --help            this help;  -V, --version\n\n";
+	"  -h, --help            this help;  -V, --version\n\n"
+	LIVE_OPTS_HELP;
 
 static void defaults(struct server_opts *o)
 {
@@ -34,6 +38,7 @@ static void defaults(struct server_opts *o)
 	o->close_delay_us = 200000;
 	o->max_conns = 4096;
 	o->backlog = 128;
+	live_opts_init(&o->lo);
 }
 
 static int count_opt(const char *name, const char *arg, unsigned *out, struct err *e)
@@ -49,8 +54,15 @@ static int count_opt(const char *name, const char *arg, unsigned *out, struct er
 static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 {
 	struct server_opts *o = ctx;
+	uint64_t n;
+	int r;
 
 	switch (c) {
+	case O_SENDAFTERFIN:
+		if (cli_parse_u64(arg, 0, 1u << 20, &n, e) < 0)
+			return err_wrap(e, "--send-after-fin");
+		o->send_after_fin = (size_t)n;
+		return 0;
 	case O_LISTEN:
 		return cli_parse_addrport(arg, &o->addr, &o->port, e) < 0 ? err_wrap(e, "--listen")
 									    : 0;
@@ -69,6 +81,8 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 	case 'w': o->pcap_path = arg; return 0;
 	case 'q': o->quiet = true; return 0;
 	default:
+		if ((r = live_opts_apply(&o->lo, c, arg, e)) != 0)
+			return r < 0 ? -1 : 0;
 		return err_set(e, "unknown option (see --help)");
 	}
 }
@@ -79,12 +93,14 @@ int server_parse(int argc, char **argv, struct server_opts *o, struct err *e)
 		{ "listen", 1, NULL, O_LISTEN }, { "app", 1, NULL, O_APP },
 		{ "close-first", 0, NULL, O_CLOSEFIRST }, { "close-delay", 1, NULL, O_CLOSEDELAY },
 		{ "once", 0, NULL, O_ONCE }, { "max-conns", 1, NULL, O_MAXCONNS },
-		{ "backlog", 1, NULL, O_BACKLOG }, { NULL, 0, NULL, 0 },
+		{ "backlog", 1, NULL, O_BACKLOG }, { "send-after-fin", 1, NULL, O_SENDAFTERFIN },
+		LIVE_LONGOPTS, { NULL, 0, NULL, 0 },
 	};
 	const struct cli_prog prog = { "synlab-server", usage, lo, one_opt, o };
 	int r;
 
 	defaults(o);
+	argc = live_opts_fix_argv(argc, argv);
 	if ((r = cli_getopt(argc, argv, &prog, &o->params, e)) != 0)
 		return r;
 	if (!o->port)
