@@ -76,6 +76,11 @@ unit: all
 integration: all
 	@BUILD=$(BUILD) bash scripts/run-tests --integration
 
+# The first thing to try (as root): deps, build, then the handshake demo with a 1 s MSL
+# so TIME-WAIT ends within seconds. `scripts/demo` lists the other demos.
+demo: all
+	@bash scripts/demo handshake --msl 1s
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	$(if $(PROGS),install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/)
