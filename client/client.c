@@ -289,7 +289,7 @@ static int setup(struct client *k, struct err *e)
 			       .log = o->quiet ? NULL : stderr };
 	struct tcb_out out;
 
-	live_opts_cfg(&o->lo, o->params.time_scale, &lc);
+	live_impair_opts_cfg(&o->lo, o->params.time_scale, &lc);
 	lc.lookup = lookup;
 	lc.lookup_ctx = k;
 	if (live_route_src(o->daddr, &a.laddr, e) < 0)

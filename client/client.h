@@ -26,7 +26,7 @@ struct client_opts {
 	const char *pcap_path;		/* -w */
 	bool quiet;			/* -q: no per-segment log */
 	struct tcb_params params;
-	struct live_opts lo;		/* --impair, --step, --manual */
+	struct live_impair_opts lo;		/* --impair, --step, --manual */
 };
 
 /* Parses argv; returns 0, 1 when --help/--version was handled, or -1 (usage error). */

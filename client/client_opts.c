@@ -26,7 +26,7 @@ static const char usage[] =
 	"  -w FILE               write every segment sent and received to a pcap file\n"
 	"  -q                    no per-segment log\n"
 	"  -h, --help            this help;  -V, --version\n\n"
-	LIVE_OPTS_HELP;
+	LIVE_IMPAIR_HELP;
 
 static void defaults(struct client_opts *o)
 {
@@ -34,7 +34,7 @@ static void defaults(struct client_opts *o)
 	tcb_params_default(&o->params);
 	memcpy(o->data, "Just a test.\r\n", 14);
 	o->data_len = 14;
-	live_opts_init(&o->lo);
+	live_impair_opts_init(&o->lo);
 }
 
 static int one_opt(int c, const char *arg, void *ctx, struct err *e)
@@ -71,7 +71,7 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 	case 'w': o->pcap_path = arg; return 0;
 	case 'q': o->quiet = true; return 0;
 	default:
-		if ((n = live_opts_apply(&o->lo, c, arg, e)) != 0)
+		if ((n = live_impair_opts_apply(&o->lo, c, arg, e)) != 0)
 			return n < 0 ? -1 : 0;
 		return err_set(e, "unknown option (see --help)");
 	}
@@ -84,13 +84,13 @@ int client_parse(int argc, char **argv, struct client_opts *o, struct err *e)
 		{ "http-get", 1, NULL, O_HTTP }, { "abort", 0, NULL, O_ABORT },
 		{ "wait-close", 0, NULL, O_WAITCLOSE }, { "sport", 1, NULL, O_SPORT },
 		{ "no-time-wait", 0, NULL, O_NOTW }, { "timeout", 1, NULL, O_TIMEOUT },
-		LIVE_LONGOPTS, { NULL, 0, NULL, 0 },
+		LIVE_IMPAIR_LONGOPTS, { NULL, 0, NULL, 0 },
 	};
 	const struct cli_prog prog = { "synlab-client", usage, lo, one_opt, o };
 	int r;
 
 	defaults(o);
-	argc = live_opts_fix_argv(argc, argv);
+	argc = live_impair_fix_argv(argc, argv);
 	if ((r = cli_getopt(argc, argv, &prog, &o->params, e)) != 0)
 		return r;
 	if (!o->dport)

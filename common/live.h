@@ -150,7 +150,7 @@ void live_note(struct live *l, const struct live_conn *c, uint64_t now, const ch
 int live_time_format(uint64_t wall_us, double scale, char *buf, size_t cap);
 
 /* Options shared by both programs (live_opts.c). */
-struct live_opts {
+struct live_impair_opts {
 	struct impair im;	/* --impair, --impair-file, --impair-seed */
 	unsigned step;		/* --step [in|out|both] */
 	bool manual;		/* --manual */
@@ -159,11 +159,11 @@ enum {
 	LIVE_O_IMPAIR = 1900, LIVE_O_IMPAIR_FILE, LIVE_O_IMPAIR_SEED, LIVE_O_STEP,
 	LIVE_O_MANUAL,
 };
-#define LIVE_LONGOPTS                                                              \
+#define LIVE_IMPAIR_LONGOPTS                                                              \
 	{ "impair", 1, NULL, LIVE_O_IMPAIR }, { "impair-file", 1, NULL, LIVE_O_IMPAIR_FILE }, \
 	{ "impair-seed", 1, NULL, LIVE_O_IMPAIR_SEED }, { "step", 2, NULL, LIVE_O_STEP },    \
 	{ "manual", 0, NULL, LIVE_O_MANUAL }
-#define LIVE_OPTS_HELP                                                                    \
+#define LIVE_IMPAIR_HELP                                                                    \
 	"Impairment, stepping and hand-made segments:\n"                                    \
 	"  --impair RULE         impair segments, e.g. 'drop in SYN+ACK', 'loss 20%',\n"      \
 	"                        'delay out FIN+ACK 300ms', 'dup data', 'corrupt nth=2',\n"  \
@@ -181,14 +181,14 @@ enum {
 	"                        (FLAGS S, S., ., P., F., R, R. or SYN+ACK...; V is +N/-N\n"  \
 	"                        from what the TCB would use, N relative to ISS/IRS as\n"    \
 	"                        the log shows, or raw:N), wait STATE, sleep DUR, quit\n\n"
-void live_opts_init(struct live_opts *o);
+void live_impair_opts_init(struct live_impair_opts *o);
 /* Rewrites "--step in" (separate word) to "--step=in" so getopt's optional argument
  * works either way; returns the new argc. */
-int live_opts_fix_argv(int argc, char **argv);
+int live_impair_fix_argv(int argc, char **argv);
 /* Applies option c; 1 when it was one of LIVE_O_*, 0 when not, -1 with e on a bad value. */
-int live_opts_apply(struct live_opts *o, int c, const char *arg, struct err *e);
+int live_impair_opts_apply(struct live_impair_opts *o, int c, const char *arg, struct err *e);
 /* Fills the impairment/step/manual fields of cfg from o. */
-void live_opts_cfg(struct live_opts *o, double time_scale, struct live_cfg *cfg);
+void live_impair_opts_cfg(struct live_impair_opts *o, double time_scale, struct live_cfg *cfg);
 
 /* The source address the kernel would use to reach dst (a routing lookup). */
 int live_route_src(uint32_t dst, uint32_t *src, struct err *e);

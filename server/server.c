@@ -359,7 +359,7 @@ int server_run(struct server_opts *o)
 
 	memset(&v, 0, sizeof(v));
 	v.o = o;
-	live_opts_cfg(&o->lo, o->params.time_scale, &lc);
+	live_impair_opts_cfg(&o->lo, o->params.time_scale, &lc);
 	lc.lookup = lookup;
 	lc.lookup_ctx = &v;
 	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))

@@ -24,7 +24,7 @@ struct server_opts {
 	bool quiet;			/* -q */
 	struct tcb_params params;
 	size_t send_after_fin;		/* --send-after-fin N: bytes sent after the peer's FIN */
-	struct live_opts lo;		/* --impair, --step, --manual */
+	struct live_impair_opts lo;		/* --impair, --step, --manual */
 };
 
 int server_parse(int argc, char **argv, struct server_opts *o, struct err *e);

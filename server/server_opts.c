@@ -28,7 +28,7 @@ static const char usage[] =
 	"  -w FILE               write every segment sent and received to a pcap file\n"
 	"  -q                    no per-segment log\n"
 	"  -h, --help            this help;  -V, --version\n\n"
-	LIVE_OPTS_HELP;
+	LIVE_IMPAIR_HELP;
 
 static void defaults(struct server_opts *o)
 {
@@ -38,7 +38,7 @@ static void defaults(struct server_opts *o)
 	o->close_delay_us = 200000;
 	o->max_conns = 4096;
 	o->backlog = 128;
-	live_opts_init(&o->lo);
+	live_impair_opts_init(&o->lo);
 }
 
 static int count_opt(const char *name, const char *arg, unsigned *out, struct err *e)
@@ -81,7 +81,7 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 	case 'w': o->pcap_path = arg; return 0;
 	case 'q': o->quiet = true; return 0;
 	default:
-		if ((r = live_opts_apply(&o->lo, c, arg, e)) != 0)
+		if ((r = live_impair_opts_apply(&o->lo, c, arg, e)) != 0)
 			return r < 0 ? -1 : 0;
 		return err_set(e, "unknown option (see --help)");
 	}
@@ -94,13 +94,13 @@ int server_parse(int argc, char **argv, struct server_opts *o, struct err *e)
 		{ "close-first", 0, NULL, O_CLOSEFIRST }, { "close-delay", 1, NULL, O_CLOSEDELAY },
 		{ "once", 0, NULL, O_ONCE }, { "max-conns", 1, NULL, O_MAXCONNS },
 		{ "backlog", 1, NULL, O_BACKLOG }, { "send-after-fin", 1, NULL, O_SENDAFTERFIN },
-		LIVE_LONGOPTS, { NULL, 0, NULL, 0 },
+		LIVE_IMPAIR_LONGOPTS, { NULL, 0, NULL, 0 },
 	};
 	const struct cli_prog prog = { "synlab-server", usage, lo, one_opt, o };
 	int r;
 
 	defaults(o);
-	argc = live_opts_fix_argv(argc, argv);
+	argc = live_impair_fix_argv(argc, argv);
 	if ((r = cli_getopt(argc, argv, &prog, &o->params, e)) != 0)
 		return r;
 	if (!o->port)

@@ -1,4 +1,4 @@
-/* live_opts.c - the command-line options both programs share: --impair*, --step, --manual. */
+/* live_impair_opts.c - the command-line options both programs share for impairment: --impair*, --step, --manual. */
 #include "live.h"
 
 #include <string.h>
@@ -7,7 +7,7 @@
 
 #include "cli.h"
 
-void live_opts_init(struct live_opts *o)
+void live_impair_opts_init(struct live_impair_opts *o)
 {
 	uint64_t entropy = 0;
 
@@ -17,7 +17,7 @@ void live_opts_init(struct live_opts *o)
 	impair_init(&o->im, entropy);
 }
 
-int live_opts_fix_argv(int argc, char **argv)
+int live_impair_fix_argv(int argc, char **argv)
 {
 	static const char *const fixed[] = { "--step=in", "--step=out", "--step=both" };
 	static const char *const word[] = { "in", "out", "both" };
@@ -52,7 +52,7 @@ static int step_dirs(const char *arg, unsigned *dirs, struct err *e)
 	return 0;
 }
 
-int live_opts_apply(struct live_opts *o, int c, const char *arg, struct err *e)
+int live_impair_opts_apply(struct live_impair_opts *o, int c, const char *arg, struct err *e)
 {
 	uint64_t seed;
 
@@ -76,7 +76,7 @@ int live_opts_apply(struct live_opts *o, int c, const char *arg, struct err *e)
 	}
 }
 
-void live_opts_cfg(struct live_opts *o, double time_scale, struct live_cfg *cfg)
+void live_impair_opts_cfg(struct live_impair_opts *o, double time_scale, struct live_cfg *cfg)
 {
 	cfg->time_scale = time_scale;
 	cfg->impair = o->im.nrules ? &o->im : NULL;
