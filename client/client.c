@@ -82,8 +82,8 @@ static void deliver(struct client *k, const uint8_t *buf, size_t n)
 	}
 	bool had_head = k->http.in_body;
 	app_http_resp_feed(&k->http, buf, n, &body, &blen);
-	if (!had_head && k->http.in_body && !k->o->quiet)
-		fprintf(stderr, "HTTP response head:\n%s", k->http.head);
+	if (!had_head && k->http.in_body && k->o->out.mode == LIVE_LOG_TEXT)
+		live_log_note(&k->l.g, "HTTP response head:\n%s", k->http.head);
 	fwrite(body, 1, blen, stdout);
 	fflush(stdout);
 }
@@ -177,6 +177,7 @@ static int stray(struct client *k, const struct seg *s, struct err *e)
 {
 	struct seg rst;
 
+	live_log_in(&k->l, NULL, s, TCB_CLOSED, TCB_CLOSED);
 	if (!tcb_closed_reply(s, &rst))
 		return 0;
 	return live_send_raw(&k->l, &rst, "(no such connection: RST, RFC 9293 §3.10.7.1)", e);
@@ -285,8 +286,7 @@ static int setup(struct client *k, struct err *e)
 	struct client_opts *o = k->o;
 	struct tcb_addr a = { 0, o->daddr, o->sport ? o->sport : pick_port(), o->dport };
 	struct live_cfg lc = { .local_name = "client", .peer_name = "server",
-			       .device = o->device, .pcap_path = o->pcap_path,
-			       .log = o->quiet ? NULL : stderr };
+			       .device = o->device, .out = &o->out };
 	struct tcb_out out;
 
 	live_impair_opts_cfg(&o->lo, o->params.time_scale, &lc);

@@ -7,6 +7,7 @@
 
 #include "err.h"
 #include "live.h"
+#include "live_opts.h"
 #include "tcb.h"
 
 #define CLIENT_DATA_MAX 65536
@@ -23,8 +24,7 @@ struct client_opts {
 	bool exit_in_time_wait;		/* --no-time-wait: exit on entering TIME-WAIT */
 	uint64_t timeout_us;		/* --timeout, 0: none */
 	const char *device;		/* -i */
-	const char *pcap_path;		/* -w */
-	bool quiet;			/* -q: no per-segment log */
+	struct live_out_opts out;	/* --log, -q, --json, --lang, --ladder, --html, -w */
 	struct tcb_params params;
 	struct live_impair_opts lo;		/* --impair, --step, --manual */
 };

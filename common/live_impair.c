@@ -14,12 +14,13 @@ static void print_rules(struct live *l, const struct impair *im)
 
 	for (unsigned i = 1; i <= im->nrules; i++) {
 		random |= im->slot[i - 1].rule.random;
-		if (l->log)
-			fprintf(l->log, "impair: rule %u '%s'\n", i, impair_rule_text(im, i));
+		live_log_note(&l->g, "impair: rule %u '%s'", i, impair_rule_text(im, i));
 	}
-	if (random)
-		fprintf(l->log ? l->log : stderr, "impair: seed %" PRIu64 " (repeat this run with "
-			"--impair-seed %" PRIu64 ")\n", impair_seed(im), impair_seed(im));
+	if (random && l->g.f)
+		live_log_note(&l->g, "impair: seed %" PRIu64 " (repeat this run with "
+			      "--impair-seed %" PRIu64 ")", impair_seed(im), impair_seed(im));
+	else if (random)	/* no log: the seed is printed all the same */
+		fprintf(stderr, "impair: seed %" PRIu64 "\n", impair_seed(im));
 }
 
 int live_x_open(struct live *l, const struct live_cfg *cfg, struct err *e)
@@ -54,7 +55,7 @@ void live_x_close(struct live *l)
 	l->x = NULL;
 }
 
-void live_x_bases(const struct live_conn *c, const struct seg *s, bool out, uint32_t *sb,
+void live_x_bases(struct live_conn *c, const struct seg *s, bool out, uint32_t *sb,
 		  uint32_t *ab)
 {
 	enum tcb_state st = c && c->tcb ? tcb_state(c->tcb) : TCB_CLOSED;
@@ -67,27 +68,37 @@ void live_x_bases(const struct live_conn *c, const struct seg *s, bool out, uint
 	*ab = out ? (irs ? tcb_irs(c->tcb) : 0) : tcb_iss(c->tcb);
 }
 
-void live_note(struct live *l, const struct live_conn *c, uint64_t now, const char *fmt, ...)
+void live_note(struct live *l, struct live_conn *c, uint64_t now, const char *fmt, ...)
 {
+	char text[640];
 	va_list ap;
 
-	if (!l->log)
-		return;
-	fprintf(l->log, "#%-3u      %10.6f   ", c ? c->id : 0, live_elapsed(l, now) / 1e6);
 	va_start(ap, fmt);
-	vfprintf(l->log, fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	fputc('\n', l->log);
-	fflush(l->log);
+	live_log_note(&l->g, "#%-3u      %10.6f   %s", c ? c->id : 0, live_elapsed(l, now) / 1e6,
+		      text);
 }
 
-void live_note_impair(struct live *l, const struct live_conn *c, const struct seg *s,
+void live_note_impair(struct live *l, struct live_conn *c, const struct seg *s,
 		      const struct impair_verdict *v, const char *what, uint64_t now)
 {
 	char vt[320], line[256];
 	uint32_t sb, ab;
 	bool out = v->dir == IMPAIR_OUT;
 
+	struct explain_impair imp = { EXPLAIN_IMP_DROP, v->delay_us, "" };
+	static const enum explain_impair_act acts[] = {
+		[IMPAIR_DROP] = EXPLAIN_IMP_DROP, [IMPAIR_DELAY] = EXPLAIN_IMP_DELAY,
+		[IMPAIR_DUP] = EXPLAIN_IMP_DUPLICATE, [IMPAIR_REORDER] = EXPLAIN_IMP_REORDER,
+		[IMPAIR_CORRUPT] = EXPLAIN_IMP_CORRUPT,
+	};
+
+	if (v->action >= IMPAIR_DROP && v->action <= IMPAIR_CORRUPT) {
+		imp.act = acts[v->action];	/* the logger's record (EXPLAIN_REC_IMPAIR) */
+		snprintf(imp.rule, sizeof(imp.rule), "%s", v->rule ? v->rule_text : "step prompt");
+		live_log_impair(l, c, s, out, &imp, now);
+	}
 	if (!what) {
 		impair_verdict_format(v, vt, sizeof(vt));
 		what = vt;
@@ -325,9 +336,7 @@ static int release(struct live *l, const struct impair_held *h, struct live_ev *
 	ev->pkt.kind = WIRE_PKT_OK;
 	ev->pkt.ip = l->x->rel;
 	ev->pkt.ip_len = k->len;
-	if (l->log)
-		fprintf(l->log, "#%-3s      %10.6f   impair: arriving segment %s\n", "",
-			live_elapsed(l, now) / 1e6, what);
+	live_note(l, NULL, now, "impair: arriving segment %s", what);
 	return 1;
 }
 

@@ -61,7 +61,7 @@ static int send_word(struct live_x *x, const struct tcb_vars *v, struct seg *s, 
 
 /* The segment the TCB would send with these flags: seq SND.NXT (ISS for a SYN),
  * ack RCV.NXT when ACK is set, our window. */
-static void craft(const struct live_conn *c, const struct tcb_vars *v, uint8_t flags,
+static void craft(struct live_conn *c, const struct tcb_vars *v, uint8_t flags,
 		  struct seg *s)
 {
 	memset(s, 0, sizeof(*s));

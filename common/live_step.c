@@ -99,9 +99,9 @@ static const char *what_it_does(const struct seg *s)
 	return "ACK: acknowledges every sequence number before ack";
 }
 
-static void show(struct live *l, const struct live_conn *c, const struct seg *s, bool out)
+static void show(struct live *l, struct live_conn *c, const struct seg *s, bool out)
 {
-	FILE *f = l->log ? l->log : stderr;
+	FILE *f = l->g.f ? l->g.f : stderr;
 	char line[256];
 	uint32_t sb, ab;
 
@@ -119,7 +119,7 @@ static void show(struct live *l, const struct live_conn *c, const struct seg *s,
 /* One command line from the user: libedit on a terminal, else the next line of stdin. */
 static bool ask(struct live *l, char *buf, size_t cap)
 {
-	FILE *f = l->log ? l->log : stderr;
+	FILE *f = l->g.f ? l->g.f : stderr;
 
 	if (l->x->tty) {
 		char *r = readline("step> ");
@@ -139,7 +139,7 @@ static bool ask(struct live *l, char *buf, size_t cap)
 }
 
 /* edit FIELD VALUE on s. -1 when the field or value is bad. */
-static int edit(struct live *l, const struct live_conn *c, struct seg *s, bool out,
+static int edit(struct live *l, struct live_conn *c, struct seg *s, bool out,
 		const char *field, const char *val)
 {
 	uint32_t sb, ab;
@@ -169,12 +169,12 @@ static int edit(struct live *l, const struct live_conn *c, struct seg *s, bool o
 }
 
 /* One command; true when it decided (act set), false to ask again. */
-static bool command(struct live *l, const struct live_conn *c, struct seg *s, bool out,
+static bool command(struct live *l, struct live_conn *c, struct seg *s, bool out,
 		    char *cmd, enum live_step_act *act, uint64_t *delay_us)
 {
 	char *w1 = strtok(cmd, " \t"), *w2 = w1 ? strtok(NULL, " \t") : NULL;
 	char *w3 = w2 ? strtok(NULL, "") : NULL;
-	FILE *f = l->log ? l->log : stderr;
+	FILE *f = l->g.f ? l->g.f : stderr;
 	struct err e;
 
 	*act = LIVE_STEP_PASS;
@@ -195,7 +195,7 @@ static bool command(struct live *l, const struct live_conn *c, struct seg *s, bo
 	return false;
 }
 
-enum live_step_act live_step(struct live *l, const struct live_conn *c, struct seg *s,
+enum live_step_act live_step(struct live *l, struct live_conn *c, struct seg *s,
 			     bool out, uint64_t *delay_us)
 {
 	struct impair_verdict v = { .dir = out ? IMPAIR_OUT : IMPAIR_IN };
@@ -212,6 +212,8 @@ enum live_step_act live_step(struct live *l, const struct live_conn *c, struct s
 		if (command(l, c, s, out, cmd, &act, delay_us))
 			break;
 	}
+	v.action = act == LIVE_STEP_DROP ? IMPAIR_DROP : IMPAIR_DELAY;
+	v.delay_us = *delay_us;
 	if (act == LIVE_STEP_DROP)
 		live_note_impair(l, c, s, &v, "dropped at the step prompt", evloop_now_us());
 	if (act == LIVE_STEP_DELAY) {
@@ -219,6 +221,7 @@ enum live_step_act live_step(struct live *l, const struct live_conn *c, struct s
 		strcat(what, " delay asked at the step prompt");
 		live_note_impair(l, c, s, &v, what, evloop_now_us());
 	}
+	v.action = IMPAIR_DELIVER;	/* an edit is no impairment record, just a note */
 	if (memcmp(&before, s, sizeof(before)))
 		live_note_impair(l, c, s, &v, "edited at the step prompt", evloop_now_us());
 	return act;

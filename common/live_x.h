@@ -45,7 +45,7 @@ struct live_x {
 };
 
 /* live.c */
-int live_wire_out(struct live *l, const struct live_conn *c, const struct seg *s,
+int live_wire_out(struct live *l, struct live_conn *c, const struct seg *s,
 		  const char *tail, bool corrupt, struct err *e);
 
 /* live_impair.c */
@@ -59,11 +59,11 @@ uint64_t live_x_deadline(const struct live *l);
 int live_x_hold(struct live *l, struct live_conn *c, const struct seg *s,
 		const struct wire_pkt *p, const struct impair_verdict *v, struct err *e);
 /* Relative bases the log uses for s (out: ISS/IRS, in: IRS/ISS; 0 on SYNs). */
-void live_x_bases(const struct live_conn *c, const struct seg *s, bool out, uint32_t *sb,
+void live_x_bases(struct live_conn *c, const struct seg *s, bool out, uint32_t *sb,
 		  uint32_t *ab);
 
 /* live_step.c */
-enum live_step_act live_step(struct live *l, const struct live_conn *c, struct seg *s,
+enum live_step_act live_step(struct live *l, struct live_conn *c, struct seg *s,
 			     bool out, uint64_t *delay_us);
 /* Reads one line from stdin (blocking); false at end of input. */
 bool live_x_line(struct live_x *x, char *buf, size_t cap, bool block);

@@ -32,8 +32,13 @@
  *    the segments sent before it are marked lost and resent as ACKs arrive (go-back-N).
  *  - Zero-window probes are Linux style: <SEQ=SND.UNA-1><ACK=RCV.NXT><CTL=ACK>, no data,
  *    which the peer must answer with an ACK carrying its window (RFC 9293 §3.10.7.4).
- *  - Payload carried by a SYN is ignored (not ACKed; the peer resends it after the
- *    handshake), as Linux does without TCP Fast Open.
+ *  - Text (and a FIN) on a SYN+ACK that acks our SYN in SYN-SENT is processed as RFC 9293
+ *    §3.10.7.3 says ("continue processing at the sixth step"): it becomes readable and
+ *    the ACK we send covers it (ACK = IRS + 1 + text length, + 1 for a FIN).
+ *  - Text or a FIN on a SYN without an ACK of ours (LISTEN §3.10.7.2, simultaneous open
+ *    §3.10.7.3) is NOT queued for after the handshake as the RFC allows: it is ignored
+ *    (TCB_WHY_SYN_DATA_IGNORED), our SYN+ACK acks only the SYN and the peer resends the
+ *    text once ESTABLISHED, as Linux does without TCP Fast Open.
  *  - The challenge-ACK rate limit counts per TCB per second of `now` (not scaled).
  *  - Linux behaviours kept: a repeated SYN in SYN-RECEIVED is answered at once with the
  *    SYN+ACK (TCB_EV_RETRANSMIT, count 0, timer schedule unchanged); in a simultaneous
@@ -43,7 +48,9 @@
  *    (rate limited) like an in-window one, as Linux does.
  *  - RFC 6298 §5.7: when the SYN timed out, RTO is at least 3 x rto_init once established.
  *  - The urgent pointer is ignored (RFC 9293 §3.10.7.4 sixth step not implemented).
- *  - A FIN that arrives out of order is remembered and takes effect when the gap fills.
+ *  - A FIN that arrives out of order is remembered and takes effect when the gap fills;
+ *    like out-of-order text it is answered at once with a duplicate ACK
+ *    <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> (RFC 5681 §4.2, RFC 1122 §4.2.2.21).
  *  - The out-of-order queue holds at most RCVQ_OOO_MAX (8) separate ranges; a segment
  *    needing a ninth is dropped (TCB_WHY_OOO_FULL) and ACKed so the peer resends it.
  *
@@ -190,7 +197,8 @@ enum tcb_why {
 	TCB_WHY_LISTEN_ACK,		/* ACK in LISTEN: <SEQ=SEG.ACK><CTL=RST>. n0 SEG.ACK */
 	TCB_WHY_LISTEN_SYN,		/* SYN in LISTEN: SYN+ACK, SYN-RECEIVED. n0 IRS, n1 ISS */
 	TCB_WHY_LISTEN_OTHER,		/* neither RST, ACK nor SYN: dropped. n0 SEG.SEQ */
-	TCB_WHY_SYN_DATA_IGNORED,	/* payload on a SYN ignored. n0 SEG.SEQ, n1 SEG.LEN */
+	TCB_WHY_SYN_DATA_IGNORED,	/* text/FIN on a SYN without an ACK of ours (LISTEN,
+					 * simultaneous open) ignored. n0 SEG.SEQ, n1 SEG.LEN */
 	/* ---- SYN-SENT (§3.10.7.3) ---- */
 	TCB_WHY_SYN_SENT_BAD_ACK,	/* ACK =< ISS or > SND.NXT: RST (unless RST).
 					 * n0 SEG.ACK, n1 ISS, n2 SND.NXT */
@@ -245,6 +253,9 @@ enum tcb_why {
 					 * n3 bytes now readable */
 	TCB_WHY_DATA_OUT_OF_ORDER,	/* text past RCV.NXT queued, duplicate ACK sent.
 					 * n0 SEG.SEQ, n1 SEG.LEN, n2 RCV.NXT */
+	TCB_WHY_FIN_OUT_OF_ORDER,	/* FIN (no text) past RCV.NXT held until the gap fills,
+					 * duplicate ACK sent at once (RFC 5681 §4.2,
+					 * RFC 1122 §4.2.2.21). n0 FIN seq, n1 RCV.NXT */
 	TCB_WHY_OOO_FULL,		/* out-of-order queue full: text dropped.
 					 * n0 SEG.SEQ, n1 SEG.LEN, n2 RCV.NXT */
 	TCB_WHY_DATA_AFTER_FIN,		/* text after the peer's FIN ignored. n0 SEG.SEQ,

@@ -160,6 +160,7 @@ static int refuse(struct server *v, const struct seg *s, const char *why, struct
 {
 	struct seg rst;
 
+	live_log_in(&v->l, NULL, s, TCB_CLOSED, TCB_CLOSED);
 	if (!tcb_closed_reply(s, &rst))
 		return 0;
 	return live_send_raw(&v->l, &rst, why, e);
@@ -174,8 +175,7 @@ static struct live_conn *accept_syn(struct server *v, const struct tcb_addr *a, 
 	struct tcb_out out;
 
 	if (v->half_open >= v->o->backlog || v->tab.count >= v->o->max_conns) {
-		if (v->l.log)
-			fprintf(v->l.log, "     SYN dropped: %s full (%u)\n",
+		live_log_note(&v->l.g, "     SYN dropped: %s full (%u)",
 				v->half_open >= v->o->backlog ? "backlog" : "connection table",
 				v->half_open >= v->o->backlog ? v->o->backlog : v->o->max_conns);
 		return NULL;
@@ -222,14 +222,12 @@ static int on_segment(struct server *v, const struct seg *s, uint64_t now, struc
 static int on_packet(struct server *v, const struct live_ev *ev, struct err *e)
 {
 	if (ev->pkt.kind == WIRE_PKT_UNPARSED) {
-		if (v->l.log)
-			fprintf(v->l.log, "     ignored a packet that is not valid TCP/IPv4: %s\n",
+		live_log_note(&v->l.g, "     ignored a packet that is not valid TCP/IPv4: %s",
 				ev->pkt.why);
 		return 0;
 	}
 	if (ev->pkt.kind == WIRE_PKT_BAD_CSUM) {
-		if (v->l.log)
-			fprintf(v->l.log, "     discarded a segment with a bad %s checksum\n",
+		live_log_note(&v->l.g, "     discarded a segment with a bad %s checksum",
 				ev->pkt.seg.ip_csum_ok ? "TCP" : "IP");
 		return 0;
 	}
@@ -352,7 +350,7 @@ int server_run(struct server_opts *o)
 	static struct server v;
 	struct live_cfg lc = { .local_name = "server", .peer_name = "client",
 			       .device = o->device, .local = o->addr, .port = o->port,
-			       .pcap_path = o->pcap_path, .log = o->quiet ? NULL : stderr };
+			       .out = &o->out };
 	struct err e = { "" };
 	uint64_t seed = 0;
 	int rc;
@@ -368,8 +366,8 @@ int server_run(struct server_opts *o)
 		fprintf(stderr, "synlab-server: %s\n", e.msg);
 		return 2;	/* bad address, interface, privilege or file */
 	}
-	if (!o->quiet)
-		fprintf(stderr, "synlab-server: listening on %s:%u (app %s)\n",
+	if (o->out.mode == LIVE_LOG_TEXT)
+		live_log_note(&v.l.g, "synlab-server: listening on %s:%u (app %s)",
 			inet_ntoa((struct in_addr){ htonl(o->addr) }), o->port,
 			app_kind_name(o->app));
 	rc = loop(&v, &e) < 0 ? 1 : 0;

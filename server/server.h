@@ -8,6 +8,7 @@
 #include "app.h"
 #include "err.h"
 #include "live.h"
+#include "live_opts.h"
 #include "tcb.h"
 
 struct server_opts {
@@ -20,8 +21,7 @@ struct server_opts {
 	unsigned max_conns;		/* --max-conns: connections at once */
 	unsigned backlog;		/* --backlog: half-open (SYN-RECEIVED) connections */
 	const char *device;		/* -i */
-	const char *pcap_path;		/* -w */
-	bool quiet;			/* -q */
+	struct live_out_opts out;	/* --log, -q, --json, --lang, --ladder, --html, -w */
 	struct tcb_params params;
 	size_t send_after_fin;		/* --send-after-fin N: bytes sent after the peer's FIN */
 	struct live_impair_opts lo;		/* --impair, --step, --manual */

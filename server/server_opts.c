@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "live_opts.h"
 
 enum { O_LISTEN = 1000, O_APP, O_CLOSEFIRST, O_CLOSEDELAY, O_ONCE, O_MAXCONNS, O_BACKLOG,
        O_SENDAFTERFIN };
@@ -13,7 +14,7 @@ enum { O_LISTEN = 1000, O_APP, O_CLOSEFIRST, O_CLOSEDELAY, O_ONCE, O_MAXCONNS, O
 static const char usage[] =
 	"Usage: synlab-server --listen ADDR:PORT [options]\n"
 	"Accepts TCP connections whose every segment is crafted in user space and answers\n"
-	"with an application; each segment is logged on stderr.\n\n"
+	"with an application; every segment is explained on stderr (see --log).\n\n"
 	"  --listen ADDR:PORT    address and port to accept connections on\n"
 	"  --app NAME            echo (\"Server: \" + each chunk), discard, or http [echo]\n"
 	"  --close-first         close after replying (the server's FIN comes first)\n"
@@ -25,15 +26,14 @@ static const char usage[] =
 	"  --max-conns N         connections at once [4096]\n"
 	"  --backlog N           half-open (SYN-RECEIVED) connections at once [128]\n"
 	"  -i DEV                interface [the one owning ADDR]\n"
-	"  -w FILE               write every segment sent and received to a pcap file\n"
-	"  -q                    no per-segment log\n"
 	"  -h, --help            this help;  -V, --version\n\n"
-	LIVE_IMPAIR_HELP;
+	LIVE_OPTS_HELP "\n" LIVE_IMPAIR_HELP;
 
 static void defaults(struct server_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	tcb_params_default(&o->params);
+	live_opts_default(&o->out);
 	o->app = APP_ECHO;
 	o->close_delay_us = 200000;
 	o->max_conns = 4096;
@@ -55,7 +55,6 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 {
 	struct server_opts *o = ctx;
 	uint64_t n;
-	int r;
 
 	switch (c) {
 	case O_SENDAFTERFIN:
@@ -78,12 +77,13 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 	case O_CLOSEFIRST: o->close_first = true; return 0;
 	case O_ONCE: o->once = true; return 0;
 	case 'i': o->device = arg; return 0;
-	case 'w': o->pcap_path = arg; return 0;
-	case 'q': o->quiet = true; return 0;
-	default:
-		if ((r = live_impair_opts_apply(&o->lo, c, arg, e)) != 0)
-			return r < 0 ? -1 : 0;
-		return err_set(e, "unknown option (see --help)");
+	default: {
+		int r = live_opts_apply(&o->out, c, arg, e);
+
+		if (r == 0)
+			r = live_impair_opts_apply(&o->lo, c, arg, e);
+		return r < 0 ? -1 : r ? 0 : err_set(e, "unknown option (see --help)");
+	}
 	}
 }
 
@@ -94,7 +94,7 @@ int server_parse(int argc, char **argv, struct server_opts *o, struct err *e)
 		{ "close-first", 0, NULL, O_CLOSEFIRST }, { "close-delay", 1, NULL, O_CLOSEDELAY },
 		{ "once", 0, NULL, O_ONCE }, { "max-conns", 1, NULL, O_MAXCONNS },
 		{ "backlog", 1, NULL, O_BACKLOG }, { "send-after-fin", 1, NULL, O_SENDAFTERFIN },
-		LIVE_IMPAIR_LONGOPTS, { NULL, 0, NULL, 0 },
+		LIVE_OPTS_LONG, LIVE_IMPAIR_LONGOPTS, { NULL, 0, NULL, 0 },
 	};
 	const struct cli_prog prog = { "synlab-server", usage, lo, one_opt, o };
 	int r;

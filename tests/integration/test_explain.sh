@@ -61,7 +61,7 @@ bad header_only "$V/header_only.pcap" "no packets"
 bad unknown_link "$V/unknown_link.pcap" "unsupported link type"
 bad missing "$tmp/nonexistent.pcap" "No such file"
 bad cut "$V/cut_echo.pcap" "cut inside record 10 (at byte offset"
-check cut_explains_what_it_has "$X -q $V/cut_echo.pcap 2>/dev/null | grep -q 'connection #1'"
+check cut_explains_what_it_has "$X --summary $V/cut_echo.pcap 2>/dev/null | grep -q '^== Connection 1 summary'"
 "$X" --bogus >/dev/null 2>&1; check usage_exit_2 '[ $? -eq 2 ]'
 "$X" -c 0 "$V/eth_echo.pcap" >/dev/null 2>&1; check usage_bad_count_exit_2 '[ $? -eq 2 ]'
 check filter_port "[ \$($X --json --port 1 $V/eth_echo.pcap | wc -l) -eq 0 ] && [ \$($X --json --port 9501 $V/eth_echo.pcap | wc -l) -eq 11 ]"
