@@ -117,3 +117,14 @@ void app_http_resp_feed(struct app_http_resp *r, const uint8_t *data, size_t len
 	*body = data + i;
 	*body_len = len - i;
 }
+
+/* RFC 864 character generator: line k is 72 printable characters (ASCII 33..126,
+ * rotating by one per line) and CRLF. Written here because it is four lines. */
+void app_chargen(uint8_t *out, size_t n, size_t offset)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t pos = offset + i, line = pos / 74, col = pos % 74;
+
+		out[i] = col == 72 ? '\r' : col == 73 ? '\n' : (uint8_t)(33 + (line + col) % 94);
+	}
+}

@@ -34,6 +34,10 @@ void app_init(struct app *a, enum app_kind k);
 size_t app_input(struct app *a, const uint8_t *data, size_t len, uint8_t *out, size_t cap,
 		 const uint8_t **reply);
 
+/* n bytes of the RFC 864 chargen stream starting at byte offset (74-byte lines:
+ * 72 characters and CRLF). The server's --send-after-fin data. */
+void app_chargen(uint8_t *out, size_t n, size_t offset);
+
 /* Streaming split of an HTTP response into head (logged) and body (to stdout). */
 struct app_http_resp {
 	bool in_body;		/* head complete: every further byte is body */

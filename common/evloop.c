@@ -52,6 +52,12 @@ int evloop_init(struct evloop *ev, bool catch_signals, struct err *e)
 	return catch_signals ? evloop_signals(ev, e) : 0;
 }
 
+void evloop_ignore(struct evloop *ev, int idx)
+{
+	if (idx >= 0 && (size_t)idx < ev->nfds)
+		ev->fds[idx] = -1;	/* poll() skips negative descriptors */
+}
+
 int evloop_add(struct evloop *ev, int fd, struct err *e)
 {
 	if (fd < 0)

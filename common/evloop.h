@@ -40,6 +40,9 @@ int evloop_init(struct evloop *ev, bool catch_signals, struct err *e);
 /* Watches fd for readability; returns its index (bit in evloop_result.ready) or -1. */
 int evloop_add(struct evloop *ev, int fd, struct err *e);
 
+/* Stops watching the descriptor of index idx (e.g. stdin at end of file). */
+void evloop_ignore(struct evloop *ev, int idx);
+
 /* Waits until a descriptor is readable, a signal arrives or CLOCK_MONOTONIC reaches
  * deadline_us (EVLOOP_NEVER: no timeout; a past deadline polls once). The deadline is
  * an absolute nanosecond CLOCK_MONOTONIC timerfd (a nanosecond ppoll timeout without

@@ -116,7 +116,7 @@ static void say_retransmission(struct prose *p)
 	explain_var_u(&p->v, "count", count);
 	explain_var_u(&p->v, "n", count - 1);
 	set_dur(p, "after", r->why.rtx_after_us);
-	set_msg(p, "prev", count > 1 ? EXPLAIN_M_RTX_PREV_N : EXPLAIN_M_RTX_PREV_ORIG);
+	set_msg(p, "since", count > 1 ? EXPLAIN_M_RTX_PREV_N : EXPLAIN_M_RTX_PREV_ORIG);
 	explain_var_u(&p->v, "of", r->why.rtx_of_frame);
 	if (r->why.rtx_of_frame)
 		set_msg(p, "orig", EXPLAIN_M_RTX_ORIG);
@@ -419,6 +419,8 @@ static void set_event_numbers(struct prose *p, const uint32_t *n)
 	explain_var_u(&p->v, "n1n2", n[1] + n[2]);
 	explain_var_u(&p->v, "n2n3", n[2] + n[3]);
 	explain_var_u(&p->v, "n1mn2", n[1] - n[2]);
+	explain_var_s(&p->v, "pl_n1", n[1] == 1 ? "" : "s");	/* English plural */
+	explain_var_s(&p->v, "pl_n2", n[2] == 1 ? "" : "s");
 	set_dur(p, "n0d", n[0]);
 	set_dur(p, "n1d", n[1]);
 	set_dur(p, "n2d", n[2]);
