@@ -75,6 +75,8 @@ static void deliver(struct client *k, const uint8_t *buf, size_t n)
 	size_t blen;
 
 	k->got_reply = true;
+	if (k->l.g.f == stdout)	/* --log -: the records before the data, as they happened */
+		live_log_flush(&k->l.g);
 	if (!k->o->http_path) {
 		fwrite(buf, 1, n, stdout);
 		fflush(stdout);
