@@ -158,6 +158,8 @@ static uint64_t next_deadline(const struct live *l)
 {
 	uint64_t d = timerq_next(&l->tq), x = l->x ? live_x_deadline(l) : TCB_NEVER;
 
+	if (l->wake_at && l->wake_at < d)
+		d = l->wake_at;
 	return x < d ? x : d;
 }
 
@@ -181,6 +183,12 @@ int live_next(struct live *l, struct live_ev *ev, struct err *e)
 			return got < 0 ? -1 : 0;
 		if ((ev->conn = pop_due(l, now))) {
 			ev->kind = LIVE_TIMER;
+			ev->now = now;
+			return 0;
+		}
+		if (l->wake_at && l->wake_at <= now) {
+			l->wake_at = 0;
+			ev->kind = LIVE_WAKE;
 			ev->now = now;
 			return 0;
 		}

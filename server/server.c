@@ -424,6 +424,7 @@ static int loop(struct server *v, struct err *e)
 	int r = 0;
 
 	while (r == 0 && !done(v)) {
+		v->l.wake_at = v->o->stats_us ? v->fl.next_stats : 0;	/* --stats when idle */
 		if (live_next(&v->l, &ev, e) < 0)
 			return -1;
 		if (ev.kind == LIVE_PKT)
