@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test_load_impair.sh - 500 connections x 64 KiB each way through 20% loss, reordering and duplication in every direction: byte-exact, none stuck, all CLOSED in time.
-# Replay a failure with the seed it prints: LOAD_SEED=N (LOAD_N, LOAD_PAR: count, parallelism).
+# Replay a failure with the seed it prints: LOAD_SEED=N (LOAD_N, LOAD_PAR: count, parallelism;
+# LOAD_KEEP=DIR copies the logs and failed clients' data there).
 . "$(dirname "$0")/lib.sh"
 N=${LOAD_N:-500}
 PAR=${LOAD_PAR:-25}
