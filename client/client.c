@@ -77,6 +77,8 @@ static void deliver(struct client *k, const uint8_t *buf, size_t n)
 
 	k->got_reply = true;
 	k->got += n;
+	if (k->l.g.f == stdout)	/* --log -: the records before the data, as they happened */
+		live_log_flush(&k->l.g);
 	if (!k->o->http_path) {
 		fwrite(buf, 1, n, stdout);
 		fflush(stdout);

@@ -22,12 +22,16 @@ struct app {
 	enum app_kind kind;
 	bool done;			/* the app has said all it will: the server may close */
 	size_t req_len;			/* http: bytes of request head seen */
-	char req[APP_HTTP_REQ_MAX];	/* http: the request head so far */
+	char *req;			/* http: the request head so far (APP_HTTP_REQ_MAX
+					 * bytes, allocated at the first byte: echo and
+					 * discard connections never hold one) */
 };
 
 int app_parse_kind(const char *name, enum app_kind *k, struct err *e);
 const char *app_kind_name(enum app_kind k);
 void app_init(struct app *a, enum app_kind k);
+/* Frees what the app allocated (the http request head); a stays usable as new. */
+void app_free(struct app *a);
 
 /* Feeds a chunk received from the peer. The reply (possibly empty) is stored at *reply
  * (static text, out, or for mirror data itself), its length returned. `out` must hold at least

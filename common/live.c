@@ -50,6 +50,7 @@ void live_close(struct live *l)
 {
 	struct err e;
 
+	live_log_flush(&l->g);
 	live_x_close(l);
 	evloop_close(&l->ev);
 	wire_close(&l->w);
@@ -99,6 +100,7 @@ struct live_conn *live_conn_new(struct live *l, const struct tcb_addr *a, struct
 
 void live_conn_release(struct live *l, struct live_conn *c)
 {
+	live_log_flush(&l->g);	/* the step's records come before the summary */
 	live_log_conn_end(l, c);
 	if (l->last == c)
 		l->last = NULL;
@@ -174,6 +176,7 @@ static int on_stdin(struct live *l, struct live_ev *ev, struct err *e)
 
 int live_next(struct live *l, struct live_ev *ev, struct err *e)
 {
+	live_log_flush(&l->g);	/* whatever the last step left (a step without a send) */
 	for (;;) {
 		struct evloop_result r;
 		uint64_t now = evloop_now_us();
@@ -184,14 +187,17 @@ int live_next(struct live *l, struct live_ev *ev, struct err *e)
 		if ((ev->conn = pop_due(l, now))) {
 			ev->kind = LIVE_TIMER;
 			ev->now = now;
+			l->g.defer = !l->x;
 			return 0;
 		}
 		if (l->wake_at && l->wake_at <= now) {
 			l->wake_at = 0;
+			l->g.defer = false;
 			ev->kind = LIVE_WAKE;
 			ev->now = now;
 			return 0;
 		}
+		l->g.defer = !l->x;	/* the packet's records wait until the reply is sent */
 		if ((got = take_packet(l, ev, e)) != 0) {
 			if (got > 0 && l->x)
 				got = live_x_arrived(l, ev, e);
@@ -199,6 +205,8 @@ int live_next(struct live *l, struct live_ev *ev, struct err *e)
 				continue;	/* dropped or held on arrival */
 			return got < 0 ? -1 : 0;
 		}
+		l->g.defer = false;
+		live_log_idle(&l->g);	/* nothing stays in a buffer while we sleep */
 		if (evloop_wait(&l->ev, next_deadline(l), &r, e) < 0)
 			return -1;
 		ev->now = evloop_now_us();
@@ -256,20 +264,34 @@ static void note_scaled(struct live *l, struct live_conn *c, const struct tcb_ev
 	live_note(l, c, v->now, "%s %s", v->kind == TCB_EV_TIMER ? "timer ran" : "interval", t);
 }
 
+/* Send first, explain after: the records of the events and segments (and of the
+ * received segment before them) are made in order now, rendered once the segments are
+ * on the wire (live_log_queue.c). Not with impairments, --step or --manual: the step
+ * prompt must come after what it refers to, and those modes are for watching. */
 int live_emit(struct live *l, struct live_conn *c, const struct tcb_out *o, struct err *e)
 {
+	int rc = 0;
+
+	l->g.defer = !l->x;
 	live_log_events(l, c, o);
 	for (unsigned i = 0; i < o->nev; i++)
 		note_scaled(l, c, &o->ev[i]);
-	for (unsigned i = 0; i < o->nseg; i++)
-		if (send_one(l, c, &o->seg[i], NULL, e) < 0)
-			return -1;
+	for (unsigned i = 0; i < o->nseg && rc == 0; i++)
+		rc = send_one(l, c, &o->seg[i], NULL, e);
+	live_log_flush(&l->g);
+	if (rc < 0)
+		return -1;
 	return c->released ? 0 : live_arm(l, c, e);
 }
 
 int live_send_raw(struct live *l, const struct seg *s, const char *why, struct err *e)
 {
-	return send_one(l, NULL, s, why, e);
+	int rc;
+
+	l->g.defer = !l->x;
+	rc = send_one(l, NULL, s, why, e);
+	live_log_flush(&l->g);
+	return rc;
 }
 
 int live_route_src(uint32_t dst, uint32_t *src, struct err *e)

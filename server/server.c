@@ -68,6 +68,7 @@ static void forget(struct server *v, struct live_conn *c)
 		v->half_open--;
 	conntab_del(&v->tab, &c->addr);
 	tcb_free(c->tcb);
+	app_free(&sc->app);
 	free(sc);
 	live_conn_release(&v->l, c);
 	v->closed++;
@@ -215,6 +216,8 @@ static struct live_conn *new_conn(struct server *v, const struct tcb_addr *a, st
 static void drop_conn(struct server *v, struct live_conn *c)
 {
 	tcb_free(c->tcb);
+	if (c->user)
+		app_free(&((struct sconn *)c->user)->app);
 	free(c->user);
 	live_conn_release(&v->l, c);
 }
