@@ -19,6 +19,7 @@ struct client {
 	size_t req_len, req_sent;		/* bytes; of which accepted by the TCB */
 	bool opened;		/* reached ESTABLISHED */
 	bool got_reply;		/* received at least one byte */
+	uint64_t got;		/* bytes received (for --expect) */
 	bool closing;		/* CLOSE or ABORT called */
 	bool failed;		/* reset by the peer, or the TCB gave up */
 	int signals;		/* SIGINT/SIGTERM seen */
@@ -75,6 +76,7 @@ static void deliver(struct client *k, const uint8_t *buf, size_t n)
 	size_t blen;
 
 	k->got_reply = true;
+	k->got += n;
 	if (k->l.g.f == stdout)	/* --log -: the records before the data, as they happened */
 		live_log_flush(&k->l.g);
 	if (!k->o->http_path) {
@@ -132,6 +134,8 @@ static bool want_close(const struct client *k)
 
 	if (k->closing || k->req_sent < k->req_len)
 		return false;
+	if (k->got < k->o->expect && !peer_closed)
+		return false;	/* --expect: not everything has come back yet */
 	if (k->o->http_path || k->o->wait_close)
 		return peer_closed;
 	return k->got_reply || peer_closed;
@@ -323,6 +327,11 @@ static int verdict(const struct client *k)
 	if (!k->opened || !k->got_reply) {
 		fprintf(stderr, "synlab-client: %s\n", !k->opened ? "the connection never opened"
 								  : "no data came back");
+		return 1;
+	}
+	if (k->got < k->o->expect) {
+		fprintf(stderr, "synlab-client: only %llu of the %llu bytes expected came back\n",
+			(unsigned long long)k->got, (unsigned long long)k->o->expect);
 		return 1;
 	}
 	return 0;

@@ -17,7 +17,8 @@ struct client_opts {
 	uint16_t dport;
 	uint16_t sport;			/* --sport, 0: pick one */
 	uint8_t data[CLIENT_DATA_MAX];	/* --data, escapes applied */
-	size_t data_len;
+	size_t data_len;		/* (or --data-file's bytes) */
+	uint64_t expect;		/* --expect N: close only after N bytes came back */
 	const char *http_path;		/* --http-get PATH, or NULL */
 	bool abort;			/* --abort: end with RST instead of FIN */
 	bool wait_close;		/* --wait-close: let the server close first */

@@ -160,6 +160,8 @@ static uint64_t next_deadline(const struct live *l)
 {
 	uint64_t d = timerq_next(&l->tq), x = l->x ? live_x_deadline(l) : TCB_NEVER;
 
+	if (l->wake_at && l->wake_at < d)
+		d = l->wake_at;
 	return x < d ? x : d;
 }
 
@@ -186,6 +188,13 @@ int live_next(struct live *l, struct live_ev *ev, struct err *e)
 			ev->kind = LIVE_TIMER;
 			ev->now = now;
 			l->g.defer = !l->x;
+			return 0;
+		}
+		if (l->wake_at && l->wake_at <= now) {
+			l->wake_at = 0;
+			l->g.defer = false;
+			ev->kind = LIVE_WAKE;
+			ev->now = now;
 			return 0;
 		}
 		l->g.defer = !l->x;	/* the packet's records wait until the reply is sent */

@@ -83,15 +83,31 @@ static int do_close(struct live_conn *c, uint64_t now, struct tcb_out *out, stru
 	return tcb_close(c->tcb, now, out, e);
 }
 
+/* How much to read now: no more than the send buffer can answer (echo adds a prefix),
+ * so no reply is ever cut short; what is left stays in the receive queue, whose window
+ * closes: flow control back to the peer until our data is acknowledged. */
+static size_t read_cap(const struct live_conn *c, size_t cap)
+{
+	const struct sconn *sc = c->user;
+	size_t room = tcb_send_room(c->tcb);
+
+	if (sc->closing)
+		return cap;	/* replies are no longer sent: read freely */
+	if (room <= 16)
+		return 0;
+	return room - 16 < cap ? room - 16 : cap;
+}
+
 /* Reads what arrived and queues the application's answer, all into one tcb_out. */
 static int serve(struct server *v, struct live_conn *c, uint64_t now, struct tcb_out *out,
 		 struct err *e)
 {
 	struct sconn *sc = c->user;
 	uint8_t in[8192];
-	size_t n;
+	size_t n, cap;
 
-	while (tcb_readable(c->tcb) && (n = tcb_receive(c->tcb, in, sizeof(in), now, out))) {
+	while (tcb_readable(c->tcb) && (cap = read_cap(c, sizeof(in))) &&
+	       (n = tcb_receive(c->tcb, in, cap, now, out))) {
 		const uint8_t *reply;
 		size_t rlen = app_input(&sc->app, in, n, v->buf, sizeof(v->buf), &reply);
 
@@ -139,8 +155,8 @@ static int maybe_close(struct server *v, struct live_conn *c, uint64_t now, stru
 		return 0;
 	if (sc->app.done || (v->o->close_first && sc->replied) || v->stopping)
 		return do_close(c, now, out, e);
-	if (!tcb_peer_closed(c->tcb))
-		return 0;
+	if (!tcb_peer_closed(c->tcb) || tcb_readable(c->tcb))
+		return 0;	/* the app answers every byte before our FIN */
 	if (half_close_send(v, c, now, out, e) < 0)
 		return -1;
 	if (sc->after_fin < v->o->send_after_fin)
@@ -411,6 +427,7 @@ static int loop(struct server *v, struct err *e)
 	int r = 0;
 
 	while (r == 0 && !done(v)) {
+		v->l.wake_at = v->o->stats_us ? v->fl.next_stats : 0;	/* --stats when idle */
 		if (live_next(&v->l, &ev, e) < 0)
 			return -1;
 		if (ev.kind == LIVE_PKT)
