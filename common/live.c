@@ -42,9 +42,24 @@ fail_pcap:
 	return -1;
 }
 
+/* Forgets every queued deadline; a connection the program released while entries still
+ * named it is freed with its last entry (else it would leak at exit). */
+static void drop_timers(struct live *l)
+{
+	for (size_t i = 0; i < l->tq.len; i++) {
+		struct live_conn *c = l->tq.heap[i].owner;
+
+		if (--c->queued == 0 && c->released)
+			free(c);
+	}
+	l->tq.len = 0;
+}
+
 void live_close(struct live *l)
 {
 	struct err e;
+
+	drop_timers(l);
 
 	evloop_close(&l->ev);
 	wire_close(&l->w);
