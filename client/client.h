@@ -23,6 +23,7 @@ struct client_opts {
 	uint64_t timeout_us;		/* --timeout, 0: none */
 	const char *device;		/* -i */
 	const char *pcap_path;		/* -w */
+	const char *user;		/* -Z: drop root for this user once open */
 	bool quiet;			/* -q: no per-segment log */
 	struct tcb_params params;
 };

@@ -146,10 +146,13 @@ static void capture(struct live *l, uint64_t now, const uint8_t *ip, size_t len)
 	if (!l->has_pcap)
 		return;
 	if (pcapw_write(&l->pw, now, ip, len, &e) < 0) {
-		if (l->log)
-			fprintf(l->log, "synlab: capture file: %s (capture stopped)\n", e.msg);
+		/* Not fatal: the connection goes on; the file keeps every whole segment
+		 * before the failure, and the program exits non-zero (pcap_lost). */
+		fprintf(l->log ? l->log : stderr, "synlab: -w capture file: %s; capture "
+			"stopped, the file keeps the segments before this one\n", e.msg);
 		pcapw_close(&l->pw, NULL);
 		l->has_pcap = false;
+		l->pcap_lost = true;
 	}
 }
 

@@ -45,6 +45,7 @@ struct live {
 	struct wire w;
 	struct pcapw pw;
 	bool has_pcap;
+	bool pcap_lost;			/* -w stopped on a write error (full disk): say so */
 	struct evloop ev;
 	int wire_idx, stdin_idx;	/* evloop indexes */
 	struct timerq tq;

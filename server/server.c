@@ -9,6 +9,7 @@
 
 #include "conntab.h"
 #include "live.h"
+#include "priv.h"
 
 /* One connection's application side. */
 struct sconn {
@@ -317,11 +318,17 @@ int server_run(struct server_opts *o)
 		fprintf(stderr, "synlab-server: %s\n", e.msg);
 		return 2;	/* bad address, interface, privilege or file */
 	}
+	if (o->user && priv_drop(o->user, &e) < 0) {
+		fprintf(stderr, "synlab-server: %s\n", e.msg);
+		teardown(&v);
+		return 2;
+	}
 	if (!o->quiet)
 		fprintf(stderr, "synlab-server: listening on %s:%u (app %s)\n",
 			inet_ntoa((struct in_addr){ htonl(o->addr) }), o->port,
 			app_kind_name(o->app));
 	rc = loop(&v, &e) < 0 ? 1 : 0;
+	rc = rc ? rc : v.l.pcap_lost;	/* -w failed (full disk): the run is not complete */
 	if (rc)
 		fprintf(stderr, "synlab-server: %s\n", e.msg);
 	teardown(&v);

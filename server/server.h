@@ -20,6 +20,7 @@ struct server_opts {
 	unsigned backlog;		/* --backlog: half-open (SYN-RECEIVED) connections */
 	const char *device;		/* -i */
 	const char *pcap_path;		/* -w */
+	const char *user;		/* -Z: drop root for this user once open */
 	bool quiet;			/* -q */
 	struct tcb_params params;
 };

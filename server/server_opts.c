@@ -23,6 +23,8 @@ static const char usage[] =
 	"  --backlog N           half-open (SYN-RECEIVED) connections at once [128]\n"
 	"  -i DEV                interface [the one owning ADDR]\n"
 	"  -w FILE               write every segment sent and received to a pcap file\n"
+	"  -Z USER               once the socket, capture and -w file are open, drop root\n"
+	"                        and all capabilities and run as USER (as tcpdump -Z)\n"
 	"  -q                    no per-segment log\n"
 	"  -h, --help            this help;  -V, --version\n\n";
 
@@ -67,6 +69,7 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 	case O_ONCE: o->once = true; return 0;
 	case 'i': o->device = arg; return 0;
 	case 'w': o->pcap_path = arg; return 0;
+	case 'Z': o->user = arg; return 0;
 	case 'q': o->quiet = true; return 0;
 	default:
 		return err_set(e, "unknown option (see --help)");
