@@ -174,6 +174,8 @@ static int take_packet(struct live *l, struct live_ev *ev, struct err *e)
 
 int live_next(struct live *l, struct live_ev *ev, struct err *e)
 {
+	bool woke = false;	/* the capture was ready: no packet then may mean link down */
+
 	for (;;) {
 		struct evloop_result r;
 		uint64_t now = evloop_now_us();
@@ -186,9 +188,12 @@ int live_next(struct live *l, struct live_ev *ev, struct err *e)
 		}
 		if ((got = take_packet(l, ev, e)) != 0)
 			return got < 0 ? -1 : 0;
+		if (woke && live_link_check(l, e) < 0)
+			return -1;
 		if (evloop_wait(&l->ev, timerq_next(&l->tq), &r, e) < 0)
 			return -1;
 		ev->now = evloop_now_us();
+		woke = r.ready & (1u << l->wire_idx);
 		if (r.signo) {
 			ev->kind = LIVE_SIGNAL;
 			ev->signo = r.signo;

@@ -107,6 +107,9 @@ int live_emit(struct live *l, struct live_conn *c, const struct tcb_out *o, stru
 /* Sends one segment that no TCB owns (a RST for a closed port) and logs it. */
 int live_send_raw(struct live *l, const struct seg *s, const char *why, struct err *e);
 
+/* -1 with "interface DEV went down" when the capture device is down or gone (live_link.c). */
+int live_link_check(const struct live *l, struct err *e);
+
 /* The source address the kernel would use to reach dst (a routing lookup). */
 int live_route_src(uint32_t dst, uint32_t *src, struct err *e);
 
