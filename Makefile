@@ -37,12 +37,14 @@ FUZZ_REPLAY := $(patsubst %,$(BUILD)/fuzz/replay_%,$(FUZZ_NAMES))
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
+# Benchmark tools: bench/NAME.c -> $(BUILD)/bench/NAME (`make bench` runs them).
+BENCH_TOOLS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
 .PHONY: all build deps test unit integration install clean demo bench fuzz fuzz-bins
 all: deps
 	@$(MAKE) --no-print-directory build
 
-build: $(PROGS) $(UNIT_BINS) $(TOOLS) $(FUZZ_REPLAY)
+build: $(PROGS) $(UNIT_BINS) $(TOOLS) $(BENCH_TOOLS) $(FUZZ_REPLAY)
 
 deps:
 	@bash scripts/deps
@@ -90,6 +92,16 @@ fuzz-bins: $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
 fuzz:
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang CFLAGS="$(FUZZ_CFLAGS)" fuzz-bins
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run build-fuzz $(FUZZ_NAMES)
+$(BUILD)/bench/%: bench/%.c $(LIB) $(wildcard common/*.h)
+	@mkdir -p $(dir $@)
+	$(if $(V),,@echo "  CCLD    $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# `make bench`: the benchmarks side by side with the kernel, scapy and tshark (about
+# 10 minutes, root); writes bench/results.json. Never part of `make test`.
+bench: all
+	@bash scripts/deps-bench
+	@BUILD=$(BUILD) /usr/bin/python3 bench/bench.py $(BENCH_ARGS)
 
 # `make test` builds and runs everything and ends with "N passed, N failed".
 test: all

@@ -83,8 +83,8 @@ static void deliver(struct client *k, const uint8_t *buf, size_t n)
 	}
 	bool had_head = k->http.in_body;
 	app_http_resp_feed(&k->http, buf, n, &body, &blen);
-	if (!had_head && k->http.in_body && !k->o->quiet)
-		fprintf(stderr, "HTTP response head:\n%s", k->http.head);
+	if (!had_head && k->http.in_body && k->o->out.mode == LIVE_LOG_TEXT)
+		live_log_note(&k->l.g, "HTTP response head:\n%s", k->http.head);
 	fwrite(body, 1, blen, stdout);
 	fflush(stdout);
 }
@@ -178,6 +178,7 @@ static int stray(struct client *k, const struct seg *s, struct err *e)
 {
 	struct seg rst;
 
+	live_log_in(&k->l, NULL, s, TCB_CLOSED, TCB_CLOSED);
 	if (!tcb_closed_reply(s, &rst))
 		return 0;
 	return live_send_raw(&k->l, &rst, "(no such connection: RST, RFC 9293 §3.10.7.1)", e);
@@ -269,8 +270,7 @@ static int setup(struct client *k, struct err *e)
 {
 	struct client_opts *o = k->o;
 	struct tcb_addr a = { 0, o->daddr, o->sport ? o->sport : pick_port(), o->dport };
-	struct live_cfg lc = { "client", "server", o->device, 0, 0, o->pcap_path,
-			       o->quiet ? NULL : stderr, false };
+	struct live_cfg lc = { "client", "server", o->device, 0, 0, &o->out, false };
 	struct tcb_out out;
 
 	if (live_route_src(o->daddr, &a.laddr, e) < 0)
@@ -333,7 +333,7 @@ int client_run(struct client_opts *o)
 		return 2;
 	}
 	rc = loop(&k, &e) < 0 ? 1 : verdict(&k);
-	rc = rc ? rc : k.l.pcap_lost;	/* -w failed (full disk): the run is not complete */
+	rc = rc ? rc : k.l.g.capture_lost;	/* -w failed (full disk): the run is not complete */
 	if (rc && e.msg[0] && !k.failed)
 		fprintf(stderr, "synlab-client: %s\n", e.msg);
 	teardown(&k);

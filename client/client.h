@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "live_opts.h"
 #include "tcb.h"
 
 #define CLIENT_DATA_MAX 65536
@@ -22,9 +23,8 @@ struct client_opts {
 	bool exit_in_time_wait;		/* --no-time-wait: exit on entering TIME-WAIT */
 	uint64_t timeout_us;		/* --timeout, 0: none */
 	const char *device;		/* -i */
-	const char *pcap_path;		/* -w */
 	const char *user;		/* -Z: drop root for this user once open */
-	bool quiet;			/* -q: no per-segment log */
+	struct live_out_opts out;	/* --log, -q, --json, --lang, --ladder, --html, -w */
 	struct tcb_params params;
 };
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "live_opts.h"
 
 enum { O_CONNECT = 1000, O_DATA, O_HTTP, O_ABORT, O_WAITCLOSE, O_SPORT, O_NOTW, O_TIMEOUT,
  };
@@ -13,7 +14,7 @@ enum { O_CONNECT = 1000, O_DATA, O_HTTP, O_ABORT, O_WAITCLOSE, O_SPORT, O_NOTW, 
 static const char usage[] =
 	"Usage: synlab-client --connect ADDR:PORT [options]\n"
 	"Opens a TCP connection whose every segment is crafted in user space, sends data,\n"
-	"prints what comes back, and closes; each segment is logged on stderr.\n\n"
+	"prints what comes back on stdout, and closes; every segment is explained on stderr.\n\n"
 	"  --connect ADDR:PORT   the server\n"
 	"  --data STRING         what to send, C escapes understood [Just a test.\\r\\n]\n"
 	"  --http-get PATH       send an HTTP/1.0 GET; body to stdout, headers to the log\n"
@@ -23,16 +24,16 @@ static const char usage[] =
 	"  --sport N             source port [random in 32768..60999]\n"
 	"  --timeout DUR         give up after DUR [none]\n"
 	"  -i DEV                interface [the one owning the source address]\n"
-	"  -w FILE               write every segment sent and received to a pcap file\n"
 	"  -Z USER               once the socket, capture and -w file are open, drop root\n"
 	"                        and all capabilities and run as USER (as tcpdump -Z)\n"
-	"  -q                    no per-segment log\n"
-	"  -h, --help            this help;  -V, --version\n\n";
+	"  -h, --help            this help;  -V, --version\n\n"
+	LIVE_OPTS_HELP "\n";
 
 static void defaults(struct client_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	tcb_params_default(&o->params);
+	live_opts_default(&o->out);
 	memcpy(o->data, "Just a test.\r\n", 14);
 	o->data_len = 14;
 }
@@ -68,11 +69,12 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 	case O_WAITCLOSE: o->wait_close = true; return 0;
 	case O_NOTW: o->exit_in_time_wait = true; return 0;
 	case 'i': o->device = arg; return 0;
-	case 'w': o->pcap_path = arg; return 0;
 	case 'Z': o->user = arg; return 0;
-	case 'q': o->quiet = true; return 0;
-	default:
-		return err_set(e, "unknown option (see --help)");
+	default: {
+		int r = live_opts_apply(&o->out, c, arg, e);
+
+		return r < 0 ? -1 : r ? 0 : err_set(e, "unknown option (see --help)");
+	}
 	}
 }
 
@@ -83,7 +85,7 @@ int client_parse(int argc, char **argv, struct client_opts *o, struct err *e)
 		{ "http-get", 1, NULL, O_HTTP }, { "abort", 0, NULL, O_ABORT },
 		{ "wait-close", 0, NULL, O_WAITCLOSE }, { "sport", 1, NULL, O_SPORT },
 		{ "no-time-wait", 0, NULL, O_NOTW }, { "timeout", 1, NULL, O_TIMEOUT },
-		{ NULL, 0, NULL, 0 },
+		LIVE_OPTS_LONG, { NULL, 0, NULL, 0 },
 	};
 	const struct cli_prog prog = { "synlab-client", usage, lo, one_opt, o };
 	int r;

@@ -217,4 +217,13 @@ struct explain_rec {
  * or -1 with e filled to stop the producer. */
 typedef int (*explain_sink_fn)(void *ctx, const struct explain_rec *r, struct err *e);
 
+/* Time from `then` to `now`, 0 when the capture steps back: frames stamped on several
+ * CPUs can be out of order by a microsecond or so (seen on a veth), so a plain unsigned
+ * difference would wrap to ~584,000 years. Use it for every interval that is shown or
+ * that decides something about the connection's life (idle, linger). */
+static inline uint64_t explain_since_us(uint64_t now, uint64_t then)
+{
+	return now > then ? now - then : 0;
+}
+
 #endif

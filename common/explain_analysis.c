@@ -132,7 +132,7 @@ static void rtx_origin(const struct explain_flow *fwd, const struct seg_view *v,
 	if (!best && fwd->nual)
 		best = &fwd->ual[0];
 	r->why.rtx_of_frame = best ? best->frame : fwd->nextseq_frame;
-	r->why.rtx_after_us = v->t_us - (best ? best->t_us : fwd->nextseq_us);
+	r->why.rtx_after_us = explain_since_us(v->t_us, best ? best->t_us : fwd->nextseq_us);
 	r->why.rtx_count = 0;	/* earlier sends of this seq still unacknowledged */
 	for (size_t i = 0; i < fwd->nual; i++)
 		r->why.rtx_count += fwd->ual[i].seq == v->seq;
@@ -141,7 +141,9 @@ static void rtx_origin(const struct explain_flow *fwd, const struct seg_view *v,
 }
 
 /* Retransmission, fast / spurious retransmission, out-of-order (in that precedence:
- * Wireshark's default tcp.fastrt_precedence). */
+ * Wireshark's default tcp.fastrt_precedence). The 20 ms / out-of-order windows use a
+ * plain unsigned difference on purpose: packet-tcp.c computes them in a guint64 too, so
+ * a frame stamped before the reference one is "not within the window" in both. */
 static void rtx_labels(const struct explain_analysis *a, const struct explain_flow *fwd,
 		       const struct explain_flow *rev, const struct seg_view *v, uint32_t *f,
 		       struct explain_rec *r)
@@ -217,7 +219,7 @@ static void consume_acked(struct explain_flow *rev, const struct seg_view *v,
 		struct explain_unacked *u = &rev->ual[i];
 		if (v->ack == u->nextseq) {
 			r->why.acks_frame = u->frame;
-			r->why.ack_rtt_us = v->t_us - u->t_us;
+			r->why.ack_rtt_us = explain_since_us(v->t_us, u->t_us);
 		} else if (seq_gt(v->ack, u->seq) && seq_leq(v->ack, u->nextseq)) {
 			u->seq = v->ack;
 			rev->ual[keep++] = *u;

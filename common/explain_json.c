@@ -39,7 +39,8 @@ static void set_addrs(json_t *o, const struct seg *s)
 	json_object_set_new(o, "dport", json_integer(s->dport));
 }
 
-static json_t *segment_json(const struct explain_rec *r, enum explain_lang lang)
+static json_t *segment_json(const struct explain_rec *r, enum explain_lang lang,
+			    const char *text)
 {
 	char flags[16], why[1024];
 	json_t *o = json_pack("{s:s, s:I, s:f, s:I}", "type", "segment", "frame",
@@ -62,8 +63,9 @@ static json_t *segment_json(const struct explain_rec *r, enum explain_lang lang)
 	json_object_set_new(o, "server", ep_json(&r->ep[EXPLAIN_SERVER]));
 	json_object_set_new(o, "analysis", analysis_json(r->analysis));
 	json_object_set_new(o, "rule", json_string(explain_why_name(r->why.rule)));
-	explain_text_why(r, lang, why, sizeof(why));
-	json_object_set_new(o, "explain", json_string(why));
+	if (!text)
+		explain_text_why(r, lang, why, sizeof(why));
+	json_object_set_new(o, "explain", json_string(text ? text : why));
 	return o;
 }
 
@@ -116,29 +118,59 @@ static json_t *summary_json(const struct explain_rec *r)
 	return o;
 }
 
-json_t *explain_json_rec(const struct explain_rec *r, enum explain_lang lang)
+static json_t *event_json(const struct explain_rec *r, const char *text)
+{
+	const struct tcb_event *v = &r->ev;
+	json_t *o = json_pack("{s:s, s:I, s:f, s:I, s:s, s:s, s:s, s:s, s:s}", "type", "event",
+			      "frame", (json_int_t)r->frame, "t", r->t_us / 1e6, "conn",
+			      (json_int_t)r->conn, "kind", tcb_ev_kind_name(v->kind), "why",
+			      tcb_why_name(v->why), "rfc", tcb_why_rfc(v->why), "from",
+			      explain_state_name(v->from), "to", explain_state_name(v->to));
+
+	if (!o)
+		return NULL;
+	if (v->kind == TCB_EV_RETRANSMIT || v->kind == TCB_EV_TIMER) {
+		json_object_set_new(o, "count", json_integer(v->count));
+		json_object_set_new(o, "after_us", json_integer((json_int_t)v->after_us));
+		json_object_set_new(o, "rto_us", json_integer((json_int_t)v->rto_us));
+	}
+	if (text)
+		json_object_set_new(o, "explain", json_string(text));
+	return o;
+}
+
+static json_t *impair_json(const struct explain_rec *r, const char *text)
+{
+	static const char *const acts[] = { "drop", "delay", "duplicate", "reorder", "corrupt" };
+	unsigned a = (unsigned)r->impair.act;
+	json_t *o = json_pack("{s:s, s:I, s:f, s:I, s:s, s:s}", "type", "impair", "frame",
+			      (json_int_t)r->frame, "t", r->t_us / 1e6, "conn", (json_int_t)r->conn,
+			      "act", a < 5 ? acts[a] : "?", "rule", r->impair.rule);
+
+	if (o && text)
+		json_object_set_new(o, "explain", json_string(text));
+	return o;
+}
+
+json_t *explain_json_rec(const struct explain_rec *r, enum explain_lang lang, const char *text)
 {
 	switch (r->kind) {
 	case EXPLAIN_REC_SEGMENT:
-		return segment_json(r, lang);
+		return segment_json(r, lang, text);
 	case EXPLAIN_REC_SUMMARY:
 		return summary_json(r);
 	case EXPLAIN_REC_EVENT:
-		return json_pack("{s:s, s:I, s:i, s:i, s:s, s:s}", "type", "event", "frame",
-				 (json_int_t)r->frame, "kind", (int)r->ev.kind, "why", (int)r->ev.why,
-				 "from", explain_state_name(r->ev.from), "to",
-				 explain_state_name(r->ev.to));
+		return event_json(r, text);
 	case EXPLAIN_REC_IMPAIR:
-		return json_pack("{s:s, s:I, s:i, s:s}", "type", "impair", "frame",
-				 (json_int_t)r->frame, "act", (int)r->impair.act, "rule",
-				 r->impair.rule);
+		return impair_json(r, text);
 	}
 	return NULL;
 }
 
-int explain_json_write(const struct explain_rec *r, enum explain_lang lang, FILE *out)
+int explain_json_write(const struct explain_rec *r, enum explain_lang lang, const char *text,
+		       FILE *out)
 {
-	json_t *o = explain_json_rec(r, lang);
+	json_t *o = explain_json_rec(r, lang, text);
 
 	if (!o)
 		return -1;

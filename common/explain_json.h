@@ -12,10 +12,13 @@
  * Segment: frame, t, conn, src, dst, sport, dport, flags (tcpdump letters), seq, ack,
  * seq_raw, ack_raw, len, win, win_scaled, client/server {before, after}, analysis
  * (tshark names), rule, explain. Summary: type "summary" with the handshake RTT, who
- * closed, close_segments, time_wait, retransmissions. */
-json_t *explain_json_rec(const struct explain_rec *r, enum explain_lang lang);
+ * closed, close_segments, time_wait, retransmissions. A segment's "explain" is `text`
+ * (the prose the caller also prints, so every output says the same), or the short
+ * rule sentence when text is NULL. */
+json_t *explain_json_rec(const struct explain_rec *r, enum explain_lang lang, const char *text);
 
 /* Writes r as one line. Returns 0 or -1. */
-int explain_json_write(const struct explain_rec *r, enum explain_lang lang, FILE *out);
+int explain_json_write(const struct explain_rec *r, enum explain_lang lang, const char *text,
+		       FILE *out);
 
 #endif

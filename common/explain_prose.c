@@ -358,7 +358,8 @@ static void set_segment_vars(struct prose *p)
 	explain_var(&p->v, "next", "%u", r->seq + r->len);
 	explain_var(&p->v, "last", "%u", r->seq + r->len - 1);
 	explain_var(&p->v, "prev", "%u", r->seq - 1);
-	explain_var(&p->v, "finseq", "%u", (r->seg.flags & SEG_FIN) ? r->seq + r->len : r->ack - 1);
+	explain_var(&p->v, "finseq", "%u", r->seq + r->len);	/* this segment's own FIN */
+	explain_var(&p->v, "rfin", "%u", r->ack - 1);	/* the receiver's FIN this ACK covers */
 	explain_var(&p->v, "prev_ack", "%u", r->ack - acked);
 	explain_var(&p->v, "data", "%u", acked > 0 ? acked - 1 : 0);
 	explain_var(&p->v, "ack_last", "%u", r->ack - 1);
@@ -389,11 +390,61 @@ static void prose_segment(struct prose *p)
 
 /* ---- TCB events (live programs) ---- */
 
-static enum explain_msg_id why_msg(enum tcb_why w)
+_Static_assert(EXPLAIN_M_TW_LAST - EXPLAIN_M_TW_NONE + 1 == TCB_WHY_COUNT,
+	       "one EXPLAIN_M_TW_* message per enum tcb_why value");
+_Static_assert(EXPLAIN_M_EV_RTT - EXPLAIN_M_EV_STATE + 1 == TCB_NEV_KINDS,
+	       "one EXPLAIN_M_EV_* message per enum tcb_ev_kind value");
+
+static enum explain_msg_id why_msg(const struct tcb_event *ev)
 {
-	if ((unsigned)w >= TCB_WHY_COUNT)
+	if ((unsigned)ev->why >= TCB_WHY_COUNT)
 		return EXPLAIN_M_TW_NONE;
-	return (enum explain_msg_id)(EXPLAIN_M_TW_NONE + w);
+	if (ev->why == TCB_WHY_USER_CLOSE && ev->kind == TCB_EV_STATE && ev->to == TCB_CLOSED)
+		return EXPLAIN_M_TW_USER_CLOSE_DELETE;
+	return (enum explain_msg_id)(EXPLAIN_M_TW_NONE + ev->why);
+}
+
+/* n[0..3] as tcb.h documents them per reason, and the sums and differences the
+ * reasons' sentences show (sequence arithmetic is modulo 2^32, like the numbers). */
+static void set_event_numbers(struct prose *p, const uint32_t *n)
+{
+	static const char *const names[4] = { "n0", "n1", "n2", "n3" };
+	char flags[40];
+
+	for (int i = 0; i < 4; i++)
+		explain_var(&p->v, names[i], "%u", n[i]);
+	explain_var(&p->v, "n0p1", "%u", n[0] + 1);
+	explain_var(&p->v, "n2p1", "%u", n[2] + 1);
+	explain_var(&p->v, "n0m1", "%u", n[0] - 1);
+	explain_var(&p->v, "n1n2", "%u", n[1] + n[2]);
+	explain_var(&p->v, "n2n3", "%u", n[2] + n[3]);
+	explain_var(&p->v, "n1mn2", "%u", n[1] - n[2]);
+	set_dur(p, "n0d", n[0]);
+	set_dur(p, "n1d", n[1]);
+	set_dur(p, "n2d", n[2]);
+	explain_var(&p->v, "flags", "%s", explain_flags_label((uint8_t)n[0], flags, sizeof(flags)));
+	if ((n[3] & 3) == 0)
+		explain_var(&p->v, "synfin", "%s", "");
+	else
+		set_msg(p, "synfin", (enum explain_msg_id)(EXPLAIN_M_TW_ACKED_SYN + (n[3] & 3) - 1));
+}
+
+/* "reason" = the rule with its numbers and RFC section; for a state change without a
+ * rule, figure 5's edge. */
+static void set_reason(struct prose *p)
+{
+	const struct tcb_event *ev = &p->r->ev;
+
+	if (ev->why == TCB_WHY_NONE || (unsigned)ev->why >= TCB_WHY_COUNT) {
+		if (ev->kind == TCB_EV_STATE)
+			set_msg(p, "reason", transition_msg(ev->from, ev->to, false));
+		else
+			set_msg(p, "reason", EXPLAIN_M_TW_NONE);
+		return;
+	}
+	set_msg(p, "reason", why_msg(ev));
+	explain_var(&p->v, "rfc", "%s", tcb_why_rfc(ev->why));
+	set_msg(p, "reason", EXPLAIN_M_EV_REASON);
 }
 
 static void set_event_vars(struct prose *p)
@@ -408,31 +459,60 @@ static void set_event_vars(struct prose *p)
 	explain_var(&p->v, "n", "%u", ev->n[0]);
 	explain_var(&p->v, "timer", "%s",
 		    explain_msg(p->lang, (enum explain_msg_id)(EXPLAIN_M_TIMER_NONE + t)));
+	explain_var(&p->v, "rfc", "%s", tcb_why_rfc(ev->why));
 	set_dur(p, "after", ev->after_us);
 	set_dur(p, "rto", ev->rto_us);
-	if (ev->kind == TCB_EV_STATE && ev->why == TCB_WHY_NONE)
-		set_msg(p, "reason", transition_msg(ev->from, ev->to, false));
-	else
-		set_msg(p, "reason", why_msg(ev->why));
+	set_event_numbers(p, ev->n);
+	set_reason(p);
+}
+
+/* Does this event carry the numbers its reason documents (so "Why: ..." may follow)?
+ * STATE, SEG_DROPPED and CHALLENGE_ACK put the reason in their own sentence; a timer
+ * event carries numbers only for a zero-window probe; RST_SENT and RTT have their own. */
+static bool event_says_why(const struct tcb_event *ev)
+{
+	if (ev->why == TCB_WHY_NONE || (unsigned)ev->why >= TCB_WHY_COUNT)
+		return false;
+	switch (ev->kind) {
+	case TCB_EV_STATE:
+	case TCB_EV_SEG_DROPPED:
+	case TCB_EV_CHALLENGE_ACK:
+	case TCB_EV_RST_SENT:
+	case TCB_EV_RTT:
+		return false;
+	case TCB_EV_TIMER:
+		return ev->why == TCB_WHY_PERSIST_PROBE;
+	default:
+		return true;
+	}
+}
+
+static enum explain_msg_id event_msg(const struct tcb_event *ev)
+{
+	if (ev->kind == TCB_EV_CHALLENGE_ACK && ev->limited)
+		return EXPLAIN_M_EV_CHALLENGE_LIMITED;
+	if (ev->kind == TCB_EV_RST_SENT && ev->why == TCB_WHY_CLOSED_NO_TCB && ev->n[1])
+		return EXPLAIN_M_EV_RST_SENT_ACK;	/* <SEQ=0><ACK=SEG.SEQ+SEG.LEN> */
+	return (enum explain_msg_id)(EXPLAIN_M_EV_STATE + ev->kind);
 }
 
 static void prose_event(struct prose *p)
 {
 	const struct tcb_event *ev = &p->r->ev;
-	unsigned k = (unsigned)ev->kind;
 
 	set_event_vars(p);
-	if (k > TCB_EV_RESET) {
+	if ((unsigned)ev->kind >= TCB_NEV_KINDS) {
 		say(p, EXPLAIN_M_TW_NONE);
 		return;
 	}
-	if (ev->kind == TCB_EV_CHALLENGE_ACK && ev->limited)
-		say(p, EXPLAIN_M_EV_CHALLENGE_LIMITED);
-	else
-		say(p, (enum explain_msg_id)(EXPLAIN_M_EV_STATE + k));
+	say(p, event_msg(ev));
+	if (event_says_why(ev))
+		say(p, EXPLAIN_M_EV_WHY);
 	if ((ev->kind == TCB_EV_RETRANSMIT ||
 	     (ev->kind == TCB_EV_TIMER && ev->timer == TCB_TIMER_RTX)) && ev->rto_us)
 		explain_sb_msg(&p->sb, p->lang, EXPLAIN_M_EV_NEXT_RTO, &p->v);
+	if (ev->kind == TCB_EV_TIMER && ev->why == TCB_WHY_PERSIST_PROBE && ev->rto_us)
+		explain_sb_msg(&p->sb, p->lang, EXPLAIN_M_EV_PROBE_NEXT, &p->v);
 }
 
 /* ---- impairment engine (live programs) ---- */

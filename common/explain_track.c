@@ -190,7 +190,7 @@ static int expire(struct explain_track *t, uint64_t now, struct err *e)
 {
 	while (t->oldest) {
 		struct xconn *c = t->oldest;
-		uint64_t quiet = now - c->last_us;
+		uint64_t quiet = explain_since_us(now, c->last_us);
 		if (!(c->summarised && quiet >= t->o.linger_us) && quiet < t->o.idle_us)
 			break;
 		if (drop_conn(t, c, e) < 0)
@@ -313,11 +313,11 @@ static void note_summary(struct xconn *c, const struct seg *s, const struct expl
 	} else if ((s->flags & SEG_SYN) && c->have_syn && !c->have_synack) {
 		c->synack_us = r->t_us;
 		c->have_synack = true;
-		m->hs_syn_synack_us = r->t_us - c->syn_us;
+		m->hs_syn_synack_us = explain_since_us(r->t_us, c->syn_us);
 	} else if (r->why.rule == EXPLAIN_WHY_HANDSHAKE_ACK && c->have_synack &&
 		   !m->has_handshake) {
 		m->has_handshake = true;
-		m->hs_rtt_us = r->t_us - c->syn_us;
+		m->hs_rtt_us = explain_since_us(r->t_us, c->syn_us);
 	}
 	note_rtx(m, r);
 }

@@ -27,7 +27,8 @@ struct explain_track;
 struct explain_track *explain_track_new(const struct explain_track_opts *o, explain_sink_fn sink,
 					void *ctx, struct err *e);
 
-/* One segment; t_us since the capture's first frame, frames in capture order.
+/* One segment; t_us since the capture's first frame, frames in capture order (t_us may
+ * step back a little: intervals then count as 0, never as a huge idle time).
  * Returns 0, or -1 (allocation failure or the sink's error). */
 int explain_track_segment(struct explain_track *t, uint64_t frame, uint64_t t_us,
 			  const struct seg *s, struct err *e);

@@ -16,14 +16,13 @@ int live_open(struct live *l, const struct live_cfg *cfg, struct err *e)
 	memset(l, 0, sizeof(*l));
 	l->local_name = cfg->local_name;
 	l->peer_name = cfg->peer_name;
-	l->log = cfg->log;
 	l->stdin_idx = -1;
 	timerq_init(&l->tq);
-	if (cfg->pcap_path && pcapw_open(&l->pw, cfg->pcap_path, e) < 0)
-		return err_wrap(e, "-w");
-	l->has_pcap = cfg->pcap_path != NULL;
+	if (live_log_open(&l->g, cfg->out, strcmp(cfg->local_name, "server") == 0 ?
+			  EXPLAIN_SERVER : EXPLAIN_CLIENT, e) < 0)
+		return -1;
 	if (wire_open(&l->w, &wc, e) < 0)
-		goto fail_pcap;
+		goto fail_log;
 	if (evloop_init(&l->ev, true, e) < 0)
 		goto fail_wire;
 	if ((l->wire_idx = evloop_add(&l->ev, l->w.fd, e)) < 0)
@@ -36,9 +35,8 @@ fail_ev:
 	evloop_close(&l->ev);
 fail_wire:
 	wire_close(&l->w);
-fail_pcap:
-	if (l->has_pcap)
-		pcapw_close(&l->pw, NULL);
+fail_log:
+	live_log_close(&l->g, NULL);
 	return -1;
 }
 
@@ -63,8 +61,8 @@ void live_close(struct live *l)
 
 	evloop_close(&l->ev);
 	wire_close(&l->w);
-	if (l->has_pcap && pcapw_close(&l->pw, &e) < 0 && l->log)
-		fprintf(l->log, "synlab: %s\n", e.msg);
+	if (live_log_close(&l->g, &e) < 0)
+		fprintf(stderr, "synlab: %s\n", e.msg);
 	timerq_free(&l->tq);
 }
 
@@ -108,7 +106,7 @@ struct live_conn *live_conn_new(struct live *l, const struct tcb_addr *a, struct
 
 void live_conn_release(struct live *l, struct live_conn *c)
 {
-	(void)l;
+	live_log_conn_end(l, c);
 	c->released = true;
 	c->tcb = NULL;
 	c->user = NULL;
@@ -138,22 +136,10 @@ static struct live_conn *pop_due(struct live *l, uint64_t now)
 	return NULL;
 }
 
-/* Writes a segment's bytes to the -w capture; a failure is reported once on the log. */
+/* A packet sent or received: a frame of the log and of the -w capture. */
 static void capture(struct live *l, uint64_t now, const uint8_t *ip, size_t len)
 {
-	struct err e;
-
-	if (!l->has_pcap)
-		return;
-	if (pcapw_write(&l->pw, now, ip, len, &e) < 0) {
-		/* Not fatal: the connection goes on; the file keeps every whole segment
-		 * before the failure, and the program exits non-zero (pcap_lost). */
-		fprintf(l->log ? l->log : stderr, "synlab: -w capture file: %s; capture "
-			"stopped, the file keeps the segments before this one\n", e.msg);
-		pcapw_close(&l->pw, NULL);
-		l->has_pcap = false;
-		l->pcap_lost = true;
-	}
+	live_log_packet(l, now, ip, len);
 }
 
 /* Takes one pending packet from the capture, if any. */
@@ -206,7 +192,7 @@ int live_next(struct live *l, struct live_ev *ev, struct err *e)
 	}
 }
 
-static int send_one(struct live *l, const struct live_conn *c, const struct seg *s,
+static int send_one(struct live *l, struct live_conn *c, const struct seg *s,
 		    const char *tail, struct err *e)
 {
 	size_t n;
@@ -218,21 +204,16 @@ static int send_one(struct live *l, const struct live_conn *c, const struct seg 
 	l->st.sent++;
 	l->st.rst_sent += !!(s->flags & SEG_RST);
 	capture(l, now, l->txbuf, n);
-	live_log_seg(l, c, s, true, now, tail);
+	live_log_seg(l, c, s, now, tail);
 	return 0;
 }
 
 int live_emit(struct live *l, struct live_conn *c, const struct tcb_out *o, struct err *e)
 {
-	for (unsigned i = 0; i < o->nev; i++)
-		live_log_event(l, c, &o->ev[i]);
-	if (o->ev_overflow && l->log)
-		fprintf(l->log, "#%-3u   (more events than the log could hold)\n", c->id);
+	live_log_events(l, c, o);
 	for (unsigned i = 0; i < o->nseg; i++)
 		if (send_one(l, c, &o->seg[i], NULL, e) < 0)
 			return -1;
-	if (l->log)
-		fflush(l->log);
 	return c->released ? 0 : live_arm(l, c, e);
 }
 

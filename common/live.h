@@ -8,7 +8,8 @@
 
 #include "err.h"
 #include "evloop.h"
-#include "pcapw.h"
+#include "live_log.h"
+#include "live_opts.h"
 #include "tcb.h"
 #include "timerq.h"
 #include "wire.h"
@@ -24,6 +25,7 @@ struct live_conn {
 	void *user;
 	unsigned queued;	/* timer-queue entries naming this conn */
 	bool released;		/* the program is done with it: free once queued is 0 */
+	struct live_log_conn *x;	/* the log's state of this connection (live_log.c) */
 };
 
 struct live_cfg {
@@ -32,8 +34,7 @@ struct live_cfg {
 	const char *device;	/* -i DEV, or NULL */
 	uint32_t local;		/* our address, host order */
 	uint16_t port;		/* our port: the capture filter */
-	const char *pcap_path;	/* -w FILE, or NULL */
-	FILE *log;		/* where the per-segment log goes (stderr) */
+	const struct live_out_opts *out;	/* the log and -w (NULL: text on stderr) */
 	bool watch_stdin;	/* report stdin readability (step mode) */
 };
 
@@ -43,16 +44,13 @@ struct live_stats {
 
 struct live {
 	struct wire w;
-	struct pcapw pw;
-	bool has_pcap;
-	bool pcap_lost;			/* -w stopped on a write error (full disk): say so */
+	struct live_log g;		/* the explaining log and the capture file */
 	struct evloop ev;
 	int wire_idx, stdin_idx;	/* evloop indexes */
 	struct timerq tq;
 	uint64_t t0;			/* start, monotonic us */
 	const char *local_name, *peer_name;
-	FILE *log;
-	uint64_t frame;			/* segments logged so far */
+	uint64_t frame;			/* packets sent and received so far (-w frames) */
 	unsigned nconn;			/* connections created so far */
 	struct live_stats st;
 	uint8_t txbuf[SEG_IP_MAX];	/* the last segment sent, as bytes */
@@ -91,15 +89,23 @@ void live_conn_release(struct live *l, struct live_conn *c);
 /* Queues c's next deadline (the earlier of the TCB's and c->app_deadline). */
 int live_arm(struct live *l, struct live_conn *c, struct err *e);
 
-/* Logs an arriving segment with the state change it caused. */
-void live_log_in(struct live *l, const struct live_conn *c, const struct seg *s,
-		 enum tcb_state before, enum tcb_state after);
+/* ---- the explaining log (live_log.c; outputs in live_log.h) ---- */
 
-/* The log (live_log.c): a segment sent (out) or received, with an optional tail. */
-void live_log_seg(struct live *l, const struct live_conn *c, const struct seg *s, bool out,
-		  uint64_t now, const char *tail);
-/* The log: one engine event. */
-void live_log_event(struct live *l, const struct live_conn *c, const struct tcb_event *v);
+/* A packet sent or received: counts the frame, writes it to -w. */
+void live_log_packet(struct live *l, uint64_t now, const uint8_t *ip, size_t len);
+/* A segment received for c (NULL: for no connection), with c's states around tcb_input. */
+void live_log_in(struct live *l, struct live_conn *c, const struct seg *s,
+		 enum tcb_state before, enum tcb_state after);
+/* A segment sent for c (NULL: no TCB owns it); note: an extra line in text mode. */
+void live_log_seg(struct live *l, struct live_conn *c, const struct seg *s, uint64_t now,
+		  const char *note);
+/* Every event of o (call before its segments are sent). */
+void live_log_events(struct live *l, struct live_conn *c, const struct tcb_out *o);
+/* The impairment engine acted on segment s (sent: out) of c. */
+void live_log_impair(struct live *l, struct live_conn *c, const struct seg *s, bool out,
+		     const struct explain_impair *imp, uint64_t now);
+/* c is finished: its summary; called by live_conn_release. */
+void live_log_conn_end(struct live *l, struct live_conn *c);
 
 /* Logs o's events, sends and logs o's segments, then re-arms c's timer. */
 int live_emit(struct live *l, struct live_conn *c, const struct tcb_out *o, struct err *e);

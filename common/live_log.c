@@ -1,88 +1,121 @@
-/* live_log.c - the live programs' per-segment log: one line per segment, one per notable engine event. */
+/* live_log.c - the live programs' explaining log: a record for every segment, event and connection. */
 #include "live.h"
 
-#include <inttypes.h>
-#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-/* Relative numbering as tcpdump does: absolute on SYNs, relative to ISS / IRS after. */
-static void bases(const struct live_conn *c, const struct seg *s, bool out, uint32_t *sb,
-		  uint32_t *ab)
+/* The connection's part of the log, made at its first record. NULL when out of memory
+ * (its records are then written without connection state). */
+static struct live_log_conn *conn_log(struct live *l, struct live_conn *c)
 {
-	bool irs_known = c && tcb_state(c->tcb) != TCB_SYN_SENT &&
-			 tcb_state(c->tcb) != TCB_LISTEN && tcb_state(c->tcb) != TCB_CLOSED;
+	struct live_log *g = &l->g;
+	struct err e;
 
-	*sb = *ab = 0;
-	if (!c || (s->flags & SEG_SYN))
-		return;
-	if (out) {
-		*sb = tcb_iss(c->tcb);
-		*ab = irs_known ? tcb_irs(c->tcb) : 0;
-	} else {
-		*sb = irs_known ? tcb_irs(c->tcb) : 0;
-		*ab = tcb_iss(c->tcb);
-	}
+	if (!c || c->x || c->released)
+		return c ? c->x : NULL;
+	if (!(c->x = calloc(1, sizeof(*c->x))))
+		return NULL;
+	live_rec_init(&c->x->rec, c->id, g->local, TCB_CLOSED);
+	explain_prose_ctx_init(&c->x->pctx);
+	if ((g->o.ladder || g->o.html_path) && !(c->x->ladder = explain_ladder_new(c->id, &e)))
+		live_log_note(g, "synlab: %s", e.msg);
+	return c->x;
 }
 
-void live_log_seg(struct live *l, const struct live_conn *c, const struct seg *s, bool out,
-		    uint64_t now, const char *tail)
+void live_log_packet(struct live *l, uint64_t now, const uint8_t *ip, size_t len)
 {
-	char line[512];
-	uint32_t sb, ab;
-
 	l->frame++;
-	if (!l->log)
-		return;
-	bases(c, s, out, &sb, &ab);
-	seg_format(s, sb, ab, line, sizeof(line));
-	fprintf(l->log, "#%-3u %4" PRIu64 " %10.6f %s > %s  %s%s%s\n", c ? c->id : 0, l->frame,
-		live_elapsed(l, now) / 1e6, out ? l->local_name : l->peer_name,
-		out ? l->peer_name : l->local_name, line, tail ? "   " : "", tail ? tail : "");
-	fflush(l->log);
+	live_log_capture(&l->g, now, ip, len);
 }
 
-void live_log_in(struct live *l, const struct live_conn *c, const struct seg *s,
+/* One segment (sent: out) of connection c, or of none (c NULL, or no memory). */
+static void log_segment(struct live *l, struct live_conn *c, struct live_rec_seg *in,
+			const char *note)
+{
+	struct live_log_conn *x = conn_log(l, c);
+	struct explain_rec r;
+	struct err e;
+
+	in->frame = l->frame;
+	if (!x || !c->tcb) {
+		live_rec_stray(l->g.local, in, &r);
+	} else if (live_rec_segment(&x->rec, c->tcb, in, &r, &e) < 0) {
+		live_log_note(&l->g, "synlab: %s", e.msg);
+		live_rec_stray(l->g.local, in, &r);
+		r.conn = c->id;
+	}
+	live_log_put(&l->g, x, &r, true, note);
+}
+
+void live_log_in(struct live *l, struct live_conn *c, const struct seg *s,
 		 enum tcb_state before, enum tcb_state after)
 {
-	char tail[96] = "";
+	struct live_rec_seg in = { s, false, 0, live_elapsed(l, l->g.last_pkt_us), before, after };
 
-	if (before != after)
-		snprintf(tail, sizeof(tail), "%s -> %s", tcb_state_name(before),
-			 tcb_state_name(after));
-	live_log_seg(l, c, s, false, evloop_now_us(), before != after ? tail : NULL);
+	log_segment(l, c, &in, NULL);
 }
 
-/* Bookkeeping events the per-segment line already shows (ACKs, RTT, window). */
+void live_log_seg(struct live *l, struct live_conn *c, const struct seg *s, uint64_t now,
+		  const char *note)
+{
+	struct live_rec_seg in = { s, true, 0, live_elapsed(l, now), TCB_CLOSED, TCB_CLOSED };
+
+	log_segment(l, c, &in, note);
+}
+
+/* Events the explanation of every segment already tells (ACKs, RTT, window, data). */
 static bool routine(enum tcb_ev_kind k)
 {
 	return k == TCB_EV_ACKED || k == TCB_EV_RTT || k == TCB_EV_WINDOW ||
 	       k == TCB_EV_DATA_IN || k == TCB_EV_ACK_MERGED || k == TCB_EV_ACK_SENT;
 }
 
-void live_log_event(struct live *l, const struct live_conn *c, const struct tcb_event *v)
+void live_log_events(struct live *l, struct live_conn *c, const struct tcb_out *o)
 {
-	char what[160];
+	struct live_log_conn *x = conn_log(l, c);
+	struct explain_rec r;
+	bool covers, covered;
 
-	if (!l->log || routine(v->kind))
+	if (!x)
 		return;
-	switch (v->kind) {
-	case TCB_EV_STATE:
-		snprintf(what, sizeof(what), "state %s -> %s", tcb_state_name(v->from),
-			 tcb_state_name(v->to));
-		break;
-	case TCB_EV_TIMER:
-		snprintf(what, sizeof(what), "%s timer fired after %.6f s",
-			 tcb_timer_name(v->timer), v->after_us / 1e6);
-		break;
-	case TCB_EV_RETRANSMIT:
-		snprintf(what, sizeof(what), "retransmission #%d, %.6f s after the previous send; "
-			 "next RTO %.6f s", v->count, v->after_us / 1e6, v->rto_us / 1e6);
-		break;
-	default:
-		snprintf(what, sizeof(what), "%s%s", tcb_ev_kind_name(v->kind),
-			 v->limited ? " (rate-limited)" : "");
-		break;
+	covers = live_rec_covers(&x->rec, o);
+	for (unsigned i = 0; i < o->nev; i++) {
+		live_rec_event(&x->rec, &o->ev[i], covers, l->frame, live_elapsed(l, o->ev[i].now),
+			       &r, &covered);
+		live_log_put(&l->g, x, &r, !covered && !routine(o->ev[i].kind), NULL);
 	}
-	fprintf(l->log, "#%-3u      %10.6f   %s: %s (%s)\n", c ? c->id : 0,
-		live_elapsed(l, v->now) / 1e6, what, tcb_why_name(v->why), tcb_why_rfc(v->why));
+	if (o->ev_overflow)
+		live_log_note(&l->g, "#%u   (more events than one step could hold)", c->id);
 }
 
+void live_log_impair(struct live *l, struct live_conn *c, const struct seg *s, bool out,
+		     const struct explain_impair *imp, uint64_t now)
+{
+	struct live_rec_seg in = { s, out, l->frame, live_elapsed(l, now), TCB_CLOSED, TCB_CLOSED };
+	struct live_log_conn *x = conn_log(l, c);
+	struct explain_rec r;
+
+	if (x && c->tcb) {
+		live_rec_impair(&x->rec, c->tcb, &in, imp, &r);
+	} else {
+		live_rec_stray(l->g.local, &in, &r);
+		r.kind = EXPLAIN_REC_IMPAIR;
+		r.impair = *imp;
+	}
+	live_log_put(&l->g, x, &r, true, NULL);
+}
+
+void live_log_conn_end(struct live *l, struct live_conn *c)
+{
+	struct live_log_conn *x = c->x;
+	struct explain_rec r;
+
+	if (!x)
+		return;
+	live_rec_summary(&x->rec, &c->addr, live_elapsed(l, evloop_now_us()), &r);
+	live_log_put(&l->g, x, &r, true, NULL);
+	live_log_keep_ladder(&l->g, x);
+	live_rec_free(&x->rec);
+	free(x);
+	c->x = NULL;
+}

@@ -3,24 +3,12 @@
 
 #include <string.h>
 
+#include "bytes.h"
+
 #define IP_HDR 20	/* bytes: IPv4 header without options (RFC 791 §3.1) */
 #define TCP_HDR 20	/* bytes: TCP header without options (RFC 9293 §3.1) */
 #define IPPROTO_TCP_NUM 6
 
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put16(uint8_t *p, uint16_t v) { p[0] = v >> 8; p[1] = v & 0xff; }
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v & 0xffff);
-}
 
 /* RFC 791 §3.1 checks; sets *ihl and *tot (bytes) on success. */
 static int ip_check(const uint8_t *b, size_t len, size_t *ihl, size_t *tot, struct err *e)
@@ -37,7 +25,7 @@ static int ip_check(const uint8_t *b, size_t len, size_t *ihl, size_t *tot, stru
 	if (*ihl > len)
 		return err_set(e, "IHL %zu bytes runs past the end of the %zu-byte buffer",
 			       *ihl, len);
-	*tot = get16(b + 2);
+	*tot = bytes_get16(b + 2);
 	if (*tot < *ihl)
 		return err_set(e, "IP total length %zu is shorter than the header (%zu)", *tot,
 			       *ihl);
@@ -45,7 +33,7 @@ static int ip_check(const uint8_t *b, size_t len, size_t *ihl, size_t *tot, stru
 		return err_set(e, "IP total length %zu exceeds the %zu bytes received", *tot, len);
 	if (b[9] != IPPROTO_TCP_NUM)
 		return err_set(e, "IP protocol %u is not TCP (6)", b[9]);
-	frag = get16(b + 6);
+	frag = bytes_get16(b + 6);
 	if (frag & 0x2000 || frag & 0x1fff)
 		return err_set(e, "IP fragment (MF %u, offset %u) not supported",
 			       !!(frag & 0x2000), (frag & 0x1fff) * 8);
@@ -55,26 +43,26 @@ static int ip_check(const uint8_t *b, size_t len, size_t *ihl, size_t *tot, stru
 static void ip_store(const uint8_t *b, size_t ihl, struct seg *s)
 {
 	s->tos = b[1];
-	s->ip_id = get16(b + 4);
+	s->ip_id = bytes_get16(b + 4);
 	s->df = (b[6] & 0x40) != 0;
 	s->ttl = b[8];
-	s->ip_csum = get16(b + 10);
-	s->saddr = get32(b + 12);
-	s->daddr = get32(b + 16);
+	s->ip_csum = bytes_get16(b + 10);
+	s->saddr = bytes_get32(b + 12);
+	s->daddr = bytes_get32(b + 16);
 	s->ip_csum_ok = seg_csum_ip(b, ihl) == 0;
 }
 
 /* RFC 9293 §3.1 fixed header fields; t holds tlen >= 20 bytes. */
 static void tcp_store(const uint8_t *t, struct seg *s)
 {
-	s->sport = get16(t);
-	s->dport = get16(t + 2);
-	s->seq = get32(t + 4);
-	s->ack = get32(t + 8);
+	s->sport = bytes_get16(t);
+	s->dport = bytes_get16(t + 2);
+	s->seq = bytes_get32(t + 4);
+	s->ack = bytes_get32(t + 8);
 	s->flags = t[13];
-	s->win = get16(t + 14);
-	s->tcp_csum = get16(t + 16);
-	s->urp = get16(t + 18);
+	s->win = bytes_get16(t + 14);
+	s->tcp_csum = bytes_get16(t + 16);
+	s->urp = bytes_get16(t + 18);
 }
 
 static int tcp_parse(const uint8_t *t, size_t tlen, struct seg *s, struct err *e)
@@ -117,28 +105,28 @@ static void ip_write(const struct seg *s, uint8_t *b, size_t tot)
 {
 	b[0] = 0x45;
 	b[1] = s->tos;
-	put16(b + 2, (uint16_t)tot);
-	put16(b + 4, s->ip_id);
-	put16(b + 6, s->df ? 0x4000 : 0);
+	bytes_put16(b + 2, (uint16_t)tot);
+	bytes_put16(b + 4, s->ip_id);
+	bytes_put16(b + 6, s->df ? 0x4000 : 0);
 	b[8] = s->ttl ? s->ttl : 64;
 	b[9] = IPPROTO_TCP_NUM;
-	put16(b + 10, 0);
-	put32(b + 12, s->saddr);
-	put32(b + 16, s->daddr);
-	put16(b + 10, seg_csum_ip(b, IP_HDR));
+	bytes_put16(b + 10, 0);
+	bytes_put32(b + 12, s->saddr);
+	bytes_put32(b + 16, s->daddr);
+	bytes_put16(b + 10, seg_csum_ip(b, IP_HDR));
 }
 
 static void tcp_write(const struct seg *s, uint8_t *t, size_t optlen)
 {
-	put16(t, s->sport);
-	put16(t + 2, s->dport);
-	put32(t + 4, s->seq);
-	put32(t + 8, s->ack);
+	bytes_put16(t, s->sport);
+	bytes_put16(t + 2, s->dport);
+	bytes_put32(t + 4, s->seq);
+	bytes_put32(t + 8, s->ack);
 	t[12] = (uint8_t)(((TCP_HDR + optlen) / 4) << 4);
 	t[13] = s->flags;
-	put16(t + 14, s->win);
-	put16(t + 16, 0);
-	put16(t + 18, s->urp);
+	bytes_put16(t + 14, s->win);
+	bytes_put16(t + 16, 0);
+	bytes_put16(t + 18, s->urp);
 }
 
 int seg_build(const struct seg *s, uint8_t *buf, size_t cap, size_t *out_len, struct err *e)
@@ -163,7 +151,7 @@ int seg_build(const struct seg *s, uint8_t *buf, size_t cap, size_t *out_len, st
 	memcpy(buf + IP_HDR + TCP_HDR, opts, optlen);
 	if (s->len > 0)
 		memcpy(buf + IP_HDR + TCP_HDR + optlen, s->payload, s->len);
-	put16(buf + IP_HDR + 16, seg_csum_tcp(s->saddr, s->daddr, buf + IP_HDR, tlen));
+	bytes_put16(buf + IP_HDR + 16, seg_csum_tcp(s->saddr, s->daddr, buf + IP_HDR, tlen));
 	*out_len = tot;
 	return 0;
 }

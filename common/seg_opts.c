@@ -3,20 +3,8 @@
 
 #include <string.h>
 
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+#include "bytes.h"
 
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put16(uint8_t *p, uint16_t v) { p[0] = v >> 8; p[1] = v & 0xff; }
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v & 0xffff);
-}
 
 /* Fixed lengths: RFC 9293 §3.2 (MSS 4), RFC 7323 §2.2 and §3.2 (WS 3, TS 10),
  * RFC 2018 §2 (SACK-permitted 2). 0 means "not a fixed-length kind". */
@@ -74,19 +62,19 @@ static void opt_store(const uint8_t *q, uint8_t olen, struct seg_opts *o)
 	int i;
 
 	switch (q[0]) {
-	case SEG_OPT_MSS: o->has_mss = true; o->mss = get16(q + 2); break;
+	case SEG_OPT_MSS: o->has_mss = true; o->mss = bytes_get16(q + 2); break;
 	case SEG_OPT_WSCALE: o->has_wscale = true; o->wscale = q[2]; break;
 	case SEG_OPT_SACK_PERM: o->sack_perm = true; break;
 	case SEG_OPT_TS:
 		o->has_ts = true;
-		o->tsval = get32(q + 2);
-		o->tsecr = get32(q + 6);
+		o->tsval = bytes_get32(q + 2);
+		o->tsecr = bytes_get32(q + 6);
 		break;
 	case SEG_OPT_SACK:
 		o->nsack = (uint8_t)((olen - 2) / 8);
 		for (i = 0; i < o->nsack; i++) {
-			o->sack[i].left = get32(q + 2 + 8 * i);
-			o->sack[i].right = get32(q + 6 + 8 * i);
+			o->sack[i].left = bytes_get32(q + 2 + 8 * i);
+			o->sack[i].right = bytes_get32(q + 6 + 8 * i);
 		}
 		break;
 	default: o->nunknown++; break;
@@ -135,7 +123,7 @@ static int opts_encode_syn_part(const struct seg_opts *o, uint8_t *out, size_t *
 	uint8_t b[12];
 
 	if (o->has_mss) {
-		b[0] = SEG_OPT_MSS; b[1] = 4; put16(b + 2, o->mss);
+		b[0] = SEG_OPT_MSS; b[1] = 4; bytes_put16(b + 2, o->mss);
 		if (opt_put(out, pos, b, 4) < 0)
 			return -1;
 	}
@@ -143,8 +131,8 @@ static int opts_encode_syn_part(const struct seg_opts *o, uint8_t *out, size_t *
 		b[0] = o->sack_perm ? SEG_OPT_SACK_PERM : SEG_OPT_NOP;
 		b[1] = o->sack_perm ? 2 : SEG_OPT_NOP;
 		b[2] = SEG_OPT_TS; b[3] = 10;
-		put32(b + 4, o->tsval);
-		put32(b + 8, o->tsecr);
+		bytes_put32(b + 4, o->tsval);
+		bytes_put32(b + 8, o->tsecr);
 		return opt_put(out, pos, b, 12);
 	}
 	if (o->sack_perm) {
@@ -171,8 +159,8 @@ static int opts_encode_ws_sack(const struct seg_opts *o, uint8_t *out, size_t *p
 		return -1;
 	b[0] = SEG_OPT_NOP; b[1] = SEG_OPT_NOP; b[2] = SEG_OPT_SACK; b[3] = (uint8_t)(2 + 8 * n);
 	for (i = 0; i < n; i++) {
-		put32(b + 4 + 8 * i, o->sack[i].left);
-		put32(b + 8 + 8 * i, o->sack[i].right);
+		bytes_put32(b + 4 + 8 * i, o->sack[i].left);
+		bytes_put32(b + 8 + 8 * i, o->sack[i].right);
 	}
 	return opt_put(out, pos, b, 4 + 8 * (size_t)n);
 }

@@ -1,6 +1,8 @@
 /* seg_print.c - tcpdump-style one-line text for a segment: flags, seq/ack, window, options. */
 #include "seg.h"
 
+#include "bytes.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -43,11 +45,6 @@ const char *seg_flags_str(uint8_t flags, char *buf)
 	return buf;
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* One option of length olen (already bounds-checked) in tcpdump's spelling. SACK edges
  * are printed relative to ack_base, as tcpdump does. */
 static void opt_print(struct out *o, const uint8_t *q, uint8_t olen, uint32_t ack_base)
@@ -58,11 +55,11 @@ static void opt_print(struct out *o, const uint8_t *q, uint8_t olen, uint32_t ac
 	case SEG_OPT_MSS: out_printf(o, "mss %u", (unsigned)(q[2] << 8 | q[3])); return;
 	case SEG_OPT_WSCALE: out_printf(o, "wscale %u", q[2]); return;
 	case SEG_OPT_SACK_PERM: out_printf(o, "sackOK"); return;
-	case SEG_OPT_TS: out_printf(o, "TS val %u ecr %u", be32(q + 2), be32(q + 6)); return;
+	case SEG_OPT_TS: out_printf(o, "TS val %u ecr %u", bytes_get32(q + 2), bytes_get32(q + 6)); return;
 	case SEG_OPT_SACK:
 		out_printf(o, "sack %u ", (olen - 2) / 8);
 		for (i = 2; i + 8 <= olen; i += 8)
-			out_printf(o, "{%u:%u}", be32(q + i) - ack_base, be32(q + i + 4) - ack_base);
+			out_printf(o, "{%u:%u}", bytes_get32(q + i) - ack_base, bytes_get32(q + i + 4) - ack_base);
 		return;
 	default:
 		/* tcpdump decodes a few more kinds (md5, mptcp, tfo, uto, ...); synlab prints

@@ -32,8 +32,13 @@
  *    the segments sent before it are marked lost and resent as ACKs arrive (go-back-N).
  *  - Zero-window probes are Linux style: <SEQ=SND.UNA-1><ACK=RCV.NXT><CTL=ACK>, no data,
  *    which the peer must answer with an ACK carrying its window (RFC 9293 §3.10.7.4).
- *  - Payload carried by a SYN is ignored (not ACKed; the peer resends it after the
- *    handshake), as Linux does without TCP Fast Open.
+ *  - Text (and a FIN) on a SYN+ACK that acks our SYN in SYN-SENT is processed as RFC 9293
+ *    §3.10.7.3 says ("continue processing at the sixth step"): it becomes readable and
+ *    the ACK we send covers it (ACK = IRS + 1 + text length, + 1 for a FIN).
+ *  - Text or a FIN on a SYN without an ACK of ours (LISTEN §3.10.7.2, simultaneous open
+ *    §3.10.7.3) is NOT queued for after the handshake as the RFC allows: it is ignored
+ *    (TCB_WHY_SYN_DATA_IGNORED), our SYN+ACK acks only the SYN and the peer resends the
+ *    text once ESTABLISHED, as Linux does without TCP Fast Open.
  *  - The challenge-ACK rate limit counts per TCB per second of `now` (not scaled).
  *  - Linux behaviours kept: a repeated SYN in SYN-RECEIVED is answered at once with the
  *    SYN+ACK (TCB_EV_RETRANSMIT, count 0, timer schedule unchanged); in a simultaneous
@@ -43,7 +48,9 @@
  *    (rate limited) like an in-window one, as Linux does.
  *  - RFC 6298 §5.7: when the SYN timed out, RTO is at least 3 x rto_init once established.
  *  - The urgent pointer is ignored (RFC 9293 §3.10.7.4 sixth step not implemented).
- *  - A FIN that arrives out of order is remembered and takes effect when the gap fills.
+ *  - A FIN that arrives out of order is remembered and takes effect when the gap fills;
+ *    like out-of-order text it is answered at once with a duplicate ACK
+ *    <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> (RFC 5681 §4.2, RFC 1122 §4.2.2.21).
  *  - The out-of-order queue holds at most RCVQ_OOO_MAX (8) separate ranges; a segment
  *    needing a ninth is dropped (TCB_WHY_OOO_FULL) and ACKed so the peer resends it.
  *
@@ -190,7 +197,8 @@ enum tcb_why {
 	TCB_WHY_LISTEN_ACK,		/* ACK in LISTEN: <SEQ=SEG.ACK><CTL=RST>. n0 SEG.ACK */
 	TCB_WHY_LISTEN_SYN,		/* SYN in LISTEN: SYN+ACK, SYN-RECEIVED. n0 IRS, n1 ISS */
 	TCB_WHY_LISTEN_OTHER,		/* neither RST, ACK nor SYN: dropped. n0 SEG.SEQ */
-	TCB_WHY_SYN_DATA_IGNORED,	/* payload on a SYN ignored. n0 SEG.SEQ, n1 SEG.LEN */
+	TCB_WHY_SYN_DATA_IGNORED,	/* text/FIN on a SYN without an ACK of ours (LISTEN,
+					 * simultaneous open) ignored. n0 SEG.SEQ, n1 SEG.LEN */
 	/* ---- SYN-SENT (§3.10.7.3) ---- */
 	TCB_WHY_SYN_SENT_BAD_ACK,	/* ACK =< ISS or > SND.NXT: RST (unless RST).
 					 * n0 SEG.ACK, n1 ISS, n2 SND.NXT */
@@ -245,6 +253,9 @@ enum tcb_why {
 					 * n3 bytes now readable */
 	TCB_WHY_DATA_OUT_OF_ORDER,	/* text past RCV.NXT queued, duplicate ACK sent.
 					 * n0 SEG.SEQ, n1 SEG.LEN, n2 RCV.NXT */
+	TCB_WHY_FIN_OUT_OF_ORDER,	/* FIN (no text) past RCV.NXT held until the gap fills,
+					 * duplicate ACK sent at once (RFC 5681 §4.2,
+					 * RFC 1122 §4.2.2.21). n0 FIN seq, n1 RCV.NXT */
 	TCB_WHY_OOO_FULL,		/* out-of-order queue full: text dropped.
 					 * n0 SEG.SEQ, n1 SEG.LEN, n2 RCV.NXT */
 	TCB_WHY_DATA_AFTER_FIN,		/* text after the peer's FIN ignored. n0 SEG.SEQ,
@@ -275,6 +286,10 @@ enum tcb_why {
 					 * n2 bytes waiting */
 	TCB_WHY_TIME_WAIT_EXPIRED,	/* 2 x MSL over: CLOSED. n0 2MSL us (low 32 bits) */
 	TCB_WHY_FIN_WAIT_2_TIMEOUT,	/* FIN-WAIT-2 too long: CLOSED */
+	/* ---- SYN cookies (RFC 4987 §3.6, tcb_cookie.c) ---- */
+	TCB_WHY_SYN_COOKIE,		/* ACK carried a valid SYN cookie: the connection is
+					 * created directly in ESTABLISHED, no half-open state
+					 * was kept. n0 ISS (the cookie), n1 IRS, n2 MSS */
 	TCB_WHY_COUNT
 };
 const char *tcb_why_name(enum tcb_why w);
@@ -382,6 +397,20 @@ void tcb_get_vars(const struct tcb *t, struct tcb_vars *v);
  * connection (CLOSED). Returns true and fills rst when one must be sent:
  * no ACK bit: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>; ACK bit: <SEQ=SEG.ACK><CTL=RST>. */
 bool tcb_closed_reply(const struct seg *s, struct seg *rst);
+
+/* ---- SYN cookies (RFC 4987 §3.6; the cookie itself: syncookie.h) ---- */
+/* A TCB created directly in ESTABLISHED from the ACK of a cookie SYN+ACK: ISS = the
+ * cookie (SND.UNA = SND.NXT = ISS+1), IRS (RCV.NXT = IRS+1), the peer's MSS as decoded
+ * from the cookie. Records a TCB_EV_STATE LISTEN -> ESTABLISHED, why TCB_WHY_SYN_COOKIE.
+ * The send window is still 0: pass the ACK segment to tcb_input next, which takes its
+ * window (SND.WL1 = IRS, so the update rule applies) and any text it carries. */
+struct tcb *tcb_accept_cookie(const struct tcb_params *p, const struct tcb_addr *a,
+			      uint32_t iss, uint32_t irs, uint16_t mss, uint64_t now,
+			      struct tcb_out *o, struct err *e);
+/* The stateless SYN+ACK answering syn with ISN iss: <SEQ=ISS><ACK=SYN.SEQ+1>
+ * <CTL=SYN,ACK>, our MSS option and window (as a TCB in LISTEN would send). */
+void tcb_cookie_synack(const struct tcb_params *p, const struct seg *syn, uint32_t iss,
+		       struct seg *synack);
 
 /* RFC 6528 ISN: M (4 us ticks of now) + F(4-tuple, secret), F = SipHash-2-4. */
 uint32_t tcb_isn(const uint8_t secret[16], const struct tcb_addr *a, uint64_t now);

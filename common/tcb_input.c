@@ -40,12 +40,19 @@ static void tcb_input_closed(struct tcb *t, const struct seg *s, uint64_t now,
 }
 
 /* The peer's SYN fixes IRS and RCV.NXT and opens our receive window. */
-static void tcb_take_syn(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o)
+static void tcb_take_syn(struct tcb *t, const struct seg *s)
 {
 	t->irs = s->seq;
 	t->rcv_nxt = s->seq + 1;
 	t->rcv_adv = t->rcv_nxt + t->p.rcv_buf;
 	tcb_open_windows(t, s);
+}
+
+/* Text or FIN on a SYN without an ACK of ours (LISTEN, simultaneous open) is not kept:
+ * see tcb.h "Defaults and simplifications". */
+static void tcb_syn_data_ignored(const struct tcb *t, const struct seg *s, uint64_t now,
+				 struct tcb_out *o)
+{
 	if (s->len > 0 || (s->flags & SEG_FIN))
 		tcb_drop(t, o, TCB_WHY_SYN_DATA_IGNORED, now, s->seq, s->len, 0, 0);
 }
@@ -65,7 +72,8 @@ static void tcb_input_listen(struct tcb *t, const struct seg *s, uint64_t now,
 		t->snd_nxt = t->iss;
 		t->sndq_seq = t->iss + 1;
 		rto_init(&t->rto, t->p.rto_init_us, t->p.rto_min_us, t->p.rto_max_us);
-		tcb_take_syn(t, s, now, o);
+		tcb_take_syn(t, s);
+		tcb_syn_data_ignored(t, s, now, o);
 		t->snd_wl2 = t->iss;
 		tcb_ev_n(tcb_set_state(t, TCB_SYN_RECEIVED, TCB_WHY_LISTEN_SYN, now, o), t->irs,
 			 t->iss, 0, 0);
@@ -129,6 +137,26 @@ static void tcb_window_update(struct tcb *t, const struct seg *s, uint64_t now,
 		t->max_snd_wnd = s->win;
 }
 
+static void tcb_input_text_fin(struct tcb *t, const struct seg *s, uint64_t now,
+			       struct tcb_out *o);
+
+/* §3.10.7.3 fourth, SYN+ACK: "If there are other controls or text in the segment, then
+ * continue processing at the sixth step" - the text after the SYN (seq IRS+1 on) is
+ * accepted and a FIN taken, and the ACK sent covers them. */
+static void tcb_synack_text(struct tcb *t, const struct seg *s, uint64_t now,
+			    struct tcb_out *o)
+{
+	struct seg rest = *s;
+
+	if (s->len > 0 ? !s->payload : !(s->flags & SEG_FIN)) {
+		tcb_send_ack(t, now, o);	/* nothing to take: the plain ACK of the SYN */
+		return;
+	}
+	rest.seq = s->seq + 1;
+	rest.flags &= (uint8_t)~SEG_SYN;
+	tcb_input_text_fin(t, &rest, now, o);	/* ACKs the text and the FIN */
+}
+
 /* §3.10.7.3 fourth: a SYN in SYN-SENT, with our SYN acked (ESTABLISHED) or not
  * (simultaneous open, §3.5 figure 8: SYN-RECEIVED, SYN+ACK with our ISS again). */
 static void tcb_syn_sent_syn(struct tcb *t, const struct seg *s, bool has_ack, uint64_t now,
@@ -136,15 +164,16 @@ static void tcb_syn_sent_syn(struct tcb *t, const struct seg *s, bool has_ack, u
 {
 	struct tcb_rtx_ent *r;
 
-	tcb_take_syn(t, s, now, o);
+	tcb_take_syn(t, s);
 	if (has_ack) {
 		tcb_ack_new(t, s, now, o);
 		tcb_ev_n(tcb_set_state(t, TCB_ESTABLISHED, TCB_WHY_SYN_SENT_SYNACK, now, o),
 			 s->ack, t->iss, t->irs, 0);
-		tcb_send_ack(t, now, o);
+		tcb_synack_text(t, s, now, o);
 		tcb_output(t, now, o);
 		return;
 	}
+	tcb_syn_data_ignored(t, s, now, o);
 	tcb_ev_n(tcb_set_state(t, TCB_SYN_RECEIVED, TCB_WHY_SYN_SENT_SYN, now, o), t->irs,
 		 t->iss, 0, 0);
 	r = tcb_rtx_first(t);
@@ -397,6 +426,39 @@ static void tcb_take_fin(struct tcb *t, uint32_t fin_seq, uint64_t now, struct t
 	tcb_send_ack(t, now, o);
 }
 
+/* A FIN without text beyond RCV.NXT: held like out-of-order text, and like it answered
+ * at once with a duplicate ACK <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> (RFC 5681 §4.2,
+ * RFC 1122 §4.2.2.21). Out-of-order text with a FIN is ACKed by tcb_take_text. */
+static void tcb_fin_out_of_order(struct tcb *t, uint32_t fin_seq, uint64_t now,
+				 struct tcb_out *o)
+{
+	tcb_hold_fin(t, fin_seq);
+	tcb_ev_n(tcb_ev(t, o, TCB_EV_OOO_QUEUED, TCB_WHY_FIN_OUT_OF_ORDER, now), fin_seq,
+		 t->rcv_nxt, 0, 0);
+	tcb_send_ack(t, now, o);
+}
+
+/* §3.10.7.4 eighth, after the text: fin says whether the segment's FIN still counts. */
+static void tcb_input_fin(struct tcb *t, const struct seg *s, bool fin, uint64_t now,
+			  struct tcb_out *o)
+{
+	uint32_t fin_seq = s->seq + s->len;
+
+	if (t->fin_rcvd) {
+		if (fin) {
+			tcb_drop(t, o, TCB_WHY_FIN_REPEAT, now, s->seq, t->rcv_nxt, 0, 0);
+			tcb_send_ack(t, now, o);
+		}
+		return;
+	}
+	if (fin && fin_seq == t->rcv_nxt)
+		tcb_take_fin(t, fin_seq, now, o);
+	else if (fin && s->len == 0 && seq_gt(fin_seq, t->rcv_nxt))
+		tcb_fin_out_of_order(t, fin_seq, now, o);
+	if (!t->fin_rcvd && t->ooo_fin && t->ooo_fin_seq == t->rcv_nxt)
+		tcb_take_fin(t, t->ooo_fin_seq, now, o);
+}
+
 /* Text and FIN after the control checks passed. */
 static void tcb_input_text_fin(struct tcb *t, const struct seg *s, uint64_t now,
 			       struct tcb_out *o)
@@ -412,19 +474,7 @@ static void tcb_input_text_fin(struct tcb *t, const struct seg *s, uint64_t now,
 	}
 	if (s->len > 0)
 		tcb_take_text(t, s, &fin, now, o);
-	if (t->fin_rcvd) {
-		if (fin) {
-			tcb_drop(t, o, TCB_WHY_FIN_REPEAT, now, s->seq, t->rcv_nxt, 0, 0);
-			tcb_send_ack(t, now, o);
-		}
-		return;
-	}
-	if (fin && s->seq + s->len == t->rcv_nxt)
-		tcb_take_fin(t, s->seq + s->len, now, o);
-	else if (fin && seq_gt(s->seq + s->len, t->rcv_nxt) && s->len == 0)
-		tcb_hold_fin(t, s->seq);
-	if (!t->fin_rcvd && t->ooo_fin && t->ooo_fin_seq == t->rcv_nxt)
-		tcb_take_fin(t, t->ooo_fin_seq, now, o);
+	tcb_input_fin(t, s, fin, now, o);
 }
 
 /* Simultaneous open, SYN-RECEIVED: the peer's SYN+ACK repeats its SYN (seq = RCV.NXT - 1)

@@ -49,7 +49,7 @@ static const struct tcb_why_info tcb_whys[TCB_WHY_COUNT] = {
 	[TCB_WHY_LISTEN_ACK] = {"listen_ack", "RFC 9293 §3.10.7.2"},
 	[TCB_WHY_LISTEN_SYN] = {"listen_syn", "RFC 9293 §3.10.7.2"},
 	[TCB_WHY_LISTEN_OTHER] = {"listen_other", "RFC 9293 §3.10.7.2"},
-	[TCB_WHY_SYN_DATA_IGNORED] = {"syn_data_ignored", "RFC 9293 §3.10.7.2"},
+	[TCB_WHY_SYN_DATA_IGNORED] = {"syn_data_ignored", "RFC 9293 §3.10.7.2, §3.10.7.3"},
 	[TCB_WHY_SYN_SENT_BAD_ACK] = {"syn_sent_bad_ack", "RFC 9293 §3.10.7.3"},
 	[TCB_WHY_SYN_SENT_RST_NO_ACK] = {"syn_sent_rst_no_ack", "RFC 9293 §3.10.7.3"},
 	[TCB_WHY_SYN_SENT_RST] = {"syn_sent_rst", "RFC 9293 §3.10.7.3, RFC 5961 §3.2"},
@@ -75,6 +75,7 @@ static const struct tcb_why_info tcb_whys[TCB_WHY_COUNT] = {
 	[TCB_WHY_FIN_ACKED] = {"fin_acked", "RFC 9293 §3.10.7.4"},
 	[TCB_WHY_DATA_IN_ORDER] = {"data_in_order", "RFC 9293 §3.10.7.4"},
 	[TCB_WHY_DATA_OUT_OF_ORDER] = {"data_out_of_order", "RFC 9293 §3.10.7.4, §3.8.6.2"},
+	[TCB_WHY_FIN_OUT_OF_ORDER] = {"fin_out_of_order", "RFC 5681 §4.2, RFC 1122 §4.2.2.21"},
 	[TCB_WHY_OOO_FULL] = {"ooo_full", "RFC 9293 §3.10.7.4"},
 	[TCB_WHY_DATA_AFTER_FIN] = {"data_after_fin", "RFC 9293 §3.10.7.4"},
 	[TCB_WHY_FIN_RECEIVED] = {"fin_received", "RFC 9293 §3.10.7.4"},
@@ -92,6 +93,7 @@ static const struct tcb_why_info tcb_whys[TCB_WHY_COUNT] = {
 	[TCB_WHY_PERSIST_PROBE] = {"persist_probe", "RFC 9293 §3.8.6.1"},
 	[TCB_WHY_TIME_WAIT_EXPIRED] = {"time_wait_expired", "RFC 9293 §3.10.8"},
 	[TCB_WHY_FIN_WAIT_2_TIMEOUT] = {"fin_wait_2_timeout", "RFC 9293 §3.10.8"},
+	[TCB_WHY_SYN_COOKIE] = {"syn_cookie", "RFC 4987 §3.6"},
 };
 
 const char *tcb_why_name(enum tcb_why w)

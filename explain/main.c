@@ -3,10 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "explain_json.h"
-#include "explain_text.h"
 #include "explain_track.h"
 #include "opts.h"
+#include "out.h"
 #include "pcapr.h"
 #include "seg.h"
 
@@ -17,6 +16,7 @@ struct run {
 	uint64_t t0_us;
 	uint64_t not_tcp;	/* IPv4 but not a parseable TCP segment */
 	uint64_t shown;
+	struct xout *out;
 };
 
 static bool wanted(const struct xopts *o, const struct explain_rec *r)
@@ -29,7 +29,7 @@ static bool wanted(const struct xopts *o, const struct explain_rec *r)
 		return false;
 	if (o->port >= 0 && s->sport != o->port && s->dport != o->port)
 		return false;
-	return !(o->quiet && r->kind == EXPLAIN_REC_SEGMENT);
+	return !(o->conn_only && r->conn != o->conn_only);
 }
 
 static int sink(void *ctx, const struct explain_rec *r, struct err *e)
@@ -39,9 +39,7 @@ static int sink(void *ctx, const struct explain_rec *r, struct err *e)
 	if (!wanted(&run->o, r))
 		return 0;
 	run->shown++;
-	int rc = run->o.json ? explain_json_write(r, run->o.lang, stdout)
-			     : explain_text_render(r, run->o.lang, stdout);
-	return rc < 0 ? err_set(e, "writing output failed") : 0;
+	return xout_record(run->out, r, e);
 }
 
 /* One frame into the tracker; frames that are not IPv4+TCP are counted and skipped. */
@@ -60,6 +58,9 @@ static int feed(struct run *run, struct explain_track *t, const struct pcapr_pkt
 		return 0;
 	}
 	uint64_t rel = p->ts_us >= run->t0_us ? p->ts_us - run->t0_us : 0;
+	struct xout_pkt xp = { p->frame, p->ts_us * 1000, p->ip, p->iplen };
+
+	xout_set_pkt(run->out, &xp);
 	return explain_track_segment(t, p->frame, rel, &s, e);
 }
 
@@ -99,9 +100,15 @@ static int run_file(struct run *run)
 		fprintf(stderr, "synlab-explain: %s\n", e.msg);
 		return 1;
 	}
+	if (!(run->out = xout_new(&run->o, &e))) {
+		pcapr_close(r);
+		fprintf(stderr, "synlab-explain: %s\n", e.msg);
+		return 1;
+	}
 	struct explain_track *t = explain_track_new(NULL, sink, run, &e);
 	if (!t) {
 		pcapr_close(r);
+		xout_free(run->out);
 		fprintf(stderr, "synlab-explain: %s\n", e.msg);
 		return 1;
 	}
@@ -111,7 +118,12 @@ static int run_file(struct run *run)
 		rd = e;
 		rc = -1;
 	}
+	if (rc == 0 && n > 0 && xout_finish(run->out, &e) < 0) {
+		rd = e;
+		rc = -1;
+	}
 	report_skipped(run, r);
+	xout_free(run->out);
 	explain_track_free(t);
 	pcapr_close(r);
 	fflush(stdout);

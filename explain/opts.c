@@ -16,9 +16,21 @@ void xopts_usage(FILE *out)
 	      "  -c N           only the first N connections\n"
 	      "  --host ADDR    only connections with this IPv4 address\n"
 	      "  --port P       only connections with this port\n"
-	      "  -q             connection summaries only\n"
-	      "  --json         JSON Lines output\n"
-	      "  --lang en|zh   language of the explanations (en)\n"
+	      "  --conn N       only connection N (numbered as tshark's tcp.stream + 1)\n"
+	      "Output on stdout (one of; default: each segment, its states and explanation):\n"
+	      "  -q             one line per segment\n"
+	      "  --summary      connection summaries only\n"
+	      "  --json         JSON Lines (the \"explain\" field is the text explanation)\n"
+	      "  --ladder       also draw each connection as a ladder (sequence) diagram\n"
+	      "                 at the end, the explanation under each arrow\n"
+	      "  --ascii        draw the ladder with ASCII only (default: UTF-8 if the locale is)\n"
+	      "Files:\n"
+	      "  --html FILE    one self-contained HTML page with an SVG ladder of the first\n"
+	      "                 connection shown (pick one with --conn)\n"
+	      "  -w FILE        pcapng of the segments shown, each with its explanation as the\n"
+	      "                 packet comment (Wireshark: frame.comment)\n"
+	      "  --lang en|zh   language of every explanation (en)\n"
+	      "Colour only on a terminal, and never when NO_COLOR is set.\n"
 	      "  -h, --help     this text\n"
 	      "  -V, --version  version\n", out);
 }
@@ -41,6 +53,16 @@ static int set_opt(int c, const char *arg, struct xopts *o, char *msg, size_t ca
 	switch (c) {
 	case 'r': o->file = arg; return 0;
 	case 'q': o->quiet = true; return 0;
+	case 'S': o->summary = true; return 0;
+	case 'L': o->ladder = true; return 0;
+	case 'A': o->ascii = true; return 0;
+	case 'T': o->html = arg; return 0;
+	case 'w': o->pcapng = arg; return 0;
+	case 'n':
+		if (parse_num(arg, UINT32_MAX, &v) < 0 || v == 0)
+			break;
+		o->conn_only = (uint32_t)v;
+		return 0;
 	case 'j': o->json = true; return 0;
 	case 'h': o->help = true; return 0;
 	case 'V': o->version = true; return 0;
@@ -73,12 +95,37 @@ static int set_opt(int c, const char *arg, struct xopts *o, char *msg, size_t ca
 	return -1;
 }
 
+/* Combinations that cannot mean anything. Returns 0, or -1 with the reason. */
+static int check_combination(const struct xopts *o, char *msg, size_t cap)
+{
+	if ((o->quiet ? 1 : 0) + (o->summary ? 1 : 0) + (o->json ? 1 : 0) > 1) {
+		snprintf(msg, cap, "-q, --summary and --json are different outputs: pick one");
+		return -1;
+	}
+	if (o->ladder && (o->json || o->summary)) {
+		snprintf(msg, cap, "--ladder cannot be mixed into --json or --summary output");
+		return -1;
+	}
+	if (o->ascii && !o->ladder) {
+		snprintf(msg, cap, "--ascii only applies to --ladder");
+		return -1;
+	}
+	if (o->html && o->pcapng && strcmp(o->html, o->pcapng) == 0) {
+		snprintf(msg, cap, "--html and -w name the same file '%s'", o->html);
+		return -1;
+	}
+	return 0;
+}
+
 int xopts_parse(int argc, char **argv, struct xopts *o, char *msg, size_t cap)
 {
 	static const struct option lo[] = {
 		{"help", no_argument, NULL, 'h'},   {"version", no_argument, NULL, 'V'},
 		{"json", no_argument, NULL, 'j'},   {"lang", required_argument, NULL, 'l'},
 		{"host", required_argument, NULL, 'H'}, {"port", required_argument, NULL, 'p'},
+		{"summary", no_argument, NULL, 'S'}, {"ladder", no_argument, NULL, 'L'},
+		{"ascii", no_argument, NULL, 'A'},  {"html", required_argument, NULL, 'T'},
+		{"conn", required_argument, NULL, 'n'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -86,7 +133,7 @@ int xopts_parse(int argc, char **argv, struct xopts *o, char *msg, size_t cap)
 	memset(o, 0, sizeof(*o));
 	o->port = -1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":r:c:qhV", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:c:qw:hV", lo, NULL)) != -1) {
 		if (c == ':') {
 			snprintf(msg, cap, "option %s needs a value", argv[optind - 1]);
 			return -1;
@@ -104,5 +151,5 @@ int xopts_parse(int argc, char **argv, struct xopts *o, char *msg, size_t cap)
 		snprintf(msg, cap, "no capture file given (try --help)");
 		return -1;
 	}
-	return 0;
+	return check_combination(o, msg, cap);
 }

@@ -13,8 +13,14 @@ struct xopts {
 	bool has_host;
 	uint32_t host;		/* --host ADDR */
 	int port;		/* --port P, -1 = any */
-	bool quiet;		/* -q: summaries only */
+	uint32_t conn_only;	/* --conn N: only connection N, 0 = all */
+	bool quiet;		/* -q: one line per segment */
+	bool summary;		/* --summary: connection summaries only */
 	bool json;
+	bool ladder;		/* --ladder: a sequence diagram per connection at the end */
+	bool ascii;		/* --ascii: ASCII ladder (default: UTF-8 when the locale is) */
+	const char *html;	/* --html FILE: one page for the first connection shown */
+	const char *pcapng;	/* -w FILE: the segments, each with its explanation */
 	enum explain_lang lang;
 	bool help, version;
 };

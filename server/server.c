@@ -10,6 +10,7 @@
 #include "conntab.h"
 #include "live.h"
 #include "priv.h"
+#include "server_flood.h"
 
 /* One connection's application side. */
 struct sconn {
@@ -27,12 +28,21 @@ struct server {
 	unsigned closed;	/* connections that reached CLOSED */
 	int signals;		/* SIGINT/SIGTERM seen */
 	bool stopping;		/* no new connections; exit when the table is empty */
+	struct sflood fl;	/* flood counters, log summaries, RST limit, SYN cookies */
 	uint8_t buf[16384 + 64];
 };
 
+/* A segment the wire refuses (a hostile peer's spoofed, unroutable address) is counted
+ * and treated as lost, not fatal: the TCB's timers recover or give up. */
 static int emit(struct server *v, struct live_conn *c, struct tcb_out *out, struct err *e)
 {
-	return live_emit(&v->l, c, out, e);
+	if (live_emit(&v->l, c, out, e) == 0)
+		return 0;
+	v->fl.st.send_errors++;
+	if (sflood_note(&v->fl, &v->l, SFLOOD_SEND_ERROR, evloop_now_us()))
+		live_log_note(&v->l.g, "     send failed: %s", e->msg);
+	e->msg[0] = '\0';
+	return c->released ? 0 : live_arm(&v->l, c, e);
 }
 
 /* Keeps the half-open count in step with the TCB's state. */
@@ -43,9 +53,9 @@ static void track_backlog(struct server *v, struct live_conn *c)
 
 	if (half != sc->counted_open) {
 		sc->counted_open = half;
-		if (half)
-			v->half_open++;
-		else
+		if (half && ++v->half_open > v->fl.st.peak_half_open)
+			v->fl.st.peak_half_open = v->half_open;
+		else if (!half)
 			v->half_open--;
 	}
 }
@@ -127,47 +137,117 @@ static int settle(struct server *v, struct live_conn *c, uint64_t now, struct tc
 	return 0;
 }
 
-/* RFC 9293 §3.10.7.1: a segment for no connection is answered with RST (unless RST). */
-static int refuse(struct server *v, const struct seg *s, const char *why, struct err *e)
+/* RFC 9293 §3.10.7.1: a segment for no connection is answered with RST (unless RST),
+ * rate-limited and summarised under a flood (server_flood.c). */
+static int refuse(struct server *v, const struct seg *s, const char *why, uint64_t now)
 {
-	struct seg rst;
+	sflood_refuse(&v->fl, &v->l, s, why, now);
+	return 0;
+}
 
-	if (!tcb_closed_reply(s, &rst))
-		return 0;
-	return live_send_raw(&v->l, &rst, why, e);
+static bool backlog_full(const struct server *v)
+{
+	return v->half_open >= v->o->backlog || v->tab.count >= v->o->max_conns;
+}
+
+/* A connection with its application, for a TCB the caller makes next. */
+static struct live_conn *new_conn(struct server *v, const struct tcb_addr *a, struct err *e)
+{
+	struct live_conn *c = live_conn_new(&v->l, a, e);
+	struct sconn *sc;
+
+	if (!c)
+		return NULL;
+	if (!(sc = calloc(1, sizeof(*sc)))) {
+		live_conn_release(&v->l, c);
+		err_set(e, "out of memory for a connection");
+		return NULL;
+	}
+	app_init(&sc->app, v->o->app);
+	c->user = sc;
+	return c;
+}
+
+static void drop_conn(struct server *v, struct live_conn *c)
+{
+	tcb_free(c->tcb);
+	free(c->user);
+	live_conn_release(&v->l, c);
+}
+
+/* RFC 4987 §3.6: the ACK of a cookie SYN+ACK becomes an ESTABLISHED connection; NULL
+ * (e clear) for a bad cookie or a full table, which the caller answers like any
+ * segment for no connection. */
+static struct live_conn *accept_cookie(struct server *v, const struct tcb_addr *a,
+				       const struct seg *s, uint64_t now, struct err *e)
+{
+	struct live_conn *c;
+	struct tcb_out out;
+	uint32_t iss, irs;
+	uint16_t mss;
+
+	if (v->tab.count >= v->o->max_conns || !sflood_check_cookie(&v->fl, s, now, &iss, &irs, &mss))
+		return NULL;
+	if (!(c = new_conn(v, a, e)))
+		return NULL;
+	tcb_out_reset(&out);
+	if (!(c->tcb = tcb_accept_cookie(&v->o->params, a, iss, irs, mss, now, &out, e)) ||
+	    conntab_put(&v->tab, a, c, e) < 0) {
+		drop_conn(v, c);
+		return NULL;
+	}
+	emit(v, c, &out, e);	/* logs the RFC 4987 event */
+	return c;
 }
 
 /* A SYN for a new 4-tuple: a TCB in LISTEN takes it (RFC 9293 §3.10.7.2). NULL when the
  * backlog or the table is full: the SYN is dropped, as Linux does without syncookies. */
-static struct live_conn *accept_syn(struct server *v, const struct tcb_addr *a, struct err *e)
+static struct live_conn *accept_syn(struct server *v, const struct tcb_addr *a,
+				    uint64_t now, struct err *e)
 {
 	struct live_conn *c;
-	struct sconn *sc;
 	struct tcb_out out;
 
-	if (v->half_open >= v->o->backlog || v->tab.count >= v->o->max_conns) {
-		if (v->l.log)
-			fprintf(v->l.log, "     SYN dropped: %s full (%u)\n",
+	if (backlog_full(v)) {
+		v->fl.st.syn_dropped++;
+		if (sflood_note(&v->fl, &v->l, SFLOOD_SYN_DROPPED, now))
+			live_log_note(&v->l.g, "     SYN dropped: %s full (%u)",
 				v->half_open >= v->o->backlog ? "backlog" : "connection table",
 				v->half_open >= v->o->backlog ? v->o->backlog : v->o->max_conns);
 		return NULL;
 	}
-	if (!(c = live_conn_new(&v->l, a, e)) || !(sc = calloc(1, sizeof(*sc))))
-		goto fail;
-	app_init(&sc->app, v->o->app);
-	c->user = sc;
+	if (!(c = new_conn(v, a, e)))
+		return NULL;
 	tcb_out_reset(&out);
 	if (!(c->tcb = tcb_new(&v->o->params, a, e)) ||
-	    tcb_open_passive(c->tcb, evloop_now_us(), &out, e) < 0 ||
-	    conntab_put(&v->tab, a, c, e) < 0)
-		goto fail;
-	return c;
-fail:
-	if (c) {
-		tcb_free(c->tcb);
-		free(c->user);
-		live_conn_release(&v->l, c);
+	    tcb_open_passive(c->tcb, now, &out, e) < 0 ||
+	    conntab_put(&v->tab, a, c, e) < 0) {
+		drop_conn(v, c);
+		return NULL;
 	}
+	return c;
+}
+
+/* A segment for no connection: a SYN opens one (or gets a cookie), a cookie's ACK
+ * opens one, anything else is refused. NULL when nothing more is to be done. */
+static struct live_conn *no_conn(struct server *v, const struct seg *s, const struct tcb_addr *a,
+				 uint64_t now, struct err *e)
+{
+	uint8_t f = s->flags & (SEG_SYN | SEG_ACK | SEG_RST);
+	struct live_conn *c = NULL;
+
+	if (f == SEG_SYN && !v->stopping) {
+		if (v->o->syncookies && backlog_full(v) && v->tab.count < v->o->max_conns)
+			sflood_send_cookie(&v->fl, &v->l, s, now);
+		else
+			c = accept_syn(v, a, now, e);
+		return c;
+	}
+	if (f == SEG_ACK && !v->stopping && v->o->syncookies &&
+	    (c = accept_cookie(v, a, s, now, e)))
+		return c;
+	if (!e->msg[0])
+		refuse(v, s, "(no such connection: RST, RFC 9293 §3.10.7.1)", now);
 	return NULL;
 }
 
@@ -177,31 +257,37 @@ static int on_segment(struct server *v, const struct seg *s, uint64_t now, struc
 	struct live_conn *c = conntab_get(&v->tab, &a);
 	struct tcb_out out;
 	enum tcb_state before;
+	FILE *was;
+	int cat, r;
 
-	if (!c) {
-		if ((s->flags & (SEG_SYN | SEG_ACK | SEG_RST)) != SEG_SYN || v->stopping)
-			return refuse(v, s, "(no such connection: RST, RFC 9293 §3.10.7.1)", e);
-		if (!(c = accept_syn(v, &a, e)))
-			return e->msg[0] ? -1 : 0;
-	}
+	if (!c && !(c = no_conn(v, s, &a, now, e)))
+		return e->msg[0] ? -1 : 0;
 	tcb_out_reset(&out);
 	before = tcb_state(c->tcb);
 	tcb_input(c->tcb, s, now, &out);
+	cat = before == tcb_state(c->tcb) ? sflood_classify(&out) : -1;
+	v->fl.st.challenge_acks += cat == SFLOOD_CHALLENGE;
+	/* blind RSTs, SYNs and out-of-window segments into a connection: summarised */
+	was = cat >= 0 && !sflood_note(&v->fl, &v->l, cat, now) ? sflood_mute(&v->l) : v->l.g.f;
 	live_log_in(&v->l, c, s, before, tcb_state(c->tcb));
-	return settle(v, c, now, &out, e);
+	r = settle(v, c, now, &out, e);
+	sflood_unmute(&v->l, was);
+	return r;
 }
 
 static int on_packet(struct server *v, const struct live_ev *ev, struct err *e)
 {
 	if (ev->pkt.kind == WIRE_PKT_UNPARSED) {
-		if (v->l.log)
-			fprintf(v->l.log, "     ignored a packet that is not valid TCP/IPv4: %s\n",
+		v->fl.st.unparsed++;
+		if (sflood_note(&v->fl, &v->l, SFLOOD_UNPARSED, ev->now))
+			live_log_note(&v->l.g, "     ignored a packet that is not valid TCP/IPv4: %s",
 				ev->pkt.why);
 		return 0;
 	}
 	if (ev->pkt.kind == WIRE_PKT_BAD_CSUM) {
-		if (v->l.log)
-			fprintf(v->l.log, "     discarded a segment with a bad %s checksum\n",
+		v->fl.st.bad_csum++;
+		if (sflood_note(&v->fl, &v->l, SFLOOD_BAD_CSUM, ev->now))
+			live_log_note(&v->l.g, "     discarded a segment with a bad %s checksum",
 				ev->pkt.seg.ip_csum_ok ? "TCP" : "IP");
 		return 0;
 	}
@@ -286,7 +372,11 @@ static int loop(struct server *v, struct err *e)
 			r = on_timer(v, ev.conn, ev.now, e);
 		else if (ev.kind == LIVE_SIGNAL)
 			r = on_signal(v, ev.now, e);
+		logsum_tick(&v->fl.ls, ev.now, sflood_logfile(&v->l));
+		sflood_stats(&v->fl, &v->l, &v->tab, v->half_open, ev.now, false);
 	}
+	logsum_end(&v->fl.ls, evloop_now_us(), sflood_logfile(&v->l));
+	sflood_stats(&v->fl, &v->l, &v->tab, v->half_open, evloop_now_us(), true);
 	return r;
 }
 
@@ -304,8 +394,7 @@ static void teardown(struct server *v)
 int server_run(struct server_opts *o)
 {
 	static struct server v;
-	struct live_cfg lc = { "server", "client", o->device, o->addr, o->port, o->pcap_path,
-			       o->quiet ? NULL : stderr, false };
+	struct live_cfg lc = { "server", "client", o->device, o->addr, o->port, &o->out, false };
 	struct err e = { "" };
 	uint64_t seed = 0;
 	int rc;
@@ -323,12 +412,13 @@ int server_run(struct server_opts *o)
 		teardown(&v);
 		return 2;
 	}
-	if (!o->quiet)
-		fprintf(stderr, "synlab-server: listening on %s:%u (app %s)\n",
+	sflood_init(&v.fl, o, evloop_now_us());
+	if (o->out.mode == LIVE_LOG_TEXT)
+		live_log_note(&v.l.g, "synlab-server: listening on %s:%u (app %s)",
 			inet_ntoa((struct in_addr){ htonl(o->addr) }), o->port,
 			app_kind_name(o->app));
 	rc = loop(&v, &e) < 0 ? 1 : 0;
-	rc = rc ? rc : v.l.pcap_lost;	/* -w failed (full disk): the run is not complete */
+	rc = rc ? rc : v.l.g.capture_lost;	/* -w failed (full disk): the run is not complete */
 	if (rc)
 		fprintf(stderr, "synlab-server: %s\n", e.msg);
 	teardown(&v);

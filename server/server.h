@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "err.h"
+#include "live_opts.h"
 #include "tcb.h"
 
 struct server_opts {
@@ -19,9 +20,12 @@ struct server_opts {
 	unsigned max_conns;		/* --max-conns: connections at once */
 	unsigned backlog;		/* --backlog: half-open (SYN-RECEIVED) connections */
 	const char *device;		/* -i */
-	const char *pcap_path;		/* -w */
 	const char *user;		/* -Z: drop root for this user once open */
-	bool quiet;			/* -q */
+	struct live_out_opts out;	/* --log, -q, --json, --lang, --ladder, --html, -w */
+	bool syncookies;		/* --syncookies: SYN cookies when the backlog is full */
+	uint64_t stats_us;		/* --stats DUR: a counters line every DUR; 0 none */
+	unsigned rst_limit;		/* --rst-limit N: RSTs to no-connection segments per s */
+	unsigned log_lines;		/* --log-lines N: lines per flood category per s */
 	struct tcb_params params;
 };
 

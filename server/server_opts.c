@@ -6,13 +6,15 @@
 #include <string.h>
 
 #include "cli.h"
+#include "live_opts.h"
 
-enum { O_LISTEN = 1000, O_APP, O_CLOSEFIRST, O_CLOSEDELAY, O_ONCE, O_MAXCONNS, O_BACKLOG };
+enum { O_LISTEN = 1000, O_APP, O_CLOSEFIRST, O_CLOSEDELAY, O_ONCE, O_MAXCONNS, O_BACKLOG,
+       O_SYNCOOKIES, O_STATS, O_RSTLIMIT, O_LOGLINES };
 
 static const char usage[] =
 	"Usage: synlab-server --listen ADDR:PORT [options]\n"
 	"Accepts TCP connections whose every segment is crafted in user space and answers\n"
-	"with an application; each segment is logged on stderr.\n\n"
+	"with an application; every segment is explained on stderr (see --log).\n\n"
 	"  --listen ADDR:PORT    address and port to accept connections on\n"
 	"  --app NAME            echo (\"Server: \" + each chunk), discard, or http [echo]\n"
 	"  --close-first         close after replying (the server's FIN comes first)\n"
@@ -21,28 +23,39 @@ static const char usage[] =
 	"  --once                exit after the first connection has fully closed\n"
 	"  --max-conns N         connections at once [4096]\n"
 	"  --backlog N           half-open (SYN-RECEIVED) connections at once [128]\n"
+	"  --syncookies          when the backlog is full, answer SYNs with a SYN cookie\n"
+	"                        and keep no state (RFC 4987 §3.6, like Linux)\n"
+	"  --stats DUR           print a counters line on stderr every DUR (and at exit)\n"
+	"  --rst-limit N         RSTs per second to segments for no connection; 0: no\n"
+	"                        limit [1000]\n"
+	"  --log-lines N         flood categories (bad checksums, no connection, challenge\n"
+	"                        ACKs ...): lines per second each, then one summary [10]\n"
 	"  -i DEV                interface [the one owning ADDR]\n"
-	"  -w FILE               write every segment sent and received to a pcap file\n"
 	"  -Z USER               once the socket, capture and -w file are open, drop root\n"
 	"                        and all capabilities and run as USER (as tcpdump -Z)\n"
-	"  -q                    no per-segment log\n"
-	"  -h, --help            this help;  -V, --version\n\n";
+	"  -h, --help            this help;  -V, --version\n\n"
+	LIVE_OPTS_HELP "\n";
 
 static void defaults(struct server_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	tcb_params_default(&o->params);
+	live_opts_default(&o->out);
 	o->app = APP_ECHO;
 	o->close_delay_us = 200000;
 	o->max_conns = 4096;
 	o->backlog = 128;
+	o->rst_limit = 1000;
+	o->log_lines = 10;
 }
 
-static int count_opt(const char *name, const char *arg, unsigned *out, struct err *e)
+/* A count from min to 10 million (min 0 where 0 means "no limit" or "none"). */
+static int count_opt(const char *name, const char *arg, uint64_t min, unsigned *out,
+		     struct err *e)
 {
 	uint64_t v;
 
-	if (cli_parse_u64(arg, 1, 10000000, &v, e) < 0)
+	if (cli_parse_u64(arg, min, 10000000, &v, e) < 0)
 		return err_wrap(e, "--%s", name);
 	*out = (unsigned)v;
 	return 0;
@@ -62,17 +75,25 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 		return cli_parse_duration(arg, &o->close_delay_us, e) < 0
 			       ? err_wrap(e, "--close-delay") : 0;
 	case O_MAXCONNS:
-		return count_opt("max-conns", arg, &o->max_conns, e);
+		return count_opt("max-conns", arg, 1, &o->max_conns, e);
 	case O_BACKLOG:
-		return count_opt("backlog", arg, &o->backlog, e);
+		return count_opt("backlog", arg, 1, &o->backlog, e);
+	case O_STATS:
+		return cli_parse_duration(arg, &o->stats_us, e) < 0 ? err_wrap(e, "--stats") : 0;
+	case O_RSTLIMIT:
+		return count_opt("rst-limit", arg, 0, &o->rst_limit, e);
+	case O_LOGLINES:
+		return count_opt("log-lines", arg, 0, &o->log_lines, e);
+	case O_SYNCOOKIES: o->syncookies = true; return 0;
 	case O_CLOSEFIRST: o->close_first = true; return 0;
 	case O_ONCE: o->once = true; return 0;
 	case 'i': o->device = arg; return 0;
-	case 'w': o->pcap_path = arg; return 0;
 	case 'Z': o->user = arg; return 0;
-	case 'q': o->quiet = true; return 0;
-	default:
-		return err_set(e, "unknown option (see --help)");
+	default: {
+		int r = live_opts_apply(&o->out, c, arg, e);
+
+		return r < 0 ? -1 : r ? 0 : err_set(e, "unknown option (see --help)");
+	}
 	}
 }
 
@@ -82,7 +103,9 @@ int server_parse(int argc, char **argv, struct server_opts *o, struct err *e)
 		{ "listen", 1, NULL, O_LISTEN }, { "app", 1, NULL, O_APP },
 		{ "close-first", 0, NULL, O_CLOSEFIRST }, { "close-delay", 1, NULL, O_CLOSEDELAY },
 		{ "once", 0, NULL, O_ONCE }, { "max-conns", 1, NULL, O_MAXCONNS },
-		{ "backlog", 1, NULL, O_BACKLOG }, { NULL, 0, NULL, 0 },
+		{ "backlog", 1, NULL, O_BACKLOG }, { "syncookies", 0, NULL, O_SYNCOOKIES },
+		{ "stats", 1, NULL, O_STATS }, { "rst-limit", 1, NULL, O_RSTLIMIT },
+		{ "log-lines", 1, NULL, O_LOGLINES }, LIVE_OPTS_LONG, { NULL, 0, NULL, 0 },
 	};
 	const struct cli_prog prog = { "synlab-server", usage, lo, one_opt, o };
 	int r;

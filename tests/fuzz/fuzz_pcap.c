@@ -25,9 +25,10 @@ static int sink(void *ctx, const struct explain_rec *r, struct err *e)
 	enum explain_lang lang = (f->recs++ & 1) ? EXPLAIN_LANG_ZH : EXPLAIN_LANG_EN;
 
 	FUZZ_CHECK(explain_text_render(r, lang, f->out) == 0);
-	FUZZ_CHECK(explain_json_write(r, lang, f->out) == 0);
 	explain_prose_ctx(&f->prose, r, lang, buf, sizeof(buf));
 	FUZZ_CHECK(memchr(buf, '\0', sizeof(buf)) != NULL);
+	FUZZ_CHECK(explain_json_write(r, lang, buf, f->out) == 0);
+	FUZZ_CHECK(explain_json_write(r, lang, NULL, f->out) == 0);
 	explain_quiet_line(r, lang, true, buf, sizeof(buf));
 	FUZZ_CHECK(memchr(buf, '\0', sizeof(buf)) != NULL);
 	return explain_ladder_add(f->lad, r, e);

@@ -41,7 +41,7 @@ check kill_one_rule_server_after_up [ "$(rules "$NS_S")" = 1 ]
 # a fresh pair works in the rebuilt lab
 bg spid in_s "$BIN/synlab-server" --listen "$ADDR_S:$PORT" --once --msl 200ms -q 2>/dev/null
 sleep 0.3
-out=$(timeout 20 ip netns exec "$NS_C" "$BIN/synlab-client" --connect "$ADDR_S:$PORT" --msl 200ms -q 2>&1)
+out=$(timeout 20 ip netns exec "$NS_C" "$BIN/synlab-client" --connect "$ADDR_S:$PORT" --msl 200ms --log /dev/null 2>&1)
 crc=$?
 wait_pid "$spid" 10; src=$?
 check kill_fresh_pair_client_exit_0 [ "$crc" = 0 ]

@@ -9,7 +9,8 @@ PORT=8080
 # discard: the server never answers the data, so the connection stays open and idle.
 bg spid in_s "$BIN/synlab-server" --listen "$ADDR_S:$PORT" --app discard -q 2>"$T_TMP/server.log"
 sleep 0.3
-bg cpid in_c "$BIN/synlab-client" --connect "$ADDR_S:$PORT" -q -w "$T_TMP/c.pcap" 2>"$T_TMP/client.log"
+bg cpid in_c "$BIN/synlab-client" --connect "$ADDR_S:$PORT" --log "$T_TMP/client.seglog" -w "$T_TMP/c.pcap" \
+	2>"$T_TMP/client.log"
 sleep 0.5
 check link_client_running_before kill -0 "$cpid"
 t0=$SECONDS

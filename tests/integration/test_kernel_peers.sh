@@ -30,7 +30,7 @@ check socat_echo_exit_0 [ $? = 0 ]
 check socat_echo_bytes cmp -s "$T_TMP/echo.out" <(printf 'ping\r\n')
 
 # --- kernel clients -> synlab-server ---
-bg SPID in_s "$BIN/synlab-server" --listen "$ADDR_S:80" --app http -q --msl 200ms
+bg SPID in_s "$BIN/synlab-server" --listen "$ADDR_S:80" --app http -q --log "$T_TMP/curl.server.log" --msl 200ms
 sleep 0.3
 cap_start "$T_TMP/curl.pcap"
 in_c curl -s --max-time 10 "http://$ADDR_S/" >"$T_TMP/page.html"
@@ -40,7 +40,7 @@ check curl_gets_page grep -q 'Hello from synlab-server' "$T_TMP/page.html"
 check curl_checksums_good checksums_good "$T_TMP/curl.pcap"
 check curl_no_rst [ "$(count_rst "$T_TMP/curl.pcap")" = 0 ]
 
-bg S2PID in_s "$BIN/synlab-server" --listen "$ADDR_S:9000" -q --msl 200ms --close-delay 0
+bg S2PID in_s "$BIN/synlab-server" --listen "$ADDR_S:9000" -q --log "$T_TMP/many.server.log" --msl 200ms --close-delay 0
 sleep 0.3
 check kernel_client_line_echoed_with_prefix in_c $PY "$TOP/tests/tools/kclients.py" "$ADDR_S" 9000 1
 check kernel_50_parallel_connections in_c timeout 60 $PY "$TOP/tests/tools/kclients.py" "$ADDR_S" 9000 50

@@ -151,7 +151,7 @@ static void every_event_kind_and_why_has_prose(void **state)
 
 	(void)state;
 	for (int l = 0; l < EXPLAIN_LANG_COUNT; l++) {
-		for (int k = TCB_EV_STATE; k <= TCB_EV_RESET; k++) {
+		for (int k = TCB_EV_STATE; k < TCB_NEV_KINDS; k++) {
 			for (int w = 0; w < TCB_WHY_COUNT; w++) {
 				memset(&r, 0, sizeof(r));
 				r.kind = EXPLAIN_REC_EVENT;

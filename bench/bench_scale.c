@@ -1,0 +1,187 @@
+/* bench_scale.c - bench tool: memory per connection and time per segment as the server's connection table grows. */
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "conntab.h"
+#include "evloop.h"
+#include "live.h"
+#include "tcb.h"
+#include "tcb_impl.h"
+#include "timerq.h"
+
+/*
+ * Builds the table the way synlab-server does (server.c accept_syn): per connection a
+ * struct live_conn, the server's per-connection app state, a TCB from tcb_new +
+ * tcb_open_passive, a conntab entry; then feeds SYN and ACK through tcb_input
+ * (ESTABLISHED). Bytes per connection = mallinfo2() in-use delta / N. Then it times
+ * --segs pure ACKs to random connections, each looked up in the conntab and given to
+ * tcb_input, as server.c on_segment does (without the wire and the log). Then every
+ * connection is closed by the server (FIN, ACK, peer FIN: TIME-WAIT, one timer-queue
+ * entry each, as live_arm would queue) and both figures are taken again.
+ * Prints {"tool":"bench_scale","sizeof_tcb":..,"rows":[{"n":..,"est_bytes":..,
+ *   "tw_bytes":..,"est_ns":..,"tw_ns":..}, ...]}.
+ */
+
+/* Mirrors server.c's private struct sconn (the server's per-connection app state). */
+struct scale_sconn {
+	struct app app;
+	bool replied, closing, counted_open;
+};
+
+struct scale {
+	struct conntab tab;
+	struct timerq tq;
+	struct live_conn **c;
+	size_t n;
+	struct tcb_out out;
+	uint64_t now;
+};
+
+static struct seg mkseg(const struct tcb_addr *a, uint32_t seq, uint32_t ack, uint8_t fl)
+{
+	struct seg s;
+
+	memset(&s, 0, sizeof(s));
+	s.saddr = a->raddr, s.daddr = a->laddr, s.sport = a->rport, s.dport = a->lport;
+	s.seq = seq, s.ack = ack, s.flags = fl, s.win = 65535, s.ttl = 64;
+	return s;
+}
+
+static void input(struct scale *S, struct live_conn *c, const struct seg *s)
+{
+	struct live_conn *found = conntab_get(&S->tab, &c->addr);
+
+	tcb_out_reset(&S->out);
+	tcb_input(found->tcb, s, S->now++, &S->out);
+}
+
+static int add_one(struct scale *S, const struct tcb_params *p, size_t i, struct err *e)
+{
+	struct tcb_addr a = { 0x0a640001u, 0x0a000000u + (uint32_t)(i / 50000) * 256 + 1,
+			      80, (uint16_t)(10000 + i % 50000) };
+	struct live_conn *c = calloc(1, sizeof(*c));
+	struct scale_sconn *sc = calloc(1, sizeof(*sc));
+	struct seg s;
+
+	if (!c || !sc)
+		return err_set(e, "out of memory");
+	app_init(&sc->app, APP_ECHO);
+	c->addr = a, c->user = sc, c->armed = TCB_NEVER, c->app_deadline = TCB_NEVER;
+	tcb_out_reset(&S->out);
+	if (!(c->tcb = tcb_new(p, &a, e)) || tcb_open_passive(c->tcb, S->now, &S->out, e) < 0 ||
+	    conntab_put(&S->tab, &a, c, e) < 0)
+		return -1;
+	S->c[i] = c;
+	s = mkseg(&a, 1000, 0, SEG_SYN);
+	input(S, c, &s);
+	s = mkseg(&a, 1001, tcb_iss(c->tcb) + 1, SEG_ACK);
+	input(S, c, &s);
+	return tcb_state(c->tcb) == TCB_ESTABLISHED ? 0 : err_set(e, "not ESTABLISHED");
+}
+
+/* Server closes first: FIN out, peer ACKs it, peer FIN: TIME-WAIT (RFC 9293 §3.10.7.4). */
+static int to_time_wait(struct scale *S, struct live_conn *c, struct err *e)
+{
+	uint32_t fin;
+	struct seg s;
+
+	tcb_out_reset(&S->out);
+	if (tcb_close(c->tcb, S->now, &S->out, e) < 0)
+		return -1;
+	fin = tcb_iss(c->tcb) + 1;
+	s = mkseg(&c->addr, 1001, fin + 1, SEG_ACK);
+	input(S, c, &s);
+	s = mkseg(&c->addr, 1001, fin + 1, SEG_ACK | SEG_FIN);
+	input(S, c, &s);
+	if (tcb_state(c->tcb) != TCB_TIME_WAIT)
+		return err_set(e, "not TIME-WAIT");
+	return timerq_push(&S->tq, tcb_deadline(c->tcb), c, c->gen, e);
+}
+
+/* Mean ns per segment over nseg pure ACKs (in window, nothing new) to random connections. */
+static double per_segment(struct scale *S, size_t nseg)
+{
+	uint64_t x = 88172645463325252ull, t0 = evloop_now_us();
+
+	for (size_t k = 0; k < nseg; k++) {
+		struct live_conn *c;
+		struct seg s;
+		struct tcb_vars v;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;	/* xorshift64 */
+		c = S->c[x % S->n];
+		tcb_get_vars(c->tcb, &v);
+		s = mkseg(&c->addr, v.rcv_nxt, v.snd_nxt, SEG_ACK);
+		input(S, c, &s);
+	}
+	return (double)(evloop_now_us() - t0) * 1000.0 / (double)nseg;
+}
+
+static size_t in_use(void)
+{
+	return mallinfo2().uordblks;
+}
+
+static int row(size_t n, size_t nseg, const struct tcb_params *p, bool first, struct err *e)
+{
+	struct scale S = { 0 };
+	size_t m0 = in_use();
+	double est_b, est_ns, tw_b, tw_ns;
+
+	S.n = n;
+	S.now = 1000000;
+	if (!(S.c = calloc(n, sizeof(*S.c))) || conntab_init(&S.tab, 0, 42, e) < 0)
+		return -1;
+	timerq_init(&S.tq);
+	m0 = in_use();
+	for (size_t i = 0; i < n; i++)
+		if (add_one(&S, p, i, e) < 0)
+			return -1;
+	est_b = (double)(in_use() - m0) / (double)n;
+	est_ns = per_segment(&S, nseg);
+	for (size_t i = 0; i < n; i++)
+		if (to_time_wait(&S, S.c[i], e) < 0)
+			return -1;
+	tw_b = (double)(in_use() - m0) / (double)n;
+	tw_ns = per_segment(&S, nseg);
+	printf("%s{\"n\":%zu,\"est_bytes\":%.1f,\"tw_bytes\":%.1f,\"est_ns\":%.1f,\"tw_ns\":%.1f}",
+	       first ? "" : ",", n, est_b, tw_b, est_ns, tw_ns);
+	for (size_t i = 0; i < n; i++) {
+		tcb_free(S.c[i]->tcb);
+		free(S.c[i]->user);
+		free(S.c[i]);
+	}
+	conntab_free(&S.tab);
+	timerq_free(&S.tq);
+	free(S.c);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct tcb_params p;
+	struct err e = { "" };
+	size_t sizes[] = { 1000, 10000, 100000 }, nseg = 1000000, nsizes = 3;
+
+	if (argc > 1 && !strcmp(argv[1], "--quick"))
+		nseg = 100000, nsizes = 2;
+	else if (argc > 1) {
+		fprintf(stderr, "usage: bench_scale [--quick]\n");
+		return 2;
+	}
+	tcb_params_default(&p);
+	p.isn_fixed = true, p.isn = 5000;
+	printf("{\"tool\":\"bench_scale\",\"sizeof_tcb\":%zu,\"sizeof_live_conn\":%zu,"
+	       "\"sizeof_sconn\":%zu,\"rows\":[", sizeof(struct tcb), sizeof(struct live_conn),
+	       sizeof(struct scale_sconn));
+	for (size_t i = 0; i < nsizes; i++)
+		if (row(sizes[i], nseg, &p, i == 0, &e) < 0) {
+			fprintf(stderr, "bench_scale: %s\n", e.msg);
+			return 1;
+		}
+	printf("]}\n");
+	return 0;
+}

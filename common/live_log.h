@@ -1,0 +1,76 @@
+/* live_log.h - the explaining log of the live programs: records to text, -q lines, JSON, ladder, HTML, pcap / pcapng. */
+#ifndef SYNLAB_LIVE_LOG_H
+#define SYNLAB_LIVE_LOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "err.h"
+#include "explain.h"
+#include "explain_present.h"
+#include "live_opts.h"
+#include "live_rec.h"
+#include "pcapw.h"
+#include "seg.h"
+
+struct pcapngw;
+
+/* One connection's part of the log (hung on struct live_conn). */
+struct live_log_conn {
+	struct live_rec_conn rec;
+	struct explain_prose_ctx pctx;	/* text mode: what later sentences refer back to */
+	struct explain_ladder *ladder;	/* --ladder / --html */
+};
+
+/* Everything the log writes to. Part of struct live (live.h); the functions that feed it
+ * take the struct live and are declared there. */
+struct live_log {
+	struct live_out_opts o;
+	enum explain_who local;		/* this program's side */
+	FILE *f;			/* the log; NULL: none */
+	bool own_f;			/* opened by live_log_open (--log FILE) */
+	bool colour;
+	struct pcapw pw;		/* -w FILE.pcap */
+	bool has_pcap;
+	bool capture_lost;		/* -w stopped on a write error (full disk): exit 1 */
+	struct pcapngw *ng;		/* -w FILE.pcapng */
+	int64_t real_minus_mono_ns;	/* for pcapng timestamps */
+	uint8_t pend[SEG_IP_MAX];	/* pcapng: the last packet, waiting for its comment */
+	size_t pend_len;
+	uint64_t pend_us;
+	bool has_pend;
+	uint64_t last_pkt_us;		/* monotonic time of the last packet */
+	struct explain_ladder **done;	/* --ladder / --html: finished connections */
+	size_t ndone, capdone;
+};
+
+/* Opens the log, the capture file and nothing else. On failure nothing stays open. */
+int live_log_open(struct live_log *g, const struct live_out_opts *o, enum explain_who local,
+		  struct err *e);
+/* Flushes the pending packet, draws the ladders, writes the HTML pages, closes files.
+ * -1 with e for the first failure (everything is closed anyway). */
+int live_log_close(struct live_log *g, struct err *e);
+
+/* One line of information that is not a record ("HTTP response head: ..."): to the log
+ * in text and -q modes, to stderr with --json (the log is JSON Lines there). */
+void live_log_note(struct live_log *g, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- live_log_out.c: the renderers ---- */
+
+/* Hands r to every output: the log (text, -q or JSON), the pcapng comment of the pending
+ * packet (segments), x's ladder. show: text and -q print r (false for a STATE event a
+ * segment's explanation already tells); note: an extra line under r in text mode. */
+void live_log_put(struct live_log *g, struct live_log_conn *x, const struct explain_rec *r,
+		  bool show, const char *note);
+
+/* A packet sent or received, for -w: written now (pcap), or held until its record gives
+ * the comment (pcapng; a packet without a record is written bare). */
+void live_log_capture(struct live_log *g, uint64_t mono_us, const uint8_t *ip, size_t len);
+
+/* A finished connection: its ladder is kept for the drawing at exit. */
+void live_log_keep_ladder(struct live_log *g, struct live_log_conn *x);
+
+#endif

@@ -1,0 +1,79 @@
+/* live_rec.h - explain records of a live program's segments and events, one connection at a time. */
+#ifndef SYNLAB_LIVE_REC_H
+#define SYNLAB_LIVE_REC_H
+
+/*
+ * Fills struct explain_rec (explain.h, "WHO FILLS WHAT", live part) from what a live
+ * program knows: its own TCB (states, ISS / IRS) and the segments it sends and receives.
+ * The same segments also go through explain_analysis (tshark's labels) and explain_infer
+ * (the rule that explains a segment: handshake SYN, FIN, ...), exactly as synlab-explain
+ * feeds them, so that live and offline records agree. The peer's state is never
+ * guessed into a record (ep[peer].known = false).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "explain.h"
+#include "explain_analysis.h"
+#include "explain_infer.h"
+#include "tcb.h"
+
+/* One connection's record state. */
+struct live_rec_conn {
+	enum explain_who local;		/* this program's side */
+	uint32_t id;			/* conn number in records */
+	bool started;			/* inf initialised (first segment seen) */
+	struct explain_analysis an;
+	struct explain_infer inf;
+	enum tcb_state cur;		/* local state as the records have shown it */
+	bool rx_covers;			/* state events of the next tcb_out are the ones
+					 * the last received segment's record showed */
+	bool saw_time_wait;		/* local state was TIME-WAIT at some point */
+	bool irs_known;
+	uint32_t irs;
+	struct explain_summary sum;
+	uint64_t syn_us;
+	bool have_syn, have_synack;
+};
+
+void live_rec_init(struct live_rec_conn *x, uint32_t id, enum explain_who local,
+		   enum tcb_state initial);
+void live_rec_free(struct live_rec_conn *x);
+
+/* A segment sent (out) or received on the connection whose TCB is t. For a received one,
+ * before/after are the states around tcb_input; for a sent one they are derived (the
+ * state change a SYN, FIN or RST carries). Fills r; -1 with e on allocation failure. */
+struct live_rec_seg {
+	const struct seg *s;
+	bool out;
+	uint64_t frame, t_us;
+	enum tcb_state before, after;	/* received segments only */
+};
+int live_rec_segment(struct live_rec_conn *x, const struct tcb *t, const struct live_rec_seg *in,
+		     struct explain_rec *r, struct err *e);
+
+/* A segment no connection owns (a RST answering a stray segment, or the stray one). */
+void live_rec_stray(enum explain_who local, const struct live_rec_seg *in, struct explain_rec *r);
+
+/* An impairment of a segment (sent: in->out) of the connection, with its numbers. */
+void live_rec_impair(struct live_rec_conn *x, const struct tcb *t, const struct live_rec_seg *in,
+		     const struct explain_impair *imp, struct explain_rec *r);
+
+/* Whether the STATE events of tcb_out o are shown by segment records: the received
+ * segment just recorded (its states were taken around tcb_input), or a SYN / FIN / RST
+ * among o's segments. Call once per tcb_out, before its events. */
+bool live_rec_covers(struct live_rec_conn *x, const struct tcb_out *o);
+
+/* An event of a tcb_out; covers is live_rec_covers() of that tcb_out. *covered tells
+ * that r is a STATE event a segment record shows: renderers that print segments may
+ * skip it; JSON and the ladder get every record. */
+void live_rec_event(struct live_rec_conn *x, const struct tcb_event *v, bool covers,
+		    uint64_t frame, uint64_t t_us, struct explain_rec *r, bool *covered);
+
+/* The connection's summary. */
+void live_rec_summary(const struct live_rec_conn *x, const struct tcb_addr *a, uint64_t t_us,
+		      struct explain_rec *r);
+
+#endif
