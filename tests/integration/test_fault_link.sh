@@ -30,5 +30,8 @@ sleep 0.5
 out=$(timeout 20 ip netns exec "$NS_C" "$BIN/synlab-client" --connect "$ADDR_S:$PORT" -q --timeout 2s 2>&1)
 # discard never answers: the client times out, but in ESTABLISHED (the handshake worked)
 check link_up_again_connects grep -q "timed out in state ESTABLISHED" <<<"$out"
-kill "$spid" 2>/dev/null
+# the server's connection lost its peer: the second signal aborts it instead of waiting
+kill -TERM "$spid"; sleep 0.2; kill -TERM "$spid"
+wait_pid "$spid" 5; src=$?
+check link_server_stops_on_two_signals [ "$src" != 124 ]
 exit $((T_FAILS > 0))
