@@ -25,7 +25,8 @@ static const char usage[] =
 	"  --timeout DUR         give up after DUR [none]\n"
 	"  -i DEV                interface [the one owning the source address]\n"
 	"  -Z USER               once the socket, capture and -w file are open, drop root\n"
-	"                        and all capabilities and run as USER (as tcpdump -Z)\n"
+	"                        and all capabilities and run as USER (as tcpdump -Z);\n"
+	"                        --html pages, written at exit, are created as USER\n"
 	"  -h, --help            this help;  -V, --version\n\n"
 	LIVE_OPTS_HELP "\n";
 

@@ -32,7 +32,8 @@ static const char usage[] =
 	"                        ACKs ...): lines per second each, then one summary [10]\n"
 	"  -i DEV                interface [the one owning ADDR]\n"
 	"  -Z USER               once the socket, capture and -w file are open, drop root\n"
-	"                        and all capabilities and run as USER (as tcpdump -Z)\n"
+	"                        and all capabilities and run as USER (as tcpdump -Z);\n"
+	"                        --html pages, written at exit, are created as USER\n"
 	"  -h, --help            this help;  -V, --version\n\n"
 	LIVE_OPTS_HELP "\n";
 

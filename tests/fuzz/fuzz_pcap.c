@@ -55,7 +55,9 @@ static void run(struct pcapr *r, struct explain_track *t)
 	uint64_t t0 = 0;
 
 	while (pcapr_next(r, &p, &e) == 1) {
-		FUZZ_CHECK(p.caplen <= p.wirelen || p.caplen > 0);
+		/* the IPv4 bytes handed out lie inside the captured frame */
+		FUZZ_CHECK(p.skip != PCAPR_OK ||
+			   (p.ip >= p.data && p.ip + p.iplen <= p.data + p.caplen));
 		if (p.frame == 1)
 			t0 = p.ts_us;
 		if (p.skip != PCAPR_OK || seg_parse(p.ip, p.iplen, &s, &e) < 0)
