@@ -22,6 +22,8 @@ struct fz_end {
 	struct tcb *t;
 	struct fz_seg q[FZ_QMAX];
 	unsigned n;
+	uint64_t sent;		/* stream bytes tcb_send accepted from this end */
+	uint64_t got;		/* stream bytes tcb_receive returned to this end */
 };
 
 struct fz {
@@ -30,7 +32,15 @@ struct fz {
 	uint64_t now;
 	struct fz_end end[2];	/* 0 client, 1 server */
 	struct tcb_out out;
+	/* The data oracle holds while the pair runs the connection setup() opened and nothing
+	 * but the network (loss, duplication, reordering, delay) came between them: no
+	 * crafted segment, no new OPEN, no ABORT, no return to CLOSED or LISTEN. */
+	bool tainted;
+	bool server_left_listen;
 };
+
+/* Byte x of either end's stream: position-dependent, so a byte out of place shows. */
+static uint8_t fz_pat(uint64_t x) { return (uint8_t)((x * 2654435761u) >> 24); }
 
 static uint8_t byte(struct fz *f)
 {
@@ -169,6 +179,7 @@ static void arrive(struct fz *f, int i, uint8_t op)
 	if (op & 0x20) {
 		q = craft(f, i);
 		q.s.payload = q.payload;	/* craft's pointer named its own copy */
+		f->tainted = true;
 	} else {
 		if (!from->n)
 			return;
@@ -199,19 +210,42 @@ static void tick(struct fz *f, int i, uint8_t op)
 /* A user call on end i (RFC 9293 §3.10). */
 static void user(struct fz *f, int i, uint8_t op)
 {
-	static const uint8_t data[8192];
 	static uint8_t buf[8192];
-	struct tcb *t = f->end[i].t;
+	struct fz_end *x = &f->end[i];
 	struct err e;
+	size_t n;
+	long sent;
 
 	switch ((op >> 4) & 7) {
-	case 0: case 1: tcb_send(t, data, u16(f) % sizeof(data), f->now, &f->out, &e); break;
-	case 2: case 3: tcb_receive(t, buf, u16(f) % sizeof(buf), f->now, &f->out); break;
-	case 4: tcb_close(t, f->now, &f->out, &e); break;
-	case 5: tcb_abort(t, f->now, &f->out); break;
-	case 6: tcb_open_active(t, f->now, &f->out, &e); break;
-	default: tcb_open_passive(t, f->now, &f->out, &e); break;
+	case 0: case 1:
+		n = u16(f) % sizeof(buf);
+		for (size_t k = 0; k < n; k++)
+			buf[k] = fz_pat(x->sent + k);
+		if ((sent = tcb_send(x->t, buf, n, f->now, &f->out, &e)) > 0)
+			x->sent += (uint64_t)sent;
+		break;
+	case 2: case 3:
+		n = tcb_receive(x->t, buf, u16(f) % sizeof(buf), f->now, &f->out);
+		for (size_t k = 0; k < n && !f->tainted; k++)	/* in order, none lost */
+			FUZZ_CHECK(buf[k] == fz_pat(x->got + k));
+		x->got += n;
+		FUZZ_CHECK(f->tainted || x->got <= f->end[!i].sent);
+		break;
+	case 4: tcb_close(x->t, f->now, &f->out, &e); break;
+	case 5: tcb_abort(x->t, f->now, &f->out); f->tainted = true; break;
+	case 6: tcb_open_active(x->t, f->now, &f->out, &e); f->tainted = true; break;
+	default: tcb_open_passive(x->t, f->now, &f->out, &e); f->tainted = true; break;
 	}
+}
+
+/* Ends in CLOSED, or a server back in LISTEN, may start over: the oracle stops there. */
+static void watch_taint(struct fz *f)
+{
+	enum tcb_state c = tcb_state(f->end[0].t), s = tcb_state(f->end[1].t);
+
+	f->server_left_listen |= s != TCB_LISTEN;
+	if (c == TCB_CLOSED || s == TCB_CLOSED || (s == TCB_LISTEN && f->server_left_listen))
+		f->tainted = true;
 }
 
 /* One operation: low bits pick what, bit 2 which end. */
@@ -231,6 +265,7 @@ static void step(struct fz *f)
 	check_out(f->end[i].t, &f->out, before);
 	check_vars(f->end[i].t);
 	collect(f, i);
+	watch_taint(f);
 #ifdef FZ_TRACE
 	fprintf(stderr, "op %02x end %d: %s / %s, in flight %u / %u\n", op, i,
 		tcb_state_name(tcb_state(f->end[0].t)), tcb_state_name(tcb_state(f->end[1].t)),
