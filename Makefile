@@ -5,7 +5,7 @@ CFLAGS ?= -O2 -g
 SANITIZE ?=
 BUILD ?= build$(if $(SANITIZE),-san)
 
-PKGS := libpcap jansson libsodium
+PKGS := libpcap jansson libsodium libedit
 # `make V=1` shows the full commands.
 Q := $(if $(V),,@)
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Icommon \
@@ -112,6 +112,11 @@ unit: all
 
 integration: all
 	@BUILD=$(BUILD) bash scripts/run-tests --integration
+
+# The first thing to try (as root): deps, build, then the handshake demo with a 1 s MSL
+# so TIME-WAIT ends within seconds. `scripts/demo` lists the other demos.
+demo: all
+	@bash scripts/demo handshake --msl 1s
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -76,6 +76,8 @@ static void deliver(struct client *k, const uint8_t *buf, size_t n)
 	size_t blen;
 
 	k->got_reply = true;
+	if (k->l.g.f == stdout)	/* --log -: the records before the data, as they happened */
+		live_log_flush(&k->l.g);
 	if (!k->o->http_path) {
 		fwrite(buf, 1, n, stdout);
 		fflush(stdout);
@@ -248,6 +250,19 @@ static bool finished(const struct client *k)
 	return s == TCB_CLOSED || (s == TCB_TIME_WAIT && k->o->exit_in_time_wait);
 }
 
+/* For the impairment rules: our connection and its state, if s belongs to it. */
+static struct live_conn *lookup(void *ctx, const struct seg *s, enum tcb_state *st)
+{
+	struct client *k = ctx;
+
+	if (!k->c || !k->c->tcb || !ours(k, s)) {
+		*st = TCB_CLOSED;
+		return NULL;
+	}
+	*st = tcb_state(k->c->tcb);
+	return k->c;
+}
+
 static int loop(struct client *k, struct err *e)
 {
 	struct live_ev ev;
@@ -262,6 +277,9 @@ static int loop(struct client *k, struct err *e)
 			r = on_timer(k, ev.now, e);
 		else if (ev.kind == LIVE_SIGNAL)
 			r = on_signal(k, ev.now, e);
+		else if (ev.kind == LIVE_QUIT)
+			return err_set(e, "stopped by the user (q at the step prompt, or quit) "
+				       "in state %s", tcb_state_name(tcb_state(k->c->tcb)));
 	}
 	return r;
 }
@@ -270,9 +288,13 @@ static int setup(struct client *k, struct err *e)
 {
 	struct client_opts *o = k->o;
 	struct tcb_addr a = { 0, o->daddr, o->sport ? o->sport : pick_port(), o->dport };
-	struct live_cfg lc = { "client", "server", o->device, 0, 0, &o->out, false };
+	struct live_cfg lc = { .local_name = "client", .peer_name = "server",
+			       .device = o->device, .out = &o->out };
 	struct tcb_out out;
 
+	live_impair_opts_cfg(&o->lo, o->params.time_scale, &lc);
+	lc.lookup = lookup;
+	lc.lookup_ctx = k;
 	if (live_route_src(o->daddr, &a.laddr, e) < 0)
 		return -1;
 	lc.local = a.laddr;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "live.h"
 #include "live_opts.h"
 #include "tcb.h"
 
@@ -26,6 +27,7 @@ struct client_opts {
 	const char *user;		/* -Z: drop root for this user once open */
 	struct live_out_opts out;	/* --log, -q, --json, --lang, --ladder, --html, -w */
 	struct tcb_params params;
+	struct live_impair_opts lo;		/* --impair, --step, --manual */
 };
 
 /* Parses argv; returns 0, 1 when --help/--version was handled, or -1 (usage error). */

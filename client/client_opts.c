@@ -28,7 +28,7 @@ static const char usage[] =
 	"                        and all capabilities and run as USER (as tcpdump -Z);\n"
 	"                        --html pages, written at exit, are created as USER\n"
 	"  -h, --help            this help;  -V, --version\n\n"
-	LIVE_OPTS_HELP "\n";
+	LIVE_OPTS_HELP "\n" LIVE_IMPAIR_HELP;
 
 static void defaults(struct client_opts *o)
 {
@@ -37,6 +37,7 @@ static void defaults(struct client_opts *o)
 	live_opts_default(&o->out);
 	memcpy(o->data, "Just a test.\r\n", 14);
 	o->data_len = 14;
+	live_impair_opts_init(&o->lo);
 }
 
 static int one_opt(int c, const char *arg, void *ctx, struct err *e)
@@ -74,6 +75,8 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 	default: {
 		int r = live_opts_apply(&o->out, c, arg, e);
 
+		if (r == 0)
+			r = live_impair_opts_apply(&o->lo, c, arg, e);
 		return r < 0 ? -1 : r ? 0 : err_set(e, "unknown option (see --help)");
 	}
 	}
@@ -86,12 +89,13 @@ int client_parse(int argc, char **argv, struct client_opts *o, struct err *e)
 		{ "http-get", 1, NULL, O_HTTP }, { "abort", 0, NULL, O_ABORT },
 		{ "wait-close", 0, NULL, O_WAITCLOSE }, { "sport", 1, NULL, O_SPORT },
 		{ "no-time-wait", 0, NULL, O_NOTW }, { "timeout", 1, NULL, O_TIMEOUT },
-		LIVE_OPTS_LONG, { NULL, 0, NULL, 0 },
+		LIVE_OPTS_LONG, LIVE_IMPAIR_LONGOPTS, { NULL, 0, NULL, 0 },
 	};
 	const struct cli_prog prog = { "synlab-client", usage, lo, one_opt, o };
 	int r;
 
 	defaults(o);
+	argc = live_impair_fix_argv(argc, argv);
 	if ((r = cli_getopt(argc, argv, &prog, &o->params, e)) != 0)
 		return r;
 	if (!o->dport)

@@ -28,7 +28,14 @@ void app_init(struct app *a, enum app_kind k)
 	a->kind = k;
 	a->done = false;
 	a->req_len = 0;
-	a->req[0] = '\0';
+	a->req = NULL;
+}
+
+void app_free(struct app *a)
+{
+	free(a->req);
+	a->req = NULL;
+	a->req_len = 0;
 }
 
 #define HTML_BODY                                                                      \
@@ -48,18 +55,24 @@ static const char http_bad[] =
 static size_t http_input(struct app *a, const uint8_t *data, size_t len, uint8_t *out,
 			 size_t cap, const uint8_t **reply)
 {
-	size_t room = sizeof(a->req) - 1 - a->req_len;
+	size_t room = APP_HTTP_REQ_MAX - 1 - a->req_len;
 	size_t take = len < room ? len : room;
 	int n;
 
 	if (a->done)
 		return 0;
-	memcpy(a->req + a->req_len, data, take);
+	if (!a->req && !(a->req = calloc(1, APP_HTTP_REQ_MAX))) {
+		a->req_len = APP_HTTP_REQ_MAX - 1;	/* no memory: a 400, not a crash */
+		take = 0;
+	} else {
+		memcpy(a->req + a->req_len, data, take);
+	}
 	a->req_len += take;
-	a->req[a->req_len] = '\0';
-	if (strstr(a->req, "\r\n\r\n") || strstr(a->req, "\n\n"))
+	if (a->req)
+		a->req[a->req_len] = '\0';
+	if (a->req && (strstr(a->req, "\r\n\r\n") || strstr(a->req, "\n\n")))
 		n = snprintf((char *)out, cap, http_ok, strlen(HTML_BODY), HTML_BODY);
-	else if (a->req_len == sizeof(a->req) - 1)
+	else if (a->req_len == APP_HTTP_REQ_MAX - 1)
 		n = snprintf((char *)out, cap, "%s", http_bad);
 	else
 		return 0;
@@ -116,4 +129,15 @@ void app_http_resp_feed(struct app_http_resp *r, const uint8_t *data, size_t len
 	}
 	*body = data + i;
 	*body_len = len - i;
+}
+
+/* RFC 864 character generator: line k is 72 printable characters (ASCII 33..126,
+ * rotating by one per line) and CRLF. Written here because it is four lines. */
+void app_chargen(uint8_t *out, size_t n, size_t offset)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t pos = offset + i, line = pos / 74, col = pos % 74;
+
+		out[i] = col == 72 ? '\r' : col == 73 ? '\n' : (uint8_t)(33 + (line + col) % 94);
+	}
 }

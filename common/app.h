@@ -21,18 +21,26 @@ struct app {
 	enum app_kind kind;
 	bool done;			/* the app has said all it will: the server may close */
 	size_t req_len;			/* http: bytes of request head seen */
-	char req[APP_HTTP_REQ_MAX];	/* http: the request head so far */
+	char *req;			/* http: the request head so far (APP_HTTP_REQ_MAX
+					 * bytes, allocated at the first byte: echo and
+					 * discard connections never hold one) */
 };
 
 int app_parse_kind(const char *name, enum app_kind *k, struct err *e);
 const char *app_kind_name(enum app_kind k);
 void app_init(struct app *a, enum app_kind k);
+/* Frees what the app allocated (the http request head); a stays usable as new. */
+void app_free(struct app *a);
 
 /* Feeds a chunk received from the peer. The reply (possibly empty) is stored at *reply
  * (static text or a buffer owned by out), its length returned. `out` must hold at least
  * len + 16 bytes for echo. */
 size_t app_input(struct app *a, const uint8_t *data, size_t len, uint8_t *out, size_t cap,
 		 const uint8_t **reply);
+
+/* n bytes of the RFC 864 chargen stream starting at byte offset (74-byte lines:
+ * 72 characters and CRLF). The server's --send-after-fin data. */
+void app_chargen(uint8_t *out, size_t n, size_t offset);
 
 /* Streaming split of an HTTP response into head (logged) and body (to stdout). */
 struct app_http_resp {

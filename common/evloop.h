@@ -16,6 +16,8 @@ struct evloop {
 	int fds[EVLOOP_MAX_FDS];
 	size_t nfds;
 	int sigfd;		/* signalfd for SIGINT/SIGTERM, or -1 */
+	int tfd;		/* timerfd carrying the deadline, or -1 (ppoll's timeout) */
+	uint64_t tfd_at;	/* deadline the timerfd is armed for, us; EVLOOP_NEVER none */
 	sigset_t oldmask;	/* signal mask to restore in evloop_close */
 };
 
@@ -30,20 +32,26 @@ uint64_t evloop_now_us(void);
 
 /* With catch_signals, SIGINT and SIGTERM are blocked and delivered through a signalfd
  * (evloop_result.signo) instead of killing the process. Also lowers this thread's
- * timer slack to 1 us, so ppoll wakes close to the deadline. */
+ * timer slack to 1 ns and opens a timerfd for the deadlines: ppoll's own timeout gets
+ * a slack of 0.1 % of the timeout (fs/select.c, whatever the thread's timer slack),
+ * i.e. up to 4 ms late on a 4 s timer; a timerfd uses the thread's slack. */
 int evloop_init(struct evloop *ev, bool catch_signals, struct err *e);
 
 /* Watches fd for readability; returns its index (bit in evloop_result.ready) or -1. */
 int evloop_add(struct evloop *ev, int fd, struct err *e);
 
+/* Stops watching the descriptor of index idx (e.g. stdin at end of file). */
+void evloop_ignore(struct evloop *ev, int idx);
+
 /* Waits until a descriptor is readable, a signal arrives or CLOCK_MONOTONIC reaches
- * deadline_us (EVLOOP_NEVER: no timeout; a past deadline polls once). The timeout is a
- * nanosecond timespec for ppoll, never a millisecond poll() timeout, and the call never
- * returns a timeout before the deadline. EINTR returns 0 with nothing set. */
+ * deadline_us (EVLOOP_NEVER: no timeout; a past deadline polls once). The deadline is
+ * an absolute nanosecond CLOCK_MONOTONIC timerfd (a nanosecond ppoll timeout without
+ * one), never a millisecond poll() timeout, and the call never returns a timeout before
+ * the deadline. EINTR returns 0 with nothing set. */
 int evloop_wait(struct evloop *ev, uint64_t deadline_us, struct evloop_result *r,
 		struct err *e);
 
-/* Closes the signalfd and restores the signal mask. */
+/* Closes the signalfd and the timerfd and restores the signal mask. */
 void evloop_close(struct evloop *ev);
 
 #endif

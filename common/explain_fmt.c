@@ -28,18 +28,32 @@ const char *explain_flags_label(uint8_t flags, char *buf, size_t cap)
 
 const char *explain_dur(enum explain_lang lang, uint64_t us, char *buf, size_t cap)
 {
-	struct explain_vars v = { 0 };
+	uint64_t unit = us >= 1000000 ? 1000000 : 1000;
+	struct explain_vars v;
 	struct explain_sb sb;
+	char num[32];
 
-	if (us >= 1000000)
-		explain_var(&v, "v", "%llu.%03llu", (unsigned long long)(us / 1000000),
-			    (unsigned long long)(us % 1000000 / 1000));
-	else
-		explain_var(&v, "v", "%llu.%03llu", (unsigned long long)(us / 1000),
-			    (unsigned long long)(us % 1000));
+	/* "%llu.%03llu" by hand: this runs for every duration of every record. */
+	explain_vars_init(&v);
+	explain_sb_init(&sb, num, sizeof(num));
+	explain_var_u(&v, "v", us / unit);
+	explain_sb_puts(&sb, explain_var_get(&v, "v"));
+	num[sb.len++] = '.';
+	num[sb.len++] = (char)('0' + us % unit / (unit / 10) % 10);
+	num[sb.len++] = (char)('0' + us % unit / (unit / 100) % 10);
+	num[sb.len++] = (char)('0' + us % unit / (unit / 1000) % 10);
+	num[sb.len] = '\0';
+	explain_var_s(&v, "v", num);
 	explain_sb_init(&sb, buf, cap);
-	explain_sb_msg(&sb, lang, us >= 1000000 ? EXPLAIN_M_UNIT_S : EXPLAIN_M_UNIT_MS, &v);
+	explain_sb_msg(&sb, lang, unit == 1000000 ? EXPLAIN_M_UNIT_S : EXPLAIN_M_UNIT_MS, &v);
 	return buf;
+}
+
+static void put_char(struct explain_sb *sb, char c)
+{
+	char s[2] = { c, '\0' };
+
+	explain_sb_puts(sb, s);
 }
 
 static void escape_one(struct explain_sb *sb, uint8_t c)
@@ -53,7 +67,7 @@ static void escape_one(struct explain_sb *sb, uint8_t c)
 	case '"': explain_sb_puts(sb, "\\\""); break;
 	default:
 		if (c >= 0x20 && c < 0x7f)
-			explain_sb_printf(sb, "%c", c);
+			put_char(sb, (char)c);
 		else
 			explain_sb_printf(sb, "\\x%02x", c);
 	}

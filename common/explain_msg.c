@@ -17,22 +17,63 @@ const char *explain_msg(enum explain_lang lang, enum explain_msg_id id)
 	return s ? s : "";
 }
 
-void explain_var(struct explain_vars *v, const char *name, const char *fmt, ...)
+void explain_vars_init(struct explain_vars *v)
 {
-	va_list ap;
+	v->n = 0;	/* the values are written before they are read: no 24 KB memset */
+}
+
+/* The slot of name (set, or a new one); -1 when the table is full. Names are string
+ * literals, so the pointer usually matches; the first byte rules most others out
+ * before strcmp (this runs ~40 times per explained record). */
+static int var_slot(struct explain_vars *v, const char *name)
+{
 	unsigned i;
 
 	for (i = 0; i < v->n; i++)
-		if (strcmp(v->name[i], name) == 0)
-			break;
-	if (i == v->n) {
-		if (v->n == EXPLAIN_VARS_MAX)
-			return;
-		v->name[v->n++] = name;
-	}
+		if (v->name[i] == name || (v->name[i][0] == name[0] && strcmp(v->name[i], name) == 0))
+			return (int)i;
+	if (v->n == EXPLAIN_VARS_MAX)
+		return -1;
+	v->name[v->n] = name;
+	return (int)v->n++;
+}
+
+void explain_var(struct explain_vars *v, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	int i = var_slot(v, name);
+
+	if (i < 0)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(v->val[i], sizeof(v->val[i]), fmt, ap);
 	va_end(ap);
+}
+
+void explain_var_s(struct explain_vars *v, const char *name, const char *s)
+{
+	int i = var_slot(v, name);
+	size_t n;
+
+	if (i < 0)
+		return;
+	n = strnlen(s, EXPLAIN_VAR_LEN - 1);	/* the cut vsnprintf("%s") makes */
+	memcpy(v->val[i], s, n);
+	v->val[i][n] = '\0';
+}
+
+void explain_var_u(struct explain_vars *v, const char *name, unsigned long long u)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	int i = var_slot(v, name);
+
+	if (i < 0)
+		return;
+	*--p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	memcpy(v->val[i], p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 const char *explain_var_get(const struct explain_vars *v, const char *name)
@@ -100,7 +141,8 @@ static const char *var_get(const struct explain_vars *v, const char *name, size_
 	if (!v)
 		return NULL;
 	for (unsigned i = 0; i < v->n; i++)
-		if (strlen(v->name[i]) == n && strncmp(v->name[i], name, n) == 0)
+		if (v->name[i][0] == name[0] && strncmp(v->name[i], name, n) == 0 &&
+		    v->name[i][n] == '\0')
 			return v->val[i];
 	return NULL;
 }

@@ -289,10 +289,17 @@ struct explain_vars {
 	char val[EXPLAIN_VARS_MAX][EXPLAIN_VAR_LEN];
 };
 
+/* An empty set (v->n = 0; the values are not cleared). */
+void explain_vars_init(struct explain_vars *v);
+
 /* Sets (or replaces) name to the formatted value. Names must be string literals. A full
  * table drops the value (renderers then print "{name}", which tests catch). */
 void explain_var(struct explain_vars *v, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* explain_var(v, name, "%s", s) and (v, name, "%llu", u) without the printf machinery. */
+void explain_var_s(struct explain_vars *v, const char *name, const char *s);
+void explain_var_u(struct explain_vars *v, const char *name, unsigned long long u);
 
 /* The value of name, or "" when unset. */
 const char *explain_var_get(const struct explain_vars *v, const char *name);

@@ -29,14 +29,14 @@ static void set_msg(struct prose *p, const char *name, enum explain_msg_id id)
 
 	explain_sb_init(&sb, tmp, sizeof(tmp));
 	explain_sb_msg(&sb, p->lang, id, &p->v);
-	explain_var(&p->v, name, "%s", tmp);
+	explain_var_s(&p->v, name, tmp);
 }
 
 static void set_dur(struct prose *p, const char *name, uint64_t us)
 {
 	char tmp[48];
 
-	explain_var(&p->v, name, "%s", explain_dur(p->lang, us, tmp, sizeof(tmp)));
+	explain_var_s(&p->v, name, explain_dur(p->lang, us, tmp, sizeof(tmp)));
 }
 
 static enum explain_who sender_of(const struct explain_rec *r)
@@ -48,10 +48,10 @@ static void set_sides(struct prose *p, enum explain_who sender)
 {
 	enum explain_who recv = sender == EXPLAIN_CLIENT ? EXPLAIN_SERVER : EXPLAIN_CLIENT;
 
-	explain_var(&p->v, "sender", "%s", explain_side_name(p->lang, sender, false));
-	explain_var(&p->v, "Sender", "%s", explain_side_name(p->lang, sender, true));
-	explain_var(&p->v, "receiver", "%s", explain_side_name(p->lang, recv, false));
-	explain_var(&p->v, "Receiver", "%s", explain_side_name(p->lang, recv, true));
+	explain_var_s(&p->v, "sender", explain_side_name(p->lang, sender, false));
+	explain_var_s(&p->v, "Sender", explain_side_name(p->lang, sender, true));
+	explain_var_s(&p->v, "receiver", explain_side_name(p->lang, recv, false));
+	explain_var_s(&p->v, "Receiver", explain_side_name(p->lang, recv, true));
 }
 
 /* Payload preview " ('Just a test.\r\n')" of n bytes at b, or "" when none. */
@@ -60,11 +60,11 @@ static void set_preview(struct prose *p, const char *name, const uint8_t *b, siz
 	char text[EXPLAIN_VAR_LEN];
 
 	if (!b || n == 0) {
-		explain_var(&p->v, name, "%s", "");
+		explain_var_s(&p->v, name, "");
 		return;
 	}
 	explain_escape_bytes(b, n, EXPLAIN_STREAM_HEAD, text, 100);
-	explain_var(&p->v, "text", "%s", text);
+	explain_var_s(&p->v, "text", text);
 	set_msg(p, name, EXPLAIN_M_PREVIEW);
 }
 
@@ -113,15 +113,15 @@ static void say_retransmission(struct prose *p)
 
 	if (!(r->analysis & EXPLAIN_AF_RETRANSMISSION) && r->why.rtx_count == 0)
 		return;
-	explain_var(&p->v, "count", "%u", count);
-	explain_var(&p->v, "n", "%u", count - 1);
+	explain_var_u(&p->v, "count", count);
+	explain_var_u(&p->v, "n", count - 1);
 	set_dur(p, "after", r->why.rtx_after_us);
-	set_msg(p, "prev", count > 1 ? EXPLAIN_M_RTX_PREV_N : EXPLAIN_M_RTX_PREV_ORIG);
-	explain_var(&p->v, "of", "%llu", (unsigned long long)r->why.rtx_of_frame);
+	set_msg(p, "since", count > 1 ? EXPLAIN_M_RTX_PREV_N : EXPLAIN_M_RTX_PREV_ORIG);
+	explain_var_u(&p->v, "of", r->why.rtx_of_frame);
 	if (r->why.rtx_of_frame)
 		set_msg(p, "orig", EXPLAIN_M_RTX_ORIG);
 	else
-		explain_var(&p->v, "orig", "%s", "");
+		explain_var_s(&p->v, "orig", "");
 	say(p, EXPLAIN_M_RTX_HEAD);
 	if (!(r->analysis & (EXPLAIN_AF_FAST_RETRANSMISSION | EXPLAIN_AF_SPURIOUS_RETRANSMISSION)))
 		say(p, EXPLAIN_M_RTX_WHY);
@@ -182,7 +182,7 @@ static void say_seq_fin(struct prose *p)
 	if (ctx_has_stream(p, r->seq - 1))
 		set_preview(p, "preview", p->ctx->head[r->dir], r->seq - 1);
 	else
-		explain_var(&p->v, "preview", "%s", "");
+		explain_var_s(&p->v, "preview", "");
 	say(p, EXPLAIN_M_AR_FIN_AFTER_DATA);
 }
 
@@ -223,7 +223,7 @@ static void say_ack(struct prose *p, bool fin_acked)
 	else
 		say(p, EXPLAIN_M_AR_ACK_DATA);
 	if (r->why.acks_frame && !(r->seg.flags & SEG_RST)) {
-		explain_var(&p->v, "acks_frame", "%llu", (unsigned long long)r->why.acks_frame);
+		explain_var_u(&p->v, "acks_frame", r->why.acks_frame);
 		set_dur(p, "rtt", r->why.ack_rtt_us);
 		say(p, EXPLAIN_M_AR_ACK_RTT);
 	}
@@ -244,9 +244,9 @@ static void say_options(struct prose *p)
 	struct explain_sb sb;
 
 	explain_sb_init(&sb, list, sizeof(list));
-	explain_var(&p->v, "mss", "%u", o->mss);
-	explain_var(&p->v, "ws", "%u", o->wscale);
-	explain_var(&p->v, "factor", "%lu", 1ul << (o->wscale > 14 ? 14 : o->wscale));
+	explain_var_u(&p->v, "mss", o->mss);
+	explain_var_u(&p->v, "ws", o->wscale);
+	explain_var_u(&p->v, "factor", 1ul << (o->wscale > 14 ? 14 : o->wscale));
 	if (o->has_mss)
 		add_opt(p, &sb, EXPLAIN_M_OPT_MSS);
 	if (o->has_wscale)
@@ -257,7 +257,7 @@ static void say_options(struct prose *p)
 		add_opt(p, &sb, EXPLAIN_M_OPT_TS);
 	if (!sb.len)
 		return;
-	explain_var(&p->v, "list", "%s", list);
+	explain_var_s(&p->v, "list", list);
 	say(p, EXPLAIN_M_AR_OPTS);
 }
 
@@ -302,9 +302,9 @@ static enum explain_msg_id transition_msg(enum tcb_state from, enum tcb_state to
 static void say_state_change(struct prose *p, enum explain_who who, enum tcb_state from,
 			     enum tcb_state to, enum explain_msg_id reason)
 {
-	explain_var(&p->v, "Side", "%s", explain_side_name(p->lang, who, true));
-	explain_var(&p->v, "from", "%s", explain_state_label(p->lang, from));
-	explain_var(&p->v, "to", "%s", explain_state_label(p->lang, to));
+	explain_var_s(&p->v, "Side", explain_side_name(p->lang, who, true));
+	explain_var_s(&p->v, "from", explain_state_label(p->lang, from));
+	explain_var_s(&p->v, "to", explain_state_label(p->lang, to));
 	set_msg(p, "reason", reason);
 	say(p, EXPLAIN_M_STATE_CHANGE);
 }
@@ -329,12 +329,12 @@ static void say_analysis(struct prose *p)
 {
 	const struct explain_rec *r = p->r;
 
-	explain_var(&p->v, "dupnum", "%u", r->why.dupack_num);
-	explain_var(&p->v, "dupof", "%llu", (unsigned long long)r->why.dupack_of_frame);
+	explain_var_u(&p->v, "dupnum", r->why.dupack_num);
+	explain_var_u(&p->v, "dupof", r->why.dupack_of_frame);
 	for (unsigned i = 1; i < EXPLAIN_AF_COUNT; i++) {
 		if (!(r->analysis & (1u << i)))
 			continue;
-		explain_var(&p->v, "label", "%s",
+		explain_var_s(&p->v, "label",
 			    explain_msg(p->lang, (enum explain_msg_id)(EXPLAIN_M_AF_LABEL_FIRST + i)));
 		say(p, (enum explain_msg_id)(EXPLAIN_M_AF_TEXT_FIRST + i));
 	}
@@ -349,22 +349,22 @@ static void set_segment_vars(struct prose *p)
 	char flags[40];
 
 	set_sides(p, sender_of(r));
-	explain_var(&p->v, "seq", "%u", r->seq);
-	explain_var(&p->v, "ack", "%u", r->ack);
-	explain_var(&p->v, "len", "%u", r->len);
-	explain_var(&p->v, "seq_raw", "%u", r->seq_raw);
-	explain_var(&p->v, "ack_raw", "%u", r->ack_raw);
-	explain_var(&p->v, "peer_isn", "%u", r->ack_raw - r->ack);
-	explain_var(&p->v, "next", "%u", r->seq + r->len);
-	explain_var(&p->v, "last", "%u", r->seq + r->len - 1);
-	explain_var(&p->v, "prev", "%u", r->seq - 1);
-	explain_var(&p->v, "finseq", "%u", r->seq + r->len);	/* this segment's own FIN */
-	explain_var(&p->v, "rfin", "%u", r->ack - 1);	/* the receiver's FIN this ACK covers */
-	explain_var(&p->v, "prev_ack", "%u", r->ack - acked);
-	explain_var(&p->v, "data", "%u", acked > 0 ? acked - 1 : 0);
-	explain_var(&p->v, "ack_last", "%u", r->ack - 1);
-	explain_var(&p->v, "win", "%u", r->win);
-	explain_var(&p->v, "what", "%s", explain_flags_label(r->seg.flags, flags, sizeof(flags)));
+	explain_var_u(&p->v, "seq", r->seq);
+	explain_var_u(&p->v, "ack", r->ack);
+	explain_var_u(&p->v, "len", r->len);
+	explain_var_u(&p->v, "seq_raw", r->seq_raw);
+	explain_var_u(&p->v, "ack_raw", r->ack_raw);
+	explain_var_u(&p->v, "peer_isn", r->ack_raw - r->ack);
+	explain_var_u(&p->v, "next", r->seq + r->len);
+	explain_var_u(&p->v, "last", r->seq + r->len - 1);
+	explain_var_u(&p->v, "prev", r->seq - 1);
+	explain_var_u(&p->v, "finseq", r->seq + r->len);	/* this segment's own FIN */
+	explain_var_u(&p->v, "rfin", r->ack - 1);	/* the receiver's FIN this ACK covers */
+	explain_var_u(&p->v, "prev_ack", r->ack - acked);
+	explain_var_u(&p->v, "data", acked > 0 ? acked - 1 : 0);
+	explain_var_u(&p->v, "ack_last", r->ack - 1);
+	explain_var_u(&p->v, "win", r->win);
+	explain_var_s(&p->v, "what", explain_flags_label(r->seg.flags, flags, sizeof(flags)));
 	set_preview(p, "preview", r->seg.payload, r->seg.len < r->len ? r->seg.len : r->len);
 }
 
@@ -375,7 +375,7 @@ static void prose_segment(struct prose *p)
 
 	set_segment_vars(p);
 	if (!fin_acked)
-		explain_var(&p->v, "data", "%u", r->why.bytes_acked);
+		explain_var_u(&p->v, "data", r->why.bytes_acked);
 	say_retransmission(p);
 	say(p, headline(p, fin_acked));
 	say_seq(p);
@@ -412,19 +412,21 @@ static void set_event_numbers(struct prose *p, const uint32_t *n)
 	char flags[40];
 
 	for (int i = 0; i < 4; i++)
-		explain_var(&p->v, names[i], "%u", n[i]);
-	explain_var(&p->v, "n0p1", "%u", n[0] + 1);
-	explain_var(&p->v, "n2p1", "%u", n[2] + 1);
-	explain_var(&p->v, "n0m1", "%u", n[0] - 1);
-	explain_var(&p->v, "n1n2", "%u", n[1] + n[2]);
-	explain_var(&p->v, "n2n3", "%u", n[2] + n[3]);
-	explain_var(&p->v, "n1mn2", "%u", n[1] - n[2]);
+		explain_var_u(&p->v, names[i], n[i]);
+	explain_var_u(&p->v, "n0p1", n[0] + 1);
+	explain_var_u(&p->v, "n2p1", n[2] + 1);
+	explain_var_u(&p->v, "n0m1", n[0] - 1);
+	explain_var_u(&p->v, "n1n2", n[1] + n[2]);
+	explain_var_u(&p->v, "n2n3", n[2] + n[3]);
+	explain_var_u(&p->v, "n1mn2", n[1] - n[2]);
+	explain_var_s(&p->v, "pl_n1", n[1] == 1 ? "" : "s");	/* English plural */
+	explain_var_s(&p->v, "pl_n2", n[2] == 1 ? "" : "s");
 	set_dur(p, "n0d", n[0]);
 	set_dur(p, "n1d", n[1]);
 	set_dur(p, "n2d", n[2]);
-	explain_var(&p->v, "flags", "%s", explain_flags_label((uint8_t)n[0], flags, sizeof(flags)));
+	explain_var_s(&p->v, "flags", explain_flags_label((uint8_t)n[0], flags, sizeof(flags)));
 	if ((n[3] & 3) == 0)
-		explain_var(&p->v, "synfin", "%s", "");
+		explain_var_s(&p->v, "synfin", "");
 	else
 		set_msg(p, "synfin", (enum explain_msg_id)(EXPLAIN_M_TW_ACKED_SYN + (n[3] & 3) - 1));
 }
@@ -443,7 +445,7 @@ static void set_reason(struct prose *p)
 		return;
 	}
 	set_msg(p, "reason", why_msg(ev));
-	explain_var(&p->v, "rfc", "%s", tcb_why_rfc(ev->why));
+	explain_var_s(&p->v, "rfc", tcb_why_rfc(ev->why));
 	set_msg(p, "reason", EXPLAIN_M_EV_REASON);
 }
 
@@ -452,14 +454,14 @@ static void set_event_vars(struct prose *p)
 	const struct tcb_event *ev = &p->r->ev;
 	unsigned t = (unsigned)ev->timer <= TCB_TIMER_PERSIST ? (unsigned)ev->timer : 0;
 
-	explain_var(&p->v, "Side", "%s", explain_side_name(p->lang, p->r->who, true));
-	explain_var(&p->v, "from", "%s", explain_state_label(p->lang, ev->from));
-	explain_var(&p->v, "to", "%s", explain_state_label(p->lang, ev->to));
+	explain_var_s(&p->v, "Side", explain_side_name(p->lang, p->r->who, true));
+	explain_var_s(&p->v, "from", explain_state_label(p->lang, ev->from));
+	explain_var_s(&p->v, "to", explain_state_label(p->lang, ev->to));
 	explain_var(&p->v, "count", "%d", ev->count);
-	explain_var(&p->v, "n", "%u", ev->n[0]);
-	explain_var(&p->v, "timer", "%s",
+	explain_var_u(&p->v, "n", ev->n[0]);
+	explain_var_s(&p->v, "timer",
 		    explain_msg(p->lang, (enum explain_msg_id)(EXPLAIN_M_TIMER_NONE + t)));
-	explain_var(&p->v, "rfc", "%s", tcb_why_rfc(ev->why));
+	explain_var_s(&p->v, "rfc", tcb_why_rfc(ev->why));
 	set_dur(p, "after", ev->after_us);
 	set_dur(p, "rto", ev->rto_us);
 	set_event_numbers(p, ev->n);
@@ -529,9 +531,9 @@ static void prose_impair(struct prose *p)
 			     sizeof(rule));
 	explain_var(&p->v, "rule", "'%s'", rule);
 	set_dur(p, "delay", r->impair.delay_us);
-	explain_var(&p->v, "dir", "%s",
+	explain_var_s(&p->v, "dir",
 		    explain_msg(p->lang, r->dir == EXPLAIN_S2C ? EXPLAIN_M_S2C : EXPLAIN_M_C2S));
-	explain_var(&p->v, "flags", "%s", explain_var_get(&p->v, "what"));
+	explain_var_s(&p->v, "flags", explain_var_get(&p->v, "what"));
 	set_msg(p, "segment", EXPLAIN_M_IMP_SEGMENT);
 	if (act > EXPLAIN_IMP_CORRUPT)
 		act = EXPLAIN_IMP_DROP;
@@ -546,8 +548,8 @@ static void say_close(struct prose *p)
 	enum explain_who closer = s->closer == EXPLAIN_SERVER ? EXPLAIN_SERVER : EXPLAIN_CLIENT;
 	enum explain_who other = closer == EXPLAIN_CLIENT ? EXPLAIN_SERVER : EXPLAIN_CLIENT;
 
-	explain_var(&p->v, "closer", "%s", explain_side_name(p->lang, closer, false));
-	explain_var(&p->v, "other", "%s", explain_side_name(p->lang, other, false));
+	explain_var_s(&p->v, "closer", explain_side_name(p->lang, closer, false));
+	explain_var_s(&p->v, "other", explain_side_name(p->lang, other, false));
 	if (s->closer < 0)
 		say(p, EXPLAIN_M_SUM_OPEN);
 	else if (s->reset)
@@ -559,7 +561,7 @@ static void say_close(struct prose *p)
 	else
 		say(p, EXPLAIN_M_SUM_CLOSE_OTHER);
 	if (s->time_wait == EXPLAIN_CLIENT || s->time_wait == EXPLAIN_SERVER) {
-		explain_var(&p->v, "tw", "%s",
+		explain_var_s(&p->v, "tw",
 			    explain_side_name(p->lang, (enum explain_who)s->time_wait, false));
 		say(p, EXPLAIN_M_SUM_TIME_WAIT);
 	}
@@ -574,19 +576,19 @@ static void say_rtx_list(struct prose *p)
 		say(p, EXPLAIN_M_SUM_RTX_NONE);
 		return;
 	}
-	explain_var(&p->v, "n", "%u", s->nrtx);
+	explain_var_u(&p->v, "n", s->nrtx);
 	say(p, EXPLAIN_M_SUM_RTX_HEAD);
 	for (uint32_t i = 0; i < shown; i++) {
-		explain_var(&p->v, "frame", "%llu", (unsigned long long)s->rtx[i].frame);
-		explain_var(&p->v, "of", "%llu", (unsigned long long)s->rtx[i].of_frame);
-		explain_var(&p->v, "seq", "%u", s->rtx[i].seq);
-		explain_var(&p->v, "dir", "%s", explain_msg(p->lang, s->rtx[i].dir == EXPLAIN_S2C ?
+		explain_var_u(&p->v, "frame", s->rtx[i].frame);
+		explain_var_u(&p->v, "of", s->rtx[i].of_frame);
+		explain_var_u(&p->v, "seq", s->rtx[i].seq);
+		explain_var_s(&p->v, "dir", explain_msg(p->lang, s->rtx[i].dir == EXPLAIN_S2C ?
 							     EXPLAIN_M_S2C : EXPLAIN_M_C2S));
 		set_dur(p, "after", s->rtx[i].after_us);
 		say(p, EXPLAIN_M_SUM_RTX_ITEM);
 	}
 	if (s->nrtx > shown) {
-		explain_var(&p->v, "n", "%u", s->nrtx - shown);
+		explain_var_u(&p->v, "n", s->nrtx - shown);
 		say(p, EXPLAIN_M_SUM_RTX_MORE);
 	}
 }
@@ -595,18 +597,18 @@ static void prose_summary(struct prose *p)
 {
 	const struct explain_summary *s = &p->r->sum;
 
-	explain_var(&p->v, "conn", "%u", p->r->conn);
-	explain_var(&p->v, "c_segs", "%llu", (unsigned long long)s->nsegs[EXPLAIN_C2S]);
-	explain_var(&p->v, "s_segs", "%llu", (unsigned long long)s->nsegs[EXPLAIN_S2C]);
-	explain_var(&p->v, "c_bytes", "%llu", (unsigned long long)s->bytes[EXPLAIN_C2S]);
-	explain_var(&p->v, "s_bytes", "%llu", (unsigned long long)s->bytes[EXPLAIN_S2C]);
+	explain_var_u(&p->v, "conn", p->r->conn);
+	explain_var_u(&p->v, "c_segs", s->nsegs[EXPLAIN_C2S]);
+	explain_var_u(&p->v, "s_segs", s->nsegs[EXPLAIN_S2C]);
+	explain_var_u(&p->v, "c_bytes", s->bytes[EXPLAIN_C2S]);
+	explain_var_u(&p->v, "s_bytes", s->bytes[EXPLAIN_S2C]);
 	say(p, EXPLAIN_M_SUM_HEAD);
 	set_dur(p, "hs_rtt", s->hs_rtt_us);
 	set_dur(p, "syn_synack", s->hs_syn_synack_us);
 	say(p, s->has_handshake ? EXPLAIN_M_SUM_HS : EXPLAIN_M_SUM_NO_HS);
 	say_close(p);
-	explain_var(&p->v, "c_final", "%s", explain_state_label(p->lang, s->final[EXPLAIN_CLIENT]));
-	explain_var(&p->v, "s_final", "%s", explain_state_label(p->lang, s->final[EXPLAIN_SERVER]));
+	explain_var_s(&p->v, "c_final", explain_state_label(p->lang, s->final[EXPLAIN_CLIENT]));
+	explain_var_s(&p->v, "s_final", explain_state_label(p->lang, s->final[EXPLAIN_SERVER]));
 	say(p, EXPLAIN_M_SUM_FINAL);
 	say_rtx_list(p);
 }
@@ -643,7 +645,9 @@ int explain_prose_ctx(struct explain_prose_ctx *c, const struct explain_rec *r,
 {
 	struct prose p;
 
-	memset(&p, 0, sizeof(p));
+	/* Field by field: a memset would clear the 24 KB of variable values every call. */
+	explain_vars_init(&p.v);
+	p.nsent = 0;
 	explain_sb_init(&p.sb, buf, cap);
 	if (!r)
 		return -1;

@@ -1,5 +1,6 @@
 /* live.c - the live programs' runtime: waiting, timers, sending and the per-segment log. */
 #include "live.h"
+#include "live_x.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,6 +18,9 @@ int live_open(struct live *l, const struct live_cfg *cfg, struct err *e)
 	l->local_name = cfg->local_name;
 	l->peer_name = cfg->peer_name;
 	l->stdin_idx = -1;
+	l->lookup = cfg->lookup;
+	l->lookup_ctx = cfg->lookup_ctx;
+	l->time_scale = cfg->time_scale > 0 ? cfg->time_scale : 1.0;
 	timerq_init(&l->tq);
 	if (live_log_open(&l->g, cfg->out, strcmp(cfg->local_name, "server") == 0 ?
 			  EXPLAIN_SERVER : EXPLAIN_CLIENT, e) < 0)
@@ -27,9 +31,11 @@ int live_open(struct live *l, const struct live_cfg *cfg, struct err *e)
 		goto fail_wire;
 	if ((l->wire_idx = evloop_add(&l->ev, l->w.fd, e)) < 0)
 		goto fail_ev;
-	if (cfg->watch_stdin && (l->stdin_idx = evloop_add(&l->ev, 0, e)) < 0)
+	if ((cfg->watch_stdin || cfg->manual) && (l->stdin_idx = evloop_add(&l->ev, 0, e)) < 0)
 		goto fail_ev;
 	l->t0 = evloop_now_us();
+	if (live_x_open(l, cfg, e) < 0)
+		goto fail_ev;
 	return 0;
 fail_ev:
 	evloop_close(&l->ev);
@@ -57,8 +63,9 @@ void live_close(struct live *l)
 {
 	struct err e;
 
+	live_log_flush(&l->g);
+	live_x_close(l);
 	drop_timers(l);
-
 	evloop_close(&l->ev);
 	wire_close(&l->w);
 	if (live_log_close(&l->g, &e) < 0)
@@ -101,12 +108,16 @@ struct live_conn *live_conn_new(struct live *l, const struct tcb_addr *a, struct
 	c->id = ++l->nconn;
 	c->armed = TCB_NEVER;
 	c->app_deadline = TCB_NEVER;
+	l->last = c;
 	return c;
 }
 
 void live_conn_release(struct live *l, struct live_conn *c)
 {
+	live_log_flush(&l->g);	/* the step's records come before the summary */
 	live_log_conn_end(l, c);
+	if (l->last == c)
+		l->last = NULL;
 	c->released = true;
 	c->tcb = NULL;
 	c->user = NULL;
@@ -158,25 +169,54 @@ static int take_packet(struct live *l, struct live_ev *ev, struct err *e)
 	return 1;
 }
 
+/* The earliest of the timers, held segments and --manual's sleep. */
+static uint64_t next_deadline(const struct live *l)
+{
+	uint64_t d = timerq_next(&l->tq), x = l->x ? live_x_deadline(l) : TCB_NEVER;
+
+	return x < d ? x : d;
+}
+
+/* stdin readable: --manual reads its commands, else the program is told. */
+static int on_stdin(struct live *l, struct live_ev *ev, struct err *e)
+{
+	if (l->x && l->x->manual)
+		return live_manual_read(l, e);
+	ev->kind = LIVE_STDIN;
+	return 1;
+}
+
 int live_next(struct live *l, struct live_ev *ev, struct err *e)
 {
 	bool woke = false;	/* the capture was ready: no packet then may mean link down */
 
+	live_log_flush(&l->g);	/* whatever the last step left (a step without a send) */
 	for (;;) {
 		struct evloop_result r;
 		uint64_t now = evloop_now_us();
 		int got;
 
+		if (l->x && (got = live_x_pending(l, ev, now, e)) != 0)
+			return got < 0 ? -1 : 0;
 		if ((ev->conn = pop_due(l, now))) {
 			ev->kind = LIVE_TIMER;
 			ev->now = now;
+			l->g.defer = !l->x;
 			return 0;
 		}
-		if ((got = take_packet(l, ev, e)) != 0)
+		l->g.defer = !l->x;	/* the packet's records wait until the reply is sent */
+		if ((got = take_packet(l, ev, e)) != 0) {
+			if (got > 0 && l->x)
+				got = live_x_arrived(l, ev, e);
+			if (got == 0)
+				continue;	/* dropped or held on arrival */
 			return got < 0 ? -1 : 0;
+		}
+		l->g.defer = false;
 		if (woke && live_link_check(l, e) < 0)
 			return -1;
-		if (evloop_wait(&l->ev, timerq_next(&l->tq), &r, e) < 0)
+		live_log_idle(&l->g);	/* nothing stays in a buffer while we sleep */
+		if (evloop_wait(&l->ev, next_deadline(l), &r, e) < 0)
 			return -1;
 		ev->now = evloop_now_us();
 		woke = r.ready & (1u << l->wire_idx);
@@ -185,20 +225,23 @@ int live_next(struct live *l, struct live_ev *ev, struct err *e)
 			ev->signo = r.signo;
 			return 0;
 		}
-		if (l->stdin_idx >= 0 && (r.ready & (1u << l->stdin_idx))) {
-			ev->kind = LIVE_STDIN;
-			return 0;
-		}
+		if (l->stdin_idx >= 0 && (r.ready & (1u << l->stdin_idx)) &&
+		    (got = on_stdin(l, ev, e)) != 0)
+			return got < 0 ? -1 : 0;
 	}
 }
 
-static int send_one(struct live *l, struct live_conn *c, const struct seg *s,
-		    const char *tail, struct err *e)
+int live_wire_out(struct live *l, struct live_conn *c, const struct seg *s,
+		  const char *tail, bool corrupt, struct err *e)
 {
 	size_t n;
 	uint64_t now;
 
-	if (wire_send(&l->w, s, l->txbuf, sizeof(l->txbuf), &n, e) < 0)
+	if (wire_encode(&l->w, s, l->txbuf, sizeof(l->txbuf), &n, e) < 0)
+		return -1;
+	if (corrupt && impair_corrupt_bytes(l->txbuf, n) < 0)
+		return err_set(e, "impair: cannot corrupt a segment that is not IPv4+TCP");
+	if (wire_send_bytes(&l->w, l->txbuf, n, e) < 0)
 		return -1;
 	now = evloop_now_us();
 	l->st.sent++;
@@ -208,18 +251,57 @@ static int send_one(struct live *l, struct live_conn *c, const struct seg *s,
 	return 0;
 }
 
+/* Through the step prompt and the impairment rules when they are on, else straight out. */
+static int send_one(struct live *l, struct live_conn *c, const struct seg *s,
+		    const char *tail, struct err *e)
+{
+	if (l->x)
+		return live_x_out(l, c, s, tail, e);
+	return live_wire_out(l, c, s, tail, false, e);
+}
+
+/* At a time scale other than 1, timer and retransmission events get a note saying what
+ * the wall time they measured stands for in protocol time (the engine's own units). */
+static void note_scaled(struct live *l, struct live_conn *c, const struct tcb_event *v)
+{
+	char t[128];
+
+	if (l->time_scale == 1.0 || (v->kind != TCB_EV_TIMER && v->kind != TCB_EV_RETRANSMIT))
+		return;
+	if (v->kind == TCB_EV_RETRANSMIT && v->count == 0)
+		return;
+	live_time_format(v->after_us, l->time_scale, t, sizeof(t));
+	live_note(l, c, v->now, "%s %s", v->kind == TCB_EV_TIMER ? "timer ran" : "interval", t);
+}
+
+/* Send first, explain after: the records of the events and segments (and of the
+ * received segment before them) are made in order now, rendered once the segments are
+ * on the wire (live_log_queue.c). Not with impairments, --step or --manual: the step
+ * prompt must come after what it refers to, and those modes are for watching. */
 int live_emit(struct live *l, struct live_conn *c, const struct tcb_out *o, struct err *e)
 {
+	int rc = 0;
+
+	l->g.defer = !l->x;
 	live_log_events(l, c, o);
-	for (unsigned i = 0; i < o->nseg; i++)
-		if (send_one(l, c, &o->seg[i], NULL, e) < 0)
-			return -1;
+	for (unsigned i = 0; i < o->nev; i++)
+		note_scaled(l, c, &o->ev[i]);
+	for (unsigned i = 0; i < o->nseg && rc == 0; i++)
+		rc = send_one(l, c, &o->seg[i], NULL, e);
+	live_log_flush(&l->g);
+	if (rc < 0)
+		return -1;
 	return c->released ? 0 : live_arm(l, c, e);
 }
 
 int live_send_raw(struct live *l, const struct seg *s, const char *why, struct err *e)
 {
-	return send_one(l, NULL, s, why, e);
+	int rc;
+
+	l->g.defer = !l->x;
+	rc = send_one(l, NULL, s, why, e);
+	live_log_flush(&l->g);
+	return rc;
 }
 
 int live_route_src(uint32_t dst, uint32_t *src, struct err *e)

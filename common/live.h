@@ -8,6 +8,7 @@
 
 #include "err.h"
 #include "evloop.h"
+#include "impair.h"
 #include "live_log.h"
 #include "live_opts.h"
 #include "tcb.h"
@@ -35,7 +36,16 @@ struct live_cfg {
 	uint32_t local;		/* our address, host order */
 	uint16_t port;		/* our port: the capture filter */
 	const struct live_out_opts *out;	/* the log and -w (NULL: text on stderr) */
-	bool watch_stdin;	/* report stdin readability (step mode) */
+	bool watch_stdin;	/* report stdin readability (unused by the programs now) */
+	/* ---- impairment, step and manual modes (live_impair.c, live_step.c, live_manual.c) */
+	double time_scale;	/* the engine's --time-scale: the log adds protocol time */
+	struct impair *impair;	/* rules for every segment in and out; NULL or empty: none */
+	unsigned step;		/* IMPAIR_OUT / IMPAIR_IN bits: stop before those segments */
+	bool manual;		/* read --manual commands from stdin */
+	/* The connection an arriving segment belongs to (NULL: none) and the state the
+	 * impairment rules see for it (LISTEN for a server's new SYN, else CLOSED). */
+	struct live_conn *(*lookup)(void *ctx, const struct seg *s, enum tcb_state *st);
+	void *lookup_ctx;
 };
 
 struct live_stats {
@@ -54,13 +64,19 @@ struct live {
 	unsigned nconn;			/* connections created so far */
 	struct live_stats st;
 	uint8_t txbuf[SEG_IP_MAX];	/* the last segment sent, as bytes */
+	double time_scale;		/* 1.0 unless --time-scale */
+	struct live_conn *last;		/* the newest connection not yet released */
+	struct live_x *x;		/* impairment/step/manual state; NULL when unused */
+	struct live_conn *(*lookup)(void *ctx, const struct seg *s, enum tcb_state *st);
+	void *lookup_ctx;		/* from live_cfg */
 };
 
 enum live_ev_kind {
 	LIVE_PKT,	/* a segment arrived: pkt */
 	LIVE_TIMER,	/* a connection's deadline passed: conn */
 	LIVE_SIGNAL,	/* SIGINT or SIGTERM: signo */
-	LIVE_STDIN,	/* stdin is readable */
+	LIVE_STDIN,	/* stdin is readable (only with watch_stdin) */
+	LIVE_QUIT,	/* `q` at a step prompt or `quit` in --manual: the user stops */
 };
 
 struct live_ev {
@@ -115,6 +131,73 @@ int live_send_raw(struct live *l, const struct seg *s, const char *why, struct e
 
 /* -1 with "interface DEV went down" when the capture device is down or gone (live_link.c). */
 int live_link_check(const struct live *l, struct err *e);
+/* ---- impairment, step and manual modes (live_impair.c and friends) ----
+ *
+ * Outgoing segments (live_emit, live_send_raw) pass the step prompt (--step out), then
+ * the impairment rules (direction out), then reach the wire; incoming ones pass the
+ * rules (direction in), then the step prompt (--step in), then the program.
+ *
+ * The -w capture holds what really crossed the wire at the time it crossed: an outgoing
+ * segment when it is sent (a dropped one never is; a delayed one at its release; a
+ * duplicated one twice; a corrupted one with its damaged checksum); an incoming segment
+ * when it is received, before the rules (a segment dropped or delayed on arrival was
+ * received, so it is in the capture at its arrival time). */
+
+/* The hook the explaining logger turns into an impairment record: one line saying what
+ * the rule (or the step prompt, when v->rule is 0) did to segment s. `what` overrides
+ * the verdict text when not NULL (e.g. "released after 300ms"). */
+void live_note_impair(struct live *l, struct live_conn *c, const struct seg *s,
+		      const struct impair_verdict *v, const char *what, uint64_t now);
+
+/* A free-form note on the log ("#1  0.300000   step: ..."). */
+void live_note(struct live *l, struct live_conn *c, uint64_t now, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Pure formatting helper for the logger: an elapsed wall time, and when scale != 1 the
+ * protocol time it stands for: "+0.040 s wall = 4.000 s protocol at scale 0.01";
+ * "+0.040 s" at scale 1. Returns the length like snprintf. */
+int live_time_format(uint64_t wall_us, double scale, char *buf, size_t cap);
+
+/* Options shared by both programs (live_opts.c). */
+struct live_impair_opts {
+	struct impair im;	/* --impair, --impair-file, --impair-seed */
+	unsigned step;		/* --step [in|out|both] */
+	bool manual;		/* --manual */
+};
+enum {
+	LIVE_O_IMPAIR = 1900, LIVE_O_IMPAIR_FILE, LIVE_O_IMPAIR_SEED, LIVE_O_STEP,
+	LIVE_O_MANUAL,
+};
+#define LIVE_IMPAIR_LONGOPTS                                                              \
+	{ "impair", 1, NULL, LIVE_O_IMPAIR }, { "impair-file", 1, NULL, LIVE_O_IMPAIR_FILE }, \
+	{ "impair-seed", 1, NULL, LIVE_O_IMPAIR_SEED }, { "step", 2, NULL, LIVE_O_STEP },    \
+	{ "manual", 0, NULL, LIVE_O_MANUAL }
+#define LIVE_IMPAIR_HELP                                                                    \
+	"Impairment, stepping and hand-made segments:\n"                                    \
+	"  --impair RULE         impair segments, e.g. 'drop in SYN+ACK', 'loss 20%',\n"      \
+	"                        'delay out FIN+ACK 300ms', 'dup data', 'corrupt nth=2',\n"  \
+	"                        'drop out ACK state=TIME-WAIT nth=1' (repeatable; see\n"    \
+	"                        common/impair.h for the grammar); 'in' = received,\n"      \
+	"                        'out' = sent by this program\n"                             \
+	"  --impair-file FILE    rules, one a line ('#' comments)\n"                         \
+	"  --impair-seed N       seed of the random rules (printed at start)\n"             \
+	"  --step [in|out|both]  stop before each segment sent (out, the default) and/or\n"  \
+	"                        received; commands: Enter send, d drop, delay MS,\n"         \
+	"                        edit seq|ack|flags|win|payload VALUE, c continue, q quit\n"  \
+	"  --manual              read commands from stdin and send hand-made segments:\n"    \
+	"                        send FLAGS [seq=V] [ack=V] [win=N] [data=STR] into the\n"  \
+	"                        newest connection\n"   \
+	"                        (FLAGS S, S., ., P., F., R, R. or SYN+ACK...; V is +N/-N\n"  \
+	"                        from what the TCB would use, N relative to ISS/IRS as\n"    \
+	"                        the log shows, or raw:N), wait STATE, sleep DUR, quit\n\n"
+void live_impair_opts_init(struct live_impair_opts *o);
+/* Rewrites "--step in" (separate word) to "--step=in" so getopt's optional argument
+ * works either way; returns the new argc. */
+int live_impair_fix_argv(int argc, char **argv);
+/* Applies option c; 1 when it was one of LIVE_O_*, 0 when not, -1 with e on a bad value. */
+int live_impair_opts_apply(struct live_impair_opts *o, int c, const char *arg, struct err *e);
+/* Fills the impairment/step/manual fields of cfg from o. */
+void live_impair_opts_cfg(struct live_impair_opts *o, double time_scale, struct live_cfg *cfg);
 
 /* The source address the kernel would use to reach dst (a routing lookup). */
 int live_route_src(uint32_t dst, uint32_t *src, struct err *e);

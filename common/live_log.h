@@ -2,6 +2,7 @@
 #ifndef SYNLAB_LIVE_LOG_H
 #define SYNLAB_LIVE_LOG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include "seg.h"
 
 struct pcapngw;
+struct live_log_item;
 
 /* One connection's part of the log (hung on struct live_conn). */
 struct live_log_conn {
@@ -44,6 +46,12 @@ struct live_log {
 	uint64_t last_pkt_us;		/* monotonic time of the last packet */
 	struct explain_ladder **done;	/* --ladder / --html: finished connections */
 	size_t ndone, capdone;
+	/* Send first, explain after: while `defer` is set, records, notes and -w packets
+	 * wait in q (in order, with the FILE they were meant for) and are rendered by
+	 * live_log_flush once the step's segments are on the wire. */
+	bool defer, replaying;
+	struct live_log_item *q;
+	size_t nq, capq;
 };
 
 /* Opens the log, the capture file and nothing else. On failure nothing stays open. */
@@ -53,10 +61,25 @@ int live_log_open(struct live_log *g, const struct live_out_opts *o, enum explai
  * -1 with e for the first failure (everything is closed anyway). */
 int live_log_close(struct live_log *g, struct err *e);
 
+/* Renders what waits in the queue, in order, and ends deferring. */
+void live_log_flush(struct live_log *g);
+/* The program is about to sleep: writes out what the log's buffers hold (the log is
+ * fully buffered, stderr too, so that a step costs one write, not one per line). */
+void live_log_idle(struct live_log *g);
+
 /* One line of information that is not a record ("HTTP response head: ..."): to the log
  * in text and -q modes, to stderr with --json (the log is JSON Lines there). */
 void live_log_note(struct live_log *g, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* ---- live_log_queue.c (for live_log_out.c): while g->defer, these copy what they are
+ * given into the queue and return true; otherwise they return false. ---- */
+bool live_log_q_put(struct live_log *g, struct live_log_conn *x, const struct explain_rec *r,
+		    bool show, const char *note);
+bool live_log_q_note(struct live_log *g, FILE *f, const char *fmt, va_list ap);
+bool live_log_q_capture(struct live_log *g, uint64_t mono_us, const uint8_t *ip, size_t len);
+/* Frees the queue (live_log_close). */
+void live_log_q_free(struct live_log *g);
 
 /* ---- live_log_out.c: the renderers ---- */
 

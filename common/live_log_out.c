@@ -46,6 +46,11 @@ static int open_log(struct live_log *g, const char *path, struct err *e)
 		g->own_f = true;
 	}
 	g->colour = g->o.mode != LIVE_LOG_JSON && explain_colour_enabled(g->f);
+	/* stderr is unbuffered (a write per fprintf): buffered, the log costs one write
+	 * per wake-up (live_log_idle, before every wait) instead of one per line. */
+	setvbuf(g->f, NULL, _IOFBF, 1 << 16);
+	if (g->f != stderr)
+		setvbuf(stderr, NULL, _IOFBF, 1 << 16);
 	return 0;
 }
 
@@ -104,6 +109,8 @@ void live_log_capture(struct live_log *g, uint64_t mono_us, const uint8_t *ip, s
 	struct err e;
 
 	g->last_pkt_us = mono_us;
+	if ((!g->has_pcap && !g->ng) || live_log_q_capture(g, mono_us, ip, len))
+		return;
 	if (g->has_pcap && pcapw_write(&g->pw, mono_us, ip, len, &e) < 0)
 		capture_failed(g, &e);
 	if (!g->ng)
@@ -134,10 +141,12 @@ void live_log_note(struct live_log *g, const char *fmt, ...)
 	if (!f)
 		return;
 	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
+	if (!live_log_q_note(g, f, fmt, ap)) {
+		vfprintf(f, fmt, ap);
+		fputc('\n', f);
+		fflush(f);
+	}
 	va_end(ap);
-	fputc('\n', f);
-	fflush(f);
 }
 
 static void put_text(struct live_log *g, const struct explain_rec *r, const char *prose,
@@ -175,17 +184,30 @@ static void put_log(struct live_log *g, const struct explain_rec *r, const char 
 	} else if (show) {
 		put_text(g, r, prose, note);
 	}
-	fflush(g->f);
+	if (!g->replaying)	/* live_log_flush flushes once per step */
+		fflush(g->f);
+}
+
+/* Whether r's prose is read by any output: -q prints none (but a pcapng comment and
+ * the text of later segments, through the context, may need it). */
+static bool wants_prose(const struct live_log *g, const struct explain_rec *r, bool show)
+{
+	if (g->o.mode == LIVE_LOG_JSON || g->ng)
+		return true;
+	return g->o.mode == LIVE_LOG_TEXT && (show || r->kind == EXPLAIN_REC_SEGMENT);
 }
 
 void live_log_put(struct live_log *g, struct live_log_conn *x, const struct explain_rec *r,
 		  bool show, const char *note)
 {
-	char prose[EXPLAIN_PROSE_MAX];
+	char prose[EXPLAIN_PROSE_MAX] = "";
 	struct err e;
 
+	if (live_log_q_put(g, x, r, show, note))
+		return;
 	/* Once per record: the prose context follows every record, as synlab-explain's. */
-	explain_prose_ctx(x ? &x->pctx : NULL, r, g->o.lang, prose, sizeof(prose));
+	if (wants_prose(g, r, show))
+		explain_prose_ctx(x ? &x->pctx : NULL, r, g->o.lang, prose, sizeof(prose));
 	if (r->kind == EXPLAIN_REC_SEGMENT && g->has_pend)
 		comment_of(g, prose);
 	put_log(g, r, prose, show, note);
@@ -262,6 +284,8 @@ int live_log_close(struct live_log *g, struct err *e)
 
 	if (!e)
 		e = &ignored;
+	live_log_flush(g);
+	live_log_q_free(g);
 	rc = draw_all(g, e);
 
 	flush_pending(g, NULL);

@@ -84,6 +84,7 @@ void tcb_free(struct tcb *t)
 		return;
 	sndq_free(&t->sndq);
 	rcvq_free(&t->rcvq);
+	free(t->rtx);
 	free(t);
 }
 

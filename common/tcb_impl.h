@@ -61,7 +61,10 @@ struct tcb {
 	struct sndq sndq;		/* bytes from sndq_seq on (unacked + unsent) */
 	uint32_t sndq_seq;		/* seq of the first byte in sndq */
 	struct rcvq rcvq;		/* readable bytes + out-of-order queue */
-	struct tcb_rtx_ent rtx[TCB_RTXQ_MAX];	/* ring: retransmission queue */
+	struct tcb_rtx_ent *rtx;	/* ring: retransmission queue; allocated when a
+					 * segment is in flight, freed when all is acked
+					 * (an idle or TIME-WAIT TCB holds none) */
+	unsigned rtx_cap;		/* ring size: 0 or a power of two <= TCB_RTXQ_MAX */
 	unsigned rtx_head, rtx_n;	/* ring index of the oldest entry; entries */
 
 	/* ---- timers (RFC 6298, §3.10.8) ---- */

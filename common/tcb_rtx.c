@@ -1,13 +1,14 @@
 /* tcb_rtx.c - the retransmission queue: segments sent and not yet acknowledged (RFC 9293 §3.8.1). */
 #include "tcb_impl.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 struct tcb_rtx_ent *tcb_rtx_get(struct tcb *t, unsigned i)
 {
 	if (i >= t->rtx_n)
 		return NULL;
-	return &t->rtx[(t->rtx_head + i) % TCB_RTXQ_MAX];
+	return &t->rtx[(t->rtx_head + i) & (t->rtx_cap - 1)];
 }
 
 struct tcb_rtx_ent *tcb_rtx_first(struct tcb *t)
@@ -15,14 +16,43 @@ struct tcb_rtx_ent *tcb_rtx_first(struct tcb *t)
 	return tcb_rtx_get(t, 0);
 }
 
+/* Doubles the ring (2, 4, ... TCB_RTXQ_MAX entries), oldest entry first. -1 when full
+ * or out of memory: the caller then sends nothing new, as with a full window. */
+static int tcb_rtx_grow(struct tcb *t)
+{
+	unsigned cap = t->rtx_cap ? t->rtx_cap * 2 : 2;
+	struct tcb_rtx_ent *n;
+
+	if (t->rtx_cap >= TCB_RTXQ_MAX || !(n = malloc(cap * sizeof(*n))))
+		return -1;
+	for (unsigned i = 0; i < t->rtx_n; i++)
+		n[i] = *tcb_rtx_get(t, i);
+	free(t->rtx);
+	t->rtx = n;
+	t->rtx_cap = cap;
+	t->rtx_head = 0;
+	return 0;
+}
+
+/* Nothing in flight: the ring's memory goes back (most connections are idle). */
+static void tcb_rtx_release(struct tcb *t)
+{
+	if (t->rtx_n)
+		return;
+	free(t->rtx);
+	t->rtx = NULL;
+	t->rtx_cap = 0;
+	t->rtx_head = 0;
+}
+
 struct tcb_rtx_ent *tcb_rtx_push(struct tcb *t, uint32_t seq, uint32_t len, uint8_t flags,
 				 uint64_t now)
 {
 	struct tcb_rtx_ent *r;
 
-	if (t->rtx_n >= TCB_RTXQ_MAX)
+	if (t->rtx_n == t->rtx_cap && tcb_rtx_grow(t) < 0)
 		return NULL;
-	r = &t->rtx[(t->rtx_head + t->rtx_n) % TCB_RTXQ_MAX];
+	r = &t->rtx[(t->rtx_head + t->rtx_n) & (t->rtx_cap - 1)];
 	memset(r, 0, sizeof(*r));
 	r->seq = seq;
 	r->len = len;
@@ -40,7 +70,7 @@ static uint32_t tcb_rtx_seqlen(const struct tcb_rtx_ent *r)
 
 static void tcb_rtx_pop(struct tcb *t)
 {
-	t->rtx_head = (t->rtx_head + 1) % TCB_RTXQ_MAX;
+	t->rtx_head = (t->rtx_head + 1) & (t->rtx_cap - 1);
 	t->rtx_n--;
 }
 
@@ -77,6 +107,7 @@ void tcb_rtx_ack(struct tcb *t, uint32_t ack, uint64_t now, uint64_t *rtt)
 			tcb_rtx_trim(r, ack);
 		break;
 	}
+	tcb_rtx_release(t);
 }
 
 void tcb_rtx_mark_lost(struct tcb *t)
@@ -113,7 +144,7 @@ void tcb_rtx_resend_lost(struct tcb *t, uint64_t now, struct tcb_out *o)
 
 void tcb_rtx_clear(struct tcb *t)
 {
-	t->rtx_head = 0;
 	t->rtx_n = 0;
 	t->rtx_count = 0;
+	tcb_rtx_release(t);
 }

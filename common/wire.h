@@ -78,6 +78,12 @@ void wire_close(struct wire *w);
 int wire_send(struct wire *w, const struct seg *s, uint8_t *buf, size_t cap, size_t *out_len,
 	      struct err *e);
 
+/* wire_send in two halves: encode exactly the bytes wire_send would write (so a caller
+ * can alter them, e.g. impair_corrupt_bytes), then write bytes as they are. */
+int wire_encode(struct wire *w, const struct seg *s, uint8_t *buf, size_t cap,
+		size_t *out_len, struct err *e);
+int wire_send_bytes(struct wire *w, const uint8_t *buf, size_t len, struct err *e);
+
 /* Reads one pending packet without blocking. Returns 1 with *p filled, 0 when nothing
  * is pending (segments for other addresses/ports are counted and skipped), -1 on a
  * capture error. Packets with bad checksums or that fail to parse are returned (kind),

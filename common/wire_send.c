@@ -72,21 +72,42 @@ static int wire_write_err(struct wire *w, int saved, const struct seg *c, struct
 	return err_set(e, "libnet_write_raw_ipv4: %.200s", libnet_geterror(w->ln));
 }
 
-int wire_send(struct wire *w, const struct seg *s, uint8_t *buf, size_t cap, size_t *out_len,
-	      struct err *e)
+int wire_encode(struct wire *w, const struct seg *s, uint8_t *buf, size_t cap,
+		size_t *out_len, struct err *e)
 {
 	struct seg c = *s;
-	int n;
 
 	wire_fill_ip(w, &c);
 	if (seg_build(&c, buf, cap, out_len, e) < 0)
 		return err_wrap(e, "wire_send");
+	return 0;
+}
+
+int wire_send_bytes(struct wire *w, const uint8_t *buf, size_t len, struct err *e)
+{
+	struct seg c;
+	struct err pe;
+	int n;
+
 	errno = 0;
-	n = libnet_write_raw_ipv4(w->ln, buf, (uint32_t)*out_len);
-	if (n < 0)
-		return wire_write_err(w, errno, &c, e);
-	if ((size_t)n != *out_len)
-		return err_set(e, "short raw write: %d of %zu bytes", n, *out_len);
+	n = libnet_write_raw_ipv4(w->ln, buf, (uint32_t)len);
+	if (n < 0) {
+		int saved = errno;
+
+		if (seg_parse(buf, len, &c, &pe) < 0)
+			memset(&c, 0, sizeof(c));
+		return wire_write_err(w, saved, &c, e);
+	}
+	if ((size_t)n != len)
+		return err_set(e, "short raw write: %d of %zu bytes", n, len);
 	w->stats.tx++;
 	return 0;
+}
+
+int wire_send(struct wire *w, const struct seg *s, uint8_t *buf, size_t cap, size_t *out_len,
+	      struct err *e)
+{
+	if (wire_encode(w, s, buf, cap, out_len, e) < 0)
+		return -1;
+	return wire_send_bytes(w, buf, *out_len, e);
 }

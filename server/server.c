@@ -18,6 +18,7 @@ struct sconn {
 	bool replied;		/* the app has sent something */
 	bool closing;		/* CLOSE called */
 	bool counted_open;	/* counted in the half-open backlog */
+	size_t after_fin;	/* --send-after-fin bytes queued so far */
 };
 
 struct server {
@@ -68,6 +69,7 @@ static void forget(struct server *v, struct live_conn *c)
 		v->half_open--;
 	conntab_del(&v->tab, &c->addr);
 	tcb_free(c->tcb);
+	app_free(&sc->app);
 	free(sc);
 	live_conn_release(&v->l, c);
 	v->closed++;
@@ -103,6 +105,30 @@ static int serve(struct server *v, struct live_conn *c, uint64_t now, struct tcb
 	return 0;
 }
 
+/* --send-after-fin: the peer has closed its half; ours stays open for N more bytes
+ * (RFC 9293 §3.6: CLOSE-WAIT may still send). They go out before our FIN. */
+static int half_close_send(struct server *v, struct live_conn *c, uint64_t now,
+			   struct tcb_out *out, struct err *e)
+{
+	struct sconn *sc = c->user;
+	size_t want = v->o->send_after_fin;
+	uint8_t chunk[4096];
+	long n;
+
+	while (sc->after_fin < want) {
+		size_t k = want - sc->after_fin < sizeof(chunk) ? want - sc->after_fin
+								 : sizeof(chunk);
+
+		app_chargen(chunk, k, sc->after_fin);
+		if ((n = tcb_send(c->tcb, chunk, k, now, out, e)) < 0)
+			return -1;
+		if (n == 0)
+			break;	/* send buffer full: the rest after the next ACK */
+		sc->after_fin += (size_t)n;
+	}
+	return 0;
+}
+
 /* The close decisions: app done, --close-first, or the peer's FIN (after --close-delay). */
 static int maybe_close(struct server *v, struct live_conn *c, uint64_t now, struct tcb_out *out,
 		       struct err *e)
@@ -116,6 +142,10 @@ static int maybe_close(struct server *v, struct live_conn *c, uint64_t now, stru
 		return do_close(c, now, out, e);
 	if (!tcb_peer_closed(c->tcb))
 		return 0;
+	if (half_close_send(v, c, now, out, e) < 0)
+		return -1;
+	if (sc->after_fin < v->o->send_after_fin)
+		return 0;	/* more half-close data to queue first */
 	if (v->o->close_delay_us == 0)
 		return do_close(c, now, out, e);	/* FIN rides on the ACK: 3 segments */
 	if (c->app_deadline == TCB_NEVER)
@@ -171,6 +201,8 @@ static struct live_conn *new_conn(struct server *v, const struct tcb_addr *a, st
 static void drop_conn(struct server *v, struct live_conn *c)
 {
 	tcb_free(c->tcb);
+	if (c->user)
+		app_free(&((struct sconn *)c->user)->app);
 	free(c->user);
 	live_conn_release(&v->l, c);
 }
@@ -353,6 +385,22 @@ static int on_signal(struct server *v, uint64_t now, struct err *e)
 	return abort ? err_set(e, "interrupted") : 0;
 }
 
+/* For the impairment rules: the connection of an arriving segment and its state; a
+ * SYN for no connection meets the listener (LISTEN). */
+static struct live_conn *lookup(void *ctx, const struct seg *s, enum tcb_state *st)
+{
+	struct server *v = ctx;
+	struct tcb_addr a = { s->daddr, s->saddr, s->dport, s->sport };
+	struct live_conn *c = conntab_get(&v->tab, &a);
+
+	if (c && c->tcb)
+		*st = tcb_state(c->tcb);
+	else
+		*st = (s->flags & (SEG_SYN | SEG_ACK | SEG_RST)) == SEG_SYN ? TCB_LISTEN
+									 : TCB_CLOSED;
+	return c;
+}
+
 static bool done(const struct server *v)
 {
 	return (v->o->once && v->closed > 0) || (v->stopping && v->tab.count == 0);
@@ -372,6 +420,8 @@ static int loop(struct server *v, struct err *e)
 			r = on_timer(v, ev.conn, ev.now, e);
 		else if (ev.kind == LIVE_SIGNAL)
 			r = on_signal(v, ev.now, e);
+		else if (ev.kind == LIVE_QUIT)
+			r = err_set(e, "stopped by the user (q at the step prompt, or quit)");
 		logsum_tick(&v->fl.ls, ev.now, sflood_logfile(&v->l));
 		sflood_stats(&v->fl, &v->l, &v->tab, v->half_open, ev.now, false);
 	}
@@ -394,13 +444,18 @@ static void teardown(struct server *v)
 int server_run(struct server_opts *o)
 {
 	static struct server v;
-	struct live_cfg lc = { "server", "client", o->device, o->addr, o->port, &o->out, false };
+	struct live_cfg lc = { .local_name = "server", .peer_name = "client",
+			       .device = o->device, .local = o->addr, .port = o->port,
+			       .out = &o->out };
 	struct err e = { "" };
 	uint64_t seed = 0;
 	int rc;
 
 	memset(&v, 0, sizeof(v));
 	v.o = o;
+	live_impair_opts_cfg(&o->lo, o->params.time_scale, &lc);
+	lc.lookup = lookup;
+	lc.lookup_ctx = &v;
 	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
 		seed = 0x5359;
 	if (conntab_init(&v.tab, 0, seed, &e) < 0 || live_open(&v.l, &lc, &e) < 0) {

@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "err.h"
+#include "live.h"
 #include "live_opts.h"
 #include "tcb.h"
 
@@ -27,6 +28,8 @@ struct server_opts {
 	unsigned rst_limit;		/* --rst-limit N: RSTs to no-connection segments per s */
 	unsigned log_lines;		/* --log-lines N: lines per flood category per s */
 	struct tcb_params params;
+	size_t send_after_fin;		/* --send-after-fin N: bytes sent after the peer's FIN */
+	struct live_impair_opts lo;		/* --impair, --step, --manual */
 };
 
 int server_parse(int argc, char **argv, struct server_opts *o, struct err *e);

@@ -50,6 +50,7 @@ int sflood_classify(const struct tcb_out *o)
 
 FILE *sflood_logfile(struct live *l)
 {
+	live_log_flush(&l->g);	/* summaries come after the records already made */
 	return l->g.o.mode == LIVE_LOG_JSON ? stderr : l->g.f;
 }
 

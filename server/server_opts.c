@@ -9,7 +9,7 @@
 #include "live_opts.h"
 
 enum { O_LISTEN = 1000, O_APP, O_CLOSEFIRST, O_CLOSEDELAY, O_ONCE, O_MAXCONNS, O_BACKLOG,
-       O_SYNCOOKIES, O_STATS, O_RSTLIMIT, O_LOGLINES };
+       O_SYNCOOKIES, O_STATS, O_RSTLIMIT, O_LOGLINES, O_SENDAFTERFIN };
 
 static const char usage[] =
 	"Usage: synlab-server --listen ADDR:PORT [options]\n"
@@ -20,6 +20,8 @@ static const char usage[] =
 	"  --close-first         close after replying (the server's FIN comes first)\n"
 	"  --close-delay DUR     from ACKing the peer's FIN to sending ours [200ms];\n"
 	"                        0 puts the FIN on that ACK: a three-segment close\n"
+	"  --send-after-fin N    half-close: after the peer's FIN keep sending N bytes\n"
+	"                        (RFC 864 chargen lines), then close [0]\n"
 	"  --once                exit after the first connection has fully closed\n"
 	"  --max-conns N         connections at once [4096]\n"
 	"  --backlog N           half-open (SYN-RECEIVED) connections at once [128]\n"
@@ -35,7 +37,7 @@ static const char usage[] =
 	"                        and all capabilities and run as USER (as tcpdump -Z);\n"
 	"                        --html pages, written at exit, are created as USER\n"
 	"  -h, --help            this help;  -V, --version\n\n"
-	LIVE_OPTS_HELP "\n";
+	LIVE_OPTS_HELP "\n" LIVE_IMPAIR_HELP;
 
 static void defaults(struct server_opts *o)
 {
@@ -48,6 +50,7 @@ static void defaults(struct server_opts *o)
 	o->backlog = 128;
 	o->rst_limit = 1000;
 	o->log_lines = 10;
+	live_impair_opts_init(&o->lo);
 }
 
 /* A count from min to 10 million (min 0 where 0 means "no limit" or "none"). */
@@ -65,8 +68,14 @@ static int count_opt(const char *name, const char *arg, uint64_t min, unsigned *
 static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 {
 	struct server_opts *o = ctx;
+	uint64_t n;
 
 	switch (c) {
+	case O_SENDAFTERFIN:
+		if (cli_parse_u64(arg, 0, 1u << 20, &n, e) < 0)
+			return err_wrap(e, "--send-after-fin");
+		o->send_after_fin = (size_t)n;
+		return 0;
 	case O_LISTEN:
 		return cli_parse_addrport(arg, &o->addr, &o->port, e) < 0 ? err_wrap(e, "--listen")
 									    : 0;
@@ -93,6 +102,8 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 	default: {
 		int r = live_opts_apply(&o->out, c, arg, e);
 
+		if (r == 0)
+			r = live_impair_opts_apply(&o->lo, c, arg, e);
 		return r < 0 ? -1 : r ? 0 : err_set(e, "unknown option (see --help)");
 	}
 	}
@@ -106,12 +117,14 @@ int server_parse(int argc, char **argv, struct server_opts *o, struct err *e)
 		{ "once", 0, NULL, O_ONCE }, { "max-conns", 1, NULL, O_MAXCONNS },
 		{ "backlog", 1, NULL, O_BACKLOG }, { "syncookies", 0, NULL, O_SYNCOOKIES },
 		{ "stats", 1, NULL, O_STATS }, { "rst-limit", 1, NULL, O_RSTLIMIT },
-		{ "log-lines", 1, NULL, O_LOGLINES }, LIVE_OPTS_LONG, { NULL, 0, NULL, 0 },
+		{ "log-lines", 1, NULL, O_LOGLINES }, { "send-after-fin", 1, NULL, O_SENDAFTERFIN },
+		LIVE_OPTS_LONG, LIVE_IMPAIR_LONGOPTS, { NULL, 0, NULL, 0 },
 	};
 	const struct cli_prog prog = { "synlab-server", usage, lo, one_opt, o };
 	int r;
 
 	defaults(o);
+	argc = live_impair_fix_argv(argc, argv);
 	if ((r = cli_getopt(argc, argv, &prog, &o->params, e)) != 0)
 		return r;
 	if (!o->port)

@@ -235,7 +235,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	memset(&p, 0, sizeof(p));
-	p.ev.sigfd = -1;	/* evloop_close is safe before evloop_init */
+	p.ev.sigfd = p.ev.tfd = -1;	/* evloop_close is safe before evloop_init */
 	p.cfg.mark = WIRE_MARK;
 	p.cfg.port = (uint16_t)(40000 + getpid() % 20000);
 	p.isn = 1000000;

@@ -108,6 +108,31 @@ static void fin_after_echo_quotes_the_stream(void **state)
 	assert_non_null(strstr(buf, "Close 2/4"));
 }
 
+/* A retransmitted FIN says both what it retransmits and which bytes came before it: the
+ * two sentences' numbers must not overwrite each other. */
+static void retransmitted_fin_keeps_its_byte_range(void **state)
+{
+	struct explain_rec r[MAXRECS];
+	struct explain_prose_ctx c;
+	char buf[EXPLAIN_PROSE_MAX];
+	size_t n = helper_scenario(HELPER_ECHO_CLOSE4, r, MAXRECS);
+
+	(void)state;
+	assert_true(n > 8);
+	explain_prose_ctx_init(&c);
+	for (size_t i = 0; i <= 7; i++)
+		explain_prose_ctx(&c, &r[i], EXPLAIN_LANG_EN, buf, sizeof(buf));
+	r[8] = r[7];
+	r[8].frame = r[7].frame + 1;
+	r[8].analysis |= EXPLAIN_AF_RETRANSMISSION;
+	r[8].why.rtx_count = 1;
+	r[8].why.rtx_of_frame = r[7].frame;
+	r[8].why.rtx_after_us = 200000;
+	explain_prose_ctx(&c, &r[8], EXPLAIN_LANG_EN, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "retransmission #1, 200.000 ms after the original"));
+	assert_non_null(strstr(buf, "the client sent bytes 1..14 ('Just a test.\\r\\n')"));
+}
+
 static void close_variants_and_summaries(void **state)
 {
 	char buf[EXPLAIN_PROSE_MAX];
@@ -235,7 +260,8 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp((const char *)a, (const char *)b);
 }
 
-/* The placeholders "{x}" of a template, sorted and joined, for comparison. */
+/* The placeholders "{x}" of a template, sorted and joined, for comparison. Grammar-only
+ * slots ("{pl_...}": an English plural ending) exist in one language only. */
 static void slots(const char *t, char *out, size_t cap)
 {
 	char names[32][32];
@@ -245,7 +271,8 @@ static void slots(const char *t, char *out, size_t cap)
 		const char *e = strchr(p, '}');
 		if (!e || e - p > 30)
 			break;
-		snprintf(names[n++], sizeof(names[0]), "%.*s", (int)(e - p - 1), p + 1);
+		if (strncmp(p + 1, "pl_", 3) != 0)
+			snprintf(names[n++], sizeof(names[0]), "%.*s", (int)(e - p - 1), p + 1);
 	}
 	qsort(names, (size_t)n, sizeof(names[0]), cmp_name);
 	out[0] = '\0';
@@ -303,6 +330,7 @@ int main(void)
 		cmocka_unit_test(golden_prose_all_scenarios),
 		cmocka_unit_test(synack_arithmetic_en_zh),
 		cmocka_unit_test(fin_after_echo_quotes_the_stream),
+		cmocka_unit_test(retransmitted_fin_keeps_its_byte_range),
 		cmocka_unit_test(close_variants_and_summaries),
 		cmocka_unit_test(retransmission_and_impairment),
 		cmocka_unit_test(every_event_kind_and_why_has_prose),

@@ -1,0 +1,85 @@
+/* live_impair_opts.c - the command-line options both programs share for impairment: --impair*, --step, --manual. */
+#include "live.h"
+
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "cli.h"
+
+void live_impair_opts_init(struct live_impair_opts *o)
+{
+	uint64_t entropy = 0;
+
+	memset(o, 0, sizeof(*o));
+	if (getrandom(&entropy, sizeof(entropy), 0) != sizeof(entropy))
+		entropy = (uint64_t)time(NULL);
+	impair_init(&o->im, entropy);
+}
+
+int live_impair_fix_argv(int argc, char **argv)
+{
+	static const char *const fixed[] = { "--step=in", "--step=out", "--step=both" };
+	static const char *const word[] = { "in", "out", "both" };
+
+	for (int i = 1; i + 1 < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (strcmp(argv[i], "--step"))
+			continue;
+		for (int k = 0; k < 3; k++) {
+			if (strcmp(argv[i + 1], word[k]))
+				continue;
+			argv[i] = (char *)fixed[k];
+			memmove(&argv[i + 1], &argv[i + 2], (size_t)(argc - i - 2) * sizeof(*argv));
+			argv[--argc] = NULL;
+			break;
+		}
+	}
+	return argc;
+}
+
+static int step_dirs(const char *arg, unsigned *dirs, struct err *e)
+{
+	if (!arg || !strcmp(arg, "out"))
+		*dirs = IMPAIR_OUT;
+	else if (!strcmp(arg, "in"))
+		*dirs = IMPAIR_IN;
+	else if (!strcmp(arg, "both"))
+		*dirs = IMPAIR_BOTH;
+	else
+		return err_set(e, "--step: '%s' is not in, out or both", arg);
+	return 0;
+}
+
+int live_impair_opts_apply(struct live_impair_opts *o, int c, const char *arg, struct err *e)
+{
+	uint64_t seed;
+
+	switch (c) {
+	case LIVE_O_IMPAIR:
+		return impair_add(&o->im, arg, e) < 0 ? err_wrap(e, "--impair") : 1;
+	case LIVE_O_IMPAIR_FILE:
+		return impair_parse_file(&o->im, arg, e) < 0 ? err_wrap(e, "--impair-file") : 1;
+	case LIVE_O_IMPAIR_SEED:
+		if (cli_parse_u64(arg, 0, UINT64_MAX, &seed, e) < 0)
+			return err_wrap(e, "--impair-seed");
+		impair_set_seed(&o->im, seed);
+		return 1;
+	case LIVE_O_STEP:
+		return step_dirs(arg, &o->step, e) < 0 ? -1 : 1;
+	case LIVE_O_MANUAL:
+		o->manual = true;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void live_impair_opts_cfg(struct live_impair_opts *o, double time_scale, struct live_cfg *cfg)
+{
+	cfg->time_scale = time_scale;
+	cfg->impair = o->im.nrules ? &o->im : NULL;
+	cfg->step = o->step;
+	cfg->manual = o->manual;
+}
