@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "live.h"
+#include "priv.h"
 
 /* Everything one run of the client knows. */
 struct client {
@@ -308,6 +309,8 @@ static int setup(struct client *k, struct err *e)
 		return -1;
 	if (!(k->c->tcb = tcb_new(&o->params, &a, e)))
 		return -1;
+	if (o->user && priv_drop(o->user, e) < 0)
+		return -1;
 	if (o->timeout_us)
 		k->c->app_deadline = k->l.t0 + o->timeout_us;
 	build_request(k);
@@ -361,6 +364,7 @@ int client_run(struct client_opts *o)
 		return 2;
 	}
 	rc = loop(&k, &e) < 0 ? 1 : verdict(&k);
+	rc = rc ? rc : k.l.g.capture_lost;	/* -w failed (full disk): the run is not complete */
 	if (rc && e.msg[0] && !k.failed)
 		fprintf(stderr, "synlab-client: %s\n", e.msg);
 	teardown(&k);

@@ -25,6 +25,7 @@ struct client_opts {
 	bool exit_in_time_wait;		/* --no-time-wait: exit on entering TIME-WAIT */
 	uint64_t timeout_us;		/* --timeout, 0: none */
 	const char *device;		/* -i */
+	const char *user;		/* -Z: drop root for this user once open */
 	struct live_out_opts out;	/* --log, -q, --json, --lang, --ladder, --html, -w */
 	struct tcb_params params;
 	struct live_impair_opts lo;		/* --impair, --step, --manual */

@@ -28,6 +28,9 @@ static const char usage[] =
 	"  --sport N             source port [random in 32768..60999]\n"
 	"  --timeout DUR         give up after DUR [none]\n"
 	"  -i DEV                interface [the one owning the source address]\n"
+	"  -Z USER               once the socket, capture and -w file are open, drop root\n"
+	"                        and all capabilities and run as USER (as tcpdump -Z);\n"
+	"                        --html pages, written at exit, are created as USER\n"
 	"  -h, --help            this help;  -V, --version\n\n"
 	LIVE_OPTS_HELP "\n" LIVE_IMPAIR_HELP;
 
@@ -98,6 +101,7 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 	case O_WAITCLOSE: o->wait_close = true; return 0;
 	case O_NOTW: o->exit_in_time_wait = true; return 0;
 	case 'i': o->device = arg; return 0;
+	case 'Z': o->user = arg; return 0;
 	default: {
 		int r = live_opts_apply(&o->out, c, arg, e);
 

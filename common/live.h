@@ -133,6 +133,8 @@ int live_emit(struct live *l, struct live_conn *c, const struct tcb_out *o, stru
 /* Sends one segment that no TCB owns (a RST for a closed port) and logs it. */
 int live_send_raw(struct live *l, const struct seg *s, const char *why, struct err *e);
 
+/* -1 with "interface DEV went down" when the capture device is down or gone (live_link.c). */
+int live_link_check(const struct live *l, struct err *e);
 /* ---- impairment, step and manual modes (live_impair.c and friends) ----
  *
  * Outgoing segments (live_emit, live_send_raw) pass the step prompt (--step out), then

@@ -9,6 +9,7 @@
 
 #include "conntab.h"
 #include "live.h"
+#include "priv.h"
 #include "server_flood.h"
 
 /* One connection's application side. */
@@ -478,12 +479,18 @@ int server_run(struct server_opts *o)
 		fprintf(stderr, "synlab-server: %s\n", e.msg);
 		return 2;	/* bad address, interface, privilege or file */
 	}
+	if (o->user && priv_drop(o->user, &e) < 0) {
+		fprintf(stderr, "synlab-server: %s\n", e.msg);
+		teardown(&v);
+		return 2;
+	}
 	sflood_init(&v.fl, o, evloop_now_us());
 	if (o->out.mode == LIVE_LOG_TEXT)
 		live_log_note(&v.l.g, "synlab-server: listening on %s:%u (app %s)",
 			inet_ntoa((struct in_addr){ htonl(o->addr) }), o->port,
 			app_kind_name(o->app));
 	rc = loop(&v, &e) < 0 ? 1 : 0;
+	rc = rc ? rc : v.l.g.capture_lost;	/* -w failed (full disk): the run is not complete */
 	if (rc)
 		fprintf(stderr, "synlab-server: %s\n", e.msg);
 	teardown(&v);

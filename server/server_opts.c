@@ -34,6 +34,9 @@ static const char usage[] =
 	"  --log-lines N         flood categories (bad checksums, no connection, challenge\n"
 	"                        ACKs ...): lines per second each, then one summary [10]\n"
 	"  -i DEV                interface [the one owning ADDR]\n"
+	"  -Z USER               once the socket, capture and -w file are open, drop root\n"
+	"                        and all capabilities and run as USER (as tcpdump -Z);\n"
+	"                        --html pages, written at exit, are created as USER\n"
 	"  -h, --help            this help;  -V, --version\n\n"
 	LIVE_OPTS_HELP "\n" LIVE_IMPAIR_HELP;
 
@@ -96,6 +99,7 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 	case O_CLOSEFIRST: o->close_first = true; return 0;
 	case O_ONCE: o->once = true; return 0;
 	case 'i': o->device = arg; return 0;
+	case 'Z': o->user = arg; return 0;
 	default: {
 		int r = live_opts_apply(&o->out, c, arg, e);
 

@@ -85,6 +85,7 @@ static void http_answers_after_blank_line_split_across_chunks(void **state)
 	assert_memory_equal(r, "HTTP/1.0 200 OK\r\n", 17);
 	assert_non_null(strstr((const char *)r, "Content-Length: "));
 	assert_int_equal(app_input(&a, (const uint8_t *)"\r\n", 2, out, sizeof(out), &r), 0);
+	app_free(&a);	/* the request head is allocated at the first byte */
 }
 
 static void http_oversized_head_gets_400(void **state)
@@ -101,6 +102,7 @@ static void http_oversized_head_gets_400(void **state)
 	n = app_input(&a, junk, sizeof(junk), out, sizeof(out), &r);
 	assert_true(n > 0);
 	assert_memory_equal(r, "HTTP/1.0 400", 12);
+	app_free(&a);
 }
 
 static void http_resp_split_head_and_body_bytewise(void **state)
