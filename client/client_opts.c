@@ -102,13 +102,8 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 	case O_NOTW: o->exit_in_time_wait = true; return 0;
 	case 'i': o->device = arg; return 0;
 	case 'Z': o->user = arg; return 0;
-	default: {
-		int r = live_opts_apply(&o->out, c, arg, e);
-
-		if (r == 0)
-			r = live_impair_opts_apply(&o->lo, c, arg, e);
-		return r < 0 ? -1 : r ? 0 : err_set(e, "unknown option (see --help)");
-	}
+	default:
+		return live_opts_apply_shared(&o->out, &o->lo, c, arg, e);
 	}
 }
 
