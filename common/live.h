@@ -66,6 +66,8 @@ struct live {
 	uint8_t txbuf[SEG_IP_MAX];	/* the last segment sent, as bytes */
 	double time_scale;		/* 1.0 unless --time-scale */
 	struct live_conn *last;		/* the newest connection not yet released */
+	uint64_t no_carrier_since;	/* monotonic us the link was first seen without
+					 * carrier, 0 while it has one (live_link_check) */
 	struct live_x *x;		/* impairment/step/manual state; NULL when unused */
 	struct live_conn *(*lookup)(void *ctx, const struct seg *s, enum tcb_state *st);
 	void *lookup_ctx;		/* from live_cfg */
@@ -134,7 +136,7 @@ int live_emit(struct live *l, struct live_conn *c, const struct tcb_out *o, stru
 int live_send_raw(struct live *l, const struct seg *s, const char *why, struct err *e);
 
 /* -1 with "interface DEV went down" when the capture device is down or gone (live_link.c). */
-int live_link_check(const struct live *l, struct err *e);
+int live_link_check(struct live *l, uint64_t now, struct err *e);
 /* ---- impairment, step and manual modes (live_impair.c and friends) ----
  *
  * Outgoing segments (live_emit, live_send_raw) pass the step prompt (--step out), then
