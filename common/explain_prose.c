@@ -342,28 +342,53 @@ static void say_analysis(struct prose *p)
 
 /* ---- the numbers every segment sentence may use ---- */
 
+/* The segment's numbers, formatted only when a template asks (segment_number). Every
+ * value is uint32_t arithmetic: modulo 2^32 like the sequence numbers themselves. */
+static bool segment_value(const struct explain_rec *r, const char *name, size_t n,
+			  uint32_t *out)
+{
+	uint32_t acked = r->why.bytes_acked;
+	const struct { const char *name; uint32_t v; } t[] = {
+		{ "seq", r->seq }, { "ack", r->ack }, { "len", r->len },
+		{ "seq_raw", r->seq_raw }, { "ack_raw", r->ack_raw },
+		{ "peer_isn", r->ack_raw - r->ack }, { "next", r->seq + r->len },
+		{ "last", r->seq + r->len - 1 }, { "prev", r->seq - 1 },
+		{ "finseq", r->seq + r->len },		/* this segment's own FIN */
+		{ "rfin", r->ack - 1 },			/* the receiver's FIN this ACK covers */
+		{ "prev_ack", r->ack - acked }, { "data", acked > 0 ? acked - 1 : 0 },
+		{ "ack_last", r->ack - 1 }, { "win", r->win },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strncmp(t[i].name, name, n) == 0 && t[i].name[n] == '\0') {
+			*out = t[i].v;
+			return true;
+		}
+	return false;
+}
+
+static const char *segment_number(const void *ctx, const char *name, size_t n, char *tmp,
+				  size_t cap)
+{
+	uint32_t v;
+	char *q = tmp + cap;
+
+	if (cap < 11 || !segment_value(ctx, name, n, &v))
+		return NULL;
+	*--q = '\0';
+	do			/* digits by hand: no printf per placeholder */
+		*--q = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return q;
+}
+
 static void set_segment_vars(struct prose *p)
 {
 	const struct explain_rec *r = p->r;
-	uint32_t acked = r->why.bytes_acked;
 	char flags[40];
 
 	set_sides(p, sender_of(r));
-	explain_var_u(&p->v, "seq", r->seq);
-	explain_var_u(&p->v, "ack", r->ack);
-	explain_var_u(&p->v, "len", r->len);
-	explain_var_u(&p->v, "seq_raw", r->seq_raw);
-	explain_var_u(&p->v, "ack_raw", r->ack_raw);
-	explain_var_u(&p->v, "peer_isn", r->ack_raw - r->ack);
-	explain_var_u(&p->v, "next", r->seq + r->len);
-	explain_var_u(&p->v, "last", r->seq + r->len - 1);
-	explain_var_u(&p->v, "prev", r->seq - 1);
-	explain_var_u(&p->v, "finseq", r->seq + r->len);	/* this segment's own FIN */
-	explain_var_u(&p->v, "rfin", r->ack - 1);	/* the receiver's FIN this ACK covers */
-	explain_var_u(&p->v, "prev_ack", r->ack - acked);
-	explain_var_u(&p->v, "data", acked > 0 ? acked - 1 : 0);
-	explain_var_u(&p->v, "ack_last", r->ack - 1);
-	explain_var_u(&p->v, "win", r->win);
+	explain_vars_resolver(&p->v, segment_number, r);
 	explain_var_s(&p->v, "what", explain_flags_label(r->seg.flags, flags, sizeof(flags)));
 	set_preview(p, "preview", r->seg.payload, r->seg.len < r->len ? r->seg.len : r->len);
 }

@@ -100,7 +100,10 @@ static int print_text(const struct xout *x, const struct explain_rec *r, const c
 		return 0;
 	}
 	explain_quiet_line(r, x->o->lang, x->colour, line, sizeof(line));
-	printf("%s\n    %s\n", line, prose);
+	fputs(line, stdout);	/* not printf("%s\n    %s\n"): no format parsing per record */
+	fputs("\n    ", stdout);
+	fputs(prose, stdout);
+	putchar('\n');
 	return 0;
 }
 
@@ -111,7 +114,8 @@ static int print_quiet(const struct xout *x, const struct explain_rec *r)
 	if (r->kind != EXPLAIN_REC_SEGMENT)
 		return 0;
 	explain_quiet_line(r, x->o->lang, x->colour, line, sizeof(line));
-	printf("%s\n", line);
+	fputs(line, stdout);
+	putchar('\n');
 	return 0;
 }
 
