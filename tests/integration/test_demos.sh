@@ -170,7 +170,9 @@ pair() {
 	wait_pid "$b" 10; echo $? >"$T_TMP/b.rc"
 }
 cap_start "$T_TMP/sim.pcap"
-pair --impair 'delay out has=FIN 100ms'
+# Hold each FIN, and what CLOSING sends, so both FINs are on the way before either
+# arrives: an ACK overtaking its own side's held FIN would end the race in FIN-WAIT-2.
+pair --impair 'delay out has=FIN 100ms' --impair 'delay out state=CLOSING 100ms'
 cap_stop
 check simultaneous_open_syns_cross [ "$(flags "$T_TMP/sim.pcap" | head -4 | tr '\n' ' ')" = "S S S. S. " ]
 check simultaneous_open_syn_received has "$T_TMP/a.log" from SYN-SENT to SYN-RECEIVED
