@@ -344,24 +344,46 @@ static void say_analysis(struct prose *p)
 
 /* The segment's numbers, formatted only when a template asks (segment_number). Every
  * value is uint32_t arithmetic: modulo 2^32 like the sequence numbers themselves. */
+enum seg_num {
+	SN_SEQ, SN_ACK, SN_LEN, SN_SEQ_RAW, SN_ACK_RAW, SN_PEER_ISN, SN_NEXT, SN_LAST,
+	SN_PREV, SN_FINSEQ, SN_RFIN, SN_PREV_ACK, SN_DATA, SN_ACK_LAST, SN_WIN, SN_COUNT
+};
+
+static const struct { const char *name; size_t n; } seg_num_names[SN_COUNT] = {
+	{ "seq", 3 }, { "ack", 3 }, { "len", 3 }, { "seq_raw", 7 }, { "ack_raw", 7 },
+	{ "peer_isn", 8 }, { "next", 4 }, { "last", 4 }, { "prev", 4 },
+	{ "finseq", 6 },	/* this segment's own FIN */
+	{ "rfin", 4 },		/* the receiver's FIN this ACK covers */
+	{ "prev_ack", 8 }, { "data", 4 }, { "ack_last", 8 }, { "win", 3 },
+};
+
+static uint32_t seg_num_value(const struct explain_rec *r, enum seg_num k)
+{
+	uint32_t acked = r->why.bytes_acked;
+
+	switch (k) {
+	case SN_SEQ: return r->seq;
+	case SN_ACK: return r->ack;
+	case SN_LEN: return r->len;
+	case SN_SEQ_RAW: return r->seq_raw;
+	case SN_ACK_RAW: return r->ack_raw;
+	case SN_PEER_ISN: return r->ack_raw - r->ack;
+	case SN_NEXT: case SN_FINSEQ: return r->seq + r->len;
+	case SN_LAST: return r->seq + r->len - 1;
+	case SN_PREV: return r->seq - 1;
+	case SN_RFIN: case SN_ACK_LAST: return r->ack - 1;
+	case SN_PREV_ACK: return r->ack - acked;
+	case SN_DATA: return acked > 0 ? acked - 1 : 0;
+	default: return r->win;
+	}
+}
+
 static bool segment_value(const struct explain_rec *r, const char *name, size_t n,
 			  uint32_t *out)
 {
-	uint32_t acked = r->why.bytes_acked;
-	const struct { const char *name; uint32_t v; } t[] = {
-		{ "seq", r->seq }, { "ack", r->ack }, { "len", r->len },
-		{ "seq_raw", r->seq_raw }, { "ack_raw", r->ack_raw },
-		{ "peer_isn", r->ack_raw - r->ack }, { "next", r->seq + r->len },
-		{ "last", r->seq + r->len - 1 }, { "prev", r->seq - 1 },
-		{ "finseq", r->seq + r->len },		/* this segment's own FIN */
-		{ "rfin", r->ack - 1 },			/* the receiver's FIN this ACK covers */
-		{ "prev_ack", r->ack - acked }, { "data", acked > 0 ? acked - 1 : 0 },
-		{ "ack_last", r->ack - 1 }, { "win", r->win },
-	};
-
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (strncmp(t[i].name, name, n) == 0 && t[i].name[n] == '\0') {
-			*out = t[i].v;
+	for (int k = 0; k < SN_COUNT; k++)
+		if (seg_num_names[k].n == n && memcmp(seg_num_names[k].name, name, n) == 0) {
+			*out = seg_num_value(r, (enum seg_num)k);
 			return true;
 		}
 	return false;

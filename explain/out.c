@@ -154,7 +154,9 @@ int xout_record(struct xout *x, const struct explain_rec *r, struct err *e)
 
 	if (!c)
 		return -1;
-	explain_prose_ctx(&c->ctx, r, x->o->lang, prose, sizeof(prose));
+	prose[0] = '\0';
+	if (!x->o->quiet || x->w)	/* -q prints no prose: only -w then needs it */
+		explain_prose_ctx(&c->ctx, r, x->o->lang, prose, sizeof(prose));
 	if (add_to_ladder(x, c, r, e) < 0 || write_pcapng(x, r, prose, e) < 0)
 		return -1;
 	if (print_rec(x, r, prose) < 0 || ferror(stdout))
