@@ -13,7 +13,8 @@ override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Icommon \
 LIBNET_LIBS := $(shell libnet-config --libs 2>/dev/null || echo -lnet)
 LDLIBS := $(LIBNET_LIBS) $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 ifneq ($(SANITIZE),)
-override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
+# -fno-sanitize-recover: undefined behaviour fails the test instead of printing a line.
+override CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
 
@@ -29,14 +30,21 @@ TEST_HELPER_SRC := $(wildcard tests/unit/helper_*.c)
 TEST_HELPER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(TEST_HELPER_SRC))
 # Small C tools the integration tests drive: tests/tools/NAME.c -> $(BUILD)/tools/NAME.
 TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
+# Fuzz targets tests/fuzz/fuzz_NAME.c: $(BUILD)/fuzz/replay_NAME (plain build, replays the
+# corpus in `make test`) and, with `make fuzz`, build-fuzz/fuzz/fuzz_NAME (libFuzzer).
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAY := $(patsubst %,$(BUILD)/fuzz/replay_%,$(FUZZ_NAMES))
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
 # Benchmark tools: bench/NAME.c -> $(BUILD)/bench/NAME (`make bench` runs them).
 BENCH_TOOLS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
-.PHONY: all build deps test unit integration install clean demo bench fuzz
+.PHONY: all build deps test unit integration install clean demo bench fuzz fuzz-bins
 all: deps
 	@$(MAKE) --no-print-directory build
 
-build: $(PROGS) $(UNIT_BINS) $(TOOLS) $(BENCH_TOOLS)
+build: $(PROGS) $(UNIT_BINS) $(TOOLS) $(BENCH_TOOLS) $(FUZZ_REPLAY)
 
 deps:
 	@bash scripts/deps
@@ -68,6 +76,22 @@ $(BUILD)/tools/%: tests/tools/%.c $(LIB) $(wildcard common/*.h)
 	$(if $(V),,@echo "  CCLD    $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(if $(V),,@echo "  CCLD    $@")
+	$(Q)$(CC) $(CFLAGS) -Itests/fuzz $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB) $(LDLIBS)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(if $(V),,@echo "  CCLD    $@")
+	$(Q)$(CC) $(CFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(LIB) $(LDLIBS)
+
+fuzz-bins: $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
+
+# `make fuzz`: every target under libFuzzer (clang, ASan, UBSan) for FUZZ_SECONDS each.
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang CFLAGS="$(FUZZ_CFLAGS)" fuzz-bins
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run build-fuzz $(FUZZ_NAMES)
 $(BUILD)/bench/%: bench/%.c $(LIB) $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
 	$(if $(V),,@echo "  CCLD    $@")
@@ -99,6 +123,6 @@ install: all
 	$(if $(PROGS),install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

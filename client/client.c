@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "live.h"
+#include "priv.h"
 
 /* Everything one run of the client knows. */
 struct client {
@@ -19,6 +20,7 @@ struct client {
 	size_t req_len, req_sent;		/* bytes; of which accepted by the TCB */
 	bool opened;		/* reached ESTABLISHED */
 	bool got_reply;		/* received at least one byte */
+	uint64_t got;		/* bytes received (for --expect) */
 	bool closing;		/* CLOSE or ABORT called */
 	bool failed;		/* reset by the peer, or the TCB gave up */
 	int signals;		/* SIGINT/SIGTERM seen */
@@ -75,6 +77,7 @@ static void deliver(struct client *k, const uint8_t *buf, size_t n)
 	size_t blen;
 
 	k->got_reply = true;
+	k->got += n;
 	if (k->l.g.f == stdout)	/* --log -: the records before the data, as they happened */
 		live_log_flush(&k->l.g);
 	if (!k->o->http_path) {
@@ -132,6 +135,8 @@ static bool want_close(const struct client *k)
 
 	if (k->closing || k->req_sent < k->req_len)
 		return false;
+	if (k->got < k->o->expect && !peer_closed)
+		return false;	/* --expect: not everything has come back yet */
 	if (k->o->http_path || k->o->wait_close)
 		return peer_closed;
 	return k->got_reply || peer_closed;
@@ -304,6 +309,8 @@ static int setup(struct client *k, struct err *e)
 		return -1;
 	if (!(k->c->tcb = tcb_new(&o->params, &a, e)))
 		return -1;
+	if (o->user && priv_drop(o->user, e) < 0)
+		return -1;
 	if (o->timeout_us)
 		k->c->app_deadline = k->l.t0 + o->timeout_us;
 	build_request(k);
@@ -323,6 +330,11 @@ static int verdict(const struct client *k)
 	if (!k->opened || !k->got_reply) {
 		fprintf(stderr, "synlab-client: %s\n", !k->opened ? "the connection never opened"
 								  : "no data came back");
+		return 1;
+	}
+	if (k->got < k->o->expect) {
+		fprintf(stderr, "synlab-client: only %llu of the %llu bytes expected came back\n",
+			(unsigned long long)k->got, (unsigned long long)k->o->expect);
 		return 1;
 	}
 	return 0;
@@ -352,6 +364,7 @@ int client_run(struct client_opts *o)
 		return 2;
 	}
 	rc = loop(&k, &e) < 0 ? 1 : verdict(&k);
+	rc = rc ? rc : k.l.g.capture_lost;	/* -w failed (full disk): the run is not complete */
 	if (rc && e.msg[0] && !k.failed)
 		fprintf(stderr, "synlab-client: %s\n", e.msg);
 	teardown(&k);

@@ -17,13 +17,15 @@ struct client_opts {
 	uint16_t dport;
 	uint16_t sport;			/* --sport, 0: pick one */
 	uint8_t data[CLIENT_DATA_MAX];	/* --data, escapes applied */
-	size_t data_len;
+	size_t data_len;		/* (or --data-file's bytes) */
+	uint64_t expect;		/* --expect N: close only after N bytes came back */
 	const char *http_path;		/* --http-get PATH, or NULL */
 	bool abort;			/* --abort: end with RST instead of FIN */
 	bool wait_close;		/* --wait-close: let the server close first */
 	bool exit_in_time_wait;		/* --no-time-wait: exit on entering TIME-WAIT */
 	uint64_t timeout_us;		/* --timeout, 0: none */
 	const char *device;		/* -i */
+	const char *user;		/* -Z: drop root for this user once open */
 	struct live_out_opts out;	/* --log, -q, --json, --lang, --ladder, --html, -w */
 	struct tcb_params params;
 	struct live_impair_opts lo;		/* --impair, --step, --manual */

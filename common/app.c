@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const kind_names[] = { "echo", "discard", "http" };
+static const char *const kind_names[] = { "echo", "discard", "http", "mirror" };
 
 int app_parse_kind(const char *name, enum app_kind *k, struct err *e)
 {
@@ -15,12 +15,12 @@ int app_parse_kind(const char *name, enum app_kind *k, struct err *e)
 			return 0;
 		}
 	}
-	return err_set(e, "unknown application '%s' (echo, discard or http)", name ? name : "");
+	return err_set(e, "unknown application '%s' (echo, discard, http or mirror)", name ? name : "");
 }
 
 const char *app_kind_name(enum app_kind k)
 {
-	return (unsigned)k < 3 ? kind_names[k] : "?";
+	return (unsigned)k < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[k] : "?";
 }
 
 void app_init(struct app *a, enum app_kind k)
@@ -97,6 +97,9 @@ size_t app_input(struct app *a, const uint8_t *data, size_t len, uint8_t *out, s
 		return plen + len;
 	case APP_HTTP:
 		return http_input(a, data, len, out, cap, reply);
+	case APP_MIRROR:	/* byte-exact: a 64 KiB upload comes back as the same 64 KiB */
+		*reply = data;
+		return len < cap ? len : cap;
 	default:
 		return 0;
 	}

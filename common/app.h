@@ -12,6 +12,7 @@ enum app_kind {
 	APP_ECHO,	/* answers each chunk with "Server: " + chunk (seed 003's swoole server) */
 	APP_DISCARD,	/* reads and answers nothing */
 	APP_HTTP,	/* answers any HTTP request with a small fixed HTML page, then closes */
+	APP_MIRROR,	/* answers each chunk with the same bytes, nothing added (RFC 862) */
 };
 
 #define APP_HTTP_REQ_MAX 8192	/* bytes of request head kept before answering 400 */
@@ -33,8 +34,8 @@ void app_init(struct app *a, enum app_kind k);
 void app_free(struct app *a);
 
 /* Feeds a chunk received from the peer. The reply (possibly empty) is stored at *reply
- * (static text or a buffer owned by out), its length returned. `out` must hold at least
- * len + 16 bytes for echo. */
+ * (static text, out, or for mirror data itself), its length returned. `out` must hold at least
+ * len + 16 bytes for echo; a reply that does not fit in cap is cut to cap. */
 size_t app_input(struct app *a, const uint8_t *data, size_t len, uint8_t *out, size_t cap,
 		 const uint8_t **reply);
 

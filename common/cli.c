@@ -337,7 +337,7 @@ int cli_getopt(int argc, char **argv, const struct cli_prog *prog, struct tcb_pa
 	build_longopts(prog, lo, sizeof(lo) / sizeof(lo[0]));
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":i:w:qhV", lo, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, ":i:w:Z:qhV", lo, NULL)) != -1)
 		if ((r = one_getopt(c, argv, prog, p, e)) != 0)
 			return r;
 	if (optind < argc)

@@ -46,12 +46,26 @@ fail_log:
 	return -1;
 }
 
+/* Forgets every queued deadline; a connection the program released while entries still
+ * named it is freed with its last entry (else it would leak at exit). */
+static void drop_timers(struct live *l)
+{
+	for (size_t i = 0; i < l->tq.len; i++) {
+		struct live_conn *c = l->tq.heap[i].owner;
+
+		if (--c->queued == 0 && c->released)
+			free(c);
+	}
+	l->tq.len = 0;
+}
+
 void live_close(struct live *l)
 {
 	struct err e;
 
 	live_log_flush(&l->g);
 	live_x_close(l);
+	drop_timers(l);
 	evloop_close(&l->ev);
 	wire_close(&l->w);
 	if (live_log_close(&l->g, &e) < 0)
@@ -160,6 +174,8 @@ static uint64_t next_deadline(const struct live *l)
 {
 	uint64_t d = timerq_next(&l->tq), x = l->x ? live_x_deadline(l) : TCB_NEVER;
 
+	if (l->wake_at && l->wake_at < d)
+		d = l->wake_at;
 	return x < d ? x : d;
 }
 
@@ -174,6 +190,8 @@ static int on_stdin(struct live *l, struct live_ev *ev, struct err *e)
 
 int live_next(struct live *l, struct live_ev *ev, struct err *e)
 {
+	bool woke = false;	/* the capture was ready: no packet then may mean link down */
+
 	live_log_flush(&l->g);	/* whatever the last step left (a step without a send) */
 	for (;;) {
 		struct evloop_result r;
@@ -188,6 +206,13 @@ int live_next(struct live *l, struct live_ev *ev, struct err *e)
 			l->g.defer = !l->x;
 			return 0;
 		}
+		if (l->wake_at && l->wake_at <= now) {
+			l->wake_at = 0;
+			l->g.defer = false;
+			ev->kind = LIVE_WAKE;
+			ev->now = now;
+			return 0;
+		}
 		l->g.defer = !l->x;	/* the packet's records wait until the reply is sent */
 		if ((got = take_packet(l, ev, e)) != 0) {
 			if (got > 0 && l->x)
@@ -197,10 +222,13 @@ int live_next(struct live *l, struct live_ev *ev, struct err *e)
 			return got < 0 ? -1 : 0;
 		}
 		l->g.defer = false;
+		if (woke && live_link_check(l, e) < 0)
+			return -1;
 		live_log_idle(&l->g);	/* nothing stays in a buffer while we sleep */
 		if (evloop_wait(&l->ev, next_deadline(l), &r, e) < 0)
 			return -1;
 		ev->now = evloop_now_us();
+		woke = r.ready & (1u << l->wire_idx);
 		if (r.signo) {
 			ev->kind = LIVE_SIGNAL;
 			ev->signo = r.signo;

@@ -69,6 +69,9 @@ struct live {
 	struct live_x *x;		/* impairment/step/manual state; NULL when unused */
 	struct live_conn *(*lookup)(void *ctx, const struct seg *s, enum tcb_state *st);
 	void *lookup_ctx;		/* from live_cfg */
+	uint64_t wake_at;		/* the program's own wakeup, monotonic us (e.g. the
+					 * server's --stats): live_next returns LIVE_WAKE once
+					 * it passes and clears it; 0: none */
 };
 
 enum live_ev_kind {
@@ -77,6 +80,7 @@ enum live_ev_kind {
 	LIVE_SIGNAL,	/* SIGINT or SIGTERM: signo */
 	LIVE_STDIN,	/* stdin is readable (only with watch_stdin) */
 	LIVE_QUIT,	/* `q` at a step prompt or `quit` in --manual: the user stops */
+	LIVE_WAKE,	/* wake_at passed (nothing else happened) */
 };
 
 struct live_ev {
@@ -129,6 +133,8 @@ int live_emit(struct live *l, struct live_conn *c, const struct tcb_out *o, stru
 /* Sends one segment that no TCB owns (a RST for a closed port) and logs it. */
 int live_send_raw(struct live *l, const struct seg *s, const char *why, struct err *e);
 
+/* -1 with "interface DEV went down" when the capture device is down or gone (live_link.c). */
+int live_link_check(const struct live *l, struct err *e);
 /* ---- impairment, step and manual modes (live_impair.c and friends) ----
  *
  * Outgoing segments (live_emit, live_send_raw) pass the step prompt (--step out), then

@@ -132,7 +132,8 @@ int live_x_hold(struct live *l, struct live_conn *c, const struct seg *s,
 	free(h->bytes);
 	if (!(h->bytes = malloc(n ? n : 1)))
 		return err_set(e, "out of memory for a held segment");
-	memcpy(h->bytes, p ? (const void *)p->ip : (const void *)s->payload, n);
+	if (n)	/* an empty segment's payload pointer may be NULL: memcpy forbids it */
+		memcpy(h->bytes, p ? (const void *)p->ip : (const void *)s->payload, n);
 	if (impair_hold(x->im, v, (uint64_t)i, e) < 0)
 		return -1;
 	h->used = true;

@@ -36,6 +36,7 @@ struct live_log {
 	bool colour;
 	struct pcapw pw;		/* -w FILE.pcap */
 	bool has_pcap;
+	bool capture_lost;		/* -w stopped on a write error (full disk): exit 1 */
 	struct pcapngw *ng;		/* -w FILE.pcapng */
 	int64_t real_minus_mono_ns;	/* for pcapng timestamps */
 	uint8_t pend[SEG_IP_MAX];	/* pcapng: the last packet, waiting for its comment */

@@ -77,7 +77,11 @@ int live_log_open(struct live_log *g, const struct live_out_opts *o, enum explai
 
 static void capture_failed(struct live_log *g, struct err *e)
 {
-	live_log_note(g, "synlab: capture file: %s (capture stopped)", e->msg);
+	/* Not fatal: the connection goes on; the file keeps every whole segment before the
+	 * failure (pcapw cuts a torn record), and the program exits 1 (capture_lost). */
+	live_log_note(g, "synlab: -w capture file: %s; capture stopped, the file keeps the "
+		      "segments before this one", e->msg);
+	g->capture_lost = true;
 	if (g->has_pcap)
 		pcapw_close(&g->pw, NULL);
 	if (g->ng)

@@ -1,6 +1,8 @@
 /* live_opts.c - parsing of the output options shared by synlab-client and synlab-server. */
 #include "live_opts.h"
 
+#include "live.h"
+
 #include <string.h>
 
 void live_opts_default(struct live_out_opts *o)
@@ -59,4 +61,16 @@ bool live_opts_is_pcapng(const char *path)
 	size_t n = path ? strlen(path) : 0;
 
 	return n >= 7 && strcmp(path + n - 7, ".pcapng") == 0;
+}
+
+int live_opts_apply_shared(struct live_out_opts *out, struct live_impair_opts *imp, int c,
+			   const char *arg, struct err *e)
+{
+	int r = live_opts_apply(out, c, arg, e);
+
+	if (r == 0)
+		r = live_impair_opts_apply(imp, c, arg, e);
+	if (r < 0)
+		return -1;
+	return r ? 0 : err_set(e, "unknown option (see --help)");
 }

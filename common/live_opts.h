@@ -59,6 +59,12 @@ void live_opts_default(struct live_out_opts *o);
  * not an output option, -1 with e on a bad value. */
 int live_opts_apply(struct live_out_opts *o, int c, const char *arg, struct err *e);
 
+struct live_impair_opts;
+/* An option both programs share: output (live_opts_apply) or impairment
+ * (live_impair_opts_apply); 0 when applied, -1 with e on a bad value or an unknown c. */
+int live_opts_apply_shared(struct live_out_opts *out, struct live_impair_opts *imp, int c,
+			   const char *arg, struct err *e);
+
 /* Whether a -w path asks for pcapng (ends in ".pcapng"). */
 bool live_opts_is_pcapng(const char *path);
 

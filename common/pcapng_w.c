@@ -31,7 +31,7 @@ struct blk {
 
 static void put(struct blk *b, const void *src, size_t n)
 {
-	if (b->oom)
+	if (b->oom || n == 0)	/* n == 0: src may be NULL (empty payload), memcpy forbids it */
 		return;
 	if (b->len + n > b->cap) {
 		size_t cap = (b->len + n) * 2 + 64;

@@ -185,6 +185,7 @@ bool tcb_rcv_edge_update(struct tcb *t)
 
 enum tcb_state tcb_state(const struct tcb *t) { return t->state; }
 size_t tcb_readable(const struct tcb *t) { return t->rcvq.ready; }
+size_t tcb_send_room(const struct tcb *t) { return sndq_space(&t->sndq); }
 bool tcb_peer_closed(const struct tcb *t) { return t->fin_rcvd; }
 uint32_t tcb_iss(const struct tcb *t) { return t->iss; }
 uint32_t tcb_irs(const struct tcb *t) { return t->irs; }

@@ -378,6 +378,7 @@ uint64_t tcb_timer_at(const struct tcb *t, enum tcb_timer k);
 /* ---- queries ---- */
 enum tcb_state tcb_state(const struct tcb *t);
 size_t tcb_readable(const struct tcb *t);	/* bytes ready for tcb_receive */
+size_t tcb_send_room(const struct tcb *t);	/* bytes tcb_send would accept now */
 bool tcb_peer_closed(const struct tcb *t);	/* peer's FIN received and in order */
 uint32_t tcb_iss(const struct tcb *t);
 uint32_t tcb_irs(const struct tcb *t);

@@ -66,6 +66,9 @@ static int wire_write_err(struct wire *w, int saved, const struct seg *c, struct
 		return err_set(e, "sendto: %s: an nftables rule dropped the %s segment (is the "
 			       "socket mark 0x%x set, as `scripts/lab` exempts?)", strerror(saved),
 			       seg_flags_str(c->flags, fl), WIRE_MARK);
+	if (saved)	/* libnet's own message ends in a newline: keep the error one line */
+		return err_set(e, "sending the %s segment on %s: %s", seg_flags_str(c->flags, fl),
+			       w->device, strerror(saved));
 	return err_set(e, "libnet_write_raw_ipv4: %.200s", libnet_geterror(w->ln));
 }
 

@@ -9,6 +9,7 @@
 
 #include "conntab.h"
 #include "live.h"
+#include "priv.h"
 #include "server_flood.h"
 
 /* One connection's application side. */
@@ -83,15 +84,31 @@ static int do_close(struct live_conn *c, uint64_t now, struct tcb_out *out, stru
 	return tcb_close(c->tcb, now, out, e);
 }
 
+/* How much to read now: no more than the send buffer can answer (echo adds a prefix),
+ * so no reply is ever cut short; what is left stays in the receive queue, whose window
+ * closes: flow control back to the peer until our data is acknowledged. */
+static size_t read_cap(const struct live_conn *c, size_t cap)
+{
+	const struct sconn *sc = c->user;
+	size_t room = tcb_send_room(c->tcb);
+
+	if (sc->closing)
+		return cap;	/* replies are no longer sent: read freely */
+	if (room <= 16)
+		return 0;
+	return room - 16 < cap ? room - 16 : cap;
+}
+
 /* Reads what arrived and queues the application's answer, all into one tcb_out. */
 static int serve(struct server *v, struct live_conn *c, uint64_t now, struct tcb_out *out,
 		 struct err *e)
 {
 	struct sconn *sc = c->user;
 	uint8_t in[8192];
-	size_t n;
+	size_t n, cap;
 
-	while (tcb_readable(c->tcb) && (n = tcb_receive(c->tcb, in, sizeof(in), now, out))) {
+	while (tcb_readable(c->tcb) && (cap = read_cap(c, sizeof(in))) &&
+	       (n = tcb_receive(c->tcb, in, cap, now, out))) {
 		const uint8_t *reply;
 		size_t rlen = app_input(&sc->app, in, n, v->buf, sizeof(v->buf), &reply);
 
@@ -139,8 +156,8 @@ static int maybe_close(struct server *v, struct live_conn *c, uint64_t now, stru
 		return 0;
 	if (sc->app.done || (v->o->close_first && sc->replied) || v->stopping)
 		return do_close(c, now, out, e);
-	if (!tcb_peer_closed(c->tcb))
-		return 0;
+	if (!tcb_peer_closed(c->tcb) || tcb_readable(c->tcb))
+		return 0;	/* the app answers every byte before our FIN */
 	if (half_close_send(v, c, now, out, e) < 0)
 		return -1;
 	if (sc->after_fin < v->o->send_after_fin)
@@ -411,6 +428,7 @@ static int loop(struct server *v, struct err *e)
 	int r = 0;
 
 	while (r == 0 && !done(v)) {
+		v->l.wake_at = v->o->stats_us ? v->fl.next_stats : 0;	/* --stats when idle */
 		if (live_next(&v->l, &ev, e) < 0)
 			return -1;
 		if (ev.kind == LIVE_PKT)
@@ -461,12 +479,18 @@ int server_run(struct server_opts *o)
 		fprintf(stderr, "synlab-server: %s\n", e.msg);
 		return 2;	/* bad address, interface, privilege or file */
 	}
+	if (o->user && priv_drop(o->user, &e) < 0) {
+		fprintf(stderr, "synlab-server: %s\n", e.msg);
+		teardown(&v);
+		return 2;
+	}
 	sflood_init(&v.fl, o, evloop_now_us());
 	if (o->out.mode == LIVE_LOG_TEXT)
 		live_log_note(&v.l.g, "synlab-server: listening on %s:%u (app %s)",
 			inet_ntoa((struct in_addr){ htonl(o->addr) }), o->port,
 			app_kind_name(o->app));
 	rc = loop(&v, &e) < 0 ? 1 : 0;
+	rc = rc ? rc : v.l.g.capture_lost;	/* -w failed (full disk): the run is not complete */
 	if (rc)
 		fprintf(stderr, "synlab-server: %s\n", e.msg);
 	teardown(&v);

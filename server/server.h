@@ -21,6 +21,7 @@ struct server_opts {
 	unsigned max_conns;		/* --max-conns: connections at once */
 	unsigned backlog;		/* --backlog: half-open (SYN-RECEIVED) connections */
 	const char *device;		/* -i */
+	const char *user;		/* -Z: drop root for this user once open */
 	struct live_out_opts out;	/* --log, -q, --json, --lang, --ladder, --html, -w */
 	bool syncookies;		/* --syncookies: SYN cookies when the backlog is full */
 	uint64_t stats_us;		/* --stats DUR: a counters line every DUR; 0 none */

@@ -16,7 +16,8 @@ static const char usage[] =
 	"Accepts TCP connections whose every segment is crafted in user space and answers\n"
 	"with an application; every segment is explained on stderr (see --log).\n\n"
 	"  --listen ADDR:PORT    address and port to accept connections on\n"
-	"  --app NAME            echo (\"Server: \" + each chunk), discard, or http [echo]\n"
+	"  --app NAME            echo (\"Server: \" + each chunk), mirror (the same bytes\n"
+	"                        back, nothing added), discard, or http [echo]\n"
 	"  --close-first         close after replying (the server's FIN comes first)\n"
 	"  --close-delay DUR     from ACKing the peer's FIN to sending ours [200ms];\n"
 	"                        0 puts the FIN on that ACK: a three-segment close\n"
@@ -33,6 +34,9 @@ static const char usage[] =
 	"  --log-lines N         flood categories (bad checksums, no connection, challenge\n"
 	"                        ACKs ...): lines per second each, then one summary [10]\n"
 	"  -i DEV                interface [the one owning ADDR]\n"
+	"  -Z USER               once the socket, capture and -w file are open, drop root\n"
+	"                        and all capabilities and run as USER (as tcpdump -Z);\n"
+	"                        --html pages, written at exit, are created as USER\n"
 	"  -h, --help            this help;  -V, --version\n\n"
 	LIVE_OPTS_HELP "\n" LIVE_IMPAIR_HELP;
 
@@ -95,13 +99,9 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 	case O_CLOSEFIRST: o->close_first = true; return 0;
 	case O_ONCE: o->once = true; return 0;
 	case 'i': o->device = arg; return 0;
-	default: {
-		int r = live_opts_apply(&o->out, c, arg, e);
-
-		if (r == 0)
-			r = live_impair_opts_apply(&o->lo, c, arg, e);
-		return r < 0 ? -1 : r ? 0 : err_set(e, "unknown option (see --help)");
-	}
+	case 'Z': o->user = arg; return 0;
+	default:
+		return live_opts_apply_shared(&o->out, &o->lo, c, arg, e);
 	}
 }
 

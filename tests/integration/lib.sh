@@ -89,10 +89,22 @@ wait_pid() {
 	wait "$pid"
 }
 
+# t_running PID: PID runs (a zombie, exited but not yet waited for, does not count).
+t_running() { [ -e "/proc/$1" ] && ! grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null; }
+
 t_cleanup() {
 	local p
 	for p in "${T_PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${T_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	# A synlab program closes its connections on the first signal, which can take minutes
+	# with a dead peer; the second aborts them. Whatever still runs after 5 s is killed.
+	sleep 0.1
+	for p in "${T_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${T_PIDS[@]}"; do
+		local t=100
+		while t_running "$p" && [ $t -gt 0 ]; do sleep 0.05; t=$((t - 1)); done
+		t_running "$p" && kill -KILL "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
 	[ -n "${T_PREFIX:-}" ] && SYNLAB_PREFIX=$T_PREFIX SYNLAB_NET=$T_NET "$LAB" down >/dev/null 2>&1
 	rm -rf "$T_TMP"
 }

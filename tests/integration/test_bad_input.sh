@@ -26,6 +26,12 @@ bad client_bad_duration "--rto-init" "$C" --connect 198.18.0.2:80 --rto-init 1pa
 bad client_missing_value "needs a value" "$C" --connect
 bad client_bad_escape "--data" "$C" --connect 198.18.0.2:80 --data 'x\q'
 bad client_stray_argument "unexpected argument" "$C" --connect 198.18.0.2:80 extra
+bad client_data_file_missing "No such file" "$C" --connect 198.18.0.2:80 --data-file "$T_TMP/none"
+bad client_data_file_unreadable "Is a directory" "$C" --connect 198.18.0.2:80 --data-file "$T_TMP"
+head -c 65537 /dev/zero >"$T_TMP/big"
+bad client_data_file_too_large "larger than 64 KiB" "$C" --connect 198.18.0.2:80 --data-file "$T_TMP/big"
+bad client_expect_zero "--expect" "$C" --connect 198.18.0.2:80 --expect 0
+bad client_expect_not_a_number "--expect" "$C" --connect 198.18.0.2:80 --expect 64k
 bad server_no_args "--listen ADDR:PORT is required" "$S"
 bad server_bad_app "unknown application" "$S" --listen 198.18.0.2:80 --app gopher
 bad server_port_zero "out of range" "$S" --listen 198.18.0.2:0

@@ -306,7 +306,8 @@ size_t helper_packet(const struct explain_rec *r, uint8_t *buf, size_t cap)
 	if (cap < 20 + 28 + g->len)
 		return 0;
 	hl = tcp_header(g, t);
-	memcpy(t + hl, g->payload, g->len);
+	if (g->len)
+		memcpy(t + hl, g->payload, g->len);
 	total = 20 + hl + g->len;
 	memset(buf, 0, 20);
 	buf[0] = 0x45;

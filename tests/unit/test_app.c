@@ -23,6 +23,38 @@ static void echo_prefixes_each_chunk(void **state)
 	assert_false(a.done);
 }
 
+static void mirror_returns_the_same_bytes(void **state)
+{
+	struct app a;
+	uint8_t in[300], out[64];
+	const uint8_t *r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(in); i++)
+		in[i] = (uint8_t)(i * 7 + 1);
+	app_init(&a, APP_MIRROR);
+	assert_int_equal(app_input(&a, in, 40, out, sizeof(out), &r), 40);
+	assert_memory_equal(r, in, 40);
+	/* never more than cap, never a prefix */
+	assert_int_equal(app_input(&a, in, sizeof(in), out, sizeof(out), &r), sizeof(out));
+	assert_memory_equal(r, in, sizeof(out));
+	assert_false(a.done);
+}
+
+static void kind_names_round_trip(void **state)
+{
+	enum app_kind k;
+	struct err e = { "" };
+
+	(void)state;
+	assert_int_equal(app_parse_kind("mirror", &k, &e), 0);
+	assert_int_equal(k, APP_MIRROR);
+	assert_string_equal(app_kind_name(APP_MIRROR), "mirror");
+	assert_string_equal(app_kind_name((enum app_kind)99), "?");
+	assert_int_equal(app_parse_kind("Mirror", &k, &e), -1);
+	assert_non_null(strstr(e.msg, "mirror"));
+}
+
 static void discard_answers_nothing(void **state)
 {
 	struct app a;
@@ -53,6 +85,7 @@ static void http_answers_after_blank_line_split_across_chunks(void **state)
 	assert_memory_equal(r, "HTTP/1.0 200 OK\r\n", 17);
 	assert_non_null(strstr((const char *)r, "Content-Length: "));
 	assert_int_equal(app_input(&a, (const uint8_t *)"\r\n", 2, out, sizeof(out), &r), 0);
+	app_free(&a);	/* the request head is allocated at the first byte */
 }
 
 static void http_oversized_head_gets_400(void **state)
@@ -69,6 +102,7 @@ static void http_oversized_head_gets_400(void **state)
 	n = app_input(&a, junk, sizeof(junk), out, sizeof(out), &r);
 	assert_true(n > 0);
 	assert_memory_equal(r, "HTTP/1.0 400", 12);
+	app_free(&a);
 }
 
 static void http_resp_split_head_and_body_bytewise(void **state)
@@ -115,6 +149,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(echo_prefixes_each_chunk),
 		cmocka_unit_test(discard_answers_nothing),
+		cmocka_unit_test(mirror_returns_the_same_bytes),
+		cmocka_unit_test(kind_names_round_trip),
 		cmocka_unit_test(http_answers_after_blank_line_split_across_chunks),
 		cmocka_unit_test(http_oversized_head_gets_400),
 		cmocka_unit_test(http_resp_split_head_and_body_bytewise),

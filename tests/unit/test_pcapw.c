@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -81,12 +84,53 @@ static void full_disk_is_reported(void **state)
 	(void)state;
 	if (access("/dev/full", W_OK) != 0)
 		skip();
-	rc = pcapw_open(&pw, "/dev/full", &e);
-	if (rc == 0)
-		rc = pcapw_write(&pw, evloop_now_us(), pkt1, sizeof(pkt1), &e);
+	rc = pcapw_open(&pw, "/dev/full", &e);	/* the header is flushed at open */
 	assert_int_equal(rc, -1);
 	assert_non_null(strstr(e.msg, "space"));
+	assert_non_null(strstr(e.msg, "/dev/full"));
 	pcapw_close(&pw, NULL);
+}
+
+/* A file size limit (RLIMIT_FSIZE, writes past it fail with EFBIG) stops the file in the
+ * middle of a record: the writer reports it and, closed, keeps only whole records. */
+static void failed_write_keeps_whole_records(void **state)
+{
+	char path[] = "/tmp/test_pcapw_cut_XXXXXX";
+	struct rlimit old, lim;
+	struct pcapw pw;
+	struct err e = { "" };
+	char eb[PCAP_ERRBUF_SIZE];
+	int fd = mkstemp(path), n = 0, rc = 0;
+	struct stat st;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = 24 + 3 * (16 + sizeof(pkt2)) + 10;	/* header, 3 records, a piece */
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(pcapw_open(&pw, path, &e), 0);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	while (n < 10 && (rc = pcapw_write(&pw, evloop_now_us(), pkt2, sizeof(pkt2), &e)) == 0)
+		n++;
+	assert_int_equal(rc, -1);
+	assert_int_equal(n, 3);
+	assert_int_equal(pcapw_close(&pw, &e), -1);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 24 + 3 * (16 + sizeof(pkt2)));	/* the piece is gone */
+	pcap_t *p = pcap_open_offline(path, eb);
+	struct pcap_pkthdr *h;
+	const u_char *d;
+
+	assert_non_null(p);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(pcap_next_ex(p, &h, &d), 1);
+	assert_int_equal(pcap_next_ex(p, &h, &d), PCAP_ERROR_BREAK);	/* clean end */
+	pcap_close(p);
+	unlink(path);
 }
 
 static void write_without_open_fails(void **state)
@@ -105,6 +149,7 @@ int main(void)
 		cmocka_unit_test(round_trip_keeps_bytes_and_intervals),
 		cmocka_unit_test(bad_path_is_an_error),
 		cmocka_unit_test(full_disk_is_reported),
+		cmocka_unit_test(failed_write_keeps_whole_records),
 		cmocka_unit_test(write_without_open_fails),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
