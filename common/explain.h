@@ -157,6 +157,15 @@ struct explain_impair {
 
 #define EXPLAIN_MAX_RTX 16	/* retransmissions remembered in a summary */
 
+/* One retransmission as a summary lists it. */
+struct explain_rtx_note {
+	uint64_t frame;		/* the retransmission */
+	uint64_t of_frame;	/* the original */
+	uint64_t after_us;	/* interval since the previous send of this seq */
+	int dir;		/* enum explain_dir */
+	uint32_t seq;		/* relative */
+};
+
 /* Per-connection summary. */
 struct explain_summary {
 	uint64_t first_frame, last_frame;
@@ -172,13 +181,7 @@ struct explain_summary {
 	int time_wait;			/* enum explain_who ending in TIME-WAIT; -1 none */
 	enum tcb_state final[2];	/* each endpoint's last inferred state */
 	uint32_t nrtx;			/* retransmissions (any kind) */
-	struct {
-		uint64_t frame;		/* the retransmission */
-		uint64_t of_frame;	/* the original */
-		uint64_t after_us;	/* interval since the previous send of this seq */
-		int dir;		/* enum explain_dir */
-		uint32_t seq;		/* relative */
-	} rtx[EXPLAIN_MAX_RTX];		/* the first EXPLAIN_MAX_RTX of them */
+	struct explain_rtx_note rtx[EXPLAIN_MAX_RTX];	/* the first EXPLAIN_MAX_RTX of them */
 };
 
 /* The record. Which groups are meaningful depends on kind (marked). */

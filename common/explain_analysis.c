@@ -20,13 +20,24 @@ void explain_analysis_init(struct explain_analysis *a)
 	}
 }
 
+static void explain_analysis_free_one(struct explain_flow *f)
+{
+	free(f->ual);
+	f->ual = NULL;
+	f->nual = f->cap = 0;
+}
+
 void explain_analysis_free(struct explain_analysis *a)
 {
-	for (int i = 0; i < 2; i++) {
-		free(a->fl[i].ual);
-		a->fl[i].ual = NULL;
-		a->fl[i].nual = a->fl[i].cap = 0;
-	}
+	for (int i = 0; i < 2; i++)
+		explain_analysis_free_one(&a->fl[i]);
+}
+
+void explain_analysis_trim(struct explain_analysis *a)
+{
+	for (int i = 0; i < 2; i++)
+		if (a->fl[i].nual == 0)
+			explain_analysis_free_one(&a->fl[i]);
 }
 
 /* Per-segment values every rule below looks at. */
@@ -175,12 +186,14 @@ static int remember_sent(struct explain_flow *fwd, const struct seg_view *v, str
 	if (!(v->len || ctl(v, SEG_SYN | SEG_FIN)) || fwd->nual >= EXPLAIN_MAX_UNACKED)
 		return 0;
 	if (fwd->nual == fwd->cap) {
-		size_t cap = fwd->cap ? fwd->cap * 2 : 8;
+		size_t cap = fwd->cap ? fwd->cap * 2u : 8u;
+		if (cap > EXPLAIN_MAX_UNACKED)
+			cap = EXPLAIN_MAX_UNACKED;
 		void *p = realloc(fwd->ual, cap * sizeof(*fwd->ual));
 		if (!p)
 			return err_set(e, "out of memory (unacked segment list)");
 		fwd->ual = p;
-		fwd->cap = cap;
+		fwd->cap = (uint16_t)cap;
 	}
 	struct explain_unacked *u = &fwd->ual[fwd->nual++];
 	u->frame = v->frame;
@@ -211,7 +224,7 @@ static void advance_nextseq(struct explain_flow *fwd, const struct seg_view *v, 
 static void consume_acked(struct explain_flow *rev, const struct seg_view *v,
 			  struct explain_rec *r)
 {
-	size_t keep = 0;
+	uint16_t keep = 0;
 
 	if (!ctl(v, SEG_ACK))
 		return;

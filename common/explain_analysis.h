@@ -23,7 +23,6 @@ struct explain_unacked {
 /* One direction's analysis state (Wireshark's tcp_flow_t, the fields the labels use).
  * Sequence numbers are absolute, as packet-tcp.c keeps them; 0 means "not seen". */
 struct explain_flow {
-	bool base_set;
 	uint32_t base_seq;	/* ISN (or seq - 1 when the SYN was not captured) */
 	uint32_t nextseq;	/* highest seq + len (+SYN/FIN) sent */
 	uint64_t nextseq_us;
@@ -34,11 +33,12 @@ struct explain_flow {
 	uint64_t lastnondupack;	/* frame of the last ACK that was not a duplicate */
 	int dupacknum;
 	uint32_t window;	/* last raw window field this side sent */
-	bool window_from_syn;	/* that window came in a SYN (never scaled) */
 	int win_scale;		/* -1 unknown, -2 no scaling, else the shift */
 	uint32_t lastsegmentflags;	/* EXPLAIN_AF_* of this side's previous segment */
-	struct explain_unacked *ual;	/* oldest first */
-	size_t nual, cap;
+	bool base_set;
+	bool window_from_syn;	/* that window came in a SYN (never scaled) */
+	uint16_t nual, cap;	/* <= EXPLAIN_MAX_UNACKED (fields ordered to avoid padding) */
+	struct explain_unacked *ual;	/* oldest first; NULL until the first one */
 };
 
 struct explain_analysis {
@@ -51,6 +51,9 @@ struct explain_analysis {
 
 void explain_analysis_init(struct explain_analysis *a);
 void explain_analysis_free(struct explain_analysis *a);
+/* Frees the unacknowledged-segment lists that are empty (a closed connection keeps its
+ * analysis state for late segments, not the list's spare capacity). */
+void explain_analysis_trim(struct explain_analysis *a);
 
 /* Analyses segment s sent by `from` at frame / t_us. Sets r->analysis and the
  * retransmission, duplicate-ACK and acks-frame inputs of r->why. Returns 0, or -1 on

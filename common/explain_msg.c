@@ -20,21 +20,54 @@ const char *explain_msg(enum explain_lang lang, enum explain_msg_id id)
 void explain_vars_init(struct explain_vars *v)
 {
 	v->n = 0;	/* the values are written before they are read: no 24 KB memset */
+	v->resolve = NULL;
+	v->rctx = NULL;
+	memset(v->idx, 0, sizeof(v->idx));
 }
 
-/* The slot of name (set, or a new one); -1 when the table is full. Names are string
- * literals, so the pointer usually matches; the first byte rules most others out
- * before strcmp (this runs ~40 times per explained record). */
+void explain_vars_resolver(struct explain_vars *v, explain_var_resolver fn, const void *ctx)
+{
+	v->resolve = fn;
+	v->rctx = ctx;
+}
+
+/* FNV-1a of the first n bytes of name (stopping at a NUL). */
+static unsigned name_hash(const char *name, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n && name[i]; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	return h & (EXPLAIN_VARS_HASH - 1);
+}
+
+/* The idx position holding name (n bytes), or the empty position where it would go. */
+static unsigned var_pos(const struct explain_vars *v, const char *name, size_t n)
+{
+	unsigned h = name_hash(name, n);
+
+	for (;;) {
+		unsigned s = v->idx[h];
+		if (s == 0)
+			return h;
+		const char *k = v->name[s - 1];
+		if (strncmp(k, name, n) == 0 && k[n] == '\0')
+			return h;
+		h = (h + 1) & (EXPLAIN_VARS_HASH - 1);
+	}
+}
+
+/* The slot of name (set, or a new one); -1 when the table is full. */
 static int var_slot(struct explain_vars *v, const char *name)
 {
-	unsigned i;
+	unsigned h = var_pos(v, name, strlen(name));
 
-	for (i = 0; i < v->n; i++)
-		if (v->name[i] == name || (v->name[i][0] == name[0] && strcmp(v->name[i], name) == 0))
-			return (int)i;
+	if (v->idx[h])
+		return v->idx[h] - 1;
 	if (v->n == EXPLAIN_VARS_MAX)
 		return -1;
 	v->name[v->n] = name;
+	v->idx[h] = (uint8_t)(v->n + 1);
 	return (int)v->n++;
 }
 
@@ -78,10 +111,9 @@ void explain_var_u(struct explain_vars *v, const char *name, unsigned long long 
 
 const char *explain_var_get(const struct explain_vars *v, const char *name)
 {
-	for (unsigned i = 0; i < v->n; i++)
-		if (strcmp(v->name[i], name) == 0)
-			return v->val[i];
-	return "";
+	unsigned s = v->idx[var_pos(v, name, strlen(name))];
+
+	return s ? v->val[s - 1] : "";
 }
 
 void explain_sb_init(struct explain_sb *sb, char *buf, size_t cap)
@@ -120,6 +152,18 @@ void explain_sb_puts(struct explain_sb *sb, const char *s)
 	sb_putn(sb, s, strlen(s));
 }
 
+void explain_sb_u(struct explain_sb *sb, unsigned long long u, int width, char pad)
+{
+	char tmp[48], *end = tmp + sizeof(tmp), *p = end;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	while (end - p < width && p > tmp)
+		*--p = pad;
+	sb_putn(sb, p, (size_t)(end - p));
+}
+
 void explain_sb_printf(struct explain_sb *sb, const char *fmt, ...)
 {
 	char tmp[512];
@@ -136,15 +180,15 @@ void explain_sb_printf(struct explain_sb *sb, const char *fmt, ...)
 	explain_sb_puts(sb, tmp);
 }
 
-static const char *var_get(const struct explain_vars *v, const char *name, size_t n)
+static const char *var_get(const struct explain_vars *v, const char *name, size_t n,
+			   char *tmp, size_t cap)
 {
 	if (!v)
 		return NULL;
-	for (unsigned i = 0; i < v->n; i++)
-		if (v->name[i][0] == name[0] && strncmp(v->name[i], name, n) == 0 &&
-		    v->name[i][n] == '\0')
-			return v->val[i];
-	return NULL;
+	unsigned s = v->idx[var_pos(v, name, n)];
+	if (s)
+		return v->val[s - 1];
+	return v->resolve ? v->resolve(v->rctx, name, n, tmp, cap) : NULL;
 }
 
 void explain_sb_tmpl(struct explain_sb *sb, const char *tmpl, const struct explain_vars *v)
@@ -155,13 +199,14 @@ void explain_sb_tmpl(struct explain_sb *sb, const char *tmpl, const struct expla
 		const char *open = strchr(p, '{');
 		const char *close = open ? strchr(open, '}') : NULL;
 		const char *val;
+		char tmp[EXPLAIN_VAR_LEN];
 
 		if (!open || !close) {
 			explain_sb_puts(sb, p);
 			return;
 		}
 		sb_putn(sb, p, (size_t)(open - p));
-		val = var_get(v, open + 1, (size_t)(close - open - 1));
+		val = var_get(v, open + 1, (size_t)(close - open - 1), tmp, sizeof(tmp));
 		if (val)
 			explain_sb_puts(sb, val);
 		else

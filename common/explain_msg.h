@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* enum explain_lang (EXPLAIN_LANG_EN, EXPLAIN_LANG_ZH) and explain_lang_parse() come from
  * explain_text.h (branch explain). */
@@ -282,14 +283,29 @@ extern const char *const explain_msg_zh[EXPLAIN_M_COUNT];
 #define EXPLAIN_VARS_MAX 48
 #define EXPLAIN_VAR_LEN 512	/* a SYN's option list in Chinese needs ~300 bytes */
 
-/* Named values for one template. */
+#define EXPLAIN_VARS_HASH 128	/* power of two, > EXPLAIN_VARS_MAX: open addressing */
+
+/* Named values for one template. Names are found through idx (a hash of the name to
+ * slot + 1, 0 = empty), so setting ~40 names and expanding a template is linear, not
+ * quadratic, in the number of names. Zero-initialising ({ 0 }) also gives an empty set. */
+struct explain_vars;
+/* A lazy variable source: the value of name (n bytes, not NUL-terminated) formatted
+ * into tmp (cap bytes), or NULL when it does not know name. Asked only for names a
+ * template uses and the table does not hold, so values most templates never read are
+ * never formatted. */
+typedef const char *(*explain_var_resolver)(const void *ctx, const char *name, size_t n,
+					     char *tmp, size_t cap);
+
 struct explain_vars {
 	unsigned n;
+	explain_var_resolver resolve;	/* NULL: the table only */
+	const void *rctx;
+	uint8_t idx[EXPLAIN_VARS_HASH];
 	const char *name[EXPLAIN_VARS_MAX];	/* string literals */
 	char val[EXPLAIN_VARS_MAX][EXPLAIN_VAR_LEN];
 };
 
-/* An empty set (v->n = 0; the values are not cleared). */
+/* An empty set (v->n = 0 and idx cleared; the values are not cleared). */
 void explain_vars_init(struct explain_vars *v);
 
 /* Sets (or replaces) name to the formatted value. Names must be string literals. A full
@@ -301,7 +317,11 @@ void explain_var(struct explain_vars *v, const char *name, const char *fmt, ...)
 void explain_var_s(struct explain_vars *v, const char *name, const char *s);
 void explain_var_u(struct explain_vars *v, const char *name, unsigned long long u);
 
-/* The value of name, or "" when unset. */
+/* Names not in the table are asked from resolve(rctx, ...) when a template uses them;
+ * a name set in the table wins over the resolver. NULL turns it off. */
+void explain_vars_resolver(struct explain_vars *v, explain_var_resolver fn, const void *ctx);
+
+/* The value of name in the table (the resolver is not asked), or "" when unset. */
 const char *explain_var_get(const struct explain_vars *v, const char *name);
 
 /* A growing, always NUL-terminated output buffer; `trunc` is set when cap was short. */
@@ -314,6 +334,9 @@ struct explain_sb {
 
 void explain_sb_init(struct explain_sb *sb, char *buf, size_t cap);
 void explain_sb_puts(struct explain_sb *sb, const char *s);
+/* u in decimal, right-aligned in width with pad (' ' or '0'), as printf's "%*llu" and
+ * "%0*llu" do, without the printf machinery (the -q line is built per record). */
+void explain_sb_u(struct explain_sb *sb, unsigned long long u, int width, char pad);
 void explain_sb_printf(struct explain_sb *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Appends tmpl with every "{name}" replaced by its value; an unknown name is copied

@@ -342,28 +342,75 @@ static void say_analysis(struct prose *p)
 
 /* ---- the numbers every segment sentence may use ---- */
 
+/* The segment's numbers, formatted only when a template asks (segment_number). Every
+ * value is uint32_t arithmetic: modulo 2^32 like the sequence numbers themselves. */
+enum seg_num {
+	SN_SEQ, SN_ACK, SN_LEN, SN_SEQ_RAW, SN_ACK_RAW, SN_PEER_ISN, SN_NEXT, SN_LAST,
+	SN_PREV, SN_FINSEQ, SN_RFIN, SN_PREV_ACK, SN_DATA, SN_ACK_LAST, SN_WIN, SN_COUNT
+};
+
+static const struct { const char *name; size_t n; } seg_num_names[SN_COUNT] = {
+	{ "seq", 3 }, { "ack", 3 }, { "len", 3 }, { "seq_raw", 7 }, { "ack_raw", 7 },
+	{ "peer_isn", 8 }, { "next", 4 }, { "last", 4 }, { "prev", 4 },
+	{ "finseq", 6 },	/* this segment's own FIN */
+	{ "rfin", 4 },		/* the receiver's FIN this ACK covers */
+	{ "prev_ack", 8 }, { "data", 4 }, { "ack_last", 8 }, { "win", 3 },
+};
+
+static uint32_t seg_num_value(const struct explain_rec *r, enum seg_num k)
+{
+	uint32_t acked = r->why.bytes_acked;
+
+	switch (k) {
+	case SN_SEQ: return r->seq;
+	case SN_ACK: return r->ack;
+	case SN_LEN: return r->len;
+	case SN_SEQ_RAW: return r->seq_raw;
+	case SN_ACK_RAW: return r->ack_raw;
+	case SN_PEER_ISN: return r->ack_raw - r->ack;
+	case SN_NEXT: case SN_FINSEQ: return r->seq + r->len;
+	case SN_LAST: return r->seq + r->len - 1;
+	case SN_PREV: return r->seq - 1;
+	case SN_RFIN: case SN_ACK_LAST: return r->ack - 1;
+	case SN_PREV_ACK: return r->ack - acked;
+	case SN_DATA: return acked > 0 ? acked - 1 : 0;
+	default: return r->win;
+	}
+}
+
+static bool segment_value(const struct explain_rec *r, const char *name, size_t n,
+			  uint32_t *out)
+{
+	for (int k = 0; k < SN_COUNT; k++)
+		if (seg_num_names[k].n == n && memcmp(seg_num_names[k].name, name, n) == 0) {
+			*out = seg_num_value(r, (enum seg_num)k);
+			return true;
+		}
+	return false;
+}
+
+static const char *segment_number(const void *ctx, const char *name, size_t n, char *tmp,
+				  size_t cap)
+{
+	uint32_t v;
+	char *q = tmp + cap;
+
+	if (cap < 11 || !segment_value(ctx, name, n, &v))
+		return NULL;
+	*--q = '\0';
+	do			/* digits by hand: no printf per placeholder */
+		*--q = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return q;
+}
+
 static void set_segment_vars(struct prose *p)
 {
 	const struct explain_rec *r = p->r;
-	uint32_t acked = r->why.bytes_acked;
 	char flags[40];
 
 	set_sides(p, sender_of(r));
-	explain_var_u(&p->v, "seq", r->seq);
-	explain_var_u(&p->v, "ack", r->ack);
-	explain_var_u(&p->v, "len", r->len);
-	explain_var_u(&p->v, "seq_raw", r->seq_raw);
-	explain_var_u(&p->v, "ack_raw", r->ack_raw);
-	explain_var_u(&p->v, "peer_isn", r->ack_raw - r->ack);
-	explain_var_u(&p->v, "next", r->seq + r->len);
-	explain_var_u(&p->v, "last", r->seq + r->len - 1);
-	explain_var_u(&p->v, "prev", r->seq - 1);
-	explain_var_u(&p->v, "finseq", r->seq + r->len);	/* this segment's own FIN */
-	explain_var_u(&p->v, "rfin", r->ack - 1);	/* the receiver's FIN this ACK covers */
-	explain_var_u(&p->v, "prev_ack", r->ack - acked);
-	explain_var_u(&p->v, "data", acked > 0 ? acked - 1 : 0);
-	explain_var_u(&p->v, "ack_last", r->ack - 1);
-	explain_var_u(&p->v, "win", r->win);
+	explain_vars_resolver(&p->v, segment_number, r);
 	explain_var_s(&p->v, "what", explain_flags_label(r->seg.flags, flags, sizeof(flags)));
 	set_preview(p, "preview", r->seg.payload, r->seg.len < r->len ? r->seg.len : r->len);
 }

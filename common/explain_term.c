@@ -72,11 +72,21 @@ static void quiet_states(struct explain_sb *sb, const struct explain_rec *r,
 
 		if (!ep->known || ep->before == ep->after)
 			continue;
-		explain_sb_printf(sb, " [%s %s → %s]",
-				  explain_side_name(lang, (enum explain_who)w, false),
-				  explain_state_label(lang, ep->before),
-				  explain_state_label(lang, ep->after));
+		explain_sb_puts(sb, " [");
+		explain_sb_puts(sb, explain_side_name(lang, (enum explain_who)w, false));
+		explain_sb_puts(sb, " ");
+		explain_sb_puts(sb, explain_state_label(lang, ep->before));
+		explain_sb_puts(sb, " → ");
+		explain_sb_puts(sb, explain_state_label(lang, ep->after));
+		explain_sb_puts(sb, "]");
 	}
+}
+
+static void quiet_bracket(struct explain_sb *sb, const char *s)
+{
+	explain_sb_puts(sb, " [");
+	explain_sb_puts(sb, s);
+	explain_sb_puts(sb, "]");
 }
 
 /* Labels of the analysis bits, " [TCP Retransmission]". */
@@ -85,8 +95,27 @@ static void quiet_analysis(struct explain_sb *sb, const struct explain_rec *r,
 {
 	for (unsigned i = 0; i < EXPLAIN_AF_COUNT; i++)
 		if (r->analysis & (1u << i))
-			explain_sb_printf(sb, " [%s]",
-					  explain_msg(lang, (enum explain_msg_id)(EXPLAIN_M_AF_LABEL_FIRST + i)));
+			quiet_bracket(sb, explain_msg(lang,
+					  (enum explain_msg_id)(EXPLAIN_M_AF_LABEL_FIRST + i)));
+}
+
+/* "client → server SYN seq=0 ack=1 win=64240 len=0" */
+static void quiet_numbers(struct explain_sb *sb, const struct explain_rec *r,
+			  enum explain_lang lang, char *flags, size_t nflags)
+{
+	explain_sb_puts(sb, explain_msg(lang, r->dir == EXPLAIN_S2C ? EXPLAIN_M_S2C : EXPLAIN_M_C2S));
+	explain_sb_puts(sb, " ");
+	explain_sb_puts(sb, explain_flags_label(r->seg.flags, flags, nflags));
+	explain_sb_puts(sb, " seq=");
+	explain_sb_u(sb, r->seq, 0, '0');
+	if (r->seg.flags & SEG_ACK) {
+		explain_sb_puts(sb, " ack=");
+		explain_sb_u(sb, r->ack, 0, '0');
+	}
+	explain_sb_puts(sb, " win=");
+	explain_sb_u(sb, r->win, 0, '0');
+	explain_sb_puts(sb, " len=");
+	explain_sb_u(sb, r->len, 0, '0');
 }
 
 int explain_quiet_line(const struct explain_rec *r, enum explain_lang lang, bool colour,
@@ -99,18 +128,18 @@ int explain_quiet_line(const struct explain_rec *r, enum explain_lang lang, bool
 	explain_sb_init(&sb, buf, cap);
 	if (!r)
 		return -1;
-	explain_sb_printf(&sb, "%s%4llu %llu.%06llu ", c, (unsigned long long)r->frame,
-			  (unsigned long long)(r->t_us / 1000000),
-			  (unsigned long long)(r->t_us % 1000000));
+	/* "%s%4llu %llu.%06llu " by hand: this line is built for every record */
+	explain_sb_puts(&sb, c);
+	explain_sb_u(&sb, r->frame, 4, ' ');
+	explain_sb_puts(&sb, " ");
+	explain_sb_u(&sb, r->t_us / 1000000, 0, '0');
+	explain_sb_puts(&sb, ".");
+	explain_sb_u(&sb, r->t_us % 1000000, 6, '0');
+	explain_sb_puts(&sb, " ");
 	if (r->kind == EXPLAIN_REC_SEGMENT || r->kind == EXPLAIN_REC_IMPAIR) {
-		explain_sb_printf(&sb, "%s %s seq=%u", explain_msg(lang, r->dir == EXPLAIN_S2C ?
-					EXPLAIN_M_S2C : EXPLAIN_M_C2S),
-				  explain_flags_label(r->seg.flags, flags, sizeof(flags)), r->seq);
-		if (r->seg.flags & SEG_ACK)
-			explain_sb_printf(&sb, " ack=%u", r->ack);
-		explain_sb_printf(&sb, " win=%u len=%u", r->win, r->len);
+		quiet_numbers(&sb, r, lang, flags, sizeof(flags));
 		if (r->kind == EXPLAIN_REC_IMPAIR)
-			explain_sb_printf(&sb, " [%s]", explain_impair_note(lang, r, flags, sizeof(flags)));
+			quiet_bracket(&sb, explain_impair_note(lang, r, flags, sizeof(flags)));
 		quiet_states(&sb, r, lang);
 		quiet_analysis(&sb, r, lang);
 	} else {

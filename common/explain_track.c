@@ -10,6 +10,18 @@
 
 #define NBUCKETS 4096u
 
+/* The summary's counters; its retransmission list lives out of line (NULL until the
+ * first retransmission), so a connection costs the same whether open or closed and
+ * most connections carry no list at all. */
+struct xsum {
+	uint64_t first_frame, last_frame;
+	uint64_t nsegs[2], bytes[2];
+	uint64_t hs_rtt_us, hs_syn_synack_us;
+	uint32_t nrtx;
+	bool has_handshake;
+	struct explain_rtx_note *rtx;	/* EXPLAIN_MAX_RTX entries once allocated */
+};
+
 struct xconn {
 	uint32_t id;			/* 1-based (tshark's tcp.stream + 1) */
 	uint32_t addr[2];		/* by enum explain_who */
@@ -18,7 +30,7 @@ struct xconn {
 	bool summarised;
 	struct explain_analysis an;
 	struct explain_infer inf;
-	struct explain_summary sum;
+	struct xsum sum;
 	uint64_t syn_us, synack_us;	/* most recent SYN, first SYN+ACK after it */
 	bool have_syn, have_synack;
 	struct xconn *hnext;		/* hash chain */
@@ -131,6 +143,29 @@ static void hash_unlink(struct explain_track *t, struct xconn *c)
 		*pp = c->hnext;
 }
 
+static void summary_of(const struct xsum *x, struct explain_summary *m)
+{
+	m->first_frame = x->first_frame;
+	m->last_frame = x->last_frame;
+	for (int d = 0; d < 2; d++) {
+		m->nsegs[d] = x->nsegs[d];
+		m->bytes[d] = x->bytes[d];
+	}
+	m->has_handshake = x->has_handshake;
+	m->hs_rtt_us = x->hs_rtt_us;
+	m->hs_syn_synack_us = x->hs_syn_synack_us;
+	m->nrtx = x->nrtx;
+	if (x->rtx)
+		memcpy(m->rtx, x->rtx, sizeof(m->rtx));
+}
+
+static void free_conn(struct xconn *c)
+{
+	explain_analysis_free(&c->an);
+	free(c->sum.rtx);
+	free(c);
+}
+
 static int emit_summary(struct explain_track *t, struct xconn *c, struct err *e)
 {
 	struct explain_rec r;
@@ -147,7 +182,7 @@ static int emit_summary(struct explain_track *t, struct xconn *c, struct err *e)
 	r.seg.sport = c->port[EXPLAIN_CLIENT];
 	r.seg.daddr = c->addr[EXPLAIN_SERVER];
 	r.seg.dport = c->port[EXPLAIN_SERVER];
-	r.sum = c->sum;
+	summary_of(&c->sum, &r.sum);
 	r.sum.closer = c->inf.first_fin >= 0 ? c->inf.first_fin : c->inf.reset_by;
 	r.sum.reset = c->inf.reset;
 	r.sum.closed = c->inf.reset || (c->inf.fin_acked[0] && c->inf.fin_acked[1]);
@@ -170,8 +205,7 @@ static int drop_conn(struct explain_track *t, struct xconn *c, struct err *e)
 
 	hash_unlink(t, c);
 	list_unlink(t, c);
-	explain_analysis_free(&c->an);
-	free(c);
+	free_conn(c);
 	t->nopen--;
 	return rc;
 }
@@ -225,7 +259,6 @@ static struct xconn *new_conn(struct explain_track *t, const struct seg *s, stru
 	c->addr[EXPLAIN_SERVER] = cs ? s->daddr : s->saddr;
 	c->port[EXPLAIN_SERVER] = cs ? s->dport : s->sport;
 	c->id = ++t->nconns;
-	c->sum.closer = c->sum.time_wait = -1;
 	explain_analysis_init(&c->an);
 	explain_infer_init(&c->inf, s);
 	unsigned h = conn_hash(c);
@@ -283,11 +316,13 @@ static void fill_numbers(const struct xconn *c, int from, const struct seg *s,
 	r->why.seq_next = r->seq + seg_seqlen(s);
 }
 
-static void note_rtx(struct explain_summary *m, const struct explain_rec *r)
+static int note_rtx(struct xsum *m, const struct explain_rec *r, struct err *e)
 {
 	if (!(r->analysis & EXPLAIN_AF_RETRANSMISSION))
-		return;
+		return 0;
 	if (m->nrtx < EXPLAIN_MAX_RTX) {
+		if (!m->rtx && !(m->rtx = calloc(EXPLAIN_MAX_RTX, sizeof(*m->rtx))))
+			return err_set(e, "out of memory (retransmission list)");
 		m->rtx[m->nrtx].frame = r->frame;
 		m->rtx[m->nrtx].of_frame = r->why.rtx_of_frame;
 		m->rtx[m->nrtx].after_us = r->why.rtx_after_us;
@@ -295,12 +330,14 @@ static void note_rtx(struct explain_summary *m, const struct explain_rec *r)
 		m->rtx[m->nrtx].seq = r->seq;
 	}
 	m->nrtx++;
+	return 0;
 }
 
 /* Handshake timing: most recent SYN -> first SYN+ACK and -> the client's handshake ACK. */
-static void note_summary(struct xconn *c, const struct seg *s, const struct explain_rec *r)
+static int note_summary(struct xconn *c, const struct seg *s, const struct explain_rec *r,
+			struct err *e)
 {
-	struct explain_summary *m = &c->sum;
+	struct xsum *m = &c->sum;
 
 	if (!m->first_frame)
 		m->first_frame = r->frame;
@@ -319,7 +356,7 @@ static void note_summary(struct xconn *c, const struct seg *s, const struct expl
 		m->has_handshake = true;
 		m->hs_rtt_us = explain_since_us(r->t_us, c->syn_us);
 	}
-	note_rtx(m, r);
+	return note_rtx(m, r, e);
 }
 
 static int record_segment(struct explain_track *t, struct xconn *c, bool fresh, bool reused,
@@ -346,11 +383,15 @@ static int record_segment(struct explain_track *t, struct xconn *c, bool fresh, 
 	if ((s->flags & SEG_ACK) && (prev_ack == 0 || seq_gt(s->ack, prev_ack)))
 		r.why.bytes_acked = prev_ack == 0 ? r.ack : s->ack - prev_ack;
 	explain_infer_segment(&c->inf, r.who, s, r.seq, r.ack, &r);
-	note_summary(c, s, &r);
+	if (note_summary(c, s, &r, e) < 0)
+		return -1;
 	c->last_us = t_us;
 	if (t->sink(t->ctx, &r, e) < 0)
 		return -1;
-	return is_closed(c) ? emit_summary(t, c, e) : 0;
+	if (!is_closed(c))
+		return 0;
+	explain_analysis_trim(&c->an);	/* closed: keep the state, not the spare lists */
+	return emit_summary(t, c, e);
 }
 
 int explain_track_segment(struct explain_track *t, uint64_t frame, uint64_t t_us,
@@ -389,8 +430,7 @@ void explain_track_free(struct explain_track *t)
 	while (t->oldest) {
 		struct xconn *c = t->oldest;
 		list_unlink(t, c);
-		explain_analysis_free(&c->an);
-		free(c);
+		free_conn(c);
 	}
 	free(t);
 }

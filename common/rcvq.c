@@ -13,6 +13,7 @@ void rcvq_init(struct rcvq *q, uint32_t cap)
 void rcvq_free(struct rcvq *q)
 {
 	free(q->buf);
+	free(q->ooo);
 	rcvq_init(q, q->cap);
 }
 
@@ -54,6 +55,8 @@ static int rcvq_add_range(struct rcvq *q, uint32_t base, uint32_t lo, uint32_t h
 		j++;
 	}
 	if (i == j && q->nooo == RCVQ_OOO_MAX)
+		return -1;
+	if (!q->ooo && !(q->ooo = malloc(RCVQ_OOO_MAX * sizeof(*q->ooo))))
 		return -1;
 	/* ranges i..j-1 collapse into one at i */
 	memmove(&q->ooo[i + 1], &q->ooo[j], (q->nooo - j) * sizeof(q->ooo[0]));

@@ -17,10 +17,12 @@ struct rcvq_range {
  * never exceeds cap - ready, so they always fit). */
 struct rcvq {
 	uint8_t *buf;
+	struct rcvq_range *ooo;	/* RCVQ_OOO_MAX entries, allocated at the first out-of-order
+				 * segment (most connections never see one); sorted,
+				 * disjoint, not touching */
 	uint32_t cap;		/* bytes (rcv_buf) */
 	uint32_t head;		/* ring index of the first readable byte */
 	uint32_t ready;		/* readable bytes */
-	struct rcvq_range ooo[RCVQ_OOO_MAX];	/* sorted, disjoint, not touching */
 	unsigned nooo;
 };
 

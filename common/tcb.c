@@ -24,36 +24,6 @@ void tcb_params_default(struct tcb_params *p)
 	p->challenge_ack_limit = 1000;
 }
 
-static uint64_t tcb_scale(uint64_t us, double k)
-{
-	double v = (double)us * k;
-
-	return v >= 1.8e19 ? UINT64_MAX / 4 : (uint64_t)v;
-}
-
-/* Copies the parameters with every timer multiplied by time_scale and sizes clamped. */
-static void tcb_params_apply(struct tcb_params *dst, const struct tcb_params *p)
-{
-	double k = p->time_scale > 0 ? p->time_scale : 1.0;
-
-	*dst = *p;
-	dst->rto_init_us = tcb_scale(p->rto_init_us, k);
-	dst->rto_min_us = tcb_scale(p->rto_min_us, k);
-	dst->rto_max_us = tcb_scale(p->rto_max_us, k);
-	dst->msl_us = tcb_scale(p->msl_us, k);
-	dst->fin_wait_2_us = tcb_scale(p->fin_wait_2_us, k);
-	if (dst->rcv_buf == 0 || dst->rcv_buf > 65535)
-		dst->rcv_buf = 65535;	/* no window scaling offered (tcb.h) */
-	if (dst->mss == 0)
-		dst->mss = TCB_DEFAULT_MSS;
-	if (dst->syn_retries < 0)
-		dst->syn_retries = 0;
-	if (dst->synack_retries < 0)
-		dst->synack_retries = 0;
-	if (dst->data_retries < 0)
-		dst->data_retries = 0;
-}
-
 struct tcb *tcb_new(const struct tcb_params *p, const struct tcb_addr *a, struct err *e)
 {
 	struct tcb *t;
@@ -68,12 +38,12 @@ struct tcb *tcb_new(const struct tcb_params *p, const struct tcb_addr *a, struct
 		return NULL;
 	}
 	t->a = *a;
-	tcb_params_apply(&t->p, p);
+	t->p = p;	/* shared, not copied: the caller keeps it alive (tcb.h) */
 	t->state = TCB_CLOSED;
 	t->peer_mss = TCB_DEFAULT_MSS;
-	sndq_init(&t->sndq, t->p.snd_buf);
-	rcvq_init(&t->rcvq, t->p.rcv_buf);
-	rto_init(&t->rto, t->p.rto_init_us, t->p.rto_min_us, t->p.rto_max_us);
+	sndq_init(&t->sndq, t->p->snd_buf);
+	rcvq_init(&t->rcvq, tcb_p_rcv_buf(t));
+	rto_init(&t->rto, tcb_p_rto_init(t), tcb_p_rto_min(t), tcb_p_rto_max(t));
 	tcb_timers_stop_all(t);
 	return t;
 }
@@ -149,8 +119,8 @@ static void tcb_enter(struct tcb *t, enum tcb_state to, uint64_t now)
 		tcb_timer_arm(t, TCB_TIMER_TIME_WAIT, tcb_time_wait_len(t), now);
 		break;
 	case TCB_FIN_WAIT_2:
-		if (t->p.fin_wait_2_us > 0)
-			tcb_timer_arm(t, TCB_TIMER_FIN_WAIT_2, t->p.fin_wait_2_us, now);
+		if (tcb_p_fin_wait_2(t) > 0)
+			tcb_timer_arm(t, TCB_TIMER_FIN_WAIT_2, tcb_p_fin_wait_2(t), now);
 		break;
 	default:
 		break;
@@ -185,7 +155,7 @@ void tcb_reset_conn(struct tcb *t)
 
 uint32_t tcb_choose_iss(const struct tcb *t, uint64_t now)
 {
-	return t->p.isn_fixed ? t->p.isn : tcb_isn(t->p.isn_secret, &t->a, now);
+	return t->p->isn_fixed ? t->p->isn : tcb_isn(t->p->isn_secret, &t->a, now);
 }
 
 /* Peer's MSS and window from its SYN (RFC 9293 §3.7.1; SYN windows are never scaled). */
@@ -202,8 +172,8 @@ void tcb_open_windows(struct tcb *t, const struct seg *s)
  * min(rcv_buf / 2, eff.mss). Returns true when it moved. */
 bool tcb_rcv_edge_update(struct tcb *t)
 {
-	uint32_t edge = t->rcv_nxt + (t->p.rcv_buf - t->rcvq.ready);
-	uint32_t step = t->p.rcv_buf / 2 < tcb_eff_mss(t) ? t->p.rcv_buf / 2 : tcb_eff_mss(t);
+	uint32_t edge = t->rcv_nxt + (tcb_p_rcv_buf(t) - t->rcvq.ready);
+	uint32_t step = tcb_p_rcv_buf(t) / 2 < tcb_eff_mss(t) ? tcb_p_rcv_buf(t) / 2 : tcb_eff_mss(t);
 
 	if (!seq_gt(edge, t->rcv_adv))
 		return false;

@@ -340,7 +340,12 @@ struct tcb_addr {
 struct tcb;	/* defined in tcb_impl.h; allocate with tcb_new() */
 
 /* Allocates a CLOSED TCB (buffers are allocated lazily). The ISN is chosen when the TCB
- * sends its SYN (open_active) or SYN+ACK (a SYN in LISTEN), from that call's `now`. */
+ * sends its SYN (open_active) or SYN+ACK (a SYN in LISTEN), from that call's `now`.
+ * p is NOT copied: the TCB keeps the pointer, so one block serves every TCB of a program
+ * (120 bytes less per connection). The caller owns p, must keep it alive and unchanged
+ * until the last TCB made from it is freed (a program's options struct; in a test, a
+ * variable of the scope that frees the TCB). time_scale and the clamps are applied each
+ * time a value is used. Same for tcb_accept_cookie(). */
 struct tcb *tcb_new(const struct tcb_params *p, const struct tcb_addr *a, struct err *e);
 void tcb_free(struct tcb *t);
 

@@ -38,7 +38,7 @@ struct tcb *tcb_accept_cookie(const struct tcb_params *p, const struct tcb_addr 
 	t->sndq_seq = iss + 1;
 	t->irs = irs;
 	t->rcv_nxt = irs + 1;
-	t->rcv_adv = t->rcv_nxt + t->p.rcv_buf;
+	t->rcv_adv = t->rcv_nxt + tcb_p_rcv_buf(t);
 	t->peer_mss = mss ? mss : TCB_DEFAULT_MSS;
 	t->snd_wnd = t->max_snd_wnd = 0;
 	t->snd_wl1 = irs;	/* older than the ACK's SEQ (IRS+1): its window is taken */

@@ -8,7 +8,8 @@
 #include "sndq.h"
 #include "tcb.h"
 
-#define TCB_RTXQ_MAX 128	/* segments in flight at once (a 65535 window / 536 < 128) */
+#define TCB_RTXQ_MAX 128	/* segments in flight at once (a 65535 window / 536 < 128);
+				 * fits struct tcb's uint16_t ring indexes */
 #define TCB_DEFAULT_MSS 536	/* RFC 9293 §3.7.1: peer MSS when its SYN has no option */
 #define TCB_CHACK_WINDOW_US 1000000	/* RFC 5961 §7 rate-limit interval, us */
 
@@ -29,12 +30,15 @@ struct tcb_tmr {
 	uint64_t set_at;	/* us */
 };
 
+/* Fields are grouped by meaning but ordered so the compiler adds no padding (the size
+ * of struct tcb is the size of every connection: bench/README.md, bytes per connection). */
 struct tcb {
 	/* ---- identity ---- */
 	struct tcb_addr a;		/* 4-tuple, host byte order */
-	struct tcb_params p;		/* times already multiplied by time_scale, us */
 	enum tcb_state state;		/* change only through tcb_set_state() */
-	bool passive;			/* opened passively: RST in SYN-RECEIVED -> LISTEN */
+	const struct tcb_params *p;	/* the caller's block (tcb_new), shared by its TCBs and
+					 * NOT scaled: read times and sizes through the tcb_p_*
+					 * accessors below, which apply time_scale and the clamps */
 
 	/* ---- send sequence space (RFC 9293 §3.3.1) ---- */
 	uint32_t iss;			/* initial send sequence number */
@@ -44,41 +48,73 @@ struct tcb {
 	uint32_t snd_wl1;		/* SEG.SEQ of the last window update */
 	uint32_t snd_wl2;		/* SEG.ACK of the last window update */
 	uint32_t max_snd_wnd;		/* largest window the peer offered, bytes (RFC 5961 §5) */
+	uint32_t fin_seq;		/* seq of our FIN */
 	uint16_t peer_mss;		/* MSS the peer announced (536 if none), bytes */
 	bool close_pending;		/* CLOSE called: FIN goes after the queued data */
 	bool fin_sent;			/* our FIN occupies seq fin_seq */
-	uint32_t fin_seq;		/* seq of our FIN */
 
 	/* ---- receive sequence space ---- */
+	bool fin_rcvd;			/* peer's FIN reached in order */
+	bool ooo_fin;			/* a FIN arrived out of order at ooo_fin_seq */
+	bool passive;			/* opened passively: RST in SYN-RECEIVED -> LISTEN */
+	bool syn_timed_out;		/* RFC 6298 §5.7: RTO >= 3 s once established */
 	uint32_t irs;			/* initial receive sequence number */
 	uint32_t rcv_nxt;		/* next seq expected */
 	uint32_t rcv_adv;		/* right edge of the window we announced (seq) */
-	bool fin_rcvd;			/* peer's FIN reached in order */
-	bool ooo_fin;			/* a FIN arrived out of order at ooo_fin_seq */
 	uint32_t ooo_fin_seq;
 
 	/* ---- buffers ---- */
 	struct sndq sndq;		/* bytes from sndq_seq on (unacked + unsent) */
-	uint32_t sndq_seq;		/* seq of the first byte in sndq */
 	struct rcvq rcvq;		/* readable bytes + out-of-order queue */
 	struct tcb_rtx_ent *rtx;	/* ring: retransmission queue; allocated when a
 					 * segment is in flight, freed when all is acked
 					 * (an idle or TIME-WAIT TCB holds none) */
-	unsigned rtx_cap;		/* ring size: 0 or a power of two <= TCB_RTXQ_MAX */
-	unsigned rtx_head, rtx_n;	/* ring index of the oldest entry; entries */
+	uint16_t rtx_cap;		/* ring size: 0 or a power of two <= TCB_RTXQ_MAX */
+	uint16_t rtx_head, rtx_n;	/* ring index of the oldest entry; entries */
+
+	uint32_t sndq_seq;		/* seq of the first byte in sndq */
 
 	/* ---- timers (RFC 6298, §3.10.8) ---- */
+	int rtx_count;			/* consecutive RTO expiries of the head segment */
 	struct rto rto;			/* estimator, us */
 	struct tcb_tmr tmr[TCB_NTIMERS];	/* indexed by enum tcb_timer */
-	int rtx_count;			/* consecutive RTO expiries of the head segment */
-	bool syn_timed_out;		/* RFC 6298 §5.7: RTO >= 3 s once established */
 	int probes;			/* zero-window probes without an answer */
+	uint32_t chack_count;		/* challenge ACKs sent in chack_start's window */
 	uint64_t persist_iv;		/* current probe interval, us */
 
 	/* ---- RFC 5961 §7 challenge-ACK rate limit ---- */
 	uint64_t chack_start;		/* start of the current one-second window, us */
-	uint32_t chack_count;		/* challenge ACKs sent in it */
 };
+
+/* ---- parameters: time_scale and clamps applied on use (tcb.h, struct tcb_params) ---- */
+
+static inline uint64_t tcb_p_time(const struct tcb *t, uint64_t us)
+{
+	double k = t->p->time_scale > 0 ? t->p->time_scale : 1.0;
+	double v = (double)us * k;
+
+	return v >= 1.8e19 ? UINT64_MAX / 4 : (uint64_t)v;
+}
+static inline uint64_t tcb_p_rto_init(const struct tcb *t) { return tcb_p_time(t, t->p->rto_init_us); }
+static inline uint64_t tcb_p_rto_min(const struct tcb *t) { return tcb_p_time(t, t->p->rto_min_us); }
+static inline uint64_t tcb_p_rto_max(const struct tcb *t) { return tcb_p_time(t, t->p->rto_max_us); }
+static inline uint64_t tcb_p_msl(const struct tcb *t) { return tcb_p_time(t, t->p->msl_us); }
+static inline uint64_t tcb_p_fin_wait_2(const struct tcb *t)
+{
+	return tcb_p_time(t, t->p->fin_wait_2_us);
+}
+/* 1..65535: no window scaling offered (tcb.h) */
+static inline uint32_t tcb_p_rcv_buf(const struct tcb *t)
+{
+	uint32_t b = t->p->rcv_buf;
+
+	return b == 0 || b > 65535 ? 65535 : b;
+}
+static inline uint16_t tcb_p_mss(const struct tcb *t)
+{
+	return t->p->mss ? t->p->mss : TCB_DEFAULT_MSS;
+}
+static inline int tcb_p_nonneg(int n) { return n < 0 ? 0 : n; }
 
 /* ---- tcb.c: events and the one state change ---- */
 struct tcb_event *tcb_ev(const struct tcb *t, struct tcb_out *o, enum tcb_ev_kind k,

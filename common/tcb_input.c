@@ -44,7 +44,7 @@ static void tcb_take_syn(struct tcb *t, const struct seg *s)
 {
 	t->irs = s->seq;
 	t->rcv_nxt = s->seq + 1;
-	t->rcv_adv = t->rcv_nxt + t->p.rcv_buf;
+	t->rcv_adv = t->rcv_nxt + tcb_p_rcv_buf(t);
 	tcb_open_windows(t, s);
 }
 
@@ -71,7 +71,7 @@ static void tcb_input_listen(struct tcb *t, const struct seg *s, uint64_t now,
 		t->snd_una = t->iss;
 		t->snd_nxt = t->iss;
 		t->sndq_seq = t->iss + 1;
-		rto_init(&t->rto, t->p.rto_init_us, t->p.rto_min_us, t->p.rto_max_us);
+		rto_init(&t->rto, tcb_p_rto_init(t), tcb_p_rto_min(t), tcb_p_rto_max(t));
 		tcb_take_syn(t, s);
 		tcb_syn_data_ignored(t, s, now, o);
 		t->snd_wl2 = t->iss;
@@ -112,7 +112,7 @@ static void tcb_ack_new(struct tcb *t, const struct seg *s, uint64_t now, struct
 		ev->rto_us = t->rto.rto;
 	}
 	if ((what & 1) && t->syn_timed_out)	/* RFC 6298 §5.7 */
-		rto_floor(&t->rto, 3 * t->p.rto_init_us);
+		rto_floor(&t->rto, 3 * tcb_p_rto_init(t));
 	t->rtx_count = 0;
 	t->probes = 0;
 	tcb_timer_stop(t, TCB_TIMER_RTX);
@@ -278,7 +278,7 @@ static void tcb_check_rst(struct tcb *t, const struct seg *s, uint64_t now, stru
 				  tcb_rcv_wnd(t));
 		return;
 	}
-	if (t->state == TCB_TIME_WAIT && t->p.rfc1337) {
+	if (t->state == TCB_TIME_WAIT && t->p->rfc1337) {
 		tcb_drop(t, o, TCB_WHY_RST_RFC1337, now, s->seq, 0, 0, 0);
 		return;
 	}

@@ -6,7 +6,7 @@
 uint16_t tcb_eff_mss(const struct tcb *t)
 {
 	/* RFC 9293 §3.7.1 without IP or TCP options: min(peer's MSS, ours). */
-	return t->peer_mss < t->p.mss ? t->peer_mss : t->p.mss;
+	return t->peer_mss < tcb_p_mss(t) ? t->peer_mss : tcb_p_mss(t);
 }
 
 uint32_t tcb_rcv_wnd(const struct tcb *t)
@@ -14,7 +14,7 @@ uint32_t tcb_rcv_wnd(const struct tcb *t)
 	uint32_t w;
 
 	if (t->state <= TCB_SYN_SENT)	/* no RCV.NXT yet: offer the whole buffer */
-		return t->p.rcv_buf;
+		return tcb_p_rcv_buf(t);
 	if (seq_lt(t->rcv_adv, t->rcv_nxt))
 		return 0;
 	w = t->rcv_adv - t->rcv_nxt;
@@ -108,7 +108,7 @@ void tcb_challenge_ack(struct tcb *t, enum tcb_why why, uint64_t now, struct tcb
 		t->chack_start = now;
 		t->chack_count = 0;
 	}
-	if (t->chack_count >= t->p.challenge_ack_limit) {
+	if (t->chack_count >= t->p->challenge_ack_limit) {
 		ev->limited = true;
 		return;
 	}
@@ -126,7 +126,7 @@ static void tcb_rtx_build(const struct tcb *t, const struct tcb_rtx_ent *r, stru
 	tcb_seg_init(t, s, r->seq, flags);
 	if (flags & SEG_SYN) {	/* RFC 9293 §3.7.1: MSS only on SYNs */
 		s->opts.has_mss = true;
-		s->opts.mss = t->p.mss;
+		s->opts.mss = tcb_p_mss(t);
 	}
 	if (r->len > 0) {
 		s->payload = sndq_at(&t->sndq, r->seq - t->sndq_seq);

@@ -29,7 +29,7 @@ static int tcb_rtx_grow(struct tcb *t)
 		n[i] = *tcb_rtx_get(t, i);
 	free(t->rtx);
 	t->rtx = n;
-	t->rtx_cap = cap;
+	t->rtx_cap = (uint16_t)cap;
 	t->rtx_head = 0;
 	return 0;
 }
@@ -70,7 +70,7 @@ static uint32_t tcb_rtx_seqlen(const struct tcb_rtx_ent *r)
 
 static void tcb_rtx_pop(struct tcb *t)
 {
-	t->rtx_head = (t->rtx_head + 1) & (t->rtx_cap - 1);
+	t->rtx_head = (uint16_t)((t->rtx_head + 1) & (t->rtx_cap - 1));
 	t->rtx_n--;
 }
 

@@ -20,7 +20,7 @@ void tcb_timers_stop_all(struct tcb *t)
 
 uint64_t tcb_time_wait_len(const struct tcb *t)
 {
-	return 2 * t->p.msl_us;
+	return 2 * tcb_p_msl(t);
 }
 
 uint64_t tcb_timer_at(const struct tcb *t, enum tcb_timer k)
@@ -81,14 +81,14 @@ static int tcb_rtx_limit(const struct tcb *t, const struct tcb_rtx_ent *r, enum 
 {
 	if ((r->flags & SEG_SYN) && t->state == TCB_SYN_SENT) {
 		*why = TCB_WHY_SYN_GAVE_UP;
-		return t->p.syn_retries;
+		return tcb_p_nonneg(t->p->syn_retries);
 	}
 	if (r->flags & SEG_SYN) {
 		*why = TCB_WHY_SYNACK_GAVE_UP;
-		return t->p.synack_retries;
+		return tcb_p_nonneg(t->p->synack_retries);
 	}
 	*why = TCB_WHY_DATA_GAVE_UP;
-	return t->p.data_retries;
+	return tcb_p_nonneg(t->p->data_retries);
 }
 
 static void tcb_give_up(struct tcb *t, enum tcb_timer k, enum tcb_why why, int retries,
@@ -108,8 +108,8 @@ static void tcb_give_up(struct tcb *t, enum tcb_timer k, enum tcb_why why, int r
 static void tcb_rtx_backoff(struct tcb *t, const struct tcb_rtx_ent *r)
 {
 	bool linear = (r->flags & SEG_SYN) && t->state == TCB_SYN_SENT &&
-		      t->p.syn_schedule == TCB_SYN_LINEAR &&
-		      t->rtx_count <= t->p.syn_linear_timeouts;
+		      t->p->syn_schedule == TCB_SYN_LINEAR &&
+		      t->rtx_count <= t->p->syn_linear_timeouts;
 
 	if (!linear)
 		rto_backoff(&t->rto);
@@ -157,7 +157,7 @@ static void tcb_persist_fire(struct tcb *t, uint64_t now, struct tcb_out *o)
 	struct seg s;
 
 	tcb_timer_stop(t, TCB_TIMER_PERSIST);
-	if (t->probes >= t->p.data_retries) {
+	if (t->probes >= tcb_p_nonneg(t->p->data_retries)) {
 		tcb_give_up(t, TCB_TIMER_PERSIST, TCB_WHY_DATA_GAVE_UP, t->probes, now, o);
 		return;
 	}
@@ -166,7 +166,7 @@ static void tcb_persist_fire(struct tcb *t, uint64_t now, struct tcb_out *o)
 		 t->sndq.len - (uint32_t)(t->snd_nxt - t->sndq_seq), 0);
 	tcb_seg_init(t, &s, t->snd_una - 1, SEG_ACK);
 	tcb_emit(t, o, &s, now);
-	t->persist_iv = t->persist_iv > t->p.rto_max_us / 2 ? t->p.rto_max_us : 2 * t->persist_iv;
+	t->persist_iv = t->persist_iv > tcb_p_rto_max(t) / 2 ? tcb_p_rto_max(t) : 2 * t->persist_iv;
 	ev->rto_us = t->persist_iv;
 	tcb_timer_arm(t, TCB_TIMER_PERSIST, t->persist_iv, now);
 }

@@ -13,7 +13,7 @@ int tcb_open_active(struct tcb *t, uint64_t now, struct tcb_out *o, struct err *
 	t->snd_una = t->iss;
 	t->snd_nxt = t->iss;
 	t->sndq_seq = t->iss + 1;
-	rto_init(&t->rto, t->p.rto_init_us, t->p.rto_min_us, t->p.rto_max_us);
+	rto_init(&t->rto, tcb_p_rto_init(t), tcb_p_rto_min(t), tcb_p_rto_max(t));
 	tcb_ev_n(tcb_set_state(t, TCB_SYN_SENT, TCB_WHY_USER_OPEN_ACTIVE, now, o), t->iss, 0,
 		 0, 0);
 	tcb_send_syn(t, now, o);

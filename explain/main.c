@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "explain_track.h"
 #include "opts.h"
@@ -145,6 +146,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "synlab-explain: %s\n", msg);
 		return 2;
 	}
+	/* Output is one or two lines per segment: a 1 MiB buffer instead of stdio's
+	 * st_blksize (4 KiB) makes ~250x fewer write(2) calls (a terminal stays line
+	 * buffered: setvbuf is only called when stdout is not one). */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 1u << 20);
 	if (run.o.help) {
 		xopts_usage(stdout);
 		return 0;

@@ -100,7 +100,10 @@ static int print_text(const struct xout *x, const struct explain_rec *r, const c
 		return 0;
 	}
 	explain_quiet_line(r, x->o->lang, x->colour, line, sizeof(line));
-	printf("%s\n    %s\n", line, prose);
+	fputs(line, stdout);	/* not printf("%s\n    %s\n"): no format parsing per record */
+	fputs("\n    ", stdout);
+	fputs(prose, stdout);
+	putchar('\n');
 	return 0;
 }
 
@@ -111,7 +114,8 @@ static int print_quiet(const struct xout *x, const struct explain_rec *r)
 	if (r->kind != EXPLAIN_REC_SEGMENT)
 		return 0;
 	explain_quiet_line(r, x->o->lang, x->colour, line, sizeof(line));
-	printf("%s\n", line);
+	fputs(line, stdout);
+	putchar('\n');
 	return 0;
 }
 
@@ -150,7 +154,9 @@ int xout_record(struct xout *x, const struct explain_rec *r, struct err *e)
 
 	if (!c)
 		return -1;
-	explain_prose_ctx(&c->ctx, r, x->o->lang, prose, sizeof(prose));
+	prose[0] = '\0';
+	if (!x->o->quiet || x->w)	/* -q prints no prose: only -w then needs it */
+		explain_prose_ctx(&c->ctx, r, x->o->lang, prose, sizeof(prose));
 	if (add_to_ladder(x, c, r, e) < 0 || write_pcapng(x, r, prose, e) < 0)
 		return -1;
 	if (print_rec(x, r, prose) < 0 || ferror(stdout))

@@ -31,6 +31,7 @@ struct fz {
 	size_t left;
 	uint64_t now;
 	struct fz_end end[2];	/* 0 client, 1 server */
+	struct tcb_params par[2];	/* each end's parameters: tcb_new keeps a pointer */
 	struct tcb_out out;
 	/* The data oracle holds while the pair runs the connection setup() opened and nothing
 	 * but the network (loss, duplication, reordering, delay) came between them: no
@@ -277,20 +278,21 @@ static int setup(struct fz *f)
 {
 	static const struct tcb_addr ca = { 0xc6120001, 0xc6120002, 40000, 8080 };
 	static const struct tcb_addr sa = { 0xc6120002, 0xc6120001, 8080, 40000 };
-	struct tcb_params p;
+	struct tcb_params *p = &f->par[0];
 	struct err e;
 	uint8_t cfg = byte(f);
 
-	tcb_params_default(&p);
-	p.isn_fixed = cfg & 1;
-	p.isn = cfg & 2 ? 0xfffffff0u : 1000;	/* near the wrap of sequence space */
-	p.rfc1337 = cfg & 4;
-	p.mss = cfg & 8 ? 536 : 1460;
-	p.rcv_buf = cfg & 16 ? 3000 : 65535;
-	p.syn_schedule = cfg & 32 ? TCB_SYN_DOUBLING : TCB_SYN_LINEAR;
-	f->end[0].t = tcb_new(&p, &ca, &e);
-	p.isn = cfg & 64 ? 0x7ffffff0u : 5000;
-	f->end[1].t = tcb_new(&p, &sa, &e);
+	tcb_params_default(p);
+	p->isn_fixed = cfg & 1;
+	p->isn = cfg & 2 ? 0xfffffff0u : 1000;	/* near the wrap of sequence space */
+	p->rfc1337 = cfg & 4;
+	p->mss = cfg & 8 ? 536 : 1460;
+	p->rcv_buf = cfg & 16 ? 3000 : 65535;
+	p->syn_schedule = cfg & 32 ? TCB_SYN_DOUBLING : TCB_SYN_LINEAR;
+	f->end[0].t = tcb_new(p, &ca, &e);
+	f->par[1] = *p;
+	f->par[1].isn = cfg & 64 ? 0x7ffffff0u : 5000;
+	f->end[1].t = tcb_new(&f->par[1], &sa, &e);
 	if (!f->end[0].t || !f->end[1].t)
 		return -1;
 	tcb_out_reset(&f->out);

@@ -24,8 +24,10 @@ struct net *tn_new(const struct tcb_params *pc, const struct tcb_params *ps)
 	struct net *n = calloc(1, sizeof(*n));
 
 	assert_non_null(n);
-	n->c = tcb_new(pc, &tn_ca, NULL);
-	n->s = tcb_new(ps, &tn_sa, NULL);
+	n->pc = *pc;
+	n->ps = *ps;
+	n->c = tcb_new(&n->pc, &tn_ca, NULL);
+	n->s = tcb_new(&n->ps, &tn_sa, NULL);
 	n->oc = calloc(1, sizeof(*n->oc));
 	n->os = calloc(1, sizeof(*n->os));
 	assert_non_null(n->c);

@@ -17,6 +17,7 @@ extern const struct tcb_addr tn_sa;	/* the server's view of the same connection 
 
 /* Two TCBs wired back to back, a fake clock, and one tcb_out each. */
 struct net {
+	struct tcb_params pc, ps;	/* copies the TCBs point at (tcb_new keeps a pointer) */
 	struct tcb *c, *s;
 	struct tcb_out *oc, *os;
 	uint64_t now;
