@@ -216,6 +216,19 @@ struct explain_rec {
 	struct explain_summary sum;
 };
 
+/* The retransmission note of segment record r (its frame, origin, interval, direction). */
+static inline struct explain_rtx_note explain_rtx_note_of(const struct explain_rec *r)
+{
+	struct explain_rtx_note n = { 0 };
+
+	n.frame = r->frame;
+	n.of_frame = r->why.rtx_of_frame;
+	n.after_us = r->why.rtx_after_us;
+	n.dir = r->dir;
+	n.seq = r->seq;
+	return n;
+}
+
 /* The callback through which producers hand records to a renderer / writer. Returns 0,
  * or -1 with e filled to stop the producer. */
 typedef int (*explain_sink_fn)(void *ctx, const struct explain_rec *r, struct err *e);

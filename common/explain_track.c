@@ -323,11 +323,7 @@ static int note_rtx(struct xsum *m, const struct explain_rec *r, struct err *e)
 	if (m->nrtx < EXPLAIN_MAX_RTX) {
 		if (!m->rtx && !(m->rtx = calloc(EXPLAIN_MAX_RTX, sizeof(*m->rtx))))
 			return err_set(e, "out of memory (retransmission list)");
-		m->rtx[m->nrtx].frame = r->frame;
-		m->rtx[m->nrtx].of_frame = r->why.rtx_of_frame;
-		m->rtx[m->nrtx].after_us = r->why.rtx_after_us;
-		m->rtx[m->nrtx].dir = r->dir;
-		m->rtx[m->nrtx].seq = r->seq;
+		m->rtx[m->nrtx] = explain_rtx_note_of(r);
 	}
 	m->nrtx++;
 	return 0;

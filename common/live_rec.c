@@ -124,11 +124,7 @@ static void note_summary(struct live_rec_conn *x, const struct explain_rec *r)
 	if (!(r->analysis & EXPLAIN_AF_RETRANSMISSION))
 		return;
 	if (m->nrtx < EXPLAIN_MAX_RTX) {
-		m->rtx[m->nrtx].frame = r->frame;
-		m->rtx[m->nrtx].of_frame = r->why.rtx_of_frame;
-		m->rtx[m->nrtx].after_us = r->why.rtx_after_us;
-		m->rtx[m->nrtx].dir = r->dir;
-		m->rtx[m->nrtx].seq = r->seq;
+		m->rtx[m->nrtx] = explain_rtx_note_of(r);
 	}
 	m->nrtx++;
 }
