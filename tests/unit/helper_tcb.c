@@ -532,3 +532,21 @@ void tt_sync_bad_seq(struct tt *t, uint32_t una, uint32_t nxt, uint32_t rcv, uin
 	tt_expect_reply(t, 0, 1, TT_ACK_ONLY(nxt, rcv), f, l);
 	tt_expect_state(t, was, f, l);
 }
+
+void tt_closing_close_rejected(struct tt *t, uint64_t now, const char *f, int l)
+{
+	enum tcb_state was = tcb_state(t->tcb);
+
+	if (tt_close_conn(t, now) != -1)
+		tt_fail(t, f, l, "CLOSE in %s should be refused", tcb_state_name(was));
+	tt_expect_no_reply(t, f, l);
+	tt_expect_state(t, was, f, l);
+}
+
+void tt_closing_abort_silent(struct tt *t, uint64_t now, const char *f, int l)
+{
+	tt_abort_conn(t, now);
+	tt_expect_no_reply(t, f, l);
+	tt_expect_state(t, TCB_CLOSED, f, l);
+	tt_expect_deadline(t, TCB_NEVER, f, l);
+}

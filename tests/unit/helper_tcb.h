@@ -181,6 +181,15 @@ void tt_sync_bad_seq(struct tt *t, uint32_t una, uint32_t nxt, uint32_t rcv, uin
 #define sync_bad_seq(t, una, nxt, rcv) \
 	tt_sync_bad_seq((t), (una), (nxt), (rcv), T0 + MS(1), __FILE__, __LINE__)
 
+/* ---- checks shared by the closing states (CLOSING, LAST-ACK, TIME-WAIT) ---- */
+/* RFC 9293 §3.10.4: CLOSE answers "error: connection closing"; nothing sent, state kept. */
+void tt_closing_close_rejected(struct tt *t, uint64_t now, const char *f, int l);
+/* RFC 9293 §3.10.5: ABORT responds ok and deletes the TCB: CLOSED, no RST, no timer. */
+void tt_closing_abort_silent(struct tt *t, uint64_t now, const char *f, int l);
+#define expect_close_rejected(t) \
+	tt_closing_close_rejected((t), T0 + MS(1), __FILE__, __LINE__)
+#define expect_abort_silent(t) tt_closing_abort_silent((t), T0 + MS(1), __FILE__, __LINE__)
+
 /* One scenario test. */
 #define TEST(name) static void name(void **unused_state __attribute__((unused)))
 #define T(name) cmocka_unit_test(name)
