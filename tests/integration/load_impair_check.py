@@ -4,7 +4,7 @@ JSON event lines: state, retransmit, gave-up) for i in 1..N and prints one
 "ok NAME" / "not ok NAME reason" line per check, then "# ..." statistics.
 
 Bounds (milliseconds in, seconds out), derived from the engine's documented schedules
-(common/tcb.h "Retransmission schedules"):
+(common/engine/tcp/tcb.h "Retransmission schedules"):
   syn_giveup  SYN sent at 0, resent after each interval; the attempt gives up when the
               interval after the last retry ends: intervals rto_init x (linear+1), then
               doubling, each capped at rto_max.

@@ -23,7 +23,7 @@ PARAMS="{\"rto_init\":$RTO_INIT,\"rto_max\":$RTO_MAX,\"syn_retries\":$SYN_RETRIE
 # Each direction (client -> server, server -> client) meets all three, 20% each: the
 # sender loses 20% and duplicates 25% of what survives (0.8 x 25% = 20% of all), the
 # receiver reorders 20% of what arrives (held until the next segment passed, <= 50 ms).
-# The first rule that fires decides (common/impair.h), hence 25% for the second rule.
+# The first rule that fires decides (common/engine/impair/impair.h), hence 25% for the second rule.
 RULES=(--impair 'loss out 20%' --impair 'dup out 25%' --impair 'reorder in 20% 50ms')
 # Rules without seed= use the engine seed + their index (0..2): client i takes
 # SEED + 4i, the server SEED + 4(N + 1): every rule of every program has its own stream.

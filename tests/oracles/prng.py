@@ -1,4 +1,4 @@
-# tests/oracles/prng.py - independent Python oracle for common/prng.c; prints the values test_impair.c asserts.
+# tests/oracles/prng.py - independent Python oracle for common/engine/base/prng.c; prints the values test_impair.c asserts.
 M = (1 << 64) - 1
 def splitmix(x):
     x = (x + 0x9e3779b97f4a7c15) & M

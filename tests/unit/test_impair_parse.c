@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "impair.h"
+#include "live.h"
 
 /* Each test gets a fresh engine in *state (heap: it is ~13 KiB). */
 static int setup(void **state)
@@ -344,7 +345,7 @@ static void file_rules_comments_blank_lines(void **state)
 	close(fd);
 	write_file(path, "# lab 3: lose the last ACK once\n\n  drop out ACK state=TIME-WAIT "
 		   "nth=1   # the first one\n\t\ndelay in S. 300ms\r\nloss 20% seed=7");
-	assert_int_equal(impair_parse_file(*state, path, &e), 0);
+	assert_int_equal(live_impair_file(*state, path, &e), 0);
 	assert_int_equal(((struct impair *)*state)->nrules, 3);
 	assert_string_equal(impair_rule_text(*state, 1), "drop out ACK state=TIME-WAIT nth=1");
 	assert_string_equal(impair_rule_text(*state, 2), "delay in SYN+ACK 300ms");
@@ -361,13 +362,13 @@ static void file_error_has_line_and_column(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	write_file(path, "# rules\ndrop out ACK\n\n   delay in SYN+ACK 3q0ms\n");
-	assert_int_equal(impair_parse_file(*state, path, &e), -1);
+	assert_int_equal(live_impair_file(*state, path, &e), -1);
 	snprintf(want, sizeof(want), "impair: %s:4: rule 'delay in SYN+ACK 3q0ms': col 22: "
 		 "unknown unit 'q0ms' in '3q0ms' (expected us, ms or s)", path);
 	assert_string_equal(e.msg, want);
 	assert_int_equal(((struct impair *)*state)->nrules, 0);	/* all or nothing */
 	unlink(path);
-	assert_int_equal(impair_parse_file(*state, path, &e), -1);
+	assert_int_equal(live_impair_file(*state, path, &e), -1);
 	snprintf(want, sizeof(want), "impair: %s: No such file or directory", path);
 	assert_string_equal(e.msg, want);
 }

@@ -1,5 +1,5 @@
 # tests/vectors/pcap2c.py - turns an Ethernet pcap of IPv4/TCP packets into C byte arrays commented by layer.
-# Written independently of common/seg.c (plain struct unpacking) so the arrays are a
+# Written independently of common/engine/pkt/seg.c (plain struct unpacking) so the arrays are a
 # second reading of the capture. Usage: python3 pcap2c.py kernel_handshake.pcap > kernel_handshake.h
 import struct
 import sys

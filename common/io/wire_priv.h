@@ -1,4 +1,4 @@
-/* wire_priv.h - internal pieces of the wire layer shared by wire_open.c, wire_send.c, wire_recv.c. */
+/* wire_priv.h - internal pieces of the wire layer shared by wire_addr.c, wire_open.c, wire_send.c, wire_recv.c. */
 #ifndef SYNLAB_WIRE_PRIV_H
 #define SYNLAB_WIRE_PRIV_H
 

@@ -8,7 +8,7 @@
  *
  * WHO FILLS WHAT
  *
- *   Offline (synlab-explain, common/explain_track.c + explain_analysis.c):
+ *   Offline (synlab-explain, common/explain/model/explain_track.c + explain_analysis.c):
  *     - EXPLAIN_REC_SEGMENT for every TCP segment read from a capture: frame, t_us, conn,
  *       dir, seg, seq/ack (relative and raw), win/win_scaled, BOTH endpoints' inferred
  *       states before/after (ep[EXPLAIN_CLIENT] and ep[EXPLAIN_SERVER], known = true
@@ -35,7 +35,7 @@
  *     - EXPLAIN_REC_SUMMARY at the end, with what the program knows (NaN-free: fields
  *       it does not know stay 0 and their has_* flag false).
  *
- *   Renderers (common/explain_text.c now; ladder/HTML/pcapng later) must only read the
+ *   Renderers (common/explain/render/: text, prose, ladder, HTML, JSON) must only read the
  *   record and must handle ep[].known == false and every kind.
  *
  * Lifetime: seg.payload points into the producer's buffer and is valid only during

@@ -4,8 +4,9 @@
 
 /*
  * Both programs run every segment through impair_decide() before it reaches the wire
- * (direction `out`) or the TCB (direction `in`). The engine is pure: no I/O except
- * impair_parse_file(), no clock (time is passed in, microseconds), no globals.
+ * (direction `out`) or the TCB (direction `in`). The engine is pure: no I/O (the
+ * programs read --impair-file and pass its text to impair_add_lines), no clock (time is
+ * passed in, microseconds), no globals.
  *
  * RULE SYNTAX (one rule; words in any order after the action; each at most once)
  *
@@ -40,7 +41,7 @@
  *   corrupt   delivered with a damaged TCP checksum (impair_corrupt_bytes)
  *
  * Several rules: one per impair_add() call, or separated by ';' in one string, or one
- * per line in a file (impair_parse_file; '#' starts a comment, blank lines are skipped).
+ * per line of a text (impair_add_lines, --impair-file; '#' starts a comment, blank lines are skipped).
  *
  * MATCHING. Rules are consulted in the order given. A rule *matches* a segment when its
  * direction, flags, data, state, conn and port filters all hold; each match advances
@@ -193,8 +194,6 @@ int impair_add(struct impair *im, const char *text, struct err *e);
 int impair_add_lines(struct impair *im, const char *text, const char *name,
 		     struct err *e);
 
-/* --impair-file FILE: reads at most 64 KiB and calls impair_add_lines. */
-int impair_parse_file(struct impair *im, const char *path, struct err *e);
 
 /* 1-based rule number -> canonical text with effective seed; NULL when out of range. */
 const char *impair_rule_text(const struct impair *im, unsigned rule);

@@ -1,4 +1,4 @@
-/* impair_rules.c - the engine's rule set: adding rules from strings and files, seeding. */
+/* impair_rules.c - the engine's rule set: adding rules from strings and lines of text, seeding. */
 #include "impair.h"
 
 #include <errno.h>
@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define IMPAIR_FILE_MAX 65536	/* bytes read by impair_parse_file */
 #define QUOTE_MAX 60		/* bytes of a rule quoted in an error */
 
 void impair_init(struct impair *im, uint64_t entropy)
@@ -153,32 +152,4 @@ int impair_add_lines(struct impair *im, const char *text, const char *name, stru
 			return 0;
 		p = nl + 1;
 	}
-}
-
-int impair_parse_file(struct impair *im, const char *path, struct err *e)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
-	int rc;
-
-	if (!f)
-		return err_set(e, "impair: %s: %s", path, strerror(errno));
-	buf = malloc(IMPAIR_FILE_MAX + 1);
-	if (!buf) {
-		fclose(f);
-		return err_set(e, "impair: %s: out of memory", path);
-	}
-	n = fread(buf, 1, IMPAIR_FILE_MAX + 1, f);
-	rc = ferror(f) ? err_set(e, "impair: %s: read error", path)
-	     : n > IMPAIR_FILE_MAX ? err_set(e, "impair: %s: larger than %d bytes", path,
-					      IMPAIR_FILE_MAX)
-	     : memchr(buf, '\0', n) ? err_set(e, "impair: %s: not a text file", path) : 0;
-	fclose(f);
-	if (rc == 0) {
-		buf[n] = '\0';
-		rc = impair_add_lines(im, buf, path, e);
-	}
-	free(buf);
-	return rc;
 }

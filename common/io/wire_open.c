@@ -1,48 +1,11 @@
-/* wire_open.c - opening and closing a wire (sender + receiver) and finding the device for an address. */
+/* wire_open.c - opening and closing a wire (sender + receiver). */
 #include "wire_priv.h"
 
-#include <arpa/inet.h>
-#include <ifaddrs.h>
 #include <libnet.h>
-#include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-
-const char *wire_ntoa(uint32_t addr, char *buf)
-{
-	struct in_addr a = { .s_addr = htonl(addr) };
-
-	if (!inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN))
-		strcpy(buf, "?");
-	return buf;
-}
-
-int wire_find_device(uint32_t addr, char name[WIRE_IFNAMSIZ], struct err *e)
-{
-	struct ifaddrs *all, *i;
-	char a[INET_ADDRSTRLEN];
-	int rc = -1;
-
-	if (getifaddrs(&all) < 0)
-		return err_set(e, "getifaddrs: %s", strerror(errno));
-	for (i = all; i; i = i->ifa_next) {
-		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
-			continue;
-		if (ntohl(((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr.s_addr) != addr)
-			continue;
-		snprintf(name, WIRE_IFNAMSIZ, "%s", i->ifa_name);
-		rc = 0;
-		break;
-	}
-	freeifaddrs(all);
-	if (rc < 0)
-		err_set(e, "no interface here has address %s (is the lab up, and are you inside "
-			"it? `sudo scripts/lab up`, then `sudo scripts/lab exec client ...`)",
-			wire_ntoa(addr, a));
-	return rc;
-}
 
 static int wire_pick_device(struct wire *w, const struct wire_cfg *cfg, struct err *e)
 {

@@ -1,11 +1,28 @@
 /* live_impair_opts.c - the command-line options both programs share for impairment: --impair*, --step, --manual. */
 #include "live.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
 
 #include "cli.h"
+#include "textfile.h"
+
+#define IMPAIR_FILE_MAX 65536	/* bytes of an --impair-file that are read at most */
+
+/* --impair-file FILE: the file's text (at most 64 KiB), one rule a line, all or none. */
+int live_impair_file(struct impair *im, const char *path, struct err *e)
+{
+	char *text;
+	int rc;
+
+	if (textfile_read(path, IMPAIR_FILE_MAX, &text, e) < 0)
+		return err_wrap(e, "impair");
+	rc = impair_add_lines(im, text, path, e);
+	free(text);
+	return rc;
+}
 
 void live_impair_opts_init(struct live_impair_opts *o)
 {
@@ -60,7 +77,7 @@ int live_impair_opts_apply(struct live_impair_opts *o, int c, const char *arg, s
 	case LIVE_O_IMPAIR:
 		return impair_add(&o->im, arg, e) < 0 ? err_wrap(e, "--impair") : 1;
 	case LIVE_O_IMPAIR_FILE:
-		return impair_parse_file(&o->im, arg, e) < 0 ? err_wrap(e, "--impair-file") : 1;
+		return live_impair_file(&o->im, arg, e) < 0 ? err_wrap(e, "--impair-file") : 1;
 	case LIVE_O_IMPAIR_SEED:
 		if (cli_parse_u64(arg, 0, UINT64_MAX, &seed, e) < 0)
 			return err_wrap(e, "--impair-seed");

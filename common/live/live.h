@@ -182,8 +182,8 @@ enum {
 	"Impairment, stepping and hand-made segments:\n"                                    \
 	"  --impair RULE         impair segments, e.g. 'drop in SYN+ACK', 'loss 20%',\n"      \
 	"                        'delay out FIN+ACK 300ms', 'dup data', 'corrupt nth=2',\n"  \
-	"                        'drop out ACK state=TIME-WAIT nth=1' (repeatable; see\n"    \
-	"                        common/impair.h for the grammar); 'in' = received,\n"      \
+	"                        'drop out ACK state=TIME-WAIT nth=1' (repeatable; the\n"   \
+	"                        grammar: common/engine/impair/impair.h); 'in' = received,\n" \
 	"                        'out' = sent by this program\n"                             \
 	"  --impair-file FILE    rules, one a line ('#' comments)\n"                         \
 	"  --impair-seed N       seed of the random rules (printed at start)\n"             \
@@ -197,6 +197,8 @@ enum {
 	"                        from what the TCB would use, N relative to ISS/IRS as\n"    \
 	"                        the log shows, or raw:N), wait STATE, sleep DUR, quit\n\n"
 void live_impair_opts_init(struct live_impair_opts *o);
+/* --impair-file FILE: reads at most 64 KiB and adds its rules (impair_add_lines). */
+int live_impair_file(struct impair *im, const char *path, struct err *e);
 /* Rewrites "--step in" (separate word) to "--step=in" so getopt's optional argument
  * works either way; returns the new argc. */
 int live_impair_fix_argv(int argc, char **argv);

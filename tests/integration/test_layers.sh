@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# test_layers.sh - the layer rule holds (scripts/check-layers), a wrong include fails both the check and the build, and a second make rebuilds nothing.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+tmp=$(mktemp -d /tmp/sl-layers.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+ok() { echo "ok $1"; }
+nok() { echo "not ok $1 ${2:-}"; }
+
+if out=$(bash scripts/check-layers 2>&1); then ok layers_hold; else nok layers_hold "$out"; fi
+
+# A copy of the library and the build files, with one wrong include planted in the
+# engine (the TCB's RTO estimator asking for the live runtime's header).
+cp -r common scripts Makefile "$tmp/"
+sed -i '2a #include "live.h"' "$tmp/common/engine/tcp/rto.c"
+out=$(bash "$tmp/scripts/check-layers" "$tmp" 2>&1)
+rc=$?
+if [ "$rc" -ne 0 ] && grep -q 'rto.c:3: includes "live.h" from common/live' <<<"$out"; then
+	ok layers_check_refuses_wrong_include
+else
+	nok layers_check_refuses_wrong_include "rc=$rc: $out"
+fi
+out=$(make -s -C "$tmp" BUILD=b b/common/engine/tcp/rto.o 2>&1)
+rc=$?
+if [ "$rc" -ne 0 ] && grep -q 'live.h: No such file' <<<"$out"; then
+	ok layers_wrong_include_does_not_compile
+else
+	nok layers_wrong_include_does_not_compile "rc=$rc: $(head -c 300 <<<"$out")"
+fi
+# The engine does no I/O: a file opened in the TCB code is refused too.
+cp common/engine/tcp/rto.c "$tmp/common/engine/tcp/rto.c"
+echo 'static void z(void) { FILE *f = fopen("x", "r"); (void)f; }' >>"$tmp/common/engine/tcp/rto.c"
+if ! out=$(bash "$tmp/scripts/check-layers" "$tmp" 2>&1) && grep -q 'rto.c:[0-9]*: the engine does no I/O' <<<"$out"; then
+	ok layers_check_refuses_engine_io
+else
+	nok layers_check_refuses_engine_io "$out"
+fi
+
+# `make test` has just built everything: a second make finds nothing to do.
+if make -q BUILD="$BUILD" $( [[ $BUILD == *san* ]] && echo SANITIZE=1 ) build; then
+	ok second_make_rebuilds_nothing
+else
+	nok second_make_rebuilds_nothing "$(make -n BUILD="$BUILD" build 2>&1 | head -5)"
+fi
