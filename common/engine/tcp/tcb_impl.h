@@ -90,8 +90,7 @@ struct tcb {
 
 static inline uint64_t tcb_p_time(const struct tcb *t, uint64_t us)
 {
-	double k = t->p->time_scale > 0 ? t->p->time_scale : 1.0;
-	double v = (double)us * k;
+	double v = (double)us * tcb_params_time_scale(t->p);
 
 	return v >= 1.8e19 ? UINT64_MAX / 4 : (uint64_t)v;
 }
