@@ -29,6 +29,15 @@ bool sflood_note(struct sflood *f, struct live *l, enum sflood_cat c, uint64_t n
 	return logsum_note(&f->ls, f->cat[c], now, sflood_logfile(l));
 }
 
+/* A challenge ACK the TCB's per-connection answer limit suppressed (n0: what it would
+ * have answered, tcb.h TCB_WHY_REPLY_RATE_LIMITED): counted as a challenge ACK. */
+static bool sflood_limited_challenge(const struct tcb_event *v)
+{
+	return v->kind == TCB_EV_SEG_DROPPED && v->why == TCB_WHY_REPLY_RATE_LIMITED &&
+	       (v->n[0] == TCB_WHY_RST_IN_WINDOW || v->n[0] == TCB_WHY_SYN_IN_SYNC ||
+		v->n[0] == TCB_WHY_ACK_TOO_OLD);
+}
+
 int sflood_classify(const struct tcb_out *o)
 {
 	int cat = -1;
@@ -36,11 +45,12 @@ int sflood_classify(const struct tcb_out *o)
 	for (unsigned i = 0; i < o->nev; i++) {
 		const struct tcb_event *v = &o->ev[i];
 
-		if (v->kind == TCB_EV_CHALLENGE_ACK)
+		if (v->kind == TCB_EV_CHALLENGE_ACK || sflood_limited_challenge(v))
 			cat = SFLOOD_CHALLENGE;
 		else if (v->kind == TCB_EV_SEG_DROPPED && (v->why == TCB_WHY_SEQ_UNACCEPTABLE ||
 							    v->why == TCB_WHY_RST_OUT_OF_WINDOW ||
-							    v->why == TCB_WHY_ACK_UNSENT))
+							    v->why == TCB_WHY_ACK_UNSENT ||
+							    v->why == TCB_WHY_REPLY_RATE_LIMITED))
 			cat = cat < 0 ? SFLOOD_OUT_OF_WINDOW : cat;
 		else if (v->kind != TCB_EV_ACK_SENT)
 			return -1;	/* anything else is worth its own lines */

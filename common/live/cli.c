@@ -136,6 +136,7 @@ static const struct engine_opt engine_opts[] = {
 	{ "window", OPT_U32, P(rcv_buf), 1u << 30 },
 	{ "sndbuf", OPT_U32, P(snd_buf), 1u << 30 },
 	{ "challenge-ack-limit", OPT_U32, P(challenge_ack_limit), UINT32_MAX },
+	{ "invalid-ratelimit", OPT_US, P(invalid_ratelimit_us), 0 },
 	{ "rfc1337", OPT_BOOL, P(rfc1337), 0 },
 };
 #undef P
@@ -158,6 +159,9 @@ const char cli_engine_help[] =
 	"  --window N              receive buffer = largest window offered [65535]\n"
 	"  --sndbuf N              send buffer bytes [262144]\n"
 	"  --challenge-ack-limit N RFC 5961 challenge ACKs per second [1000]\n"
+	"  --invalid-ratelimit DUR at most one ACK per DUR answers out-of-window\n"
+	"                          segments, unacceptable ACKs and challenges, per\n"
+	"                          connection; 0 = off [500ms] (RFC 5961 7)\n"
 	"  --rfc1337               ignore RST in TIME-WAIT (RFC 1337) [off]\n"
 	"  DUR is 200ms, 1.5s, 800us or a number of milliseconds.\n";
 

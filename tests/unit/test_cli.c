@@ -105,6 +105,10 @@ static void engine_option_sets_each_field(void **state)
 	assert_int_equal(p.syn_schedule, TCB_SYN_DOUBLING);
 	assert_int_equal(cli_engine_option("rfc1337", NULL, &p, &e), 1);
 	assert_true(p.rfc1337);
+	assert_int_equal(cli_engine_option("invalid-ratelimit", "250ms", &p, &e), 1);
+	assert_int_equal(p.invalid_ratelimit_us, 250000);
+	assert_int_equal(cli_engine_option("invalid-ratelimit", "0", &p, &e), 1);
+	assert_int_equal(p.invalid_ratelimit_us, 0);
 }
 
 static void engine_option_bad_value_names_option(void **state)

@@ -99,6 +99,7 @@ static void challenge_ack_and_limit(void **state)
 	(void)state;
 	tn_params(&p, C_ISS);
 	p.challenge_ack_limit = 1;
+	p.invalid_ratelimit_us = 0;	/* the per-second limit alone */
 	tn_params(&ps, S_ISS);
 	n = tn_new(&p, &ps);
 	tn_handshake(n);
@@ -118,6 +119,34 @@ static void challenge_ack_and_limit(void **state)
 	ev_prose(n->oc, TCB_EV_CHALLENGE_ACK, TCB_WHY_RST_IN_WINDOW, EXPLAIN_LANG_ZH, buf,
 		 sizeof(buf));
 	expect(buf, "已经达到上限");
+	tn_free(n);
+}
+
+/* Two ACKs of unsent data 100 ms apart: the second is not answered, and the prose says
+ * so, with the interval, the time since the last answer and the count, in both languages. */
+static void reply_rate_limited(void **state)
+{
+	struct net *n = tn_default();
+	struct seg s = tn_seg(&tn_sa, S_ISS + 1, C_ISS + 5000, SEG_ACK);
+	char buf[EXPLAIN_PROSE_MAX];
+
+	(void)state;
+	tn_handshake(n);
+	tcb_input(n->c, &s, n->now, n->oc);
+	assert_int_equal(n->oc->nseg, 1);
+	tcb_out_reset(n->oc);
+	tcb_input(n->c, &s, n->now + 100 * MS, n->oc);
+	assert_int_equal(n->oc->nseg, 0);
+	ev_prose(n->oc, TCB_EV_SEG_DROPPED, TCB_WHY_REPLY_RATE_LIMITED, EXPLAIN_LANG_EN, buf,
+		 sizeof(buf));
+	expect(buf, "did not accept an arriving segment: it would be answered with an ACK");
+	expect(buf, "at most one ACK per 500.000 ms");
+	expect(buf, "the last one went 100.000 ms ago, so none is sent this time (1 suppressed");
+	expect(buf, "RFC 5961 §7, Linux tcp_invalid_ratelimit");
+	ev_prose(n->oc, TCB_EV_SEG_DROPPED, TCB_WHY_REPLY_RATE_LIMITED, EXPLAIN_LANG_ZH, buf,
+		 sizeof(buf));
+	expect(buf, "每 500.000 毫秒 最多回复一个 ACK");
+	expect(buf, "已抑制 1 个");
 	tn_free(n);
 }
 
@@ -227,6 +256,7 @@ int main(void)
 		cmocka_unit_test(handshake_numbers),
 		cmocka_unit_test(unacceptable_segment),
 		cmocka_unit_test(challenge_ack_and_limit),
+		cmocka_unit_test(reply_rate_limited),
 		cmocka_unit_test(retransmission_and_give_up),
 		cmocka_unit_test(time_wait_restart_and_expiry),
 		cmocka_unit_test(zero_window_probe),

@@ -578,6 +578,7 @@ static void established_syn_gets_rate_limited_challenge_ack(void **state)
 	tn_params(&pc, C_ISS);
 	tn_params(&ps, S_ISS);
 	pc.challenge_ack_limit = 2;
+	pc.invalid_ratelimit_us = 0;	/* the per-second limit alone */
 	n = tn_new(&pc, &ps);
 	tn_handshake(n);
 	for (int i = 0; i < 3; i++)
@@ -612,11 +613,52 @@ static void established_ack_unsent_and_too_old(void **state)
 	assert_int_equal(ev->n[1], C_ISS + 1);
 	assert_int_equal(n->oc->nseg, 1);
 	tcb_out_reset(n->oc);
-	tcb_input(n->c, &old, n->now, n->oc);
+	/* 500 ms later: the per-connection answer limit (tcb_reply.c) lets it through */
+	tcb_input(n->c, &old, n->now + S / 2, n->oc);
 	assert_non_null(tn_find(n->oc, TCB_EV_CHALLENGE_ACK, TCB_WHY_ACK_TOO_OLD));
 	assert_int_equal(n->oc->nseg, 1);
 	assert_int_equal(tcb_state(n->c), TCB_ESTABLISHED);
 	tn_free(n);
+}
+
+/* The issue's ACK loop between two synlab ends: a hand-made segment gives the server
+ * text the client's TCB never sent, so the server's ACK is beyond the client's SND.NXT
+ * (ACK_UNSENT, answered with an ACK) and the client's ACK is behind the server's
+ * RCV.NXT (SEQ_UNACCEPTABLE, answered with an ACK) ... Shuttled 10 us a hop for 1 s of
+ * fake time, the segments exchanged are counted: a handful with the default limit, a
+ * segment every hop without it. */
+static unsigned ack_loop_segments(uint64_t limit_us)
+{
+	struct tcb_params pc, ps;
+	struct net *n;
+	struct seg hi = tn_seg(&tn_ca, C_ISS + 1, S_ISS + 1, SEG_ACK | SEG_PSH);
+	unsigned segs = 0;
+
+	tn_params(&pc, C_ISS);
+	tn_params(&ps, S_ISS);
+	pc.invalid_ratelimit_us = ps.invalid_ratelimit_us = limit_us;
+	n = tn_new(&pc, &ps);
+	tn_handshake(n);
+	hi.payload = (const uint8_t *)"hi";
+	hi.len = 2;
+	tcb_input(n->s, &hi, n->now, n->os);	/* accepted: the server ACKs C_ISS + 3 */
+	for (int hop = 0; hop < 100000 && (n->os->nseg || n->oc->nseg); hop++) {
+		n->now += 10;
+		segs += n->os->nseg + n->oc->nseg;
+		tn_xfer(n->os, n->c, n->oc, n->now);
+		tn_xfer(n->oc, n->s, n->os, n->now);
+	}
+	assert_int_equal(tcb_state(n->c), TCB_ESTABLISHED);
+	assert_int_equal(tcb_state(n->s), TCB_ESTABLISHED);
+	tn_free(n);
+	return segs;
+}
+
+static void ack_loop_between_two_tcbs_is_bounded(void **state)
+{
+	(void)state;
+	assert_true(ack_loop_segments(0) >= 100000);	/* the loop, without the limit */
+	assert_true(ack_loop_segments(500000) <= 4);
 }
 
 static void time_wait_rst_closes_unless_rfc1337(void **state)
@@ -784,6 +826,7 @@ int main(void)
 		cmocka_unit_test(established_rst_exact_in_window_outside),
 		cmocka_unit_test(established_syn_gets_rate_limited_challenge_ack),
 		cmocka_unit_test(established_ack_unsent_and_too_old),
+		cmocka_unit_test(ack_loop_between_two_tcbs_is_bounded),
 		cmocka_unit_test(time_wait_rst_closes_unless_rfc1337),
 		cmocka_unit_test(established_abort_sends_rst),
 		cmocka_unit_test(closed_segment_answered_with_rst),

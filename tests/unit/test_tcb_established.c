@@ -213,6 +213,7 @@ TEST(established_challenge_acks_rate_limited)
 
 	tt_params(&p, TT_SERVER);
 	p.challenge_ack_limit = 2;
+	p.invalid_ratelimit_us = 0;	/* the per-second limit alone */
 	tt_reach(&t, TCB_ESTABLISHED, &p);
 	for (int i = 0; i < 2; i++) {
 		send_seg(&t, SEG(.flags = SEG_RST, .seq = REMOTE_SEQ + 50, .ack = 0), T0 + US(i));

@@ -39,7 +39,18 @@
  *    §3.10.7.3) is NOT queued for after the handshake as the RFC allows: it is ignored
  *    (TCB_WHY_SYN_DATA_IGNORED), our SYN+ACK acks only the SYN and the peer resends the
  *    text once ESTABLISHED, as Linux does without TCP Fast Open.
- *  - The challenge-ACK rate limit counts per TCB per second of `now` (not scaled).
+ *  - Answers to segments we do not accept are rate limited per connection (RFC 5961 §7,
+ *    Linux's tcp_invalid_ratelimit): the ACK answering an unacceptable sequence number
+ *    (§3.10.7.4 first check), an ACK of something not yet sent (§3.10.7.4 fifth,
+ *    <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>) and every challenge ACK (RFC 5961 §3.2, §4,
+ *    §5.2) go out at most once per invalid_ratelimit_us; a suppressed one is recorded as
+ *    TCB_EV_SEG_DROPPED, why TCB_WHY_REPLY_RATE_LIMITED, and counted (tcb_vars
+ *    replies_limited). Without it, two stacks that each find the other's ACK
+ *    unacceptable answer each other at wire speed. As in Linux (tcp_oow_rate_limited), an
+ *    out-of-window segment carrying text or a FIN and no SYN is always answered: it is
+ *    not part of an ACK loop, and its ACK may be what the sender is waiting for.
+ *    Challenge ACKs are further limited to challenge_ack_limit per second. Both limits
+ *    count `now` as it is (not scaled by time_scale).
  *  - Linux behaviours kept: a repeated SYN in SYN-RECEIVED is answered at once with the
  *    SYN+ACK (TCB_EV_RETRANSMIT, count 0, timer schedule unchanged); in a simultaneous
  *    open the peer's SYN+ACK (seq = RCV.NXT-1, ack = SND.NXT) completes the handshake in
@@ -135,6 +146,9 @@ struct tcb_params {
 				 * programs should fill it from randombytes_buf) */
 	/* ---- RFC 5961 / RFC 1337 ---- */
 	uint32_t challenge_ack_limit;	/* challenge ACKs per second (1000) */
+	uint64_t invalid_ratelimit_us;	/* at most one ACK per this interval answers the
+					 * segments we do not accept (see the top), us
+					 * (500 ms, Linux tcp_invalid_ratelimit; 0 = off) */
 	bool rfc1337;		/* ignore RST in TIME-WAIT (off, as Linux) */
 };
 
@@ -298,6 +312,12 @@ enum tcb_why {
 	TCB_WHY_SYN_COOKIE,		/* ACK carried a valid SYN cookie: the connection is
 					 * created directly in ESTABLISHED, no half-open state
 					 * was kept. n0 ISS (the cookie), n1 IRS, n2 MSS */
+	/* ---- rate limit of our answers (RFC 5961 §7, Linux tcp_invalid_ratelimit) ---- */
+	TCB_WHY_REPLY_RATE_LIMITED,	/* a segment not accepted is not answered either:
+					 * the ACK it would get (n0: the tcb_why of that
+					 * answer) comes too soon after the last one.
+					 * n1 us since the last answer, n2 the interval us,
+					 * n3 answers suppressed so far on this connection */
 	TCB_WHY_COUNT
 };
 const char *tcb_why_name(enum tcb_why w);
@@ -315,7 +335,8 @@ struct tcb_event {
 					 * in answer to a repeated SYN, not by a timer) */
 	uint64_t after_us;		/* timer: how long it ran; rtx: since previous send */
 	uint64_t rto_us;		/* the next RTO after backoff */
-	bool limited;			/* challenge ACK suppressed by the rate limit */
+	bool limited;			/* challenge ACK suppressed by the per-second limit
+					 * (challenge_ack_limit) */
 	uint64_t now;			/* when it happened, us */
 };
 
@@ -404,6 +425,7 @@ struct tcb_vars {
 	uint32_t rtx_inflight;	/* retransmission queue entries */
 	uint64_t srtt_us, rttvar_us, rto_us;
 	int rtx_count;		/* consecutive timeouts of the current head */
+	uint32_t replies_limited;	/* answers suppressed by a rate limit so far */
 };
 void tcb_get_vars(const struct tcb *t, struct tcb_vars *v);
 

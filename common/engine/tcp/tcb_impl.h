@@ -80,10 +80,13 @@ struct tcb {
 	struct tcb_tmr tmr[TCB_NTIMERS];	/* indexed by enum tcb_timer */
 	int probes;			/* zero-window probes without an answer */
 	uint32_t chack_count;		/* challenge ACKs sent in chack_start's window */
+	uint32_t replies_limited;	/* answers suppressed (tcb_reply.c) */
 	uint64_t persist_iv;		/* current probe interval, us */
 
-	/* ---- RFC 5961 §7 challenge-ACK rate limit ---- */
+	/* ---- RFC 5961 §7 rate limits of our answers (tcb_reply.c) ---- */
 	uint64_t chack_start;		/* start of the current one-second window, us */
+	uint64_t reply_at;		/* the last answer to a segment not accepted, us;
+					 * TCB_NEVER before the first */
 };
 
 /* ---- parameters: time_scale and clamps applied on use (tcb.h, struct tcb_params) ---- */
@@ -165,6 +168,10 @@ void tcb_rtx_resend_lost(struct tcb *t, uint64_t now, struct tcb_out *o);
 void tcb_rtx_clear(struct tcb *t);
 
 /* ---- 2. tcb_reply.c: answers to segments not accepted ---- */
+/* Drops s (event why with n0..n3) and answers <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>,
+ * unless the rate limit suppresses the answer. */
+void tcb_reply_ack(struct tcb *t, const struct seg *s, enum tcb_why why, uint64_t now,
+		   struct tcb_out *o, uint32_t n0, uint32_t n1, uint32_t n2, uint32_t n3);
 void tcb_challenge_ack(struct tcb *t, enum tcb_why why, uint64_t now, struct tcb_out *o,
 		       uint32_t n0, uint32_t n1, uint32_t n2);
 

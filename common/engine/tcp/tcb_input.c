@@ -261,8 +261,8 @@ static bool tcb_check_seq(struct tcb *t, const struct seg *s, uint64_t now, stru
 	} else if (s->flags & SEG_SYN) {
 		tcb_challenge_ack(t, TCB_WHY_SYN_IN_SYNC, now, o, s->seq, t->rcv_nxt, 0);
 	} else {
-		tcb_drop(t, o, TCB_WHY_SEQ_UNACCEPTABLE, now, s->seq, len, t->rcv_nxt, wnd);
-		tcb_send_ack(t, now, o);
+		tcb_reply_ack(t, s, TCB_WHY_SEQ_UNACCEPTABLE, now, o, s->seq, len, t->rcv_nxt,
+			      wnd);
 	}
 	return false;
 }
@@ -349,8 +349,7 @@ static bool tcb_check_ack(struct tcb *t, const struct seg *s, uint64_t now, stru
 		return false;
 	}
 	if (seq_gt(s->ack, t->snd_nxt)) {
-		tcb_drop(t, o, TCB_WHY_ACK_UNSENT, now, s->ack, t->snd_nxt, 0, 0);
-		tcb_send_ack(t, now, o);
+		tcb_reply_ack(t, s, TCB_WHY_ACK_UNSENT, now, o, s->ack, t->snd_nxt, 0, 0);
 		return false;
 	}
 	if (seq_lt(t->snd_una, s->ack))

@@ -22,6 +22,7 @@ void tcb_params_default(struct tcb_params *p)
 	p->rcv_buf = 65535;
 	p->snd_buf = 262144;
 	p->challenge_ack_limit = 1000;
+	p->invalid_ratelimit_us = 500000;
 }
 
 struct tcb *tcb_new(const struct tcb_params *p, const struct tcb_addr *a, struct err *e)
@@ -45,6 +46,7 @@ struct tcb *tcb_new(const struct tcb_params *p, const struct tcb_addr *a, struct
 	rcvq_init(&t->rcvq, tcb_p_rcv_buf(t));
 	rto_init(&t->rto, tcb_p_rto_init(t), tcb_p_rto_min(t), tcb_p_rto_max(t));
 	tcb_timers_stop_all(t);
+	t->reply_at = TCB_NEVER;
 	return t;
 }
 
@@ -91,4 +93,5 @@ void tcb_get_vars(const struct tcb *t, struct tcb_vars *v)
 	v->rttvar_us = t->rto.rttvar;
 	v->rto_us = t->rto.rto;
 	v->rtx_count = t->rtx_count;
+	v->replies_limited = t->replies_limited;
 }

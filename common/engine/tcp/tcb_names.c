@@ -94,6 +94,8 @@ static const struct tcb_why_info tcb_whys[TCB_WHY_COUNT] = {
 	[TCB_WHY_TIME_WAIT_EXPIRED] = {"time_wait_expired", "RFC 9293 §3.10.8"},
 	[TCB_WHY_FIN_WAIT_2_TIMEOUT] = {"fin_wait_2_timeout", "RFC 9293 §3.10.8"},
 	[TCB_WHY_SYN_COOKIE] = {"syn_cookie", "RFC 4987 §3.6"},
+	[TCB_WHY_REPLY_RATE_LIMITED] = {"reply_rate_limited",
+					"RFC 5961 §7, Linux tcp_invalid_ratelimit"},
 };
 
 const char *tcb_why_name(enum tcb_why w)

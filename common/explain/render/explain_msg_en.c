@@ -218,6 +218,7 @@ const char *const explain_msg_en[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_TW_TIME_WAIT_EXPIRED] = "the {n0d} (2MSL) wait is over: no old segment of this connection can still be in the network",
 	[EXPLAIN_M_TW_FIN_WAIT_2_TIMEOUT] = "the peer never sent its FIN after ours was acknowledged, so the FIN-WAIT-2 timer gives up (like Linux's tcp_fin_timeout)",
 	[EXPLAIN_M_TW_SYN_COOKIE] = "the ACK carries a valid SYN cookie (its ACK minus one is the ISN we sent while the backlog was full), so the connection is created directly in ESTABLISHED without any half-open state",
+	[EXPLAIN_M_TW_REPLY_RATE_LIMITED] = "it would be answered with an ACK, but a connection sends at most one ACK per {n2d} in answer to segments it does not accept (out of the window, acknowledging what was never sent, or a challenge ACK); the last one went {n1d} ago, so none is sent this time ({n3} suppressed on this connection so far). Without this limit two stacks that each find the other's ACK unacceptable would answer each other at wire speed",
 
 	[EXPLAIN_M_SUM_HEAD] = "Connection {conn} summary: client → server {c_segs} segments, {c_bytes} bytes; server → client {s_segs} segments, {s_bytes} bytes.",
 	[EXPLAIN_M_SUM_HS] = "Three-way handshake complete: SYN → ACK took {hs_rtt} at the client (handshake RTT), SYN → SYN+ACK {syn_synack}.",

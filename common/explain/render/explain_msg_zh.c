@@ -218,6 +218,7 @@ const char *const explain_msg_zh[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_TW_TIME_WAIT_EXPIRED] = "{n0d}（2MSL）的等待结束了：这个连接的旧报文段不可能还留在网络中",
 	[EXPLAIN_M_TW_FIN_WAIT_2_TIMEOUT] = "我方的 FIN 被确认后，对方一直没有发 FIN，所以 FIN_WAIT_2 定时器放弃等待（类似 Linux 的 tcp_fin_timeout）",
 	[EXPLAIN_M_TW_SYN_COOKIE] = "这个 ACK 带着有效的 SYN cookie（ACK 减一正是半连接队列满时我们发出的 ISN），所以连接直接在 ESTABLISHED 状态建立，不保存任何半连接状态",
+	[EXPLAIN_M_TW_REPLY_RATE_LIMITED] = "本应回一个 ACK，但对不接受的报文段（在窗口之外、确认了从未发送的数据，或需要挑战 ACK），每条连接每 {n2d} 最多回复一个 ACK；上一个在 {n1d} 之前刚发过，所以这次不发（这条连接至今已抑制 {n3} 个）。没有这个限制，两个都认为对方的 ACK 不可接受的协议栈会以线速互相回 ACK",
 
 	[EXPLAIN_M_SUM_HEAD] = "连接 {conn} 小结：客户端 → 服务端 {c_segs} 个报文段、{c_bytes} 字节；服务端 → 客户端 {s_segs} 个报文段、{s_bytes} 字节。",
 	[EXPLAIN_M_SUM_HS] = "三次握手完成：在客户端看，从 SYN 到第三次握手的 ACK 用时 {hs_rtt}（握手 RTT），SYN → SYN+ACK 用时 {syn_synack}。",
