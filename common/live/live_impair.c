@@ -7,20 +7,20 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Any random rule: its seed must be on the log so the run can be repeated. */
+/* Any random rule: the seed that repeats the run must be on the log (impair.h,
+ * impair_seed_note: a rule's own seed= when it has one). */
 static void print_rules(struct live *l, const struct impair *im)
 {
-	bool random = false;
+	char note[512];
 
-	for (unsigned i = 1; i <= im->nrules; i++) {
-		random |= im->slot[i - 1].rule.random;
+	for (unsigned i = 1; i <= im->nrules; i++)
 		live_log_note(&l->g, "impair: rule %u '%s'", i, impair_rule_text(im, i));
-	}
-	if (random && l->g.f)
-		live_log_note(&l->g, "impair: seed %" PRIu64 " (repeat this run with "
-			      "--impair-seed %" PRIu64 ")", impair_seed(im), impair_seed(im));
-	else if (random)	/* no log: the seed is printed all the same */
-		fprintf(stderr, "impair: seed %" PRIu64 "\n", impair_seed(im));
+	if (impair_seed_note(im, note, sizeof(note)) <= 0)
+		return;
+	if (l->g.f)
+		live_log_note(&l->g, "impair: %s", note);
+	else	/* no log: the seed is printed all the same */
+		fprintf(stderr, "impair: %s\n", note);
 }
 
 int live_x_open(struct live *l, const struct live_cfg *cfg, struct err *e)

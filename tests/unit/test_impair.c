@@ -723,11 +723,115 @@ static void prng_reference_vectors(void **state)
 	assert_int_equal(prng_below(&p, 1), 0);
 }
 
+/* ---- the printed seed repeats the run (impair_seed_note) ---- */
+
+/* The drop pattern (bit i = segment i dropped) of 64 ACKs through a fresh engine made
+ * from `entropy`, the rules `rules` and, when set_seed, impair_set_seed(seed). */
+static uint64_t drop_pattern(const char *rules, uint64_t entropy, bool set_seed,
+			     uint64_t seed)
+{
+	struct impair *im = malloc(sizeof(*im));
+	uint64_t bits = 0;
+
+	assert_non_null(im);
+	impair_init(im, entropy);
+	add(im, rules);
+	if (set_seed)
+		impair_set_seed(im, seed);
+	for (int i = 0; i < 64; i++)
+		if (act(im, IMPAIR_OUT, SEG_ACK, TCB_ESTABLISHED, NULL) == IMPAIR_DROP)
+			bits |= 1ull << i;
+	free(im);
+	return bits;
+}
+
+/* The number after "seed " in a note. */
+static uint64_t note_seed(const char *note)
+{
+	const char *p = strstr(note, "seed ");
+
+	assert_non_null(p);
+	return strtoull(p + 5, NULL, 10);
+}
+
+/* A rule's own seed= is the seed printed, not the engine's, and it is the one that
+ * repeats the run: a fresh engine with other entropy and the printed seed drops the
+ * same segments. */
+static void seed_note_own_seed_is_printed(void **state)
+{
+	struct impair *im = *state;
+	char note[256];
+	uint64_t run;
+
+	add(im, "loss 20% seed=7");
+	assert_true(impair_seed(im) != 7);	/* the engine seed differs (entropy 42) */
+	assert_true(impair_seed_note(im, note, sizeof(note)) > 0);
+	assert_string_equal(note, "seed 7 (rule 1's own seed); the rules as printed repeat "
+			    "this run");
+	run = drop_pattern("loss 20% seed=7", 42, false, 0);
+	assert_true(run != 0);
+	assert_int_equal(drop_pattern("loss 20% seed=7", 99, true, 123), run);
+	{
+		char again[64];
+
+		snprintf(again, sizeof(again), "loss 20%% seed=%llu",
+			 (unsigned long long)note_seed(note));
+		assert_int_equal(drop_pattern(again, 1234, false, 0), run);
+	}
+}
+
+/* Without seed= the engine seed is printed and --impair-seed with it repeats the run. */
+static void seed_note_engine_seed_repeats(void **state)
+{
+	struct impair *im = *state;
+	char note[256], want[128];
+	uint64_t run;
+
+	add(im, "loss 20%");
+	assert_true(impair_seed_note(im, note, sizeof(note)) > 0);
+	snprintf(want, sizeof(want), "seed %llu (repeat this run with --impair-seed %llu)",
+		 (unsigned long long)impair_seed(im), (unsigned long long)impair_seed(im));
+	assert_string_equal(note, want);
+	run = drop_pattern("loss 20%", 42, false, 0);
+	assert_int_equal(drop_pattern("loss 20%", 7777, true, note_seed(note)), run);
+	assert_true(drop_pattern("loss 20%", 7777, false, 0) != run);	/* the seed matters */
+}
+
+/* Both kinds: the engine seed first, then each rule that keeps its own; a jitter is
+ * random too; no random rule, no note. */
+static void seed_note_mixed_jitter_and_none(void **state)
+{
+	struct impair *im = *state;
+	struct impair *plain = malloc(sizeof(*plain));
+	char note[256], want[160];
+
+	add(im, "drop out SYN; loss 10%; dup 5% seed=9; delay 10ms±5ms seed=3");
+	assert_true(impair_seed_note(im, note, sizeof(note)) > 0);
+	snprintf(want, sizeof(want), "seed %llu (repeat this run with --impair-seed %llu; "
+		 "rule 3 keeps its own seed=9; rule 4 keeps its own seed=3)",
+		 (unsigned long long)impair_seed(im), (unsigned long long)impair_seed(im));
+	assert_string_equal(note, want);
+	assert_non_null(plain);
+	impair_init(plain, 5);
+	add(plain, "delay in SYN+ACK 300ms±20ms seed=11; drop out FIN");
+	assert_true(impair_seed_note(plain, note, sizeof(note)) > 0);
+	assert_string_equal(note, "seed 11 (rule 1's own seed); the rules as printed repeat "
+			    "this run");
+	impair_init(plain, 5);
+	add(plain, "drop out SYN; delay 300ms");
+	assert_int_equal(impair_seed_note(plain, note, sizeof(note)), 0);
+	assert_string_equal(note, "");
+	free(plain);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(loss_20_seed_7_exact_pattern),
+		T(seed_note_own_seed_is_printed),
+		T(seed_note_engine_seed_repeats),
+		T(seed_note_mixed_jitter_and_none),
 		T(loss_rate_within_tolerance),
 		T(loss_rate_other_seeds),
 		T(percent_extremes),

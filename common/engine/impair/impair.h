@@ -195,6 +195,15 @@ int impair_add_lines(struct impair *im, const char *text, const char *name,
 		     struct err *e);
 
 
+/* The seed a program prints at start: the one that repeats the run. A random rule (a
+ * percent or a jitter) with seed=N draws from N whatever the engine seed is, so it is
+ * N that is printed, e.g. "seed 7 (rule 1's own seed=7; the rules as printed repeat
+ * this run)"; rules drawing from the engine seed give "seed 123456 (repeat this run
+ * with --impair-seed 123456)", followed by "; rule 2 keeps its own seed=7" for each
+ * random rule with its own. Returns the length like snprintf; 0 (and "") when no rule
+ * draws random numbers. */
+int impair_seed_note(const struct impair *im, char *buf, size_t cap);
+
 /* 1-based rule number -> canonical text with effective seed; NULL when out of range. */
 const char *impair_rule_text(const struct impair *im, unsigned rule);
 

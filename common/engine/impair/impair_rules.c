@@ -2,6 +2,7 @@
 #include "impair.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,52 @@ void impair_set_seed(struct impair *im, uint64_t seed)
 	for (unsigned i = 0; i < im->nrules; i++)
 		if (!im->slot[i].seed_explicit)
 			slot_seed(&im->slot[i], seed, i);
+}
+
+/* Appends to buf at *len (snprintf-like: *len counts what would have been written). */
+static void note_add(char *buf, size_t cap, int *len, const char *fmt, uint64_t a,
+		     uint64_t b)
+{
+	size_t at = (size_t)*len < cap ? (size_t)*len : cap;
+	int n = snprintf(buf + at, cap - at, fmt, a, b);
+
+	*len += n > 0 ? n : 0;
+}
+
+int impair_seed_note(const struct impair *im, char *buf, size_t cap)
+{
+	bool engine = false, own = false;
+	int len = 0;
+
+	if (cap)
+		buf[0] = '\0';
+	for (unsigned i = 0; i < im->nrules; i++) {
+		if (!uses_rng(&im->slot[i].rule))
+			continue;
+		engine |= !im->slot[i].seed_explicit;
+		own |= im->slot[i].seed_explicit;
+	}
+	if (engine)
+		note_add(buf, cap, &len, "seed %" PRIu64 " (repeat this run with --impair-seed %"
+			 PRIu64, im->seed, im->seed);
+	for (unsigned i = 0; i < im->nrules; i++) {
+		const struct impair_slot *sl = &im->slot[i];
+
+		if (!uses_rng(&sl->rule) || !sl->seed_explicit)
+			continue;
+		if (engine)
+			note_add(buf, cap, &len, "; rule %" PRIu64 " keeps its own seed=%" PRIu64,
+				 i + 1, sl->seed);
+		else
+			note_add(buf, cap, &len, len ? ", seed %" PRIu64 " (rule %" PRIu64
+				 "'s own seed)" : "seed %" PRIu64 " (rule %" PRIu64 "'s own seed)",
+				 sl->seed, i + 1);
+	}
+	if (engine)
+		note_add(buf, cap, &len, ")", 0, 0);
+	else if (own)
+		note_add(buf, cap, &len, "; the rules as printed repeat this run", 0, 0);
+	return len;
 }
 
 int impair_add_rule(struct impair *im, const struct impair_rule *r, struct err *e)
