@@ -249,7 +249,8 @@ static struct live_conn *accept_cookie(struct server *v, const struct tcb_addr *
 }
 
 /* A SYN for a new 4-tuple: a TCB in LISTEN takes it (RFC 9293 §3.10.7.2). NULL when the
- * backlog or the table is full: the SYN is dropped, as Linux does without syncookies. */
+ * backlog or the table is full: the SYN is dropped, as Linux does without syncookies
+ * (--syncookies off, or the table full). */
 static struct live_conn *accept_syn(struct server *v, const struct tcb_addr *a,
 				    uint64_t now, struct err *e)
 {
@@ -276,6 +277,16 @@ static struct live_conn *accept_syn(struct server *v, const struct tcb_addr *a,
 	return c;
 }
 
+/* --syncookies: always, or on and the backlog overflows (Linux tcp_syncookies 2, 1);
+ * never when the connection table itself is full (a cookie's ACK would find no room). */
+static bool cookie_for_syn(const struct server *v)
+{
+	if (v->tab.count >= v->o->max_conns)
+		return false;
+	return v->o->syncookies == SCOOKIES_ALWAYS ||
+	       (v->o->syncookies == SCOOKIES_ON && backlog_full(v));
+}
+
 /* A segment for no connection: a SYN opens one (or gets a cookie), a cookie's ACK
  * opens one, anything else is refused. NULL when nothing more is to be done. */
 static struct live_conn *no_conn(struct server *v, const struct seg *s, const struct tcb_addr *a,
@@ -285,13 +296,13 @@ static struct live_conn *no_conn(struct server *v, const struct seg *s, const st
 	struct live_conn *c = NULL;
 
 	if (f == SEG_SYN && !v->stopping) {
-		if (v->o->syncookies && backlog_full(v) && v->tab.count < v->o->max_conns)
+		if (cookie_for_syn(v))
 			sflood_send_cookie(&v->fl, &v->l, s, now);
 		else
 			c = accept_syn(v, a, now, e);
 		return c;
 	}
-	if (f == SEG_ACK && !v->stopping && v->o->syncookies &&
+	if (f == SEG_ACK && !v->stopping && v->o->syncookies != SCOOKIES_OFF &&
 	    (c = accept_cookie(v, a, s, now, e)))
 		return c;
 	if (!e->msg[0])

@@ -11,6 +11,13 @@
 #include "live_opts.h"
 #include "tcb.h"
 
+/* --syncookies, as Linux's net.ipv4.tcp_syncookies 0, 1, 2 (RFC 4987 §3.6). */
+enum server_cookies {
+	SCOOKIES_OFF,		/* never: a SYN beyond the backlog is dropped */
+	SCOOKIES_ON,		/* only when the SYN backlog overflows (the default) */
+	SCOOKIES_ALWAYS,	/* every SYN: no half-open state at all */
+};
+
 struct server_opts {
 	uint32_t addr;			/* --listen ADDR:PORT, host order */
 	uint16_t port;
@@ -23,7 +30,7 @@ struct server_opts {
 	const char *device;		/* -i */
 	const char *user;		/* -Z: drop root for this user once open */
 	struct live_out_opts out;	/* --log, -q, --json, --lang, --ladder, --html, -w */
-	bool syncookies;		/* --syncookies: SYN cookies when the backlog is full */
+	enum server_cookies syncookies;	/* --syncookies off|on|always [on] */
 	uint64_t stats_us;		/* --stats DUR: a counters line every DUR; 0 none */
 	unsigned rst_limit;		/* --rst-limit N: RSTs to no-connection segments per s */
 	unsigned log_lines;		/* --log-lines N: lines per flood category per s */

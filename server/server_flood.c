@@ -126,7 +126,9 @@ void sflood_send_cookie(struct sflood *f, struct live *l, const struct seg *syn,
 	tcb_cookie_synack(&f->o->params, syn, syncookie_make(f->secret, &a, syn->seq, mss, now),
 			  &sa);
 	f->st.cookies_sent++;
-	send_counted(f, l, &sa, "(backlog full: SYN cookie, no state kept, RFC 4987 §3.6)",
+	send_counted(f, l, &sa, f->o->syncookies == SCOOKIES_ALWAYS ?
+		     "(--syncookies always: SYN cookie, no state kept, RFC 4987 §3.6)" :
+		     "(backlog full: SYN cookie, no state kept, RFC 4987 §3.6)",
 		     sflood_note(f, l, SFLOOD_COOKIE, now), now);
 }
 

@@ -26,8 +26,10 @@ static const char usage[] =
 	"  --once                exit after the first connection has fully closed\n"
 	"  --max-conns N         connections at once [4096]\n"
 	"  --backlog N           half-open (SYN-RECEIVED) connections at once [128]\n"
-	"  --syncookies          when the backlog is full, answer SYNs with a SYN cookie\n"
-	"                        and keep no state (RFC 4987 §3.6, like Linux)\n"
+	"  --syncookies [MODE]   SYN cookies (RFC 4987 §3.6): a SYN answered with a cookie\n"
+	"                        keeps no state. on: only when the backlog overflows, as\n"
+	"                        Linux's tcp_syncookies=1; off: SYNs beyond the backlog\n"
+	"                        are dropped; always: every SYN (tcp_syncookies=2) [on]\n"
 	"  --stats DUR           print a counters line on stderr every DUR (and at exit)\n"
 	"  --rst-limit N         RSTs per second to segments for no connection; 0: no\n"
 	"                        limit [1000]\n"
@@ -49,6 +51,7 @@ static void defaults(struct server_opts *o)
 	o->close_delay_us = 200000;
 	o->max_conns = 4096;
 	o->backlog = 128;
+	o->syncookies = SCOOKIES_ON;
 	o->rst_limit = 1000;
 	o->log_lines = 10;
 	live_impair_opts_init(&o->lo);
@@ -64,6 +67,41 @@ static int count_opt(const char *name, const char *arg, uint64_t min, unsigned *
 		return err_wrap(e, "--%s", name);
 	*out = (unsigned)v;
 	return 0;
+}
+
+/* --syncookies [off|on|always]; alone it means on. */
+static int cookies_mode(const char *arg, enum server_cookies *m, struct err *e)
+{
+	if (!arg || !strcmp(arg, "on"))
+		*m = SCOOKIES_ON;
+	else if (!strcmp(arg, "off"))
+		*m = SCOOKIES_OFF;
+	else if (!strcmp(arg, "always"))
+		*m = SCOOKIES_ALWAYS;
+	else
+		return err_set(e, "--syncookies: '%s' is not off, on or always", arg);
+	return 0;
+}
+
+/* "--syncookies off" (two words) becomes "--syncookies=off", so the optional argument
+ * works either way (as live_impair_fix_argv does for --step); any other word that is not
+ * an option is taken too, so that "--syncookies sometimes" is told what MODE may be.
+ * Returns the new argc. */
+static int cookies_fix_argv(int argc, char **argv)
+{
+	static char joined[64];
+
+	for (int i = 1; i + 1 < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (strcmp(argv[i], "--syncookies") || argv[i + 1][0] == '-')
+			continue;
+		snprintf(joined, sizeof(joined), "--syncookies=%s", argv[i + 1]);
+		argv[i] = joined;
+		memmove(&argv[i + 1], &argv[i + 2], (size_t)(argc - i - 2) * sizeof(*argv));
+		argv[--argc] = NULL;
+	}
+	return argc;
 }
 
 static int one_opt(int c, const char *arg, void *ctx, struct err *e)
@@ -95,7 +133,8 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 		return count_opt("rst-limit", arg, 0, &o->rst_limit, e);
 	case O_LOGLINES:
 		return count_opt("log-lines", arg, 0, &o->log_lines, e);
-	case O_SYNCOOKIES: o->syncookies = true; return 0;
+	case O_SYNCOOKIES:
+		return cookies_mode(arg, &o->syncookies, e);
 	case O_CLOSEFIRST: o->close_first = true; return 0;
 	case O_ONCE: o->once = true; return 0;
 	case 'i': o->device = arg; return 0;
@@ -111,7 +150,7 @@ int server_parse(int argc, char **argv, struct server_opts *o, struct err *e)
 		{ "listen", 1, NULL, O_LISTEN }, { "app", 1, NULL, O_APP },
 		{ "close-first", 0, NULL, O_CLOSEFIRST }, { "close-delay", 1, NULL, O_CLOSEDELAY },
 		{ "once", 0, NULL, O_ONCE }, { "max-conns", 1, NULL, O_MAXCONNS },
-		{ "backlog", 1, NULL, O_BACKLOG }, { "syncookies", 0, NULL, O_SYNCOOKIES },
+		{ "backlog", 1, NULL, O_BACKLOG }, { "syncookies", 2, NULL, O_SYNCOOKIES },
 		{ "stats", 1, NULL, O_STATS }, { "rst-limit", 1, NULL, O_RSTLIMIT },
 		{ "log-lines", 1, NULL, O_LOGLINES }, { "send-after-fin", 1, NULL, O_SENDAFTERFIN },
 		LIVE_OPTS_LONG, LIVE_IMPAIR_LONGOPTS, { NULL, 0, NULL, 0 },
@@ -121,6 +160,7 @@ int server_parse(int argc, char **argv, struct server_opts *o, struct err *e)
 
 	defaults(o);
 	argc = live_impair_fix_argv(argc, argv);
+	argc = cookies_fix_argv(argc, argv);
 	if ((r = cli_getopt(argc, argv, &prog, &o->params, e)) != 0)
 		return r;
 	if (!o->port)

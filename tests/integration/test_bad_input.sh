@@ -36,6 +36,8 @@ bad server_no_args "--listen ADDR:PORT is required" "$S"
 bad server_bad_app "unknown application" "$S" --listen 198.18.0.2:80 --app gopher
 bad server_port_zero "out of range" "$S" --listen 198.18.0.2:0
 bad server_bad_backlog "--backlog" "$S" --listen 198.18.0.2:80 --backlog 0
+bad server_bad_syncookies "'sometimes' is not off, on or always" "$S" --listen 198.18.0.2:80 \
+	--syncookies sometimes
 
 check client_help_exit_0 eval "\"$C\" --help >/dev/null"
 check server_version_exit_0 eval "\"$S\" --version >/dev/null"
