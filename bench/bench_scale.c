@@ -164,7 +164,7 @@ int main(int argc, char **argv)
 {
 	struct tcb_params p;
 	struct err e = { "" };
-	size_t sizes[] = { 1000, 10000, 100000 }, nseg = 1000000, nsizes = 3;
+	size_t sizes[] = { 1000, 10000, 100000, 1000000 }, nseg = 1000000, nsizes = 4;
 
 	if (argc > 1 && !strcmp(argv[1], "--quick"))
 		nseg = 100000, nsizes = 2;

@@ -1,4 +1,4 @@
-/* conntab.c - a chained hash table of connections keyed by 4-tuple (see conntab.h). */
+/* conntab.c - an open-addressing hash table of connections keyed by 4-tuple (see conntab.h). */
 #include "conntab.h"
 
 #include <stdlib.h>
@@ -17,7 +17,7 @@ static size_t key_hash(const struct conntab *t, const struct tcb_addr *k)
 	x ^= x >> 27;
 	x *= 0x94D049BB133111EBull;
 	x ^= x >> 31;
-	return (size_t)(x & (t->nbucket - 1));
+	return (size_t)(x & (t->cap - 1));
 }
 
 static int key_eq(const struct tcb_addr *a, const struct tcb_addr *b)
@@ -26,16 +26,24 @@ static int key_eq(const struct tcb_addr *a, const struct tcb_addr *b)
 	       a->rport == b->rport;
 }
 
-int conntab_init(struct conntab *t, size_t hint, uint64_t seed, struct err *e)
+/* The table stays at most 3/4 full: linear probing's runs stay short. */
+static size_t cap_for(size_t entries)
 {
 	size_t n = CONNTAB_MIN;
 
-	while (n < hint)
+	while (entries > n / 4 * 3)
 		n <<= 1;
-	t->bucket = calloc(n, sizeof(*t->bucket));
-	if (!t->bucket)
-		return err_set(e, "connection table: out of memory for %zu buckets", n);
-	t->nbucket = n;
+	return n;
+}
+
+int conntab_init(struct conntab *t, size_t hint, uint64_t seed, struct err *e)
+{
+	size_t n = cap_for(hint);
+
+	t->slot = calloc(n, sizeof(*t->slot));
+	if (!t->slot)
+		return err_set(e, "connection table: out of memory for %zu slots", n);
+	t->cap = n;
 	t->count = 0;
 	t->seed = seed;
 	return 0;
@@ -43,91 +51,87 @@ int conntab_init(struct conntab *t, size_t hint, uint64_t seed, struct err *e)
 
 void conntab_free(struct conntab *t)
 {
-	for (size_t i = 0; i < t->nbucket; i++) {
-		struct conntab_entry *x = t->bucket[i], *next;
-
-		for (; x; x = next) {
-			next = x->next;
-			free(x);
-		}
-	}
-	free(t->bucket);
-	t->bucket = NULL;
-	t->nbucket = t->count = 0;
+	free(t->slot);
+	t->slot = NULL;
+	t->cap = t->count = 0;
 }
 
-static struct conntab_entry **find(const struct conntab *t, const struct tcb_addr *k)
+/* The slot holding k, or the free slot that ends k's run. */
+static size_t find(const struct conntab *t, const struct tcb_addr *k)
 {
-	struct conntab_entry **pp = &t->bucket[key_hash(t, k)];
+	size_t i = key_hash(t, k);
 
-	while (*pp && !key_eq(&(*pp)->key, k))
-		pp = &(*pp)->next;
-	return pp;
+	while (t->slot[i].val && !key_eq(&t->slot[i].key, k))
+		i = (i + 1) & (t->cap - 1);
+	return i;
 }
 
 void *conntab_get(const struct conntab *t, const struct tcb_addr *k)
 {
-	struct conntab_entry *x = *find(t, k);
-
-	return x ? x->val : NULL;
+	return t->slot[find(t, k)].val;
 }
 
-/* Doubles the bucket array when the load passes 1; keeps the old one on failure. */
+/* Doubles the slot array; keeps the old one (still correct, only fuller) on failure. */
 static void grow(struct conntab *t)
 {
-	size_t n = t->nbucket * 2;
-	struct conntab_entry **nb = calloc(n, sizeof(*nb));
-	struct conntab_entry **old = t->bucket;
-	size_t oldn = t->nbucket;
+	struct conntab old = *t;
 
-	if (!nb)
+	t->slot = calloc(old.cap * 2, sizeof(*t->slot));
+	if (!t->slot) {
+		*t = old;
 		return;
-	t->bucket = nb;
-	t->nbucket = n;
-	for (size_t i = 0; i < oldn; i++) {
-		struct conntab_entry *x = old[i], *next;
-
-		for (; x; x = next) {
-			size_t h = key_hash(t, &x->key);
-
-			next = x->next;
-			x->next = nb[h];
-			nb[h] = x;
-		}
 	}
-	free(old);
+	t->cap = old.cap * 2;
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.slot[i].val)
+			t->slot[find(t, &old.slot[i].key)] = old.slot[i];
+	free(old.slot);
 }
 
 int conntab_put(struct conntab *t, const struct tcb_addr *k, void *val, struct err *e)
 {
-	struct conntab_entry **pp = find(t, k);
-	struct conntab_entry *x;
+	size_t i;
 
-	if (*pp)
-		return err_set(e, "connection table: 4-tuple already present");
-	x = malloc(sizeof(*x));
-	if (!x)
-		return err_set(e, "connection table: out of memory");
-	x->key = *k;
-	x->val = val;
-	x->next = NULL;
-	*pp = x;
-	if (++t->count > t->nbucket)
+	if (!val)
+		return err_set(e, "connection table: no value");
+	if (t->count + 1 > t->cap / 4 * 3)
 		grow(t);
+	if (t->count + 1 >= t->cap)	/* grow failed and one free slot must remain */
+		return err_set(e, "connection table: out of memory");
+	i = find(t, k);
+	if (t->slot[i].val)
+		return err_set(e, "connection table: 4-tuple already present");
+	t->slot[i].key = *k;
+	t->slot[i].val = val;
+	t->count++;
 	return 0;
+}
+
+/* Whether home slot h lies cyclically in (hole, j]: then the entry at j may stay. */
+static int stays(size_t hole, size_t h, size_t j)
+{
+	return hole < j ? hole < h && h <= j : hole < h || h <= j;
 }
 
 void *conntab_del(struct conntab *t, const struct tcb_addr *k)
 {
-	struct conntab_entry **pp = find(t, k);
-	struct conntab_entry *x = *pp;
-	void *val;
+	size_t hole = find(t, k), j = hole;
+	void *val = t->slot[hole].val;
 
-	if (!x)
+	if (!val)
 		return NULL;
-	*pp = x->next;
-	val = x->val;
-	free(x);
+	/* Backward shift (Knuth 6.4 algorithm R): move up every later entry of the run
+	 * whose home slot is not after the hole, so no lookup stops early at it. */
+	for (;;) {
+		j = (j + 1) & (t->cap - 1);
+		if (!t->slot[j].val)
+			break;
+		if (stays(hole, key_hash(t, &t->slot[j].key), j))
+			continue;
+		t->slot[hole] = t->slot[j];
+		hole = j;
+	}
+	t->slot[hole].val = NULL;
 	t->count--;
 	return val;
 }
@@ -135,7 +139,7 @@ void *conntab_del(struct conntab *t, const struct tcb_addr *k)
 void conntab_each(const struct conntab *t, void (*fn)(const struct tcb_addr *, void *, void *),
 		  void *arg)
 {
-	for (size_t i = 0; i < t->nbucket; i++)
-		for (struct conntab_entry *x = t->bucket[i]; x; x = x->next)
-			fn(&x->key, x->val, arg);
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->slot[i].val)
+			fn(&t->slot[i].key, t->slot[i].val, arg);
 }
