@@ -17,6 +17,10 @@
  * rule sentence when text is NULL. */
 json_t *explain_json_rec(const struct explain_rec *r, enum explain_lang lang, const char *text);
 
+/* A line of the live log that is no record, {"type":"note","text":TEXT}, so that the
+ * log stays JSON Lines. Returns 0 or -1. */
+int explain_json_note(const char *text, FILE *out);
+
 /* Writes r as one line. Returns 0 or -1. */
 int explain_json_write(const struct explain_rec *r, enum explain_lang lang, const char *text,
 		       FILE *out);
