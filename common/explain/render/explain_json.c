@@ -44,7 +44,7 @@ static void set_addrs(json_t *o, const struct seg *s)
 static json_t *segment_json(const struct explain_rec *r, enum explain_lang lang,
 			    const char *text)
 {
-	char flags[16], why[1024];
+	char flags[16], why[EXPLAIN_PROSE_MAX];
 	json_t *o = json_pack("{s:s, s:I, s:f, s:I}", "type", "segment", "frame",
 			      (json_int_t)r->frame, "t", r->t_us / 1e6, "conn", (json_int_t)r->conn);
 
