@@ -8,6 +8,9 @@
  *
  * WHO FILLS WHAT
  *
+ * Both producers build their SEGMENT and SUMMARY records with explain_build.c (one
+ * builder, so the same segment gives the same record live and offline).
+ *
  *   Offline (synlab-explain, common/explain/model/explain_track.c + explain_analysis.c):
  *     - EXPLAIN_REC_SEGMENT for every TCP segment read from a capture: frame, t_us, conn,
  *       dir, seg, seq/ack (relative and raw), win/win_scaled, BOTH endpoints' inferred
