@@ -43,8 +43,10 @@ static void flush_pending(struct live_log *g, const char *comment)
 	if (!g->has_pend || !g->ng)
 		return;
 	g->has_pend = false;
+	/* Flushed per packet, as pcapw does: a SIGKILLed run leaves a readable file with
+	 * every segment explained so far. */
 	if (pcapngw_packet(g->ng, ns + (uint64_t)g->real_minus_mono_ns, g->pend, g->pend_len,
-			   comment, &e) < 0)
+			   comment, &e) < 0 || pcapngw_flush(g->ng, &e) < 0)
 		capture_failed(g, &e);
 }
 
@@ -110,8 +112,8 @@ static int open_capture(struct live_log *g, const char *path, struct err *e)
 		return 0;
 	}
 	g->real_minus_mono_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
-	if (!(g->ng = pcapngw_open(path, "synlab", e)))
-		return err_wrap(e, "-w");
+	if (!(g->ng = pcapngw_open(path, "synlab", e)) || pcapngw_flush(g->ng, e) < 0)
+		return err_wrap(e, "-w");	/* the headers on disk now: a kill leaves a file */
 	return 0;
 }
 
