@@ -574,8 +574,7 @@ static void prose_impair(struct prose *p)
 	size_t n = strnlen(r->impair.rule, sizeof(r->impair.rule));
 
 	set_segment_vars(p);
-	explain_escape_bytes((const uint8_t *)r->impair.rule, n, sizeof(r->impair.rule), rule,
-			     sizeof(rule));
+	explain_escape_text(r->impair.rule, n, rule, sizeof(rule));	/* "±" stays "±" */
 	explain_var(&p->v, "rule", "'%s'", rule);
 	set_dur(p, "delay", r->impair.delay_us);
 	explain_var_s(&p->v, "dir",
