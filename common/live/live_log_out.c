@@ -218,13 +218,6 @@ static const char *format_note(char *buf, size_t cap, char **heap, const char *f
 
 static void note_now(struct live_log *g, const char *text)
 {
-	if (g->o.mode == LIVE_LOG_JSON) {	/* the log is JSON Lines: notes to stderr */
-		fputs(text, stderr);
-		fputc('\n', stderr);
-		if (!g->replaying)
-			fflush(stderr);
-		return;
-	}
 	explain_out_set_stream(g->out, g->f);
 	explain_out_note(g->out, text);
 	if (!g->replaying)	/* live_log_flush flushes once per step */
@@ -237,14 +230,13 @@ void live_log_note(struct live_log *g, const char *fmt, ...)
 	const char *text;
 	va_list ap;
 
-	FILE *f = g->o.mode == LIVE_LOG_JSON ? stderr : g->f;
-
-	if (!f || !g->out)
+	if (!g->f || !g->out)
 		return;
 	va_start(ap, fmt);
 	text = format_note(buf, sizeof(buf), &heap, fmt, ap);
 	va_end(ap);
-	if (text && !(g->defer && live_log_q_note(&g->q, f, text)))
+	/* With --json the log is JSON Lines: the dispatcher makes the note a record. */
+	if (text && !(g->defer && live_log_q_note(&g->q, g->f, text)))
 		note_now(g, text);
 	free(heap);
 }

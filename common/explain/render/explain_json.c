@@ -113,6 +113,8 @@ static json_t *summary_json(const struct explain_rec *r)
 	json_object_set_new(o, "close_segments", m->close_segments ? json_integer(m->close_segments)
 								   : json_null());
 	json_object_set_new(o, "time_wait", who_json(m->time_wait));
+	if (m->time_wait_cut)	/* only then: offline summaries never carry it */
+		json_object_set_new(o, "time_wait_cut", json_true());
 	json_object_set_new(o, "client_final", json_string(explain_state_name(m->final[0])));
 	json_object_set_new(o, "server_final", json_string(explain_state_name(m->final[1])));
 	json_object_set_new(o, "retransmissions", json_integer(m->nrtx));
