@@ -374,5 +374,5 @@ int client_run(struct client_opts *o)
 	if (rc && e.msg[0] && !k.failed)
 		fprintf(stderr, "synlab-client: %s\n", e.msg);
 	teardown(&k);
-	return rc;
+	return rc ? rc : k.l.g.close_failed;	/* --html, -w or --log failed at exit */
 }

@@ -2,10 +2,12 @@
 #include "live_log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "pcapng_w.h"
 
@@ -139,6 +141,29 @@ static int open_log(struct live_log *g, const char *path, struct err *e)
 	return 0;
 }
 
+/* --html pages are written at exit: a path that cannot be written is said now, before
+ * any traffic, not after the whole run. Opening it for writing (created if missing, then
+ * removed again; never truncated) asks the kernel itself, as root too (a missing folder,
+ * a read-only file system, a folder given as FILE). Pages of later connections go next
+ * to it (FILE-2.html ...). */
+static int check_html(const char *path, struct err *e)
+{
+	int fd;
+
+	if (!path)
+		return 0;
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) >= 0) {
+		close(fd);
+		unlink(path);
+		return 0;
+	}
+	if (errno == EEXIST && (fd = open(path, O_WRONLY | O_CLOEXEC)) >= 0) {
+		close(fd);
+		return 0;
+	}
+	return err_set(e, "--html: %s: %s", path, strerror(errno));
+}
+
 static enum explain_out_mode mode_of(enum live_log_mode m)
 {
 	return m == LIVE_LOG_JSON ? EXPLAIN_OUT_JSON
@@ -186,7 +211,7 @@ int live_log_open(struct live_log *g, const struct live_out_opts *o, enum explai
 	else
 		live_opts_default(&g->o);
 	g->local = local;
-	if (open_log(g, g->o.log_path, e) < 0)
+	if (check_html(g->o.html_path, e) < 0 || open_log(g, g->o.log_path, e) < 0)
 		return -1;
 	if (open_capture(g, g->o.pcap_path, e) < 0 || open_out(g, e) < 0) {
 		close_files(g);
