@@ -99,8 +99,7 @@ enum explain_flag {
 /* "retransmission" for EXPLAIN_AF_RETRANSMISSION; NULL for a value that is not one bit. */
 const char *explain_flag_name(uint32_t bit);
 
-/* "SYN-SENT" etc. as RFC 9293 spells them (same text as tcb_state_name, without
- * linking the state machine). */
+/* "SYN-SENT" etc.: tcb_state_name()'s text, "INVALID" for an out-of-range value. */
 const char *explain_state_name(enum tcb_state s);
 
 /* One endpoint's state around this record. */

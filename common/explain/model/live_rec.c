@@ -164,7 +164,7 @@ static enum explain_backoff backoff_of(const struct tcb *t, const struct tcb_eve
 		*linear = (uint32_t)p->syn_linear_timeouts;
 		return EXPLAIN_BACKOFF_LINEAR;
 	}
-	k = p->time_scale > 0 ? p->time_scale : 1.0;
+	k = tcb_params_time_scale(p);	/* rto_max is scaled like every timer */
 	return (double)v->rto_us >= (double)p->rto_max_us * k ? EXPLAIN_BACKOFF_MAX
 							       : EXPLAIN_BACKOFF_DOUBLES;
 }
