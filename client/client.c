@@ -236,6 +236,12 @@ static int on_signal(struct client *k, uint64_t now, struct err *e)
 {
 	bool second = k->signals++ > 0;
 
+	if (tcb_state(k->c->tcb) == TCB_TIME_WAIT) {
+		/* Already closed: the signal cuts the 2MSL wait short. ABORT in TIME-WAIT
+		 * deletes the TCB and sends nothing (RFC 9293 §3.10.5); the log says so. */
+		fprintf(stderr, "synlab-client: interrupted in TIME-WAIT: the 2MSL wait is cut short\n");
+		return close_or_abort(k, true, now, e);
+	}
 	fprintf(stderr, second ? "synlab-client: aborting (RST)\n"
 			       : "synlab-client: closing; interrupt again to abort\n");
 	if (second || !k->opened) {
@@ -368,5 +374,5 @@ int client_run(struct client_opts *o)
 	if (rc && e.msg[0] && !k.failed)
 		fprintf(stderr, "synlab-client: %s\n", e.msg);
 	teardown(&k);
-	return rc;
+	return rc ? rc : k.l.g.close_failed;	/* --html, -w or --log failed at exit */
 }

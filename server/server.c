@@ -505,5 +505,5 @@ int server_run(struct server_opts *o)
 	if (rc)
 		fprintf(stderr, "synlab-server: %s\n", e.msg);
 	teardown(&v);
-	return rc;
+	return rc ? rc : v.l.g.close_failed;	/* --html, -w or --log failed at exit */
 }

@@ -185,6 +185,17 @@ int pcapngw_packet(struct pcapngw *w, uint64_t ts_ns, const uint8_t *pkt, size_t
 	return finish(w, &b, e);
 }
 
+int pcapngw_flush(struct pcapngw *w, struct err *e)
+{
+	if (!w)
+		return err_set(e, "pcapng: no writer");
+	if (fflush(w->f) != 0 || ferror(w->f)) {
+		w->failed = true;
+		return err_set(e, "pcapng: write failed: %s", strerror(errno));
+	}
+	return 0;
+}
+
 int pcapngw_close(struct pcapngw *w, struct err *e)
 {
 	int rc = 0;

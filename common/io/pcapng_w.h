@@ -28,6 +28,9 @@ struct pcapngw *pcapngw_open_stream(FILE *f, const char *app, struct err *e);
  * (NULL or "" for none). */
 int pcapngw_packet(struct pcapngw *w, uint64_t ts_ns, const uint8_t *pkt, size_t len,
 		   const char *comment, struct err *e);
+/* Hands what the stream buffers to the kernel, so that a program killed later (SIGKILL)
+ * leaves every packet written so far in the file; reports a write error (ENOSPC ...). */
+int pcapngw_flush(struct pcapngw *w, struct err *e);
 /* Flushes and closes; reports a late write error (ENOSPC ...). Frees w in every case. */
 int pcapngw_close(struct pcapngw *w, struct err *e);
 

@@ -74,8 +74,8 @@ void live_log_events(struct live *l, struct live_conn *c, const struct tcb_out *
 		return;
 	covers = live_rec_covers(&x->rec, o);
 	for (unsigned i = 0; i < o->nev; i++) {
-		live_rec_event(&x->rec, &o->ev[i], covers, l->frame, live_elapsed(l, o->ev[i].now),
-			       &r, &covered);
+		live_rec_event(&x->rec, c->tcb, &o->ev[i], covers, l->frame,
+			       live_elapsed(l, o->ev[i].now), &r, &covered);
 		live_log_put(&l->g, x, &r, !covered && !routine(o->ev[i].kind), NULL);
 	}
 	if (o->ev_overflow)

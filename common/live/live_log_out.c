@@ -2,10 +2,12 @@
 #include "live_log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "pcapng_w.h"
 
@@ -43,8 +45,10 @@ static void flush_pending(struct live_log *g, const char *comment)
 	if (!g->has_pend || !g->ng)
 		return;
 	g->has_pend = false;
+	/* Flushed per packet, as pcapw does: a SIGKILLed run leaves a readable file with
+	 * every segment explained so far. */
 	if (pcapngw_packet(g->ng, ns + (uint64_t)g->real_minus_mono_ns, g->pend, g->pend_len,
-			   comment, &e) < 0)
+			   comment, &e) < 0 || pcapngw_flush(g->ng, &e) < 0)
 		capture_failed(g, &e);
 }
 
@@ -110,8 +114,8 @@ static int open_capture(struct live_log *g, const char *path, struct err *e)
 		return 0;
 	}
 	g->real_minus_mono_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
-	if (!(g->ng = pcapngw_open(path, "synlab", e)))
-		return err_wrap(e, "-w");
+	if (!(g->ng = pcapngw_open(path, "synlab", e)) || pcapngw_flush(g->ng, e) < 0)
+		return err_wrap(e, "-w");	/* the headers on disk now: a kill leaves a file */
 	return 0;
 }
 
@@ -135,6 +139,29 @@ static int open_log(struct live_log *g, const char *path, struct err *e)
 	if (g->f != stderr)
 		setvbuf(stderr, NULL, _IOFBF, 1 << 16);
 	return 0;
+}
+
+/* --html pages are written at exit: a path that cannot be written is said now, before
+ * any traffic, not after the whole run. Opening it for writing (created if missing, then
+ * removed again; never truncated) asks the kernel itself, as root too (a missing folder,
+ * a read-only file system, a folder given as FILE). Pages of later connections go next
+ * to it (FILE-2.html ...). */
+static int check_html(const char *path, struct err *e)
+{
+	int fd;
+
+	if (!path)
+		return 0;
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) >= 0) {
+		close(fd);
+		unlink(path);
+		return 0;
+	}
+	if (errno == EEXIST && (fd = open(path, O_WRONLY | O_CLOEXEC)) >= 0) {
+		close(fd);
+		return 0;
+	}
+	return err_set(e, "--html: %s: %s", path, strerror(errno));
 }
 
 static enum explain_out_mode mode_of(enum live_log_mode m)
@@ -184,7 +211,7 @@ int live_log_open(struct live_log *g, const struct live_out_opts *o, enum explai
 	else
 		live_opts_default(&g->o);
 	g->local = local;
-	if (open_log(g, g->o.log_path, e) < 0)
+	if (check_html(g->o.html_path, e) < 0 || open_log(g, g->o.log_path, e) < 0)
 		return -1;
 	if (open_capture(g, g->o.pcap_path, e) < 0 || open_out(g, e) < 0) {
 		close_files(g);
@@ -216,13 +243,6 @@ static const char *format_note(char *buf, size_t cap, char **heap, const char *f
 
 static void note_now(struct live_log *g, const char *text)
 {
-	if (g->o.mode == LIVE_LOG_JSON) {	/* the log is JSON Lines: notes to stderr */
-		fputs(text, stderr);
-		fputc('\n', stderr);
-		if (!g->replaying)
-			fflush(stderr);
-		return;
-	}
 	explain_out_set_stream(g->out, g->f);
 	explain_out_note(g->out, text);
 	if (!g->replaying)	/* live_log_flush flushes once per step */
@@ -235,14 +255,13 @@ void live_log_note(struct live_log *g, const char *fmt, ...)
 	const char *text;
 	va_list ap;
 
-	FILE *f = g->o.mode == LIVE_LOG_JSON ? stderr : g->f;
-
-	if (!f || !g->out)
+	if (!g->f || !g->out)
 		return;
 	va_start(ap, fmt);
 	text = format_note(buf, sizeof(buf), &heap, fmt, ap);
 	va_end(ap);
-	if (text && !(g->defer && live_log_q_note(&g->q, f, text)))
+	/* With --json the log is JSON Lines: the dispatcher makes the note a record. */
+	if (text && !(g->defer && live_log_q_note(&g->q, g->f, text)))
 		note_now(g, text);
 	free(heap);
 }

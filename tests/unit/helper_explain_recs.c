@@ -200,12 +200,14 @@ static void live_drop(struct scen *s)
 	r->ev = (struct tcb_event){ .kind = TCB_EV_TIMER, .from = TCB_SYN_RECEIVED,
 				    .to = TCB_SYN_RECEIVED, .timer = TCB_TIMER_RTX,
 				    .after_us = 1000000, .rto_us = 2000000 };
+	r->backoff = EXPLAIN_BACKOFF_DOUBLES;	/* a live record: the SYN+ACK's schedule */
 	r = scen_next(s, EXPLAIN_REC_EVENT, 0);
 	r->frame = s->frame;
 	r->who = EXPLAIN_SERVER;
 	r->ev = (struct tcb_event){ .kind = TCB_EV_RETRANSMIT, .from = TCB_SYN_RECEIVED,
 				    .to = TCB_SYN_RECEIVED, .timer = TCB_TIMER_RTX, .count = 1,
 				    .after_us = 1000000, .rto_us = 2000000 };
+	r->backoff = EXPLAIN_BACKOFF_DOUBLES;
 	s->snd[1] = 0;
 	r = seg(s, 1, SEG_SYN | SEG_ACK, NULL, EXPLAIN_WHY_SYN_ACK, TCB_SYN_RECEIVED,
 		TCB_SYN_SENT, 0);

@@ -296,6 +296,43 @@ static void html_pages(void **state)
 	rmdir(dir);
 }
 
+/* A delay rule's jitter sign "±" (UTF-8) prints as itself in the prose (so in the text,
+ * the ladder, the HTML page and pcapng comments), and in JSON; a byte that is no
+ * character is escaped, and the JSON line stays valid. */
+static void plus_minus_prints_as_itself(void **state)
+{
+	struct explain_rec r[MAXRECS], *imp = NULL;
+	size_t n = scenario(HELPER_LIVE_DROP, r);
+	char prose[EXPLAIN_PROSE_MAX];
+	json_t *o;
+
+	(void)state;
+	for (size_t i = 0; i < n && !imp; i++)
+		if (r[i].kind == EXPLAIN_REC_IMPAIR)
+			imp = &r[i];
+	assert_non_null(imp);
+	imp->impair.act = EXPLAIN_IMP_DELAY;
+	imp->impair.delay_us = 112000;
+	snprintf(imp->impair.rule, sizeof(imp->impair.rule), "delay out data 100ms\u00b120ms");
+	for (int l = 0; l < EXPLAIN_LANG_COUNT; l++) {
+		explain_prose(imp, (enum explain_lang)l, prose, sizeof(prose));
+		assert_non_null(strstr(prose, "'delay out data 100ms\u00b120ms'"));
+		assert_null(strstr(prose, "\\x"));
+	}
+	o = explain_json_rec(imp, EXPLAIN_LANG_EN, NULL);
+	assert_string_equal(json_string_value(json_object_get(o, "rule")),
+			    "delay out data 100ms\u00b120ms");
+	json_decref(o);
+	/* cut inside the character (a rule longer than the record holds) */
+	snprintf(imp->impair.rule, sizeof(imp->impair.rule), "delay 1ms\xc2");
+	explain_prose(imp, EXPLAIN_LANG_EN, prose, sizeof(prose));
+	assert_non_null(strstr(prose, "'delay 1ms\\xc2'"));
+	o = explain_json_rec(imp, EXPLAIN_LANG_EN, prose);
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "rule")), "delay 1ms\\xc2");
+	json_decref(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +343,7 @@ int main(void)
 		cmocka_unit_test(modes_and_sink),
 		cmocka_unit_test(json_lines_with_notes),
 		cmocka_unit_test(html_pages),
+		cmocka_unit_test(plus_minus_prints_as_itself),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

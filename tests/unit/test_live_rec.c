@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "explain_present.h"
 #include "explain_track.h"
 #include "helper_tcbnet.h"
 #include "live_rec.h"
@@ -46,7 +47,7 @@ static void events(struct side *from)
 	struct explain_rec r;
 
 	for (unsigned i = 0; i < from->o->nev; i++) {
-		live_rec_event(&from->x, &from->o->ev[i], cov, 0, 0, &r, &covered);
+		live_rec_event(&from->x, from->t, &from->o->ev[i], cov, 0, 0, &r, &covered);
 		if (r.ev.kind == TCB_EV_STATE)
 			*(covered ? &from->covered_states : &from->shown_states) += 1;
 	}
@@ -186,11 +187,129 @@ static void state_events_covered_by_segments_and_summary(void **state)
 	tn_free(n);
 }
 
+/* The SYN's retransmissions with nobody answering: each RETRANSMIT record's backoff as
+ * the TCB's schedule decides it, checked against the wait the TCB then really uses (the
+ * next RETRANSMIT's after_us), and the sentence that follows from it. */
+static void syn_backoff_follows_the_schedule(enum tcb_syn_schedule sch, uint64_t rto_max,
+					     const enum explain_backoff *want, int nwant)
+{
+	struct tcb_params p;
+	struct tcb_out *o = calloc(1, sizeof(*o));
+	struct tcb *t;
+	struct live_rec_conn x;
+	uint64_t now = 0, prev_rto = 0;
+	int k = 0;
+
+	tn_params(&p, C_ISS);
+	p.syn_schedule = sch;
+	p.rto_max_us = rto_max;
+	p.syn_retries = nwant;
+	t = tcb_new(&p, &tn_ca, NULL);
+	assert_non_null(t);
+	live_rec_init(&x, 1, EXPLAIN_CLIENT, TCB_CLOSED);
+	assert_int_equal(tcb_open_active(t, now, o, NULL), 0);
+	while (k < nwant) {
+		now = tcb_deadline(t);
+		tcb_out_reset(o);
+		tcb_tick(t, now, o);
+		for (unsigned i = 0; i < o->nev; i++) {
+			struct explain_rec r;
+			char prose[EXPLAIN_PROSE_MAX];
+			bool cov;
+
+			live_rec_event(&x, t, &o->ev[i], false, 0, now, &r, &cov);
+			if (r.ev.kind != TCB_EV_RETRANSMIT)
+				continue;
+			assert_int_equal(r.backoff, want[k]);
+			if (k > 0)	/* the wait the TCB used is the one announced before */
+				assert_int_equal(r.ev.after_us, prev_rto);
+			prev_rto = r.ev.rto_us;
+			explain_prose(&r, EXPLAIN_LANG_EN, prose, sizeof(prose));
+			assert_true((strstr(prose, "doubles") != NULL) ==
+				    (want[k] == EXPLAIN_BACKOFF_DOUBLES ||
+				     want[k] == EXPLAIN_BACKOFF_MAX));
+			assert_true((strstr(prose, "again: the SYN schedule in force is linear") !=
+				     NULL) == (want[k] == EXPLAIN_BACKOFF_LINEAR));
+			if (want[k] == EXPLAIN_BACKOFF_LINEAR)
+				assert_int_equal(r.ev.rto_us, r.ev.after_us);
+			if (want[k] == EXPLAIN_BACKOFF_DOUBLES)
+				assert_int_equal(r.ev.rto_us, 2 * r.ev.after_us);
+			k++;
+		}
+	}
+	live_rec_free(&x);
+	tcb_free(t);
+	free(o);
+}
+
+static void syn_backoff_linear_doubling_and_max(void **state)
+{
+	static const enum explain_backoff lin[] = {
+		EXPLAIN_BACKOFF_LINEAR, EXPLAIN_BACKOFF_LINEAR, EXPLAIN_BACKOFF_LINEAR,
+		EXPLAIN_BACKOFF_LINEAR, EXPLAIN_BACKOFF_DOUBLES, EXPLAIN_BACKOFF_DOUBLES,
+	};
+	static const enum explain_backoff dbl[] = {
+		EXPLAIN_BACKOFF_DOUBLES, EXPLAIN_BACKOFF_DOUBLES, EXPLAIN_BACKOFF_DOUBLES,
+		EXPLAIN_BACKOFF_MAX, EXPLAIN_BACKOFF_MAX,
+	};
+
+	(void)state;
+	syn_backoff_follows_the_schedule(TCB_SYN_LINEAR, 120 * S, lin, 6);
+	/* doubling from 1 s with rto_max 10 s: waits 2, 4, 8, then 10, 10 */
+	syn_backoff_follows_the_schedule(TCB_SYN_DOUBLING, 10 * S, dbl, 5);
+}
+
+/* Interrupted in TIME-WAIT (the client then calls ABORT): the record says how long the
+ * wait lasted, the prose that it was cut short and that nothing is sent, the summary
+ * that TIME-WAIT did not last 2MSL. */
+static void time_wait_cut_short(void **state)
+{
+	struct net *n = tn_default();
+	static struct sim m;
+	struct explain_rec r;
+	char prose[EXPLAIN_PROSE_MAX];
+	bool shown = false;
+
+	(void)state;
+	session(&m, n);
+	assert_int_equal(m.c.x.cur, TCB_TIME_WAIT);
+	tcb_out_reset(n->oc);
+	tcb_abort(n->c, m.now + 1500 * MS, n->oc);
+	assert_int_equal(n->oc->nseg, 0);	/* RFC 9293 §3.10.5: nothing sent */
+	for (unsigned i = 0; i < n->oc->nev; i++) {
+		bool cov;
+
+		live_rec_event(&m.c.x, n->c, &n->oc->ev[i], live_rec_covers(&m.c.x, n->oc), 0,
+			       m.now + 1500 * MS, &r, &cov);
+		if (r.ev.kind != TCB_EV_STATE)
+			continue;
+		shown = !cov;
+		assert_true(r.in_state_us >= 1500 * MS);
+		explain_prose(&r, EXPLAIN_LANG_EN, prose, sizeof(prose));
+		assert_non_null(strstr(prose, "TIME-WAIT → CLOSED"));
+		assert_non_null(strstr(prose, "the wait is cut short"));
+		assert_non_null(strstr(prose, "sends nothing"));
+		assert_null(strstr(prose, "RST with seq"));
+	}
+	assert_true(shown);
+	live_rec_summary(&m.c.x, &tn_ca, m.now, &r);
+	assert_true(r.sum.time_wait_cut);
+	explain_prose(&r, EXPLAIN_LANG_EN, prose, sizeof(prose));
+	assert_non_null(strstr(prose, "left it before 2MSL had passed"));
+	assert_null(strstr(prose, "it waits 2MSL before"));
+	explain_track_free(m.trk);
+	live_rec_free(&m.c.x);
+	live_rec_free(&m.s.x);
+	tn_free(n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(live_records_agree_with_tracker),
 		cmocka_unit_test(state_events_covered_by_segments_and_summary),
+		cmocka_unit_test(syn_backoff_linear_doubling_and_max),
+		cmocka_unit_test(time_wait_cut_short),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -412,6 +412,9 @@ bool tcb_peer_closed(const struct tcb *t);	/* peer's FIN received and in order *
 uint32_t tcb_iss(const struct tcb *t);
 uint32_t tcb_irs(const struct tcb *t);
 const struct tcb_addr *tcb_addr(const struct tcb *t);
+/* The parameters the TCB runs with (the caller's block, unscaled), so that a logger can
+ * say which schedule is in force. */
+const struct tcb_params *tcb_params_of(const struct tcb *t);
 
 /* RFC 9293 §3.3.1 variables, a snapshot for loggers and tests. */
 struct tcb_vars {

@@ -67,6 +67,7 @@ bool tcb_peer_closed(const struct tcb *t) { return t->fin_rcvd; }
 uint32_t tcb_iss(const struct tcb *t) { return t->iss; }
 uint32_t tcb_irs(const struct tcb *t) { return t->irs; }
 const struct tcb_addr *tcb_addr(const struct tcb *t) { return &t->a; }
+const struct tcb_params *tcb_params_of(const struct tcb *t) { return t->p; }
 
 void tcb_get_vars(const struct tcb *t, struct tcb_vars *v)
 {

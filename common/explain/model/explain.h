@@ -157,6 +157,17 @@ struct explain_impair {
 	char rule[64];			/* the rule that matched, as the user wrote it */
 };
 
+/* How the wait before a timer retransmission's next try (tcb_event.rto_us) follows from
+ * the schedule the TCB runs with (tcb.h, "Retransmission schedules"). Live records fill
+ * it from the TCB's parameters; anything else leaves it UNKNOWN, and the prose then makes
+ * no claim about the schedule. */
+enum explain_backoff {
+	EXPLAIN_BACKOFF_UNKNOWN,
+	EXPLAIN_BACKOFF_DOUBLES,	/* RFC 6298 §5.5: twice the last wait */
+	EXPLAIN_BACKOFF_LINEAR,		/* a SYN in its linear phase: the same wait again */
+	EXPLAIN_BACKOFF_MAX,		/* doubling reached rto_max and stays there */
+};
+
 #define EXPLAIN_MAX_RTX 16	/* retransmissions remembered in a summary */
 
 /* One retransmission as a summary lists it. */
@@ -181,6 +192,7 @@ struct explain_summary {
 	int closer;			/* enum explain_who of the first FIN / RST; -1 none */
 	int close_segments;		/* 3 (FIN, FIN+ACK, ACK) or 4; 0 when not closed by FINs */
 	int time_wait;			/* enum explain_who ending in TIME-WAIT; -1 none */
+	bool time_wait_cut;		/* live: it left TIME-WAIT before 2MSL had passed */
 	enum tcb_state final[2];	/* each endpoint's last inferred state */
 	uint32_t nrtx;			/* retransmissions (any kind) */
 	struct explain_rtx_note rtx[EXPLAIN_MAX_RTX];	/* the first EXPLAIN_MAX_RTX of them */
@@ -210,6 +222,9 @@ struct explain_rec {
 
 	/* ---- EVENT ---- */
 	struct tcb_event ev;
+	enum explain_backoff backoff;	/* RETRANSMIT by the timer (live) */
+	uint32_t linear_retries;	/* LINEAR: how many retries the linear phase lasts */
+	uint64_t in_state_us;		/* STATE out of TIME-WAIT (live): time spent in it */
 
 	/* ---- IMPAIR ---- */
 	struct explain_impair impair;

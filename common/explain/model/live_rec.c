@@ -63,6 +63,16 @@ static struct explain_bases bases_of(struct live_rec_conn *x, const struct tcb *
 	return bs;
 }
 
+/* The local state as the records show it becomes s at t_us. */
+static void enter(struct live_rec_conn *x, enum tcb_state s, uint64_t t_us)
+{
+	if (s == TCB_TIME_WAIT && x->cur != TCB_TIME_WAIT) {
+		x->saw_time_wait = true;
+		x->tw_since_us = t_us;
+	}
+	x->cur = s;
+}
+
 /* The local endpoint's states around the segment. A sent segment shows the change its
  * SYN, FIN or RST made (the TCB changed state when it queued it, RFC 9293 §3.10). */
 static void local_states(struct live_rec_conn *x, const struct tcb *t,
@@ -76,8 +86,7 @@ static void local_states(struct live_rec_conn *x, const struct tcb *t,
 	} else {
 		x->rx_covers = true;
 	}
-	x->cur = after;
-	x->saw_time_wait |= after == TCB_TIME_WAIT;
+	enter(x, after, r->t_us);
 	r->ep[x->local] = (struct explain_ep){ true, before, after };
 	r->ep[other(x->local)] = (struct explain_ep){ false, before, before };
 }
@@ -137,20 +146,52 @@ bool live_rec_covers(struct live_rec_conn *x, const struct tcb_out *o)
 	return cov;
 }
 
-void live_rec_event(struct live_rec_conn *x, const struct tcb_event *v, bool covers,
-		    uint64_t frame, uint64_t t_us, struct explain_rec *r, bool *covered)
+/* The wait before the next try of timer retransmission v, as the TCB decides it
+ * (tcb_timer.c, tcb_rtx_backoff): a SYN in SYN-SENT under the linear schedule keeps
+ * rto_init for its first syn_linear_timeouts retries; everything else doubles (RFC 6298
+ * §5.5) up to rto_max (scaled like every timer, tcb.h). */
+static enum explain_backoff backoff_of(const struct tcb *t, const struct tcb_event *v,
+				       uint32_t *linear)
+{
+	const struct tcb_params *p = t ? tcb_params_of(t) : NULL;
+	double k;
+
+	*linear = 0;
+	if (!p || v->kind != TCB_EV_RETRANSMIT || v->timer != TCB_TIMER_RTX || v->count < 1)
+		return EXPLAIN_BACKOFF_UNKNOWN;
+	if (v->from == TCB_SYN_SENT && p->syn_schedule == TCB_SYN_LINEAR &&
+	    v->count <= p->syn_linear_timeouts) {
+		*linear = (uint32_t)p->syn_linear_timeouts;
+		return EXPLAIN_BACKOFF_LINEAR;
+	}
+	k = tcb_params_time_scale(p);	/* rto_max is scaled like every timer */
+	return (double)v->rto_us >= (double)p->rto_max_us * k ? EXPLAIN_BACKOFF_MAX
+							       : EXPLAIN_BACKOFF_DOUBLES;
+}
+
+void live_rec_event(struct live_rec_conn *x, const struct tcb *t, const struct tcb_event *v,
+		    bool covers, uint64_t frame, uint64_t t_us, struct explain_rec *r,
+		    bool *covered)
 {
 	explain_build_head(r, EXPLAIN_REC_EVENT, frame, t_us, x->b.conn);
 	r->who = x->local;
 	r->dir = dir_of(x->local);
 	r->ev = *v;
+	r->backoff = backoff_of(t, v, &r->linear_retries);
 	*covered = false;
 	if (v->kind != TCB_EV_STATE)
 		return;
+	if (v->from == TCB_TIME_WAIT && x->saw_time_wait) {
+		r->in_state_us = explain_since_us(t_us, x->tw_since_us);
+		x->tw_cut |= v->why != TCB_WHY_TIME_WAIT_EXPIRED;	/* RST, ABORT */
+	}
 	*covered = covers;
 	if (!covers)
-		x->cur = v->to;		/* a timer or a user call: no segment shows it */
-	x->saw_time_wait |= v->to == TCB_TIME_WAIT;
+		enter(x, v->to, t_us);	/* a timer or a user call: no segment shows it */
+	else if (v->to == TCB_TIME_WAIT && !x->saw_time_wait) {
+		x->saw_time_wait = true;	/* the segment's record shows the state */
+		x->tw_since_us = t_us;
+	}
 }
 
 static void summary_addrs(enum explain_who local, const struct tcb_addr *a, struct seg *s)
@@ -177,6 +218,7 @@ void live_rec_summary(const struct live_rec_conn *x, const struct tcb_addr *a, u
 	r->sum.final[peer] = x->b.started ? peer_final : TCB_CLOSED;
 	r->sum.time_wait = x->saw_time_wait ? (int)x->local
 			   : x->b.started && peer_final == TCB_TIME_WAIT ? (int)peer : -1;
+	r->sum.time_wait_cut = x->saw_time_wait && x->tw_cut;
 	r->ep[x->local] = (struct explain_ep){ true, x->cur, x->cur };
 	r->ep[peer] = (struct explain_ep){ false, TCB_CLOSED, TCB_CLOSED };
 }

@@ -27,6 +27,8 @@ struct live_rec_conn {
 	bool rx_covers;			/* state events of the next tcb_out are the ones
 					 * the last received segment's record showed */
 	bool saw_time_wait;		/* local state was TIME-WAIT at some point */
+	uint64_t tw_since_us;		/* when it entered TIME-WAIT (record time) */
+	bool tw_cut;			/* it left TIME-WAIT before the 2MSL timer fired */
 	bool irs_known;
 	uint32_t irs;
 };
@@ -59,11 +61,14 @@ void live_rec_impair(struct live_rec_conn *x, const struct tcb *t, const struct 
  * among o's segments. Call once per tcb_out, before its events. */
 bool live_rec_covers(struct live_rec_conn *x, const struct tcb_out *o);
 
-/* An event of a tcb_out; covers is live_rec_covers() of that tcb_out. *covered tells
- * that r is a STATE event a segment record shows: renderers that print segments may
- * skip it; JSON and the ladder get every record. */
-void live_rec_event(struct live_rec_conn *x, const struct tcb_event *v, bool covers,
-		    uint64_t frame, uint64_t t_us, struct explain_rec *r, bool *covered);
+/* An event of a tcb_out of TCB t; covers is live_rec_covers() of that tcb_out. *covered
+ * tells that r is a STATE event a segment record shows: renderers that print segments
+ * may skip it; JSON and the ladder get every record. A timer retransmission's record
+ * says how its next wait follows from t's schedule (r->backoff); leaving TIME-WAIT says
+ * how long it lasted (r->in_state_us). */
+void live_rec_event(struct live_rec_conn *x, const struct tcb *t, const struct tcb_event *v,
+		    bool covers, uint64_t frame, uint64_t t_us, struct explain_rec *r,
+		    bool *covered);
 
 /* The connection's summary. */
 void live_rec_summary(const struct live_rec_conn *x, const struct tcb_addr *a, uint64_t t_us,

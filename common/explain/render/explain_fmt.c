@@ -87,6 +87,50 @@ const char *explain_escape_bytes(const uint8_t *p, size_t n, size_t max_bytes, c
 	return buf;
 }
 
+/* Length of the well-formed UTF-8 character (RFC 3629 §4: no overlong forms, no
+ * surrogates, at most U+10FFFF) at p, within n bytes; 0 when there is none. */
+static size_t utf8_len(const uint8_t *p, size_t n)
+{
+	static const uint32_t min[4] = { 0, 0x80, 0x800, 0x10000 };
+	size_t k = p[0] < 0x80 ? 1 : (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3 :
+		   (p[0] & 0xF8) == 0xF0 ? 4 : 0;
+	uint32_t c;
+
+	if (k == 0 || k > n)
+		return 0;
+	c = k == 1 ? p[0] : p[0] & (0x7Fu >> k);
+	for (size_t i = 1; i < k; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3Fu);
+	}
+	if (c < min[k - 1] || (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)
+		return 0;
+	return k;
+}
+
+const char *explain_escape_text(const char *s, size_t n, char *buf, size_t cap)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	struct explain_sb sb;
+
+	explain_sb_init(&sb, buf, cap);
+	for (size_t i = 0; s && i < n;) {
+		size_t k = p[i] < 0x80 ? 0 : utf8_len(p + i, n - i);
+
+		if (k == 0) {	/* ASCII (controls escaped), or a byte that is no character */
+			escape_one(&sb, p[i++]);
+			continue;
+		}
+		char ch[5] = { 0 };
+
+		memcpy(ch, p + i, k);
+		explain_sb_puts(&sb, ch);
+		i += k;
+	}
+	return buf;
+}
+
 const char *explain_state_label(enum explain_lang lang, enum tcb_state s)
 {
 	if ((unsigned)s >= TCB_NSTATES)

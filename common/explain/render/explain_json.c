@@ -113,6 +113,8 @@ static json_t *summary_json(const struct explain_rec *r)
 	json_object_set_new(o, "close_segments", m->close_segments ? json_integer(m->close_segments)
 								   : json_null());
 	json_object_set_new(o, "time_wait", who_json(m->time_wait));
+	if (m->time_wait_cut)	/* only then: offline summaries never carry it */
+		json_object_set_new(o, "time_wait_cut", json_true());
 	json_object_set_new(o, "client_final", json_string(explain_state_name(m->final[0])));
 	json_object_set_new(o, "server_final", json_string(explain_state_name(m->final[1])));
 	json_object_set_new(o, "retransmissions", json_integer(m->nrtx));
@@ -141,13 +143,29 @@ static json_t *event_json(const struct explain_rec *r, const char *text)
 	return o;
 }
 
+/* A JSON string of text a user or the network wrote: as it is when it is UTF-8, else
+ * with the bytes that are no character escaped (never dropped: jansson refuses them). */
+static json_t *text_json(const char *s, size_t n)
+{
+	char esc[1024];
+	json_t *t = json_stringn(s, n);
+
+	if (t)
+		return t;
+	if (n > sizeof(esc) / 4 - 1)
+		n = sizeof(esc) / 4 - 1;
+	return json_string(explain_escape_text(s, n, esc, sizeof(esc)));
+}
+
 static json_t *impair_json(const struct explain_rec *r, const char *text)
 {
 	static const char *const acts[] = { "drop", "delay", "duplicate", "reorder", "corrupt" };
 	unsigned a = (unsigned)r->impair.act;
-	json_t *o = json_pack("{s:s, s:I, s:f, s:I, s:s, s:s}", "type", "impair", "frame",
+	json_t *o = json_pack("{s:s, s:I, s:f, s:I, s:s, s:o}", "type", "impair", "frame",
 			      (json_int_t)r->frame, "t", r->t_us / 1e6, "conn", (json_int_t)r->conn,
-			      "act", a < 5 ? acts[a] : "?", "rule", r->impair.rule);
+			      "act", a < 5 ? acts[a] : "?", "rule",
+			      text_json(r->impair.rule, strnlen(r->impair.rule,
+								sizeof(r->impair.rule))));
 
 	if (o && text)
 		json_object_set_new(o, "explain", json_string(text));
@@ -182,13 +200,8 @@ static int write_line(json_t *o, FILE *out)
 
 int explain_json_note(const char *text, FILE *out)
 {
-	json_t *t = json_string(text);
-	char esc[1024];
-
-	if (!t)	/* not UTF-8 (bytes from the network): escaped, never dropped */
-		t = json_string(explain_escape_bytes((const uint8_t *)text, strlen(text),
-						     sizeof(esc) / 4 - 1, esc, sizeof(esc)));
-	return write_line(json_pack("{s:s, s:o}", "type", "note", "text", t), out);
+	return write_line(json_pack("{s:s, s:o}", "type", "note", "text",
+				    text_json(text, strlen(text))), out);
 }
 
 int explain_json_write(const struct explain_rec *r, enum explain_lang lang, const char *text,

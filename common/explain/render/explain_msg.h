@@ -126,6 +126,7 @@ enum explain_msg_id {
 	EXPLAIN_M_RTX_PREV_ORIG,	/* "the original" */
 	EXPLAIN_M_RTX_PREV_N,		/* "#{n}" */
 	EXPLAIN_M_RTX_WHY,		/* no ACK before the timer expired */
+	EXPLAIN_M_RTX_WHY_SYN,		/* the same for a SYN: no claim on its schedule */
 
 	/* ---- impairment engine (order of enum explain_impair_act) ---- */
 	EXPLAIN_M_IMP_DROP,
@@ -158,6 +159,12 @@ enum explain_msg_id {
 	EXPLAIN_M_EV_WHY,		/* "Why: {reason}." after an event's own sentence */
 	EXPLAIN_M_EV_RST_SENT_ACK,	/* RST+ACK <SEQ={n0}><ACK={n1}> (no connection) */
 	EXPLAIN_M_EV_PROBE_NEXT,	/* zero-window probe: next probe after {rto} */
+	EXPLAIN_M_EV_NEXT_TRY,		/* "; next try waits {rto}" (schedule not known) */
+	EXPLAIN_M_EV_NEXT_LINEAR,	/* the same wait again: the SYN's linear phase */
+	EXPLAIN_M_EV_NEXT_MAX,		/* doubled up to rto_max */
+	EXPLAIN_M_TW_USER_ABORT_TW,	/* ABORT in TIME-WAIT: the 2MSL wait cut short */
+	EXPLAIN_M_TW_USER_ABORT_QUIET,	/* ABORT in CLOSING / LAST-ACK: no RST */
+	EXPLAIN_M_TW_WAITED,		/* how long the TIME-WAIT lasted: {in_state} */
 	EXPLAIN_M_TW_USER_CLOSE_DELETE,	/* CLOSE before synchronized: TCB deleted */
 	EXPLAIN_M_TW_ACKED_SYN,		/* " and our SYN" (TCB_WHY_ACK_NEW n3 bit 1) */
 	EXPLAIN_M_TW_ACKED_FIN,		/* " and our FIN" (bit 2) */
@@ -239,6 +246,7 @@ enum explain_msg_id {
 	EXPLAIN_M_SUM_RESET,
 	EXPLAIN_M_SUM_OPEN,
 	EXPLAIN_M_SUM_TIME_WAIT,
+	EXPLAIN_M_SUM_TIME_WAIT_CUT,
 	EXPLAIN_M_SUM_FINAL,
 	EXPLAIN_M_SUM_RTX_NONE,
 	EXPLAIN_M_SUM_RTX_HEAD,

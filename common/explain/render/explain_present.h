@@ -27,6 +27,10 @@ const char *explain_dur(enum explain_lang lang, uint64_t us, char *buf, size_t c
  * escapes, at most max_bytes bytes then "...". Returns buf. */
 const char *explain_escape_bytes(const uint8_t *p, size_t n, size_t max_bytes, char *buf,
 				 size_t cap);
+/* Text a user wrote (an impairment rule): well-formed UTF-8 kept as it is ("100ms±20ms"),
+ * controls, quotes, backslashes and bytes that are no character escaped as
+ * explain_escape_bytes does. Returns buf. */
+const char *explain_escape_text(const char *s, size_t n, char *buf, size_t cap);
 /* State name as learners know it in lang; "?" for an out-of-range value. */
 const char *explain_state_label(enum explain_lang lang, enum tcb_state s);
 /* "client" / "服务端" ...; cap selects the sentence-start form. */

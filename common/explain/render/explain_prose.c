@@ -123,8 +123,12 @@ static void say_retransmission(struct prose *p)
 	else
 		explain_var_s(&p->v, "orig", "");
 	say(p, EXPLAIN_M_RTX_HEAD);
-	if (!(r->analysis & (EXPLAIN_AF_FAST_RETRANSMISSION | EXPLAIN_AF_SPURIOUS_RETRANSMISSION)))
-		say(p, EXPLAIN_M_RTX_WHY);
+	if (r->analysis & (EXPLAIN_AF_FAST_RETRANSMISSION | EXPLAIN_AF_SPURIOUS_RETRANSMISSION))
+		return;
+	/* A SYN's schedule is the sender's own (Linux >= 6.5 waits linearly first): its
+	 * segment alone does not tell, so the sentence makes no claim about it. */
+	say(p, (r->seg.flags & (SEG_SYN | SEG_ACK)) == SEG_SYN ? EXPLAIN_M_RTX_WHY_SYN
+							       : EXPLAIN_M_RTX_WHY);
 }
 
 static enum explain_msg_id headline_fin_reply(const struct prose *p, bool fin_acked)
@@ -448,6 +452,14 @@ static enum explain_msg_id why_msg(const struct tcb_event *ev)
 		return EXPLAIN_M_TW_NONE;
 	if (ev->why == TCB_WHY_USER_CLOSE && ev->kind == TCB_EV_STATE && ev->to == TCB_CLOSED)
 		return EXPLAIN_M_TW_USER_CLOSE_DELETE;
+	/* §3.10.5 ABORT sends a RST only where the peer may still send (tcb_abort): after
+	 * our FIN (CLOSING, LAST-ACK) and in TIME-WAIT nothing goes out. */
+	if (ev->why == TCB_WHY_USER_ABORT && ev->kind == TCB_EV_STATE) {
+		if (ev->from == TCB_TIME_WAIT)
+			return EXPLAIN_M_TW_USER_ABORT_TW;
+		if (ev->from == TCB_CLOSING || ev->from == TCB_LAST_ACK)
+			return EXPLAIN_M_TW_USER_ABORT_QUIET;
+	}
 	return (enum explain_msg_id)(EXPLAIN_M_TW_NONE + ev->why);
 }
 
@@ -506,12 +518,19 @@ static void set_event_vars(struct prose *p)
 	explain_var_s(&p->v, "to", explain_state_label(p->lang, ev->to));
 	explain_var(&p->v, "count", "%d", ev->count);
 	explain_var_u(&p->v, "n", ev->n[0]);
+	explain_var_u(&p->v, "linear", p->r->linear_retries);
 	explain_var_s(&p->v, "timer",
 		    explain_msg(p->lang, (enum explain_msg_id)(EXPLAIN_M_TIMER_NONE + t)));
 	explain_var_s(&p->v, "rfc", tcb_why_rfc(ev->why));
 	set_dur(p, "after", ev->after_us);
 	set_dur(p, "rto", ev->rto_us);
 	set_event_numbers(p, ev->n);
+	if (p->r->in_state_us) {
+		set_dur(p, "in_state", p->r->in_state_us);
+		set_msg(p, "waited", EXPLAIN_M_TW_WAITED);
+	} else {
+		explain_var_s(&p->v, "waited", "");
+	}
 	set_reason(p);
 }
 
@@ -545,6 +564,21 @@ static enum explain_msg_id event_msg(const struct tcb_event *ev)
 	return (enum explain_msg_id)(EXPLAIN_M_EV_STATE + ev->kind);
 }
 
+/* The next try's wait, said only as far as the record knows the schedule in force. */
+static enum explain_msg_id next_try_msg(const struct explain_rec *r)
+{
+	switch (r->backoff) {
+	case EXPLAIN_BACKOFF_DOUBLES:
+		return EXPLAIN_M_EV_NEXT_RTO;
+	case EXPLAIN_BACKOFF_LINEAR:
+		return EXPLAIN_M_EV_NEXT_LINEAR;
+	case EXPLAIN_BACKOFF_MAX:
+		return EXPLAIN_M_EV_NEXT_MAX;
+	default:
+		return EXPLAIN_M_EV_NEXT_TRY;
+	}
+}
+
 static void prose_event(struct prose *p)
 {
 	const struct tcb_event *ev = &p->r->ev;
@@ -559,7 +593,7 @@ static void prose_event(struct prose *p)
 		say(p, EXPLAIN_M_EV_WHY);
 	if ((ev->kind == TCB_EV_RETRANSMIT ||
 	     (ev->kind == TCB_EV_TIMER && ev->timer == TCB_TIMER_RTX)) && ev->rto_us)
-		explain_sb_msg(&p->sb, p->lang, EXPLAIN_M_EV_NEXT_RTO, &p->v);
+		explain_sb_msg(&p->sb, p->lang, next_try_msg(p->r), &p->v);
 	if (ev->kind == TCB_EV_TIMER && ev->why == TCB_WHY_PERSIST_PROBE && ev->rto_us)
 		explain_sb_msg(&p->sb, p->lang, EXPLAIN_M_EV_PROBE_NEXT, &p->v);
 }
@@ -574,8 +608,7 @@ static void prose_impair(struct prose *p)
 	size_t n = strnlen(r->impair.rule, sizeof(r->impair.rule));
 
 	set_segment_vars(p);
-	explain_escape_bytes((const uint8_t *)r->impair.rule, n, sizeof(r->impair.rule), rule,
-			     sizeof(rule));
+	explain_escape_text(r->impair.rule, n, rule, sizeof(rule));	/* "±" stays "±" */
 	explain_var(&p->v, "rule", "'%s'", rule);
 	set_dur(p, "delay", r->impair.delay_us);
 	explain_var_s(&p->v, "dir",
@@ -610,7 +643,7 @@ static void say_close(struct prose *p)
 	if (s->time_wait == EXPLAIN_CLIENT || s->time_wait == EXPLAIN_SERVER) {
 		explain_var_s(&p->v, "tw",
 			    explain_side_name(p->lang, (enum explain_who)s->time_wait, false));
-		say(p, EXPLAIN_M_SUM_TIME_WAIT);
+		say(p, s->time_wait_cut ? EXPLAIN_M_SUM_TIME_WAIT_CUT : EXPLAIN_M_SUM_TIME_WAIT);
 	}
 }
 
