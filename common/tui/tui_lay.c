@@ -328,6 +328,7 @@ static void lay_sep(const struct geo *g, size_t cols, struct tui_line *ln)
 struct wrap_out {
 	struct tui_line *out;
 	size_t n, max;
+	enum tui_attr attr;	/* of the lines written */
 };
 
 static bool wrap_line(void *ctx, const char *s, size_t n)
@@ -338,7 +339,7 @@ static bool wrap_line(void *ctx, const char *s, size_t n)
 		struct tui_line *ln = &w->out[w->n];
 
 		snprintf(ln->text, sizeof(ln->text), " %.*s", (int)n, s);
-		ln->attr = TUI_A_NORMAL;
+		ln->attr = w->attr;
 	}
 	w->n++;
 	return true;
@@ -349,36 +350,38 @@ static const char *sel_prose(const struct tui_model *m)
 	return m->nx ? tui_model_x(m, m->sel)->prose : tui_word(m->lang, TUI_W_EMPTY);
 }
 
+/* The selected row's one-line summary (the -q line) goes first, wrapped as its own
+ * paragraph (a long one would be cut by the screen's edge); "" for rows without one. */
+static const char *sel_head(const struct tui_model *m)
+{
+	return m->nx ? tui_model_x(m, m->sel)->head : "";
+}
+
 /* Lines the selected row's explanation needs at this width. */
 static size_t expl_need(const struct tui_model *m, size_t cols)
 {
-	struct wrap_out w = { NULL, 0, 0 };
-	bool head = m->nx && tui_model_x(m, m->sel)->head[0];
+	struct wrap_out w = { NULL, 0, 0, TUI_A_NORMAL };
 
+	tui_wrap(sel_head(m), cols - 1, wrap_line, &w);
 	tui_wrap(sel_prose(m), cols - 2, wrap_line, &w);
-	return w.n + (head ? 1 : 0);
+	return w.n;
 }
 
 static void lay_expl(const struct tui_model *m, size_t cols, size_t eh, struct tui_line *out)
 {
-	const struct tui_row_x *x = m->nx ? tui_model_x(m, m->sel) : NULL;
-	struct wrap_out w = { out, 0, eh };
-	struct lb b;
+	struct wrap_out w = { out, 0, eh, TUI_A_HEAD };
+	size_t want;
 
 	for (size_t k = 0; k < eh; k++) {
 		out[k].text[0] = '\0';
 		out[k].attr = TUI_A_NORMAL;
 	}
-	if (x && x->head[0] && eh) {
-		lb_init(&b, &out[0]);
-		lb_field(&b, x->head, cols, false);
-		out[0].attr = TUI_A_HEAD;
-		w.out++;
-		w.max--;
-	}
-	if (tui_wrap(sel_prose(m), cols - 2, wrap_line, &w) > w.max && w.max) {
+	want = tui_wrap(sel_head(m), cols - 1, wrap_line, &w);
+	w.attr = TUI_A_NORMAL;
+	want += tui_wrap(sel_prose(m), cols - 2, wrap_line, &w);
+	if (want > eh && eh) {
 		/* cut: say so on the last line instead of hiding it */
-		struct tui_line *last = &w.out[w.max - 1];
+		struct tui_line *last = &out[eh - 1];
 		char tmp[TUI_LINE_BYTES - 8];
 
 		tui_fit(last->text, cols - 4, false, tmp, sizeof(tmp));
@@ -412,13 +415,12 @@ static void lay_status(const struct tui_model *m, size_t cols, struct tui_line *
 		snprintf(t, sizeof(t), " %s%s_", tui_word(m->lang, m->prompt == TUI_CMD_EDIT
 							   ? TUI_W_P_EDIT : TUI_W_P_LINE), m->ptext);
 	} else {
-		keys_text(m, t, sizeof(t));
+		/* the message first: the keys are always the same, the message is news */
 		const char *msg = m->status[0] ? m->status
 				  : (!m->follow ? tui_word(m->lang, TUI_W_SCROLLED) : "");
-		size_t n = strlen(t);
+		size_t n = msg[0] ? (size_t)snprintf(t, sizeof(t), " %s  |", msg) : 0;
 
-		if (msg[0])
-			snprintf(t + n, sizeof(t) - n, "  | %s", msg);
+		keys_text(m, t + n, sizeof(t) - n);
 	}
 	lb_init(&b, ln);
 	lb_field(&b, t, cols, false);
