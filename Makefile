@@ -99,7 +99,7 @@ TEST_HELPER_SRC := $(wildcard tests/unit/helper_*.c)
 TEST_HELPER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(TEST_HELPER_SRC))
 $(TEST_HELPER_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC)): LAYER_INC := $(ALL_INC) -Itests/unit
 # Small C tools the integration tests drive: tests/tools/NAME.c -> $(BUILD)/tools/NAME
-# (gen_explain also links the unit tests' record helpers).
+# (gen_explain and tui_drive also link the unit tests' record helpers).
 TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
 TOOL_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/tools/*.c))
 $(TOOL_OBJ): LAYER_INC := $(ALL_INC) -Itests/unit
@@ -145,6 +145,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_HELPER_OBJ) $(LIBS)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(LIBS) $(LDLIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tools/gen_explain: $(GEN_HELPERS)
+$(BUILD)/tools/tui_drive: $(BUILD)/tests/unit/helper_explain_recs.o
 $(BUILD)/tools/%: $(BUILD)/tests/tools/%.o $(LIBS)
 	@mkdir -p $(dir $@)
 	$(if $(V),,@echo "  LD      $@")

@@ -137,6 +137,8 @@ static void notes(struct lb *b, const struct tui_model *m, const struct explain_
 	char t[96];
 	struct explain_rec imp;
 
+	if (b->len && b->buf[b->len - 1] == ' ')	/* no state beside the lifeline */
+		b->len--, b->buf[b->len] = '\0', b->cols--;
 	if (row->impaired && (row->act == EXPLAIN_IMP_DROP || row->act == EXPLAIN_IMP_CORRUPT)) {
 		lb_put(b, " ");
 		lb_put(b, tui_word(m->lang, TUI_W_DROPPED));

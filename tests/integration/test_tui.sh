@@ -170,6 +170,42 @@ wait_for hs '^READY\$ ?$' >/dev/null
 check tui_ctrl_c_status "[ \"\$(exit_status hs)\" = 130 ]"
 check tui_ctrl_c_restores_tty "tty_sane hs"
 
+# ---- as a live program drives it (tests/tools/tui_drive.c): an event loop polling
+# tui_fd, a timer counting down, a dropped arrow, every step key handed over ----
+tm send-keys -t hs clear Enter
+tm send-keys -t hs "$BIN/tools/tui_drive $T_TMP/drive.log" Enter
+wait_for hs "d: drop  e: edit...  ':' command  c: continue" >/dev/null
+key_row hs 1 Enter >/dev/null
+key_row hs 2 Enter >/dev/null
+tm send-keys -t hs Enter	# the impairment: it marks arrow 2, no row of its own
+wait_for hs '│    ✗─SYN\+ACK seq=0 ack=1 len=0─*│ \[dropped\]$' >/dev/null
+screen hs >"$T_TMP/drive1.txt"
+check tui_live_dropped_arrow "grep -q ' row 2/2 *$' $T_TMP/drive1.txt && grep -q 'never receives the server → client SYN+ACK' $T_TMP/drive1.txt"
+t1=$(sed -n 4p "$T_TMP/drive1.txt" | sed -n 's/.*timers: retransmission \([0-9.]* ms\).*/\1/p')
+check tui_live_timer_shown "[ -n '$t1' ] && sed -n 3p $T_TMP/drive1.txt | grep -q 'state: ? .*state: SYN-RECEIVED'"
+# the loop redraws on its own: the time left changes without a key (waits up to 10 s)
+timer_now() { screen hs | sed -n 4p | sed -n 's/.*timers: retransmission \([0-9.]* ms\|due\).*/\1/p'; }
+changed=
+for _ in $(seq 200); do
+	t2=$(timer_now)
+	[ -n "$t2" ] && [ "$t2" != "$t1" ] && { changed=1; break; }
+	sleep 0.05
+done
+check tui_live_timer_counts_down "[ -n '$changed' ]" "still '$t1'"
+tm send-keys -t hs e
+tm send-keys -t hs -l 'seq 5x'
+tm send-keys -t hs BSpace
+wait_for hs 'payload V \(Enter: apply, Esc: cancel\): seq 5_' >/dev/null
+tm send-keys -t hs Enter d c :
+tm send-keys -t hs -l 'delay 200'
+tm send-keys -t hs Enter
+tm send-keys -t hs e
+tm send-keys -t hs -l 'ack 9'
+tm send-keys -t hs Escape q
+wait_for hs '^READY\$ ?$' >/dev/null
+check tui_live_commands_in_order "[ \"\$(sed 's/ticks=[0-9]*/ticks/' $T_TMP/drive.log | paste -sd,)\" = 'edit seq 5,drop,continue,line delay 200,quit ticks' ]"
+check tui_live_loop_ran_while_waiting "[ \$(sed -n 's/^quit ticks=//p' $T_TMP/drive.log) -ge 5 ]"
+
 # ---- refusals: one line, exit 2, the terminal untouched ----
 "$X" --tui "$HS" >"$T_TMP/out" 2>"$T_TMP/err" </dev/null
 rc=$?
