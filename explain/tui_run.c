@@ -11,7 +11,13 @@
 #include "seg.h"
 #include "tui.h"
 
-/* One kept record and its payload (the record's own pointer dies with the callback). */
+/* Records kept of the connection shown: one per key is far more than anyone steps
+ * through, and ~1.1 KiB each bounds the memory (~110 MiB); the rest is counted. */
+#define XTUI_MAX_RECS 100000
+
+/* One kept record and its payload (the record's own pointer dies with the callback):
+ * the prose quotes at most EXPLAIN_STREAM_HEAD bytes, one more tells it there was more. */
+#define XTUI_PAYLOAD_KEPT (EXPLAIN_STREAM_HEAD + 1)
 struct kept {
 	struct explain_rec r;
 	uint8_t *payload;
@@ -25,6 +31,7 @@ struct coll {
 	uint32_t nconns;	/* wanted connections seen (for the title) */
 	uint32_t last_conn;
 	uint64_t t0_us;
+	uint64_t not_kept;	/* records of the connection beyond XTUI_MAX_RECS */
 };
 
 static void coll_free(struct coll *c)
@@ -37,7 +44,12 @@ static void coll_free(struct coll *c)
 static int keep(struct coll *c, const struct explain_rec *r, struct err *e)
 {
 	struct kept *k;
+	uint32_t n;
 
+	if (c->n >= XTUI_MAX_RECS) {
+		c->not_kept++;
+		return 0;
+	}
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 64;
 		struct kept *nk = realloc(c->k, cap * sizeof(*nk));
@@ -50,12 +62,14 @@ static int keep(struct coll *c, const struct explain_rec *r, struct err *e)
 	k = &c->k[c->n];
 	k->r = *r;
 	k->payload = NULL;
-	if (r->seg.payload && r->seg.len) {
-		if (!(k->payload = malloc(r->seg.len)))
+	n = r->seg.payload ? (r->seg.len < XTUI_PAYLOAD_KEPT ? r->seg.len : XTUI_PAYLOAD_KEPT) : 0;
+	if (n) {
+		if (!(k->payload = malloc(n)))
 			return err_set(e, "out of memory");
-		memcpy(k->payload, r->seg.payload, r->seg.len);
+		memcpy(k->payload, r->seg.payload, n);
 	}
 	k->r.seg.payload = k->payload;
+	k->r.seg.len = n;
 	c->n++;
 	return 0;
 }
@@ -120,9 +134,15 @@ static void say_end(struct tui *t, const struct coll *c)
 {
 	char msg[160];
 
-	snprintf(msg, sizeof(msg), c->o->lang == EXPLAIN_LANG_ZH
-		 ? "抓包结束：%zu 条记录都已显示（q 退出）"
-		 : "end of the capture: all %zu records shown (q quits)", c->n);
+	if (c->not_kept)
+		snprintf(msg, sizeof(msg), c->o->lang == EXPLAIN_LANG_ZH
+			 ? "只保留了前 %zu 条记录，其后还有 %llu 条未显示（q 退出）"
+			 : "the first %zu records were kept; %llu more are not shown (q quits)",
+			 c->n, (unsigned long long)c->not_kept);
+	else
+		snprintf(msg, sizeof(msg), c->o->lang == EXPLAIN_LANG_ZH
+			 ? "抓包结束：%zu 条记录都已显示（q 退出）"
+			 : "end of the capture: all %zu records shown (q quits)", c->n);
 	tui_set_status(t, msg);
 }
 
@@ -204,7 +224,7 @@ static int step(struct tui *t, const struct coll *c, struct err *e)
 	}
 }
 
-static int run_view(const struct coll *c)
+static int run_view(const struct coll *c, bool cut)
 {
 	char title[512];
 	struct err e = {""};
@@ -227,7 +247,12 @@ static int run_view(const struct coll *c)
 		return 2;
 	}
 	initial_states(t, c);
-	tui_set_status(t, zh ? "按回车或空格显示下一个报文段" : "Enter or space shows the next segment");
+	if (cut)	/* said now, not only after the screen is gone */
+		tui_set_status(t, zh ? "按回车或空格显示下一个报文段（文件被截断：只显示读到的部分）"
+				     : "Enter or space shows the next segment (the file is cut: only "
+				       "what was read is shown)");
+	else
+		tui_set_status(t, zh ? "按回车或空格显示下一个报文段" : "Enter or space shows the next segment");
 	tui_redraw(t);
 	rc = step(t, c, &e);
 	tui_close(t);
@@ -260,7 +285,7 @@ int xtui_run(const struct xopts *o)
 		coll_free(&c);
 		return 1;
 	}
-	rc = run_view(&c);
+	rc = run_view(&c, cut);
 	if (cut)	/* after the screen is gone, where it can be read */
 		fprintf(stderr, "synlab-explain: %s: %s\n", o->file, cut_e.msg);
 	coll_free(&c);

@@ -170,6 +170,47 @@ wait_for hs '^READY\$ ?$' >/dev/null
 check tui_ctrl_c_status "[ \"\$(exit_status hs)\" = 130 ]"
 check tui_ctrl_c_restores_tty "tty_sane hs"
 
+# ---- several connections: the first is shown and the title says how to pick; --conn 2 ----
+SLL=tests/vectors/explain/any_sll.pcap	# two connections
+tm send-keys -t hs clear Enter
+tm send-keys -t hs "$X --tui $SLL" Enter
+check tui_first_of_two "wait_for hs 'connection 1 \(of 2: pick one with --conn N\)'"
+tm send-keys -t hs q
+wait_for hs '^READY\$ ?$' >/dev/null
+first2=$(tshark -r "$SLL" -Y 'tcp.stream == 1' -T fields -e frame.number 2>/dev/null | head -n1)
+tm send-keys -t hs clear Enter
+tm send-keys -t hs "$X --tui --conn 2 $SLL" Enter
+wait_for hs 'Enter or space shows the next segment' >/dev/null
+key_row hs 1 Enter >/dev/null
+check tui_conn_2 "[ -n '$first2' ] && screen hs | grep -q 'connection 2 ' &&
+	screen hs | grep -qE '^ +$first2 .*│──SYN seq=0 len=0─*>│'"
+tm send-keys -t hs q
+wait_for hs '^READY\$ ?$' >/dev/null
+
+# ---- a cut file: what was read is shown, then one line on stderr and exit 1 ----
+tm send-keys -t hs clear Enter
+tm send-keys -t hs "$X --tui tests/vectors/explain/cut_echo.pcap 2>$T_TMP/cut.err; echo \"rc=\$?\"" Enter
+check tui_cut_file_said "wait_for hs 'Enter or space shows the next segment \(the file is cut: only what was read is shown\)'"
+for n in $(seq 10); do key_row hs "$n" Enter >/dev/null; done
+tm send-keys -t hs q
+wait_for hs '^rc=[0-9]+$' >/dev/null
+check tui_cut_file "screen hs | grep -q '^rc=1$' && [ \$(wc -l <$T_TMP/cut.err) -eq 1 ] &&
+	grep -q 'cut_echo.pcap: file cut inside record 10' $T_TMP/cut.err"
+
+# ---- without a UTF-8 locale: ASCII lines, and Chinese refused in one line ----
+tm send-keys -t hs clear Enter
+tm send-keys -t hs "LC_ALL=C $X --tui $HS" Enter
+wait_for hs 'Enter or space shows the next segment' >/dev/null
+key_row hs 1 Enter >/dev/null
+check tui_ascii_locale "screen hs | grep -q '|--SYN seq=0 len=0-*>| SYN-RECEIVED' && ! screen hs | grep -q '│'"
+tm send-keys -t hs q
+wait_for hs '^READY\$ ?$' >/dev/null
+tm send-keys -t hs clear Enter
+tm send-keys -t hs "LC_ALL=C $X --tui --lang zh $HS 2>$T_TMP/c_zh.err; echo \"rc=\$?\"" Enter
+wait_for hs '^rc=[0-9]+$' >/dev/null
+check tui_zh_needs_utf8 "screen hs | grep -q '^rc=2$' && [ \$(wc -l <$T_TMP/c_zh.err) -eq 1 ] &&
+	grep -q 'Chinese needs a UTF-8 locale' $T_TMP/c_zh.err"
+
 # ---- as a live program drives it (tests/tools/tui_drive.c): an event loop polling
 # tui_fd, a timer counting down, a dropped arrow, every step key handed over ----
 tm send-keys -t hs clear Enter
