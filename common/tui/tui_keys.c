@@ -74,8 +74,8 @@ static bool scroll_key(struct tui_model *m, int key)
 	long page = m->page > 1 ? (long)m->page - 1 : 1;
 
 	switch (key) {
-	case TUI_K_UP: tui_model_select(m, -1); return true;
-	case TUI_K_DOWN: tui_model_select(m, 1); return true;
+	case TUI_K_UP: case 'k': tui_model_select(m, -1); return true;
+	case TUI_K_DOWN: case 'j': tui_model_select(m, 1); return true;
 	case TUI_K_PGUP: tui_model_select(m, -page); return true;
 	case TUI_K_PGDN: tui_model_select(m, page); return true;
 	case TUI_K_HOME: tui_model_select_end(m, false); return true;

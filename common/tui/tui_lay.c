@@ -471,7 +471,9 @@ void tui_lay_screen(struct tui_model *m, int cols, int lines, struct tui_line *o
 	geo_of(m, c, &g);
 	/* title, 3 endpoint lines, 2 separators, status: the rest is ladder + explanation */
 	size_t rest = l - 7, need = expl_need(m, c);
-	size_t eh = need < rest / 2 ? need : rest / 2;
+	/* the explanation takes what it needs, the ladder keeps a third (at least 4 rows) */
+	size_t lmin = rest / 3 > 4 ? rest / 3 : 4;
+	size_t eh = need < rest - lmin ? need : rest - lmin;
 
 	eh = eh < 3 ? 3 : eh;
 	lay_title(m, c, &out[0]);
