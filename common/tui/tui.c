@@ -49,31 +49,39 @@ void tui_close(struct tui *t)
 
 int tui_add_rec(struct tui *t, const struct explain_rec *r, struct err *e)
 {
+	t->dirty = true;
 	return tui_model_add(&t->m, r, e);
 }
 
 void tui_set_state(struct tui *t, enum explain_who side, bool known, enum tcb_state s)
 {
+	t->dirty = true;
 	tui_model_set_state(&t->m, side, known, s);
 }
 
 void tui_set_timers(struct tui *t, enum explain_who side, const struct tui_timer *tm, size_t n)
 {
+	t->dirty = true;
 	tui_model_set_timers(&t->m, side, tm, n);
 }
 
 void tui_set_addr(struct tui *t, enum explain_who side, const char *addr)
 {
+	t->dirty = true;
 	snprintf(t->m.addr[side == EXPLAIN_SERVER], sizeof(t->m.addr[0]), "%s", addr ? addr : "");
 }
 
 void tui_set_now(struct tui *t, uint64_t now_us)
 {
+	/* the screen only changes with it when a countdown is shown */
+	if (t->m.side[0].ntm || t->m.side[1].ntm)
+		t->dirty = true;
 	t->m.now_us = now_us;
 }
 
 void tui_set_status(struct tui *t, const char *msg)
 {
+	t->dirty = true;
 	tui_model_set_status(&t->m, msg);
 }
 
@@ -84,6 +92,7 @@ int tui_fd(const struct tui *t)
 
 void tui_redraw(struct tui *t)
 {
+	t->dirty = false;
 	tui_term_draw(t->term, &t->m);
 }
 
@@ -103,8 +112,10 @@ int tui_poll(struct tui *t, struct tui_cmd *c)
 		if (!t->m.prompt && k != TUI_K_RESIZE)
 			t->m.status[0] = '\0';
 		got = tui_model_key(&t->m, k, c);
+		t->dirty = true;
 	}
-	tui_redraw(t);
+	if (t->dirty)	/* a busy loop polling often draws only what changed */
+		tui_redraw(t);
 	return got;
 }
 

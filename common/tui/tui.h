@@ -35,8 +35,10 @@
  *
  * Scrolling (arrows, PgUp/PgDn, Home/End), resizing (SIGWINCH / KEY_RESIZE) and typing
  * into the edit prompt happen inside tui_poll: they never reach the caller. The screen
- * is redrawn by tui_poll / tui_wait / tui_redraw, not by each setter, so a caller may
- * change many things and draw once.
+ * is redrawn by tui_poll / tui_wait (when a key or a setter changed something) and by
+ * tui_redraw, never by a setter itself, so a caller may change many things and draw once.
+ * After tui_poll returned a command, call it again before polling tui_fd: keys typed
+ * together may already sit in the view's buffer.
  *
  * The terminal is restored by tui_close, at exit() if the caller forgets, and after
  * SIGINT / SIGTERM / SIGHUP: with own_signals the view catches them, and the next

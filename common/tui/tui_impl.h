@@ -10,6 +10,7 @@ struct tui {
 	struct tui_model m;
 	struct tui_term *term;
 	bool own_signals;
+	bool dirty;		/* something changed since the screen was last drawn */
 };
 
 /* tui_check.c: the terminal checks of tui_usable, and whether the locale is UTF-8
