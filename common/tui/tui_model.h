@@ -9,6 +9,7 @@
  *   tui_keys.c   a key -> scrolling, the prompt, or a command for the caller;
  *   tui_lay.c    the screen of a given size as lines of UTF-8 text with one attribute
  *                each (tui_term.c only copies them to ncurses);
+ *   tui_ladder.c the ladder rows within it;
  *   tui_wrap.c   display-width helpers (fit, wrap, ASCII folding).
  * Nothing here includes curses or reads a clock.
  */
@@ -122,7 +123,27 @@ struct tui_line {
  * model's scrolling (top, page) so that the selection is on screen. */
 void tui_lay_screen(struct tui_model *m, int cols, int lines, struct tui_line *out);
 
+/* ---- tui_ladder.c ---- */
+/* The ladder area: lh rows of arrows / notes between the lifelines, scrolled so that
+ * the selection shows (updates top and page). */
+void tui_lay_ladder(struct tui_model *m, size_t cols, size_t lh, struct tui_line *out);
+/* A full-width rule. */
+void tui_lay_rule(const struct tui_model *m, size_t cols, struct tui_line *ln);
+
 /* ---- tui_wrap.c ---- */
+/* One screen line being built: its bytes and the columns they take. */
+struct tui_lb {
+	char *buf;
+	size_t len, cols, cap;
+};
+void tui_lb_init(struct tui_lb *b, struct tui_line *ln);
+void tui_lb_put(struct tui_lb *b, const char *s);
+void tui_lb_rep(struct tui_lb *b, const char *s, size_t n);
+/* s in exactly width columns (cut, or padded on the left when right). */
+void tui_lb_field(struct tui_lb *b, const char *s, size_t width, bool right);
+/* Pads with spaces to column col. */
+void tui_lb_to(struct tui_lb *b, size_t col);
+
 /* Copies the longest prefix of s (whole UTF-8 characters) that fits in cols columns, then
  * spaces up to cols when pad. Returns the columns used. */
 size_t tui_fit(const char *s, size_t cols, bool pad, char *out, size_t cap);

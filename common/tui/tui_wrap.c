@@ -1,4 +1,4 @@
-/* tui_wrap.c - display-width helpers of the full-screen view: fit a line, wrap prose, fold to ASCII. */
+/* tui_wrap.c - display-width helpers of the full-screen view: build a line, fit it, wrap prose, fold to ASCII. */
 #include "tui_model.h"
 
 #include <string.h>
@@ -128,4 +128,51 @@ void tui_ascii_fold(const char *s, char *out, size_t cap)
 		p = q;
 	}
 	out[len] = '\0';
+}
+
+/* ---- a line being built ---- */
+
+void tui_lb_init(struct tui_lb *b, struct tui_line *ln)
+{
+	b->buf = ln->text;
+	b->cap = sizeof(ln->text);
+	b->len = b->cols = 0;
+	b->buf[0] = '\0';
+}
+
+void tui_lb_put(struct tui_lb *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (b->len + n + 1 > b->cap)
+		return;
+	memcpy(b->buf + b->len, s, n + 1);
+	b->len += n;
+	b->cols += explain_disp_width(s);
+}
+
+void tui_lb_rep(struct tui_lb *b, const char *s, size_t n)
+{
+	while (n--)
+		tui_lb_put(b, s);
+}
+
+/* s in exactly width columns (cut, or padded on the left when right). */
+void tui_lb_field(struct tui_lb *b, const char *s, size_t width, bool right)
+{
+	char tmp[TUI_LINE_BYTES];
+	size_t w = tui_fit(s, width, false, tmp, sizeof(tmp));
+
+	if (right)
+		tui_lb_rep(b, " ", width - w);
+	tui_lb_put(b, tmp);
+	if (!right)
+		tui_lb_rep(b, " ", width - w);
+}
+
+/* Pads with spaces to column col. */
+void tui_lb_to(struct tui_lb *b, size_t col)
+{
+	if (b->cols < col)
+		tui_lb_rep(b, " ", col - b->cols);
 }
