@@ -34,8 +34,9 @@ void xopts_usage(FILE *out)
 	      "Stepping:\n"
 	      "  --tui          full screen: step through one connection (the first shown; pick\n"
 	      "                 one with --conn) segment by segment, both endpoints' states above\n"
-	      "                 the ladder, the explanation below (Enter/space: next, arrows and\n"
-	      "                 PgUp/PgDn: back through the ladder, q: quit); needs a terminal\n"
+	      "                 the ladder, the explanation below (Enter/space: next, c: all the\n"
+	      "                 rest, arrows and PgUp/PgDn: back through the ladder, q: quit);\n"
+	      "                 needs a terminal\n"
 	      "Colour only on a terminal, and never when NO_COLOR is set.\n"
 	      "  -h, --help     this text\n"
 	      "  -V, --version  version\n", out);

@@ -218,8 +218,15 @@ static int step(struct tui *t, const struct coll *c, struct err *e)
 			if (e->msg[0])
 				return 1;
 			break;
+		case TUI_CMD_CONTINUE:
+			while (next < c->n && !e->msg[0])
+				show_next(t, c, next++, e);
+			if (e->msg[0])
+				return 1;
+			say_end(t, c);
+			break;
 		default:
-			break;	/* drop / edit / continue are not offered: a capture is fixed */
+			break;	/* drop / edit / a command line are not offered: a capture is fixed */
 		}
 	}
 }
@@ -232,11 +239,11 @@ static int run_view(const struct coll *c, bool cut)
 	struct tui_opts to = {
 		.lang = c->o->lang,
 		.title = title,
-		.keys = 0,
+		.keys = TUI_KEY_CONTINUE,	/* c: the rest of the connection at once */
 		.own_signals = true,
 		.timers_unknown = true,
-		.not_offered = zh ? "d（丢弃）和 e（修改）只用于实时的 --step：抓包文件不能改"
-				  : "d (drop) and e (edit) belong to a live --step: a capture cannot be changed",
+		.not_offered = zh ? "d（丢弃）、e（修改）和 ':' 只用于实时的 --step：抓包文件不能改"
+				  : "d (drop), e (edit) and ':' belong to a live --step: a capture cannot be changed",
 	};
 	struct tui *t;
 	int rc;

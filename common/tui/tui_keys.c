@@ -10,6 +10,14 @@ static int cmd(struct tui_cmd *c, enum tui_cmd_kind k)
 	return 1;
 }
 
+/* A step makes a new row the one to read: the view follows the newest row again. */
+static void follow(struct tui_model *m)
+{
+	m->follow = true;
+	if (m->nx)
+		m->sel = m->nx - 1;
+}
+
 /* Appends code point cp to the prompt as UTF-8 (silently full at TUI_TEXT_MAX - 1). */
 static void prompt_put(struct tui_model *m, uint32_t cp)
 {
@@ -47,6 +55,7 @@ static int prompt_key(struct tui_model *m, int key, struct tui_cmd *c)
 		m->prompt = 0;
 		if (m->plen == 0)
 			return 0;	/* an empty line changes nothing */
+		follow(m);
 		cmd(c, (enum tui_cmd_kind)kind);
 		memcpy(c->text, m->ptext, m->plen + 1);
 		return 1;
@@ -96,6 +105,7 @@ static int step_key(struct tui_model *m, unsigned need, enum tui_cmd_kind k, str
 		open_prompt(m, k);
 		return 0;
 	}
+	follow(m);
 	return cmd(c, k);
 }
 
@@ -107,10 +117,7 @@ int tui_model_key(struct tui_model *m, int key, struct tui_cmd *c)
 		return 0;
 	switch (key) {
 	case TUI_K_ENTER: case ' ': case 'n':
-		/* the new row is the one to read: stepping follows again */
-		m->follow = true;
-		if (m->nx)
-			m->sel = m->nx - 1;
+		follow(m);
 		return cmd(c, TUI_CMD_NEXT);
 	case 'q': case 'Q':
 		return cmd(c, TUI_CMD_QUIT);

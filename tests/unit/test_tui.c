@@ -294,6 +294,13 @@ static void keys(void **state)
 	assert_int_equal(tui_model_key(&f->m, ' ', &c), 1);
 	assert_int_equal(c.kind, TUI_CMD_NEXT);
 	assert_true(f->m.follow && f->m.sel == last);
+	/* any step follows again: c (offered now) after scrolling back */
+	f->m.keys |= TUI_KEY_CONTINUE;
+	tui_model_key(&f->m, TUI_K_PGUP, &c);
+	assert_false(f->m.follow);
+	assert_int_equal(tui_model_key(&f->m, 'c', &c), 1);
+	assert_int_equal(c.kind, TUI_CMD_CONTINUE);
+	assert_true(f->m.follow && f->m.sel == last);
 	assert_int_equal(tui_model_key(&f->m, 'q', &c), 1);
 	assert_int_equal(c.kind, TUI_CMD_QUIT);
 	fix_free(f);
