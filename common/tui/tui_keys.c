@@ -89,6 +89,8 @@ static bool scroll_key(struct tui_model *m, int key)
 	case TUI_K_PGDN: tui_model_select(m, page); return true;
 	case TUI_K_HOME: tui_model_select_end(m, false); return true;
 	case TUI_K_END: tui_model_select_end(m, true); return true;
+	case '[': if (m->etop) m->etop--; return true;
+	case ']': m->etop++; return true;	/* the layout keeps it within the text */
 	case TUI_K_RESIZE: return true;	/* the next layout uses the new size */
 	default: return false;
 	}

@@ -12,7 +12,10 @@ static void lay_title(const struct tui_model *m, size_t cols, struct tui_line *l
 	struct tui_lb b;
 	size_t rw;
 
-	if (m->nx)
+	if (m->nx && !m->follow)	/* new rows will not show until End */
+		snprintf(right, sizeof(right), "%s  %s %zu/%zu ", tui_word(m->lang, TUI_W_SCROLLED),
+			 tui_word(m->lang, TUI_W_ROW), m->sel + 1, m->nx);
+	else if (m->nx)
 		snprintf(right, sizeof(right), "%s %zu/%zu ", tui_word(m->lang, TUI_W_ROW),
 			 m->sel + 1, m->nx);
 	else
@@ -84,6 +87,7 @@ static void lay_sides(const struct tui_model *m, size_t cols, struct tui_line *o
 struct wrap_out {
 	struct tui_line *out;
 	size_t n, max;
+	size_t skip;		/* lines scrolled off the top */
 	enum tui_attr attr;	/* of the lines written */
 };
 
@@ -91,8 +95,8 @@ static bool wrap_line(void *ctx, const char *s, size_t n)
 {
 	struct wrap_out *w = ctx;
 
-	if (w->out && w->n < w->max) {
-		struct tui_line *ln = &w->out[w->n];
+	if (w->out && w->n >= w->skip && w->n - w->skip < w->max) {
+		struct tui_line *ln = &w->out[w->n - w->skip];
 
 		snprintf(ln->text, sizeof(ln->text), " %.*s", (int)n, s);
 		ln->attr = w->attr;
@@ -116,33 +120,53 @@ static const char *sel_head(const struct tui_model *m)
 /* Lines the selected row's explanation needs at this width. */
 static size_t expl_need(const struct tui_model *m, size_t cols)
 {
-	struct wrap_out w = { NULL, 0, 0, TUI_A_NORMAL };
+	struct wrap_out w = { NULL, 0, 0, 0, TUI_A_NORMAL };
 
 	tui_wrap(sel_head(m), cols - 1, wrap_line, &w);
 	tui_wrap(sel_prose(m), cols - 2, wrap_line, &w);
 	return w.n;
 }
 
-static void lay_expl(const struct tui_model *m, size_t cols, size_t eh, struct tui_line *out)
+/* Marks a cut: "…" at the end of line ln (more below) or at its start (more above). */
+static void mark_cut(const struct tui_model *m, size_t cols, struct tui_line *ln, bool end)
 {
-	struct wrap_out w = { out, 0, eh, TUI_A_HEAD };
-	size_t want;
+	char tmp[TUI_LINE_BYTES - 8];
+	const char *dots = m->utf8 ? "…" : "...";
+
+	tui_fit(ln->text + (end ? 0 : 1), cols - 4, false, tmp, sizeof(tmp));
+	if (end)
+		snprintf(ln->text, sizeof(ln->text), "%s %s", tmp, dots);
+	else
+		snprintf(ln->text, sizeof(ln->text), "%s %s", dots, tmp);
+}
+
+/* The explanation area: the selected row's -q line and prose, from line etop on. */
+static void lay_expl(struct tui_model *m, size_t cols, size_t need, size_t eh,
+		     struct tui_line *out)
+{
+	struct wrap_out w = { out, 0, eh, 0, TUI_A_HEAD };
 
 	for (size_t k = 0; k < eh; k++) {
 		out[k].text[0] = '\0';
 		out[k].attr = TUI_A_NORMAL;
 	}
-	want = tui_wrap(sel_head(m), cols - 1, wrap_line, &w);
-	w.attr = TUI_A_NORMAL;
-	want += tui_wrap(sel_prose(m), cols - 2, wrap_line, &w);
-	if (want > eh && eh) {
-		/* cut: say so on the last line instead of hiding it */
-		struct tui_line *last = &out[eh - 1];
-		char tmp[TUI_LINE_BYTES - 8];
-
-		tui_fit(last->text, cols - 4, false, tmp, sizeof(tmp));
-		snprintf(last->text, sizeof(last->text), "%s %s", tmp, m->utf8 ? "…" : "...");
+	if (m->etop_sel != m->sel) {	/* another row: its text from the start */
+		m->etop_sel = m->sel;
+		m->etop = 0;
 	}
+	if (m->etop > (need > eh ? need - eh : 0))
+		m->etop = need > eh ? need - eh : 0;
+	m->ecut = need > eh;
+	w.skip = m->etop;
+	tui_wrap(sel_head(m), cols - 1, wrap_line, &w);
+	w.attr = TUI_A_NORMAL;
+	tui_wrap(sel_prose(m), cols - 2, wrap_line, &w);
+	if (!eh)
+		return;
+	if (m->etop + eh < need)	/* cut: say so instead of hiding it */
+		mark_cut(m, cols, &out[eh - 1], true);
+	if (m->etop)
+		mark_cut(m, cols, &out[0], false);
 }
 
 static void keys_text(const struct tui_model *m, char *buf, size_t cap)
@@ -157,6 +181,8 @@ static void keys_text(const struct tui_model *m, char *buf, size_t cap)
 		if (m->keys & opt[i].bit)
 			off += (size_t)snprintf(buf + off, cap - off, "  %s",
 						tui_word(m->lang, opt[i].w));
+	if (off < cap && m->ecut)
+		off += (size_t)snprintf(buf + off, cap - off, "  %s", tui_word(m->lang, TUI_W_K_MORE));
 	if (off < cap)
 		snprintf(buf + off, cap - off, "  %s  %s", tui_word(m->lang, TUI_W_K_SCROLL),
 			 tui_word(m->lang, TUI_W_K_QUIT));
@@ -172,8 +198,7 @@ static void lay_status(const struct tui_model *m, size_t cols, struct tui_line *
 							   ? TUI_W_P_EDIT : TUI_W_P_LINE), m->ptext);
 	} else {
 		/* the message first: the keys are always the same, the message is news */
-		const char *msg = m->status[0] ? m->status
-				  : (!m->follow ? tui_word(m->lang, TUI_W_SCROLLED) : "");
+		const char *msg = m->status;
 		size_t n = msg[0] ? (size_t)snprintf(t, sizeof(t), " %s  |", msg) : 0;
 
 		keys_text(m, t + n, sizeof(t) - n);
@@ -233,7 +258,7 @@ void tui_lay_screen(struct tui_model *m, int cols, int lines, struct tui_line *o
 	tui_lay_rule(m, c, &out[4]);
 	tui_lay_ladder(m, c, rest - eh, &out[5]);
 	tui_lay_rule(m, c, &out[5 + rest - eh]);
-	lay_expl(m, c, eh, &out[6 + rest - eh]);
+	lay_expl(m, c, need, eh, &out[6 + rest - eh]);
 	lay_status(m, c, &out[l - 1]);
 	if (!m->utf8)
 		fold_all(out, lines);

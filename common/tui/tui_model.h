@@ -58,6 +58,9 @@ struct tui_model {
 	size_t top;			/* first row in the ladder area */
 	bool follow;			/* the selection follows the newest row */
 	size_t page;			/* ladder rows on screen at the last layout */
+	size_t etop;			/* first explanation line shown ('[' / ']') */
+	size_t etop_sel;		/* the row etop belongs to (another row: from 0) */
+	bool ecut;			/* the explanation did not fit at the last layout */
 
 	struct tui_side side[2];
 	char addr[2][48];		/* tui_set_addr; "" = from the first segment */
@@ -161,7 +164,7 @@ enum tui_word {
 	TUI_W_STATE, TUI_W_TIMERS, TUI_W_NONE, TUI_W_UNKNOWN_OFFLINE, TUI_W_DUE, TUI_W_ROW,
 	TUI_W_EMPTY, TUI_W_K_NEXT, TUI_W_K_DROP, TUI_W_K_EDIT, TUI_W_K_LINE, TUI_W_K_CONT,
 	TUI_W_K_SCROLL, TUI_W_K_QUIT, TUI_W_P_EDIT, TUI_W_P_LINE, TUI_W_NOT_OFFERED,
-	TUI_W_TOO_SMALL, TUI_W_DROPPED, TUI_W_SUMMARY, TUI_W_SCROLLED, TUI_W_COUNT
+	TUI_W_TOO_SMALL, TUI_W_DROPPED, TUI_W_SUMMARY, TUI_W_SCROLLED, TUI_W_K_MORE, TUI_W_COUNT
 };
 const char *tui_word(enum explain_lang lang, enum tui_word w);
 

@@ -22,7 +22,8 @@ static const char *const en[TUI_W_COUNT] = {
 	[TUI_W_TOO_SMALL] = "too small: 60x14 needed",
 	[TUI_W_DROPPED] = "[dropped]",
 	[TUI_W_SUMMARY] = "== connection summary",
-	[TUI_W_SCROLLED] = "(scrolled back: End follows the newest row)",
+	[TUI_W_SCROLLED] = "scrolled back, End: newest",
+	[TUI_W_K_MORE] = "[ ]: more text",
 };
 
 static const char *const zh[TUI_W_COUNT] = {
@@ -46,7 +47,8 @@ static const char *const zh[TUI_W_COUNT] = {
 	[TUI_W_TOO_SMALL] = "终端太小：需要 60x14",
 	[TUI_W_DROPPED] = "[已丢弃]",
 	[TUI_W_SUMMARY] = "== 连接总结",
-	[TUI_W_SCROLLED] = "（正在回看：按 End 跟随最新一行）",
+	[TUI_W_SCROLLED] = "回看中，End：最新",
+	[TUI_W_K_MORE] = "[ ]：翻看说明",
 };
 
 const char *tui_word(enum explain_lang lang, enum tui_word w)

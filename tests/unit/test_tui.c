@@ -227,6 +227,39 @@ static void every_width_fits(void **state)
 	}
 }
 
+/* A long explanation on a small screen: marked as cut, and '[' / ']' scroll through it
+ * without going past either end; another row starts from its top. */
+static void explanation_scrolls(void **state)
+{
+	struct fix *f = fix_new(HELPER_ECHO_CLOSE4, EXPLAIN_LANG_EN, 0, true);
+	struct tui_cmd c;
+	int last_text = -1;
+
+	(void)state;
+	add_all(f);
+	tui_model_select_end(&f->m, false);
+	tui_lay_screen(&f->m, 60, 16, f->out);
+	assert_true(f->m.ecut);
+	for (int i = 0; i < 15; i++)
+		if (f->out[i].text[0] && f->out[i].attr != TUI_A_DIM)
+			last_text = i;
+	assert_non_null(strstr(f->out[last_text].text, " …"));
+	assert_non_null(strstr(f->out[15].text, "[ ]: more text"));
+	for (int i = 0; i < 200; i++)
+		assert_int_equal(tui_model_key(&f->m, ']', &c), 0);
+	tui_lay_screen(&f->m, 60, 16, f->out);
+	assert_true(f->m.etop > 0 && f->m.etop < 200);
+	assert_null(strstr(f->out[last_text].text, " …"));
+	size_t top = f->m.etop;
+	tui_model_key(&f->m, '[', &c);
+	tui_lay_screen(&f->m, 60, 16, f->out);
+	assert_int_equal(f->m.etop, top - 1);
+	tui_model_key(&f->m, TUI_K_DOWN, &c);
+	tui_lay_screen(&f->m, 60, 16, f->out);
+	assert_int_equal(f->m.etop, 0);
+	fix_free(f);
+}
+
 static void too_small_and_ascii(void **state)
 {
 	struct fix *f = fix_new(HELPER_LIVE_DROP, EXPLAIN_LANG_EN, 0, false);
@@ -261,7 +294,7 @@ static void keys(void **state)
 	assert_int_equal(f->m.sel, 0);
 	tui_lay_screen(&f->m, 120, 20, f->out);
 	assert_int_equal(f->m.top, 0);
-	assert_true(line_of(f, 20, "(scrolled back") == 19);
+	assert_true(line_of(f, 20, "scrolled back, End: newest  row 1/") == 0);
 	assert_int_equal(tui_model_key(&f->m, TUI_K_PGDN, &c), 0);
 	assert_int_equal(f->m.sel, f->m.page - 1);
 	assert_int_equal(tui_model_key(&f->m, TUI_K_END, &c), 0);
@@ -358,6 +391,7 @@ int main(void)
 		cmocka_unit_test(states_and_timers),
 		cmocka_unit_test(chinese),
 		cmocka_unit_test(every_width_fits),
+		cmocka_unit_test(explanation_scrolls),
 		cmocka_unit_test(too_small_and_ascii),
 		cmocka_unit_test(keys),
 		cmocka_unit_test(wrap_and_fit),
