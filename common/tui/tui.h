@@ -33,6 +33,12 @@
  *       act on cmd.kind (NEXT, DROP, EDIT, LINE, CONTINUE, QUIT, SIGNAL)
  *   tui_close(t);                           restores the terminal
  *
+ * ONE RECORD PER SEGMENT, ONE CONNECTION. Each SEGMENT record is one arrow. A process
+ * that runs both ends sees every segment twice (sent by one TCB, received by the other):
+ * give the view one record for it, the sender's or the receiver's, with both ep[] filled
+ * when both states are known. All records carry the same conn number (the first one's;
+ * records of another connection are ignored). Timer names: tcb_timer_name() (tcb.h).
+ *
  * Scrolling (arrows, PgUp/PgDn, Home/End), resizing (SIGWINCH / KEY_RESIZE) and typing
  * into the edit prompt happen inside tui_poll: they never reach the caller. The screen
  * is redrawn by tui_poll / tui_wait (when a key or a setter changed something) and by
