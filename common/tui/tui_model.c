@@ -144,10 +144,13 @@ int tui_model_add(struct tui_model *m, const struct explain_rec *r, struct err *
 		return -1;
 	if (explain_ladder_nrows(m->lad) > before)
 		return new_row(m, r, explain_ladder_row(m->lad, before), e);
+	/* no new row: another connection's record (ignored), or an impairment the ladder
+	 * merged into its last arrow */
 	last = before ? explain_ladder_row(m->lad, before - 1) : NULL;
-	if (last && r->kind == EXPLAIN_REC_IMPAIR && last->impaired && m->nx == before)
+	if (last && r->kind == EXPLAIN_REC_IMPAIR && r->conn == explain_ladder_conn(m->lad) &&
+	    last->impaired)
 		return merged_impair(m, last, e);
-	return 0;	/* another connection's record */
+	return 0;
 }
 
 void tui_model_set_state(struct tui_model *m, enum explain_who side, bool known,

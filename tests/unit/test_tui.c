@@ -153,10 +153,37 @@ static void drop_and_retransmission(void **state)
 	assert_int_equal(f->out[r].attr, TUI_A_RTX);
 	/* the timer and retransmission events are notes between the lifelines */
 	assert_true(line_of(f, 40, "│ * ") > d);
-	/* the dropped row's explanation includes the impairment's sentence */
+	/* the dropped row's explanation includes the impairment's sentence, once */
 	const struct tui_row_x *x = tui_model_x(&f->m, 1);
 	assert_non_null(x);
 	assert_non_null(strstr(x->prose, "drop:s2c:1"));
+	assert_null(strstr(strstr(x->prose, "drop:s2c:1") + 1, "drop:s2c:1"));
+
+	fix_free(f);
+}
+
+/* While the last arrow is the impaired one, another connection's impairment record must
+ * neither add a row nor a sentence. */
+static void other_connection_ignored(void **state)
+{
+	struct fix *f = fix_new(HELPER_LIVE_DROP, EXPLAIN_LANG_EN, 0, true);
+	struct explain_rec o;
+	struct err e;
+	size_t len;
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++)	/* SYN, SYN+ACK, its drop */
+		assert_int_equal(tui_model_add(&f->m, &f->r[i], &e), 0);
+	assert_int_equal(f->r[2].kind, EXPLAIN_REC_IMPAIR);
+	assert_int_equal(tui_model_nrows(&f->m), 2);
+	len = strlen(tui_model_x(&f->m, 1)->prose);
+	for (size_t i = 0; i < f->n; i++) {
+		o = f->r[i];
+		o.conn = f->r[i].conn + 1;
+		assert_int_equal(tui_model_add(&f->m, &o, &e), 0);
+	}
+	assert_int_equal(tui_model_nrows(&f->m), 2);
+	assert_int_equal(strlen(tui_model_x(&f->m, 1)->prose), len);
 	fix_free(f);
 }
 
@@ -388,6 +415,7 @@ int main(void)
 		cmocka_unit_test(handshake_arrows),
 		cmocka_unit_test(explanation_is_the_prose),
 		cmocka_unit_test(drop_and_retransmission),
+		cmocka_unit_test(other_connection_ignored),
 		cmocka_unit_test(states_and_timers),
 		cmocka_unit_test(chinese),
 		cmocka_unit_test(every_width_fits),
