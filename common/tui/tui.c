@@ -141,10 +141,12 @@ int tui_wait(struct tui *t, int timeout_ms, struct tui_cmd *c)
 		struct pollfd p = { .fd = tui_fd(t), .events = POLLIN };
 
 		/* EINTR: a signal (reported by tui_poll) or SIGWINCH (a KEY_RESIZE waits) */
-		if (poll(&p, 1, left) < 0 && errno != EINTR)
-			return 0;
-		if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) {
-			/* the terminal went away: nothing more can be typed */
+		int n = poll(&p, 1, left);
+
+		if ((n < 0 && errno != EINTR) ||
+		    (n > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)))) {
+			/* the terminal went away (or cannot be waited on): nothing more can be
+			 * typed, so waiting again would spin */
 			memset(c, 0, sizeof(*c));
 			c->kind = TUI_CMD_QUIT;
 			return 1;

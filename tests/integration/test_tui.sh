@@ -248,6 +248,16 @@ wait_for hs '^READY\$ ?$' >/dev/null
 check tui_live_commands_in_order "[ \"\$(sed 's/ticks=[0-9]*/ticks/' $T_TMP/drive.log | paste -sd,)\" = 'edit seq 5,drop,continue,line delay 200,quit ticks' ]"
 check tui_live_loop_ran_while_waiting "[ \$(sed -n 's/^quit ticks=//p' $T_TMP/drive.log) -ge 5 ]"
 
+# ---- the terminal goes away (the pane is closed): the program ends, it does not spin ----
+tm_start gone
+tm send-keys -t gone "sh -c 'echo \$\$ >$T_TMP/gone.pid; exec $X --tui $HS'" Enter
+wait_for gone 'Enter or space shows the next segment' >/dev/null
+gpid=$(cat "$T_TMP/gone.pid")
+tm kill-session -t gone
+for _ in $(seq 100); do kill -0 "$gpid" 2>/dev/null || break; sleep 0.05; done
+check tui_ends_when_terminal_goes "! kill -0 $gpid"
+kill -KILL "$gpid" 2>/dev/null
+
 # ---- refusals: one line, exit 2, the terminal untouched ----
 "$X" --tui "$HS" >"$T_TMP/out" 2>"$T_TMP/err" </dev/null
 rc=$?
