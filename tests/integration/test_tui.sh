@@ -14,10 +14,15 @@ trap 'tm kill-server 2>/dev/null; t_cleanup' EXIT
 # check NAME 'SHELL CONDITION': ok when it holds (evaluated here, not a command name).
 check() { if eval "$2" >/dev/null 2>&1; then ok "$1"; else not_ok "$1" "${3:-}"; fi; }
 
-# tm_start NAME: a 120x40 session running a bare shell whose prompt is "READY$ ".
+# tm_start NAME: a 120x40 session running a bare shell whose prompt is "READY$ " (the
+# sanitizers' options pass through: a SANITIZE=1 build reports into the exit status).
 tm_start() {
+	local keep="" v
+	for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+		[ -n "${!v:-}" ] && keep+=" $v=${!v}"
+	done
 	tm new-session -d -s "$1" -x 120 -y 40 -c "$TOP" \
-		"env -i PATH=$PATH HOME=$T_TMP LANG=C.UTF-8 TERM=screen PS1='READY\$ ' bash --norc --noprofile -i"
+		"env -i PATH=$PATH HOME=$T_TMP LANG=C.UTF-8 TERM=screen$keep PS1='READY\$ ' bash --norc --noprofile -i"
 	wait_for "$1" '^READY\$'
 }
 screen() { tm capture-pane -p -t "$1"; }
@@ -277,4 +282,5 @@ check tui_combination_refused "[ $rc -eq 2 ] && grep -q -- '--tui is its own out
 "$X" --tui tests/vectors/explain/header_only.pcap 2>"$T_TMP/empty.err" >/dev/null </dev/null
 rc=$?
 check tui_checks_terminal_first "[ $rc -eq 2 ] && grep -q 'stdout is not one' $T_TMP/empty.err"
+check tui_in_help "$X --help | grep -q -- '--tui  *full screen: step through one connection'"
 [ "$T_FAILS" -eq 0 ]
