@@ -8,6 +8,7 @@
 #   base  <  pkt  <  tcp  <  impair          common/engine/  (libc + libsodium only)
 #   base, pkt      <  io                      common/io/      (libnet, libpcap, kernel)
 #   base, pkt, tcp <  xmodel  <  xrender      common/explain/ (records / words)
+#   io, xrender    <  tui                     common/tui/     (the full-screen view, ncursesw)
 #   everything     <  live                    common/live/    (a program's runtime)
 #   everything     <  client/ server/ explain/ (the programs), tests/, bench/
 PREFIX ?= /usr/local
@@ -24,7 +25,7 @@ Q := $(if $(V),,@)
 PKGS := libpcap jansson libsodium libedit
 NEED_PKGS := $(filter-out clean deps,$(or $(MAKECMDGOALS),all))
 ifneq ($(NEED_PKGS),)
-PKG_ERR := $(shell pkg-config --print-errors --exists $(PKGS) cmocka 2>&1)
+PKG_ERR := $(shell pkg-config --print-errors --exists $(PKGS) ncursesw cmocka 2>&1)
 ifneq ($(PKG_ERR),)
 $(error pkg-config: $(PKG_ERR) -- install the packages with: bash scripts/deps)
 endif
@@ -35,10 +36,13 @@ endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
+# ncursesw's flags only where it is used (common/tui/): its -D_XOPEN_SOURCE stays there.
+CURSES_CFLAGS := $(shell pkg-config --cflags ncursesw)
+CURSES_LIBS := $(shell pkg-config --libs ncursesw)
 endif
 
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(PKG_CFLAGS)
-LDLIBS := $(LIBNET_LIBS) $(PKG_LIBS) -lm
+LDLIBS := $(LIBNET_LIBS) $(PKG_LIBS) $(CURSES_LIBS) -lm
 ifneq ($(SANITIZE),)
 # -fno-sanitize-recover: undefined behaviour fails the test instead of printing a line.
 override CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -46,7 +50,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 # --- the layers: folder, and the layers whose headers it may include (itself first) ---
-LAYERS := base pkt tcp impair io xmodel xrender live
+LAYERS := base pkt tcp impair io xmodel xrender tui live
 DIR_base    := common/engine/base
 DIR_pkt     := common/engine/pkt
 DIR_tcp     := common/engine/tcp
@@ -54,6 +58,7 @@ DIR_impair  := common/engine/impair
 DIR_io      := common/io
 DIR_xmodel  := common/explain/model
 DIR_xrender := common/explain/render
+DIR_tui     := common/tui
 DIR_live    := common/live
 SEES_base    := base
 SEES_pkt     := pkt base
@@ -62,6 +67,7 @@ SEES_impair  := impair tcp pkt base
 SEES_io      := io pkt base
 SEES_xmodel  := xmodel tcp pkt base
 SEES_xrender := xrender xmodel tcp pkt base
+SEES_tui     := tui xrender xmodel io tcp pkt base
 SEES_live    := $(LAYERS)
 inc_of = $(foreach l,$(SEES_$(1)),-I$(DIR_$(l)))
 ALL_INC := $(call inc_of,live)
@@ -77,9 +83,10 @@ $$(LIB_$(1)): $$(OBJ_$(1))
 	$$(Q)ar rcs $$@ $$^
 endef
 $(foreach l,$(LAYERS),$(eval $(call LAYER_RULES,$(l))))
+$(OBJ_tui): LAYER_INC += $(CURSES_CFLAGS)
 
 # Link order: a library before the ones it uses.
-LIBS := $(foreach l,live xrender xmodel io impair tcp pkt base,$(LIB_$(l)))
+LIBS := $(foreach l,live tui xrender xmodel io impair tcp pkt base,$(LIB_$(l)))
 
 # Everything above the library (programs, tests, tools, benchmarks) sees every layer.
 LAYER_INC ?= $(ALL_INC)
@@ -92,7 +99,7 @@ TEST_HELPER_SRC := $(wildcard tests/unit/helper_*.c)
 TEST_HELPER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(TEST_HELPER_SRC))
 $(TEST_HELPER_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC)): LAYER_INC := $(ALL_INC) -Itests/unit
 # Small C tools the integration tests drive: tests/tools/NAME.c -> $(BUILD)/tools/NAME
-# (gen_explain also links the unit tests' record helpers).
+# (gen_explain and tui_drive also link the unit tests' record helpers).
 TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
 TOOL_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/tools/*.c))
 $(TOOL_OBJ): LAYER_INC := $(ALL_INC) -Itests/unit
@@ -138,6 +145,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_HELPER_OBJ) $(LIBS)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(TEST_HELPER_OBJ) $(LIBS) $(LDLIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tools/gen_explain: $(GEN_HELPERS)
+$(BUILD)/tools/tui_drive: $(BUILD)/tests/unit/helper_explain_recs.o
 $(BUILD)/tools/%: $(BUILD)/tests/tools/%.o $(LIBS)
 	@mkdir -p $(dir $@)
 	$(if $(V),,@echo "  LD      $@")

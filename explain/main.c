@@ -9,6 +9,7 @@
 #include "out.h"
 #include "pcapr.h"
 #include "seg.h"
+#include "tui_run.h"
 
 #define SYNLAB_EXPLAIN_VERSION "0.1"
 
@@ -20,24 +21,11 @@ struct run {
 	struct xout *out;
 };
 
-static bool wanted(const struct xopts *o, const struct explain_rec *r)
-{
-	const struct seg *s = &r->seg;
-
-	if (o->max_conns && r->conn > o->max_conns)
-		return false;
-	if (o->has_host && s->saddr != o->host && s->daddr != o->host)
-		return false;
-	if (o->port >= 0 && s->sport != o->port && s->dport != o->port)
-		return false;
-	return !(o->conn_only && r->conn != o->conn_only);
-}
-
 static int sink(void *ctx, const struct explain_rec *r, struct err *e)
 {
 	struct run *run = ctx;
 
-	if (!wanted(&run->o, r))
+	if (!xopts_wanted(&run->o, r))
 		return 0;
 	run->shown++;
 	return xout_record(run->out, r, e);
@@ -159,5 +147,5 @@ int main(int argc, char **argv)
 		printf("synlab-explain %s\n", SYNLAB_EXPLAIN_VERSION);
 		return 0;
 	}
-	return run_file(&run);
+	return run.o.tui ? xtui_run(&run.o) : run_file(&run);
 }

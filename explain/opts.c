@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explain.h"
 #include "opts.h"
 
 void xopts_usage(FILE *out)
@@ -30,6 +31,12 @@ void xopts_usage(FILE *out)
 	      "  -w FILE        pcapng of the segments shown, each with its explanation as the\n"
 	      "                 packet comment (Wireshark: frame.comment)\n"
 	      "  --lang en|zh   language of every explanation (en)\n"
+	      "Stepping:\n"
+	      "  --tui          full screen: step through one connection (the first shown; pick\n"
+	      "                 one with --conn) segment by segment, both endpoints' states above\n"
+	      "                 the ladder, the explanation below (Enter/space: next, c: all the\n"
+	      "                 rest, arrows and PgUp/PgDn: back through the ladder, q: quit);\n"
+	      "                 needs a terminal\n"
 	      "Colour only on a terminal, and never when NO_COLOR is set.\n"
 	      "  -h, --help     this text\n"
 	      "  -V, --version  version\n", out);
@@ -58,6 +65,7 @@ static int set_opt(int c, const char *arg, struct xopts *o, char *msg, size_t ca
 	case 'A': o->ascii = true; return 0;
 	case 'T': o->html = arg; return 0;
 	case 'w': o->pcapng = arg; return 0;
+	case 'U': o->tui = true; return 0;
 	case 'n':
 		if (parse_num(arg, UINT32_MAX, &v) < 0 || v == 0)
 			break;
@@ -110,6 +118,11 @@ static int check_combination(const struct xopts *o, char *msg, size_t cap)
 		snprintf(msg, cap, "--ascii only applies to --ladder");
 		return -1;
 	}
+	if (o->tui && (o->quiet || o->summary || o->json || o->ladder || o->html || o->pcapng)) {
+		snprintf(msg, cap, "--tui is its own output: it cannot be combined with -q, "
+			 "--summary, --json, --ladder, --html or -w");
+		return -1;
+	}
 	if (o->html && o->pcapng && strcmp(o->html, o->pcapng) == 0) {
 		snprintf(msg, cap, "--html and -w name the same file '%s'", o->html);
 		return -1;
@@ -125,7 +138,7 @@ int xopts_parse(int argc, char **argv, struct xopts *o, char *msg, size_t cap)
 		{"host", required_argument, NULL, 'H'}, {"port", required_argument, NULL, 'p'},
 		{"summary", no_argument, NULL, 'S'}, {"ladder", no_argument, NULL, 'L'},
 		{"ascii", no_argument, NULL, 'A'},  {"html", required_argument, NULL, 'T'},
-		{"conn", required_argument, NULL, 'n'},
+		{"conn", required_argument, NULL, 'n'}, {"tui", no_argument, NULL, 'U'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -152,4 +165,17 @@ int xopts_parse(int argc, char **argv, struct xopts *o, char *msg, size_t cap)
 		return -1;
 	}
 	return check_combination(o, msg, cap);
+}
+
+bool xopts_wanted(const struct xopts *o, const struct explain_rec *r)
+{
+	const struct seg *s = &r->seg;
+
+	if (o->max_conns && r->conn > o->max_conns)
+		return false;
+	if (o->has_host && s->saddr != o->host && s->daddr != o->host)
+		return false;
+	if (o->port >= 0 && s->sport != o->port && s->dport != o->port)
+		return false;
+	return !(o->conn_only && r->conn != o->conn_only);
 }

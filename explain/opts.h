@@ -22,6 +22,7 @@ struct xopts {
 	const char *html;	/* --html FILE: one page for the first connection shown */
 	const char *pcapng;	/* -w FILE: the segments, each with its explanation */
 	enum explain_lang lang;
+	bool tui;		/* --tui: step through one connection full-screen */
 	bool help, version;
 };
 
@@ -29,5 +30,9 @@ struct xopts {
 int xopts_parse(int argc, char **argv, struct xopts *o, char *msg, size_t cap);
 
 void xopts_usage(FILE *out);
+
+struct explain_rec;
+/* Do the filters (-c, --host, --port, --conn) let record r through? */
+bool xopts_wanted(const struct xopts *o, const struct explain_rec *r);
 
 #endif

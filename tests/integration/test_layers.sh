@@ -37,6 +37,27 @@ else
 	nok layers_check_refuses_engine_io "$out"
 fi
 
+# The full-screen view (common/tui/) may use explain/ and io/ but never the live runtime,
+# and the pure renderers never the view (curses stays out of explain/render/).
+cp common/engine/tcp/rto.c "$tmp/common/engine/tcp/rto.c"
+sed -i '2a #include "live.h"' "$tmp/common/tui/tui_lay.c"
+sed -i '2a #include "tui.h"' "$tmp/common/explain/render/explain_fmt.c"
+out=$(bash "$tmp/scripts/check-layers" "$tmp" 2>&1)
+rc=$?
+if [ "$rc" -ne 0 ] && grep -q 'tui_lay.c:3: includes "live.h" from common/live' <<<"$out" &&
+   grep -q 'explain_fmt.c:3: includes "tui.h" from common/tui' <<<"$out"; then
+	ok layers_tui_between_explain_and_live
+else
+	nok layers_tui_between_explain_and_live "rc=$rc: $out"
+fi
+out=$(make -s -C "$tmp" BUILD=b b/common/tui/tui_lay.o 2>&1)
+rc=$?
+if [ "$rc" -ne 0 ] && grep -q 'live.h: No such file' <<<"$out"; then
+	ok layers_tui_cannot_include_live
+else
+	nok layers_tui_cannot_include_live "rc=$rc: $(head -c 300 <<<"$out")"
+fi
+
 # `make test` has just built everything: a second make finds nothing to do.
 if make -q BUILD="$BUILD" $( [[ $BUILD == *san* ]] && echo SANITIZE=1 ) build; then
 	ok second_make_rebuilds_nothing
