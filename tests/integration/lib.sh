@@ -70,15 +70,20 @@ bg() {
 	printf -v "$v" '%s' "$!"
 }
 
-# cap_start FILE: tcpdump on the server's veth end (both directions) until cap_stop.
+# cap_start FILE: a capture on the server's veth end (both directions) until cap_stop:
+# tcpdump as root; rootless, Wireshark's dumpcap, because tcpdump, even with -Z root,
+# calls setgroups(), which a user namespace made by an ordinary user forbids.
 cap_start() {
 	T_CAP=$1
-	# Background jobs of a script ignore SIGINT: stop tcpdump with SIGTERM (it flushes).
-	# -Z root: stay the namespace's root (rootless, there is no 'tcpdump' user to become).
-	bg T_CAP_PID in_s tcpdump -i "$DEV_S" --immediate-mode -B 65536 -U -n -Z root -w "$T_CAP" tcp \
-		2>"$T_TMP/tcpdump.err"
+	# Background jobs of a script ignore SIGINT: stop the capture with SIGTERM (it flushes).
+	if [ "$LAB_MODE" = user ]; then
+		bg T_CAP_PID in_s dumpcap -i "$DEV_S" -B 64 -P -q -f tcp -w "$T_CAP" 2>"$T_TMP/tcpdump.err"
+	else
+		bg T_CAP_PID in_s tcpdump -i "$DEV_S" --immediate-mode -B 65536 -U -n -w "$T_CAP" tcp \
+			2>"$T_TMP/tcpdump.err"
+	fi
 	for _ in $(seq 100); do
-		grep -q 'listening on' "$T_TMP/tcpdump.err" 2>/dev/null && return 0
+		grep -q 'listening on\|^Capturing on' "$T_TMP/tcpdump.err" 2>/dev/null && return 0
 		sleep 0.05
 	done
 	return 1

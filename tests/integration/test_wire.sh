@@ -45,10 +45,16 @@ bash scripts/lab --prefix "$P" --net "$NET" --filter client up >"$TMP/lab" 2>&1 
 import socket, time
 s = socket.socket(); s.bind(('$S', $PORT)); s.listen(); time.sleep(30)" &
 PIDS+=($!)
-"${IN_S[@]}" timeout 30 tcpdump -i "$P-s" --immediate-mode -Z root -U -n -w "$TMP/cap.pcap" tcp 2>"$TMP/td.err" &
+eval "$(bash scripts/lab --prefix "$P" env)"
+# rootless: dumpcap (tcpdump calls setgroups(), which the user namespace forbids)
+if [ "$LAB_MODE" = user ]; then
+	"${IN_S[@]}" timeout 30 dumpcap -i "$P-s" -P -q -f tcp -w "$TMP/cap.pcap" 2>"$TMP/td.err" &
+else
+	"${IN_S[@]}" timeout 30 tcpdump -i "$P-s" --immediate-mode -Z root -U -n -w "$TMP/cap.pcap" tcp 2>"$TMP/td.err" &
+fi
 TD=$!
 PIDS+=($TD)
-for _ in $(seq 50); do grep -q listening "$TMP/td.err" && break; sleep 0.1; done
+for _ in $(seq 50); do grep -q 'listening\|^Capturing on' "$TMP/td.err" && break; sleep 0.1; done
 sleep 0.2
 
 # ---- the handshake probe ----
