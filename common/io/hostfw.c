@@ -3,12 +3,16 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/capability.h>
 #include <nftables/libnftables.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#define HOSTFW_NEED_ADMIN "nftables needs CAP_NET_ADMIN: run it as root, or inside the lab"
 
 /* Runs one nft script; on failure the error names what and nft's first error line. */
 static int run(struct hostfw *f, const char *cmd, const char *what, struct err *e)
@@ -24,14 +28,28 @@ static int run(struct hostfw *f, const char *cmd, const char *what, struct err *
 		msg += 7;
 	n = strcspn(msg, "\n");
 	if (strstr(msg, "Operation not permitted"))
-		return err_set(e, "host mode: %s: nftables refused (needs CAP_NET_ADMIN: run it as "
-			       "root, or inside the lab)", what);
+		return err_set(e, "host mode: %s: " HOSTFW_NEED_ADMIN, what);
 	return err_set(e, "host mode: %s: nft: %.*s", what, (int)(n > 200 ? 200 : n), msg);
+}
+
+/* CAP_NET_ADMIN effective (in our own user namespace, which owns a rootless lab's
+ * network namespaces). Checked first: without it libnftables prints its own line on
+ * stderr ("... (you must be root)") besides the error it returns. */
+static bool have_net_admin(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return true;	/* cannot tell: let nftables answer */
+	return d[CAP_NET_ADMIN / 32].effective & (1u << (CAP_NET_ADMIN % 32));
 }
 
 int hostfw_open(struct hostfw *f, struct err *e)
 {
 	memset(f, 0, sizeof(*f));
+	if (!have_net_admin())
+		return err_set(e, "host mode: " HOSTFW_NEED_ADMIN);
 	if (!(f->nft = nft_ctx_new(NFT_CTX_DEFAULT)))
 		return err_set(e, "host mode: cannot make an nftables context");
 	/* Keep nft's own output and errors off our stdout/stderr: we report them ourselves. */
