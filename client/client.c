@@ -293,10 +293,10 @@ static int setup(struct client *k, struct err *e)
 	struct client_opts *o = k->o;
 	struct tcb_addr a = { 0, o->daddr, o->sport ? o->sport : pick_port(), o->dport };
 	struct live_cfg lc = { .local_name = "client", .peer_name = "server",
-			       .device = o->device, .out = &o->out };
+			       .device = o->device, .out = &o->out, .params = &o->params };
 	struct tcb_out out;
 
-	live_impair_opts_cfg(&o->lo, o->params.time_scale, &lc);
+	live_impair_opts_cfg(&o->lo, &lc);
 	lc.lookup = lookup;
 	lc.lookup_ctx = k;
 	if (live_route_src(o->daddr, &a.laddr, e) < 0)

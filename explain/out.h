@@ -1,6 +1,6 @@
-/* out.h - synlab-explain's renderers: text with prose, -q lines, JSON, ladders, HTML, pcapng. */
-#ifndef SYNLAB_EXPLAIN_OUT_H
-#define SYNLAB_EXPLAIN_OUT_H
+/* out.h - synlab-explain's outputs: text with prose, -q lines, JSON, ladders, HTML, pcapng (through explain_out.c). */
+#ifndef SYNLAB_EXPLAIN_PROG_OUT_H
+#define SYNLAB_EXPLAIN_PROG_OUT_H
 
 #include <stddef.h>
 #include <stdint.h>

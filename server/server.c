@@ -463,14 +463,14 @@ int server_run(struct server_opts *o)
 	static struct server v;
 	struct live_cfg lc = { .local_name = "server", .peer_name = "client",
 			       .device = o->device, .local = o->addr, .port = o->port,
-			       .out = &o->out };
+			       .out = &o->out, .params = &o->params };
 	struct err e = { "" };
 	uint64_t seed = 0;
 	int rc;
 
 	memset(&v, 0, sizeof(v));
 	v.o = o;
-	live_impair_opts_cfg(&o->lo, o->params.time_scale, &lc);
+	live_impair_opts_cfg(&o->lo, &lc);
 	lc.lookup = lookup;
 	lc.lookup_ctx = &v;
 	lc.host_mode = o->out.host_mode;	/* the RST filter: our address and port, any peer */

@@ -20,7 +20,7 @@ int live_open(struct live *l, const struct live_cfg *cfg, struct err *e)
 	l->stdin_idx = -1;
 	l->lookup = cfg->lookup;
 	l->lookup_ctx = cfg->lookup_ctx;
-	l->time_scale = cfg->time_scale > 0 ? cfg->time_scale : 1.0;
+	l->params = cfg->params;
 	timerq_init(&l->tq);
 	if (live_log_open(&l->g, cfg->out, strcmp(cfg->local_name, "server") == 0 ?
 			  EXPLAIN_SERVER : EXPLAIN_CLIENT, e) < 0)
@@ -277,13 +277,14 @@ static int send_one(struct live *l, struct live_conn *c, const struct seg *s,
  * the wall time they measured stands for in protocol time (the engine's own units). */
 static void note_scaled(struct live *l, struct live_conn *c, const struct tcb_event *v)
 {
+	double scale = tcb_params_time_scale(l->params);
 	char t[128];
 
-	if (l->time_scale == 1.0 || (v->kind != TCB_EV_TIMER && v->kind != TCB_EV_RETRANSMIT))
+	if (scale == 1.0 || (v->kind != TCB_EV_TIMER && v->kind != TCB_EV_RETRANSMIT))
 		return;
 	if (v->kind == TCB_EV_RETRANSMIT && v->count == 0)
 		return;
-	live_time_format(v->after_us, l->time_scale, t, sizeof(t));
+	live_time_format(v->after_us, scale, t, sizeof(t));
 	live_note(l, c, v->now, "%s %s", v->kind == TCB_EV_TIMER ? "timer ran" : "interval", t);
 }
 

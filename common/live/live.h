@@ -39,7 +39,9 @@ struct live_cfg {
 	const struct live_out_opts *out;	/* the log and -w (NULL: text on stderr) */
 	bool watch_stdin;	/* report stdin readability (unused by the programs now) */
 	/* ---- impairment, step and manual modes (live_impair.c, live_step.c, live_manual.c) */
-	double time_scale;	/* the engine's --time-scale: the log adds protocol time */
+	const struct tcb_params *params;	/* the TCBs' parameters (kept, not copied):
+					 * the log reads --time-scale from them to add
+					 * protocol time; NULL: scale 1 */
 	struct impair *impair;	/* rules for every segment in and out; NULL or empty: none */
 	unsigned step;		/* IMPAIR_OUT / IMPAIR_IN bits: stop before those segments */
 	bool manual;		/* read --manual commands from stdin */
@@ -69,7 +71,7 @@ struct live {
 	unsigned nconn;			/* connections created so far */
 	struct live_stats st;
 	uint8_t txbuf[SEG_IP_MAX];	/* the last segment sent, as bytes */
-	double time_scale;		/* 1.0 unless --time-scale */
+	const struct tcb_params *params;	/* from live_cfg (time_scale's one home) */
 	struct live_conn *last;		/* the newest connection not yet released */
 	uint64_t no_carrier_since;	/* monotonic us the link was first seen without
 					 * carrier, 0 while it has one (live_link_check) */
@@ -217,7 +219,7 @@ int live_impair_fix_argv(int argc, char **argv);
 /* Applies option c; 1 when it was one of LIVE_O_*, 0 when not, -1 with e on a bad value. */
 int live_impair_opts_apply(struct live_impair_opts *o, int c, const char *arg, struct err *e);
 /* Fills the impairment/step/manual fields of cfg from o. */
-void live_impair_opts_cfg(struct live_impair_opts *o, double time_scale, struct live_cfg *cfg);
+void live_impair_opts_cfg(struct live_impair_opts *o, struct live_cfg *cfg);
 
 /* The source address the kernel would use to reach dst (a routing lookup). */
 int live_route_src(uint32_t dst, uint32_t *src, struct err *e);

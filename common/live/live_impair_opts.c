@@ -93,9 +93,8 @@ int live_impair_opts_apply(struct live_impair_opts *o, int c, const char *arg, s
 	}
 }
 
-void live_impair_opts_cfg(struct live_impair_opts *o, double time_scale, struct live_cfg *cfg)
+void live_impair_opts_cfg(struct live_impair_opts *o, struct live_cfg *cfg)
 {
-	cfg->time_scale = time_scale;
 	cfg->impair = o->im.nrules ? &o->im : NULL;
 	cfg->step = o->step;
 	cfg->manual = o->manual;

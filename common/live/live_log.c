@@ -8,17 +8,11 @@
  * (its records are then written without connection state). */
 static struct live_log_conn *conn_log(struct live *l, struct live_conn *c)
 {
-	struct live_log *g = &l->g;
-	struct err e;
-
 	if (!c || c->x || c->released)
 		return c ? c->x : NULL;
-	if (!(c->x = calloc(1, sizeof(*c->x))))
+	if (!(c->x = malloc(sizeof(*c->x))))
 		return NULL;
-	live_rec_init(&c->x->rec, c->id, g->local, TCB_CLOSED);
-	explain_prose_ctx_init(&c->x->pctx);
-	if ((g->o.ladder || g->o.html_path) && !(c->x->ladder = explain_ladder_new(c->id, &e)))
-		live_log_note(g, "synlab: %s", e.msg);
+	live_log_conn_init(c->x, c->id, l->g.local);
 	return c->x;
 }
 
@@ -114,8 +108,7 @@ void live_log_conn_end(struct live *l, struct live_conn *c)
 		return;
 	live_rec_summary(&x->rec, &c->addr, live_elapsed(l, evloop_now_us()), &r);
 	live_log_put(&l->g, x, &r, true, NULL);
-	live_log_keep_ladder(&l->g, x);
-	live_rec_free(&x->rec);
+	live_log_conn_done(&l->g, x);
 	free(x);
 	c->x = NULL;
 }

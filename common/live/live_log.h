@@ -10,20 +10,20 @@
 
 #include "err.h"
 #include "explain.h"
+#include "explain_out.h"
 #include "explain_present.h"
+#include "live_log_queue.h"
 #include "live_opts.h"
 #include "live_rec.h"
 #include "pcapw.h"
 #include "seg.h"
 
 struct pcapngw;
-struct live_log_item;
 
 /* One connection's part of the log (hung on struct live_conn). */
 struct live_log_conn {
-	struct live_rec_conn rec;
-	struct explain_prose_ctx pctx;	/* text mode: what later sentences refer back to */
-	struct explain_ladder *ladder;	/* --ladder / --html */
+	struct live_rec_conn rec;	/* its records (explain_build.c) */
+	struct explain_out_conn oc;	/* its outputs' state: prose context, ladder */
 };
 
 /* Everything the log writes to. Part of struct live (live.h); the functions that feed it
@@ -31,12 +31,14 @@ struct live_log_conn {
 struct live_log {
 	struct live_out_opts o;
 	enum explain_who local;		/* this program's side */
-	FILE *f;			/* the log; NULL: none */
+	FILE *f;			/* the log; NULL: none (or muted) */
 	bool own_f;			/* opened by live_log_open (--log FILE) */
 	bool colour;
+	struct explain_out *out;	/* text / -q / JSON, ladders, HTML, pcapng comments */
 	struct pcapw pw;		/* -w FILE.pcap */
 	bool has_pcap;
 	bool capture_lost;		/* -w stopped on a write error (full disk): exit 1 */
+	bool close_failed;		/* live_log_close could not write an output: exit 1 */
 	struct pcapngw *ng;		/* -w FILE.pcapng */
 	int64_t real_minus_mono_ns;	/* for pcapng timestamps */
 	uint8_t pend[SEG_IP_MAX];	/* pcapng: the last packet, waiting for its comment */
@@ -44,14 +46,11 @@ struct live_log {
 	uint64_t pend_us;
 	bool has_pend;
 	uint64_t last_pkt_us;		/* monotonic time of the last packet */
-	struct explain_ladder **done;	/* --ladder / --html: finished connections */
-	size_t ndone, capdone;
 	/* Send first, explain after: while `defer` is set, records, notes and -w packets
 	 * wait in q (in order, with the FILE they were meant for) and are rendered by
 	 * live_log_flush once the step's segments are on the wire. */
 	bool defer, replaying;
-	struct live_log_item *q;
-	size_t nq, capq;
+	struct live_log_q q;
 };
 
 /* Opens the log, the capture file and nothing else. On failure nothing stays open. */
@@ -68,24 +67,17 @@ void live_log_flush(struct live_log *g);
 void live_log_idle(struct live_log *g);
 
 /* One line of information that is not a record ("HTTP response head: ..."): to the log
- * in text and -q modes, to stderr with --json (the log is JSON Lines there). */
+ * as it is in text and -q modes, as a {"type":"note"} record with --json (so that the
+ * log stays JSON Lines). */
 void live_log_note(struct live_log *g, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* ---- live_log_queue.c (for live_log_out.c): while g->defer, these copy what they are
- * given into the queue and return true; otherwise they return false. ---- */
-bool live_log_q_put(struct live_log *g, struct live_log_conn *x, const struct explain_rec *r,
-		    bool show, const char *note);
-bool live_log_q_note(struct live_log *g, FILE *f, const char *fmt, va_list ap);
-bool live_log_q_capture(struct live_log *g, uint64_t mono_us, const uint8_t *ip, size_t len);
-/* Frees the queue (live_log_close). */
-void live_log_q_free(struct live_log *g);
+/* ---- live_log_out.c: the outputs ---- */
 
-/* ---- live_log_out.c: the renderers ---- */
-
-/* Hands r to every output: the log (text, -q or JSON), the pcapng comment of the pending
- * packet (segments), x's ladder. show: text and -q print r (false for a STATE event a
- * segment's explanation already tells); note: an extra line under r in text mode. */
+/* Hands r to every output (explain_out_put): the log (text, -q or JSON), the pcapng
+ * comment of the pending packet (segments), x's ladder. show: text and the ladder show r
+ * (false for a STATE event a segment's explanation already tells); note: an extra line
+ * under r in text mode. x NULL: no connection state. */
 void live_log_put(struct live_log *g, struct live_log_conn *x, const struct explain_rec *r,
 		  bool show, const char *note);
 
@@ -93,7 +85,9 @@ void live_log_put(struct live_log *g, struct live_log_conn *x, const struct expl
  * the comment (pcapng; a packet without a record is written bare). */
 void live_log_capture(struct live_log *g, uint64_t mono_us, const uint8_t *ip, size_t len);
 
-/* A finished connection: its ladder is kept for the drawing at exit. */
-void live_log_keep_ladder(struct live_log *g, struct live_log_conn *x);
+/* A connection's log state: made at its first record, ended (its ladder kept for the
+ * drawing at exit) when the connection is forgotten. */
+void live_log_conn_init(struct live_log_conn *x, uint32_t id, enum explain_who local);
+void live_log_conn_done(struct live_log *g, struct live_log_conn *x);
 
 #endif

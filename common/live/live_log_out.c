@@ -1,4 +1,4 @@
-/* live_log_out.c - where the live programs' records go: text / -q / JSON log, ladder, HTML, pcap or pcapng. */
+/* live_log_out.c - where the live programs' records go: the shared dispatcher (text / -q / JSON, ladder, HTML), pcap or pcapng. */
 #include "live_log.h"
 
 #include <errno.h>
@@ -7,7 +7,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "explain_json.h"
 #include "pcapng_w.h"
 
 static int64_t clock_ns(clockid_t c)
@@ -16,61 +15,6 @@ static int64_t clock_ns(clockid_t c)
 
 	clock_gettime(c, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int open_capture(struct live_log *g, const char *path, struct err *e)
-{
-	if (!path)
-		return 0;
-	if (!live_opts_is_pcapng(path)) {
-		if (pcapw_open(&g->pw, path, e) < 0)
-			return err_wrap(e, "-w");
-		g->has_pcap = true;
-		return 0;
-	}
-	g->real_minus_mono_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
-	if (!(g->ng = pcapngw_open(path, "synlab", e)))
-		return err_wrap(e, "-w");
-	return 0;
-}
-
-static int open_log(struct live_log *g, const char *path, struct err *e)
-{
-	if (!path) {
-		g->f = stderr;
-	} else if (strcmp(path, "-") == 0) {
-		g->f = stdout;
-	} else if (!(g->f = fopen(path, "w"))) {
-		return err_set(e, "--log: %s: %s", path, strerror(errno));
-	} else {
-		g->own_f = true;
-	}
-	g->colour = g->o.mode != LIVE_LOG_JSON && explain_colour_enabled(g->f);
-	/* stderr is unbuffered (a write per fprintf): buffered, the log costs one write
-	 * per wake-up (live_log_idle, before every wait) instead of one per line. */
-	setvbuf(g->f, NULL, _IOFBF, 1 << 16);
-	if (g->f != stderr)
-		setvbuf(stderr, NULL, _IOFBF, 1 << 16);
-	return 0;
-}
-
-int live_log_open(struct live_log *g, const struct live_out_opts *o, enum explain_who local,
-		  struct err *e)
-{
-	memset(g, 0, sizeof(*g));
-	if (o)
-		g->o = *o;
-	else
-		live_opts_default(&g->o);
-	g->local = local;
-	if (open_log(g, g->o.log_path, e) < 0)
-		return -1;
-	if (open_capture(g, g->o.pcap_path, e) < 0) {
-		if (g->own_f)
-			fclose(g->f);
-		return -1;
-	}
-	return 0;
 }
 
 /* ---- the capture file ---- */
@@ -104,13 +48,10 @@ static void flush_pending(struct live_log *g, const char *comment)
 		capture_failed(g, &e);
 }
 
-void live_log_capture(struct live_log *g, uint64_t mono_us, const uint8_t *ip, size_t len)
+static void capture_now(struct live_log *g, uint64_t mono_us, const uint8_t *ip, size_t len)
 {
 	struct err e;
 
-	g->last_pkt_us = mono_us;
-	if ((!g->has_pcap && !g->ng) || live_log_q_capture(g, mono_us, ip, len))
-		return;
 	if (g->has_pcap && pcapw_write(&g->pw, mono_us, ip, len, &e) < 0)
 		capture_failed(g, &e);
 	if (!g->ng)
@@ -124,181 +65,286 @@ void live_log_capture(struct live_log *g, uint64_t mono_us, const uint8_t *ip, s
 	g->has_pend = true;
 }
 
-/* Writes the pending packet with its segment's comment: the same prose the text log
- * prints and --json carries as "explain", so the outputs never disagree. */
-static void comment_of(struct live_log *g, const char *prose)
+void live_log_capture(struct live_log *g, uint64_t mono_us, const uint8_t *ip, size_t len)
 {
-	flush_pending(g, prose);
+	g->last_pkt_us = mono_us;
+	if (!g->has_pcap && !g->ng)
+		return;
+	if (g->defer && live_log_q_capture(&g->q, g->f, mono_us, ip, len))
+		return;
+	capture_now(g, mono_us, ip, len);
+}
+
+/* The pcapng sink of the dispatcher: the pending packet is written with its segment's
+ * comment, the same prose the text log prints and --json carries as "explain", so the
+ * outputs never disagree. */
+static int pcapng_put(void *ctx, const struct explain_rec *r, const char *prose, struct err *e)
+{
+	struct live_log *g = ctx;
+
+	(void)e;	/* a failed write stops the capture with a note, not the program */
+	if (r->kind == EXPLAIN_REC_SEGMENT && g->has_pend)
+		flush_pending(g, prose);
+	return 0;
+}
+
+static int pcapng_close(void *ctx, struct err *e)
+{
+	struct live_log *g = ctx;
+	struct pcapngw *w;
+
+	flush_pending(g, NULL);
+	w = g->ng;
+	g->ng = NULL;
+	return w ? pcapngw_close(w, e) : 0;
+}
+
+static int open_capture(struct live_log *g, const char *path, struct err *e)
+{
+	if (!path)
+		return 0;
+	if (!live_opts_is_pcapng(path)) {
+		if (pcapw_open(&g->pw, path, e) < 0)
+			return err_wrap(e, "-w");
+		g->has_pcap = true;
+		return 0;
+	}
+	g->real_minus_mono_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	if (!(g->ng = pcapngw_open(path, "synlab", e)))
+		return err_wrap(e, "-w");
+	return 0;
 }
 
 /* ---- the log ---- */
 
-void live_log_note(struct live_log *g, const char *fmt, ...)
+static int open_log(struct live_log *g, const char *path, struct err *e)
 {
-	FILE *f = g->o.mode == LIVE_LOG_JSON ? stderr : g->f;
-	va_list ap;
-
-	if (!f)
-		return;
-	va_start(ap, fmt);
-	if (!live_log_q_note(g, f, fmt, ap)) {
-		vfprintf(f, fmt, ap);
-		fputc('\n', f);
-		fflush(f);
-	}
-	va_end(ap);
-}
-
-static void put_text(struct live_log *g, const struct explain_rec *r, const char *prose,
-		     const char *note)
-{
-	char line[1024];
-	const char *dim = g->colour ? "\033[2m" : "", *end = g->colour ? explain_colour_reset() : "";
-
-	if (r->kind == EXPLAIN_REC_SEGMENT || r->kind == EXPLAIN_REC_IMPAIR) {
-		explain_quiet_line(r, g->o.lang, g->colour, line, sizeof(line));
-		fprintf(g->f, "%s\n      %s\n", line, prose);
-	} else if (r->kind == EXPLAIN_REC_SUMMARY) {
-		fprintf(g->f, "%s== %s%s\n", dim, prose, end);
+	if (!path) {
+		g->f = stderr;
+	} else if (strcmp(path, "-") == 0) {
+		g->f = stdout;
+	} else if (!(g->f = fopen(path, "w"))) {
+		return err_set(e, "--log: %s: %s", path, strerror(errno));
 	} else {
-		fprintf(g->f, "%s      * %s%s\n", dim, prose, end);
+		g->own_f = true;
 	}
-	if (note)
-		fprintf(g->f, "      %s\n", note);
+	g->colour = g->o.mode != LIVE_LOG_JSON && explain_colour_enabled(g->f);
+	/* stderr is unbuffered (a write per fprintf): buffered, the log costs one write
+	 * per wake-up (live_log_idle, before every wait) instead of one per line. */
+	setvbuf(g->f, NULL, _IOFBF, 1 << 16);
+	if (g->f != stderr)
+		setvbuf(stderr, NULL, _IOFBF, 1 << 16);
+	return 0;
 }
 
-static void put_log(struct live_log *g, const struct explain_rec *r, const char *prose,
-		    bool show, const char *note)
+static enum explain_out_mode mode_of(enum live_log_mode m)
 {
-	char line[1024];
+	return m == LIVE_LOG_JSON ? EXPLAIN_OUT_JSON
+	       : m == LIVE_LOG_QUIET ? EXPLAIN_OUT_QUIET : EXPLAIN_OUT_TEXT;
+}
 
-	if (!g->f)
-		return;
-	if (g->o.mode == LIVE_LOG_JSON) {
-		explain_json_write(r, g->o.lang, prose, g->f);
-	} else if (g->o.mode == LIVE_LOG_QUIET) {
-		if (r->kind == EXPLAIN_REC_SEGMENT || r->kind == EXPLAIN_REC_IMPAIR) {
-			explain_quiet_line(r, g->o.lang, g->colour, line, sizeof(line));
-			fprintf(g->f, "%s\n", line);
-		}
-	} else if (show) {
-		put_text(g, r, prose, note);
+/* The live programs' style: the explanation under its line indented by six spaces (the
+ * width of "#1   " and the frame column), ladders without prose, drawn in ASCII only when
+ * the locale is not UTF-8 and the language allows it, one HTML page per connection. */
+static int open_out(struct live_log *g, struct err *e)
+{
+	struct explain_out_opts oo = {
+		.mode = mode_of(g->o.mode), .lang = g->o.lang, .f = g->f, .colour = g->colour,
+		.indent = "      ", .ladder = g->o.ladder, .ladder_gap = false,
+		.lad = { g->o.lang, !explain_utf8_locale() && g->o.lang == EXPLAIN_LANG_EN,
+			 g->colour, false },
+		.html_path = g->o.html_path, .html_each = true,
+	};
+
+	if (g->ng)
+		oo.sink = (struct explain_out_sink){ pcapng_put, NULL, pcapng_close, g };
+	g->out = explain_out_new(&oo, e);
+	return g->out ? 0 : -1;
+}
+
+static void close_files(struct live_log *g)
+{
+	if (g->has_pcap)
+		pcapw_close(&g->pw, NULL);
+	if (g->ng)
+		pcapngw_close(g->ng, NULL);
+	g->has_pcap = false;
+	g->ng = NULL;
+	if (g->own_f)
+		fclose(g->f);
+	g->f = NULL;
+}
+
+int live_log_open(struct live_log *g, const struct live_out_opts *o, enum explain_who local,
+		  struct err *e)
+{
+	memset(g, 0, sizeof(*g));
+	if (o)
+		g->o = *o;
+	else
+		live_opts_default(&g->o);
+	g->local = local;
+	if (open_log(g, g->o.log_path, e) < 0)
+		return -1;
+	if (open_capture(g, g->o.pcap_path, e) < 0 || open_out(g, e) < 0) {
+		close_files(g);
+		return -1;
 	}
+	return 0;
+}
+
+/* A note's text, formatted once: in buf when it fits, else in *heap (freed by the
+ * caller). NULL when out of memory. */
+static const char *format_note(char *buf, size_t cap, char **heap, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	*heap = NULL;
+	va_copy(cp, ap);
+	n = vsnprintf(buf, cap, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return NULL;
+	if ((size_t)n < cap)
+		return buf;
+	if (!(*heap = malloc((size_t)n + 1)))
+		return NULL;
+	vsnprintf(*heap, (size_t)n + 1, fmt, ap);
+	return *heap;
+}
+
+static void note_now(struct live_log *g, const char *text)
+{
+	if (g->o.mode == LIVE_LOG_JSON) {	/* the log is JSON Lines: notes to stderr */
+		fputs(text, stderr);
+		fputc('\n', stderr);
+		if (!g->replaying)
+			fflush(stderr);
+		return;
+	}
+	explain_out_set_stream(g->out, g->f);
+	explain_out_note(g->out, text);
 	if (!g->replaying)	/* live_log_flush flushes once per step */
 		fflush(g->f);
 }
 
-/* Whether r's prose is read by any output: -q prints none (but a pcapng comment and
- * the text of later segments, through the context, may need it). */
-static bool wants_prose(const struct live_log *g, const struct explain_rec *r, bool show)
+void live_log_note(struct live_log *g, const char *fmt, ...)
 {
-	if (g->o.mode == LIVE_LOG_JSON || g->ng)
-		return true;
-	return g->o.mode == LIVE_LOG_TEXT && (show || r->kind == EXPLAIN_REC_SEGMENT);
+	char buf[512], *heap;
+	const char *text;
+	va_list ap;
+
+	FILE *f = g->o.mode == LIVE_LOG_JSON ? stderr : g->f;
+
+	if (!f || !g->out)
+		return;
+	va_start(ap, fmt);
+	text = format_note(buf, sizeof(buf), &heap, fmt, ap);
+	va_end(ap);
+	if (text && !(g->defer && live_log_q_note(&g->q, f, text)))
+		note_now(g, text);
+	free(heap);
+}
+
+static void put_now(struct live_log *g, struct live_log_conn *x, const struct explain_rec *r,
+		    bool show, const char *note)
+{
+	struct err e;
+
+	explain_out_set_stream(g->out, g->f);
+	if (explain_out_put(g->out, x ? &x->oc : NULL, r, show, note, &e) < 0)
+		live_log_note(g, "synlab: %s", e.msg);
+	if (g->f && !g->replaying)	/* live_log_flush flushes once per step */
+		fflush(g->f);
 }
 
 void live_log_put(struct live_log *g, struct live_log_conn *x, const struct explain_rec *r,
 		  bool show, const char *note)
 {
-	char prose[EXPLAIN_PROSE_MAX] = "";
-	struct err e;
-
-	if (live_log_q_put(g, x, r, show, note))
+	if (g->defer && live_log_q_put(&g->q, g->f, x, r, show, note))
 		return;
-	/* Once per record: the prose context follows every record, as synlab-explain's. */
-	if (wants_prose(g, r, show))
-		explain_prose_ctx(x ? &x->pctx : NULL, r, g->o.lang, prose, sizeof(prose));
-	if (r->kind == EXPLAIN_REC_SEGMENT && g->has_pend)
-		comment_of(g, prose);
-	put_log(g, r, prose, show, note);
-	/* The diagram draws what the text shows: a STATE event a segment already carries
-	 * would put the state on a row of its own, before that segment's arrow. */
-	if (x && x->ladder && show && explain_ladder_add(x->ladder, r, &e) < 0) {
-		live_log_note(g, "synlab: %s (no diagram for connection %u)", e.msg, r->conn);
-		explain_ladder_free(x->ladder);
-		x->ladder = NULL;
-	}
+	put_now(g, x, r, show, note);
 }
 
-/* ---- ladders and HTML pages at exit ---- */
+/* ---- the queue: rendered once the step's segments are on the wire ---- */
 
-void live_log_keep_ladder(struct live_log *g, struct live_log_conn *x)
+static void replay(struct live_log *g, struct live_log_item *it)
 {
-	struct explain_ladder **n;
+	FILE *f = g->f;
 
-	if (!x->ladder)
-		return;
-	if (g->ndone == g->capdone) {
-		size_t cap = g->capdone ? g->capdone * 2 : 8;
-
-		if (!(n = realloc(g->done, cap * sizeof(*n)))) {
-			explain_ladder_free(x->ladder);
-			x->ladder = NULL;
-			return;
-		}
-		g->done = n;
-		g->capdone = cap;
-	}
-	g->done[g->ndone++] = x->ladder;
-	x->ladder = NULL;
-}
-
-/* FILE for the first connection, FILE with "-N" before the extension for the N-th. */
-static void html_path(const char *path, size_t i, char *buf, size_t cap)
-{
-	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-
-	if (i == 0)
-		snprintf(buf, cap, "%s", path);
-	else if (dot && (!slash || dot > slash))
-		snprintf(buf, cap, "%.*s-%zu%s", (int)(dot - path), path, i + 1, dot);
+	g->f = it->f;
+	if (it->kind == LIVE_LOG_ITEM_CAPTURE)
+		live_log_capture(g, it->mono_us, it->buf, it->len);
+	else if (it->kind == LIVE_LOG_ITEM_NOTE)
+		note_now(g, (const char *)it->buf);
 	else
-		snprintf(buf, cap, "%s-%zu", path, i + 1);
+		put_now(g, it->x, &it->r, it->show, live_log_q_note_of(it));
+	g->f = f;
 }
 
-static int draw_all(struct live_log *g, struct err *e)
+void live_log_flush(struct live_log *g)
 {
-	struct explain_ladder_opts lo = { g->o.lang, !explain_utf8_locale() && g->o.lang ==
-					  EXPLAIN_LANG_EN, g->colour, false };
-	char path[4096];
-	int rc = 0;
-
-	for (size_t i = 0; i < g->ndone; i++) {
-		if (g->o.ladder && g->f && explain_ladder_render(g->done[i], &lo, g->f, e) < 0)
-			rc = -1;
-		html_path(g->o.html_path ? g->o.html_path : "", i, path, sizeof(path));
-		if (g->o.html_path && explain_html_save(g->done[i], g->o.lang, path, e) < 0)
-			rc = -1;
-		explain_ladder_free(g->done[i]);
-	}
-	free(g->done);
-	g->done = NULL;
-	g->ndone = g->capdone = 0;
-	return rc;
+	g->defer = false;
+	if (!g->q.n)
+		return;
+	g->replaying = true;	/* no fflush per record: live_log_idle writes */
+	for (size_t i = 0; i < g->q.n; i++)
+		replay(g, live_log_q_item(&g->q, i));
+	g->replaying = false;
+	live_log_q_clear(&g->q);
 }
+
+void live_log_idle(struct live_log *g)
+{
+	if (g->f)
+		fflush(g->f);
+	fflush(stderr);		/* the programs' own messages */
+}
+
+/* ---- connections ---- */
+
+void live_log_conn_init(struct live_log_conn *x, uint32_t id, enum explain_who local)
+{
+	live_rec_init(&x->rec, id, local, TCB_CLOSED);
+	explain_out_conn_init(&x->oc, id);
+}
+
+void live_log_conn_done(struct live_log *g, struct live_log_conn *x)
+{
+	if (g->out)
+		explain_out_conn_end(g->out, &x->oc);	/* its ladder is drawn at exit */
+	explain_ladder_free(x->oc.ladder);		/* NULL unless the log is closed */
+	x->oc.ladder = NULL;
+	live_rec_free(&x->rec);
+}
+
+/* ---- the end ---- */
 
 int live_log_close(struct live_log *g, struct err *e)
 {
 	struct err ignored;
-	int rc;
+	int rc = 0;
 
 	if (!e)
 		e = &ignored;
-	live_log_flush(g);
-	live_log_q_free(g);
-	rc = draw_all(g, e);
-
-	flush_pending(g, NULL);
+	if (g->out) {
+		live_log_flush(g);
+		explain_out_set_stream(g->out, g->f);
+		rc = explain_out_finish(g->out, e);	/* ladders, HTML pages, pcapng */
+		explain_out_free(g->out);
+		g->out = NULL;
+	}
+	live_log_q_free(&g->q);
 	if (g->has_pcap && pcapw_close(&g->pw, rc < 0 ? NULL : e) < 0)
 		rc = -1;
-	if (g->ng && pcapngw_close(g->ng, rc < 0 ? NULL : e) < 0)
-		rc = -1;
 	g->has_pcap = false;
-	g->ng = NULL;
 	if (g->f)
 		fflush(g->f);
 	if (g->own_f && fclose(g->f) != 0 && rc == 0)
 		rc = err_set(e, "--log: %s", strerror(errno));
+	g->own_f = false;
 	g->f = NULL;
+	g->close_failed |= rc < 0;
 	return rc;
 }

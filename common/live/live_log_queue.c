@@ -1,47 +1,26 @@
-/* live_log_queue.c - the live log's queue: a step's records wait here until its segments are sent. */
-#include "live_log.h"
+/* live_log_queue.c - the live log's queue: copies of a step's records, notes and -w packets, in order. */
+#include "live_log_queue.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * A live program explains a step (a segment received, a timer) with several records,
- * and rendering them (prose, JSON, a write per line) costs more than the step itself.
- * While g->defer is set (live.c: from the start of a step until its segments are on the
- * wire) records, notes and -w packets are copied here instead, in order, and
- * live_log_flush renders them exactly as they would have been rendered at once.
- */
-
-enum item_kind { ITEM_PUT, ITEM_NOTE, ITEM_CAPTURE };
-
-struct live_log_item {
-	enum item_kind kind;
-	FILE *f;			/* g->f when queued (the server mutes it under floods) */
-	struct live_log_conn *x;
-	struct explain_rec r;
-	bool show, has_note;
-	uint64_t mono_us;
-	uint8_t *buf;			/* packet bytes, or payload bytes, then the note */
-	size_t len, note_off, cap;	/* reused from step to step */
-};
-
-/* The next free item with room for n bytes; NULL when out of memory (the caller then
- * renders at once: the order may slip, nothing is lost). */
-static struct live_log_item *take(struct live_log *g, enum item_kind k, size_t n)
+/* The next free item with room for n bytes; NULL when out of memory. */
+static struct live_log_item *take(struct live_log_q *q, enum live_log_item_kind k, FILE *f,
+				  size_t n)
 {
 	struct live_log_item *it;
 
-	if (g->nq == g->capq) {
-		size_t cap = g->capq ? g->capq * 2 : 16;
-		struct live_log_item *q = realloc(g->q, cap * sizeof(*q));
+	if (q->n == q->cap) {
+		size_t cap = q->cap ? q->cap * 2 : 16;
+		struct live_log_item *a = realloc(q->it, cap * sizeof(*a));
 
-		if (!q)
+		if (!a)
 			return NULL;
-		memset(q + g->capq, 0, (cap - g->capq) * sizeof(*q));
-		g->q = q;
-		g->capq = cap;
+		memset(a + q->cap, 0, (cap - q->cap) * sizeof(*a));
+		q->it = a;
+		q->cap = cap;
 	}
-	it = &g->q[g->nq];
+	it = &q->it[q->n];
 	if (n > it->cap) {
 		uint8_t *b = realloc(it->buf, n);
 
@@ -51,19 +30,19 @@ static struct live_log_item *take(struct live_log *g, enum item_kind k, size_t n
 		it->cap = n;
 	}
 	it->kind = k;
-	it->f = g->f;
+	it->f = f;
 	it->len = it->note_off = 0;
-	g->nq++;
+	q->n++;
 	return it;
 }
 
-bool live_log_q_put(struct live_log *g, struct live_log_conn *x, const struct explain_rec *r,
-		    bool show, const char *note)
+bool live_log_q_put(struct live_log_q *q, FILE *f, struct live_log_conn *x,
+		    const struct explain_rec *r, bool show, const char *note)
 {
 	size_t plen = r->seg.payload ? r->seg.len : 0, nlen = note ? strlen(note) + 1 : 0;
-	struct live_log_item *it;
+	struct live_log_item *it = take(q, LIVE_LOG_ITEM_PUT, f, plen + nlen);
 
-	if (!g->defer || !(it = take(g, ITEM_PUT, plen + nlen)))
+	if (!it)
 		return false;
 	it->x = x;
 	it->r = *r;
@@ -77,29 +56,23 @@ bool live_log_q_put(struct live_log *g, struct live_log_conn *x, const struct ex
 	return true;
 }
 
-bool live_log_q_note(struct live_log *g, FILE *f, const char *fmt, va_list ap)
+bool live_log_q_note(struct live_log_q *q, FILE *f, const char *text)
 {
-	struct live_log_item *it;
-	va_list cp;
-	int n;
+	size_t n = strlen(text) + 1;
+	struct live_log_item *it = take(q, LIVE_LOG_ITEM_NOTE, f, n);
 
-	if (!g->defer)
+	if (!it)
 		return false;
-	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
-	va_end(cp);
-	if (n < 0 || !(it = take(g, ITEM_NOTE, (size_t)n + 1)))
-		return false;
-	it->f = f;
-	vsnprintf((char *)it->buf, (size_t)n + 1, fmt, ap);
+	memcpy(it->buf, text, n);
 	return true;
 }
 
-bool live_log_q_capture(struct live_log *g, uint64_t mono_us, const uint8_t *ip, size_t len)
+bool live_log_q_capture(struct live_log_q *q, FILE *f, uint64_t mono_us, const uint8_t *ip,
+			size_t len)
 {
-	struct live_log_item *it;
+	struct live_log_item *it = take(q, LIVE_LOG_ITEM_CAPTURE, f, len);
 
-	if (!g->defer || !(it = take(g, ITEM_CAPTURE, len)))
+	if (!it)
 		return false;
 	memcpy(it->buf, ip, len);
 	it->len = len;
@@ -107,49 +80,31 @@ bool live_log_q_capture(struct live_log *g, uint64_t mono_us, const uint8_t *ip,
 	return true;
 }
 
-static void replay(struct live_log *g, struct live_log_item *it)
+struct live_log_item *live_log_q_item(struct live_log_q *q, size_t i)
 {
-	FILE *f = g->f;
+	struct live_log_item *it = &q->it[i];
 
-	g->f = it->f;
-	if (it->kind == ITEM_CAPTURE) {
-		live_log_capture(g, it->mono_us, it->buf, it->len);
-	} else if (it->kind == ITEM_NOTE) {
-		fputs((const char *)it->buf, it->f);
-		fputc('\n', it->f);
-	} else {
-		if (it->r.seg.payload)
-			it->r.seg.payload = it->buf;
-		live_log_put(g, it->x, &it->r, it->show,
-			     it->has_note ? (const char *)it->buf + it->note_off : NULL);
-	}
-	g->f = f;
+	if (it->kind == LIVE_LOG_ITEM_PUT && it->r.seg.payload)
+		it->r.seg.payload = it->buf;
+	return it;
 }
 
-void live_log_flush(struct live_log *g)
+const char *live_log_q_note_of(const struct live_log_item *it)
 {
-	g->defer = false;
-	if (!g->nq)
-		return;
-	g->replaying = true;	/* no fflush per record: live_log_idle writes */
-	for (size_t i = 0; i < g->nq; i++)
-		replay(g, &g->q[i]);
-	g->replaying = false;
-	g->nq = 0;
+	return it->kind == LIVE_LOG_ITEM_PUT && it->has_note ? (const char *)it->buf + it->note_off
+							     : NULL;
 }
 
-void live_log_idle(struct live_log *g)
+void live_log_q_clear(struct live_log_q *q)
 {
-	if (g->f)
-		fflush(g->f);
-	fflush(stderr);		/* notes of --json, and the programs' own messages */
+	q->n = 0;
 }
 
-void live_log_q_free(struct live_log *g)
+void live_log_q_free(struct live_log_q *q)
 {
-	for (size_t i = 0; i < g->capq; i++)
-		free(g->q[i].buf);
-	free(g->q);
-	g->q = NULL;
-	g->nq = g->capq = 0;
+	for (size_t i = 0; i < q->cap; i++)
+		free(q->it[i].buf);
+	free(q->it);
+	q->it = NULL;
+	q->n = q->cap = 0;
 }

@@ -155,7 +155,7 @@ static void state_names_all_spellings(void **state)
 	for (int i = 0; i < TCB_NSTATES; i++) {
 		assert_int_equal(impair_state_parse(rfc[i], strlen(rfc[i]), &st), 0);
 		assert_int_equal(st, i);
-		assert_string_equal(impair_state_name((enum tcb_state)i), rfc[i]);
+		assert_string_equal(tcb_state_name((enum tcb_state)i), rfc[i]);
 	}
 	assert_int_equal(impair_state_parse("time_wait", 9, &st), 0);
 	assert_int_equal(st, TCB_TIME_WAIT);
@@ -169,7 +169,7 @@ static void state_names_all_spellings(void **state)
 	assert_int_equal(st, TCB_ESTABLISHED);
 	assert_int_equal(impair_state_parse("TIMEWAIT", 8, &st), -1);
 	assert_int_equal(impair_state_parse("", 0, &st), -1);
-	assert_string_equal(impair_state_name(TCB_NSTATES), "?");
+	assert_string_equal(tcb_state_name(TCB_NSTATES), "?");
 }
 
 static void error_brief_example_bad_flags(void **state)

@@ -271,11 +271,8 @@ int impair_format_us(uint64_t us, char *buf, size_t cap);
 /* Percent from parts per million: "20%", "12.5%", "0.0001%". */
 int impair_format_ppm(uint32_t ppm, char *buf, size_t cap);
 
-/* RFC 9293 spelling of a state ("TIME-WAIT"); the engine's own table so it does not
- * depend on tcb.c. "?" when out of range. */
-const char *impair_state_name(enum tcb_state s);
-
-/* Parses a state name (RFC, netstat or ss spelling, any case). -1 when unknown. */
+/* Parses a state name (RFC 9293 spelling as tcb_state_name() gives it, netstat or ss
+ * spelling, any case). -1 when unknown. */
 int impair_state_parse(const char *name, size_t len, enum tcb_state *st);
 
 #endif

@@ -7,13 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-/* RFC 9293 §3.3.2 spellings, our own table so the engine does not wait for tcb.c. */
-static const char *const state_names[TCB_NSTATES] = {
-	"CLOSED", "LISTEN", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1",
-	"FIN-WAIT-2", "CLOSE-WAIT", "CLOSING", "LAST-ACK", "TIME-WAIT",
-};
-
-/* netstat (SYN_RECV, FIN_WAIT1) and ss (ESTAB) spellings, after '_' -> '-'. */
+/* The RFC 9293 spellings are tcb_state_name()'s (the one table, tcb_names.c); these are
+ * netstat (SYN_RECV, FIN_WAIT1) and ss (ESTAB) spellings, after '_' -> '-'. */
 static const struct {
 	const char *name;
 	enum tcb_state st;
@@ -22,11 +17,6 @@ static const struct {
 	{ "FIN-WAIT1", TCB_FIN_WAIT_1 }, { "FIN-WAIT2", TCB_FIN_WAIT_2 },
 	{ "ESTAB", TCB_ESTABLISHED },
 };
-
-const char *impair_state_name(enum tcb_state s)
-{
-	return (unsigned)s < TCB_NSTATES ? state_names[s] : "?";
-}
 
 int impair_state_parse(const char *name, size_t len, enum tcb_state *st)
 {
@@ -38,7 +28,7 @@ int impair_state_parse(const char *name, size_t len, enum tcb_state *st)
 		norm[i] = name[i] == '_' ? '-' : name[i];
 	norm[len] = '\0';
 	for (int i = 0; i < TCB_NSTATES; i++) {
-		if (strcasecmp(norm, state_names[i]) == 0) {
+		if (strcasecmp(norm, tcb_state_name((enum tcb_state)i)) == 0) {
 			*st = (enum tcb_state)i;
 			return 0;
 		}
@@ -138,7 +128,7 @@ static void sb_filters(struct sbuf *b, const struct impair_rule *r)
 		sb_add(b, " state");
 	for (int i = 0; i < TCB_NSTATES; i++) {
 		if (r->states & (1u << i)) {
-			sb_add(b, "%s%s", sep, state_names[i]);
+			sb_add(b, "%s%s", sep, tcb_state_name((enum tcb_state)i));
 			sep = ",";
 		}
 	}

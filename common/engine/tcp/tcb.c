@@ -1,62 +1,13 @@
-/* tcb.c - TCB life cycle, parameters, events, the single state-change function, queries. */
+/* tcb.c - the TCB's ground floor: events and segments appended to a tcb_out, the segment header, window and MSS of this connection. */
 #include "tcb_impl.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-void tcb_params_default(struct tcb_params *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->rto_init_us = 1000000;
-	p->rto_min_us = 200000;
-	p->rto_max_us = 120000000;
-	p->syn_retries = 6;
-	p->syn_schedule = TCB_SYN_LINEAR;
-	p->syn_linear_timeouts = 4;
-	p->synack_retries = 5;
-	p->data_retries = 15;
-	p->msl_us = 30000000;
-	p->fin_wait_2_us = 60000000;
-	p->time_scale = 1.0;
-	p->mss = 1460;
-	p->rcv_buf = 65535;
-	p->snd_buf = 262144;
-	p->challenge_ack_limit = 1000;
-}
-
-struct tcb *tcb_new(const struct tcb_params *p, const struct tcb_addr *a, struct err *e)
-{
-	struct tcb *t;
-
-	if (!p || !a) {
-		err_set(e, "tcb_new: missing parameters or address");
-		return NULL;
-	}
-	t = calloc(1, sizeof(*t));
-	if (!t) {
-		err_set(e, "tcb_new: out of memory");
-		return NULL;
-	}
-	t->a = *a;
-	t->p = p;	/* shared, not copied: the caller keeps it alive (tcb.h) */
-	t->state = TCB_CLOSED;
-	t->peer_mss = TCB_DEFAULT_MSS;
-	sndq_init(&t->sndq, t->p->snd_buf);
-	rcvq_init(&t->rcvq, tcb_p_rcv_buf(t));
-	rto_init(&t->rto, tcb_p_rto_init(t), tcb_p_rto_min(t), tcb_p_rto_max(t));
-	tcb_timers_stop_all(t);
-	return t;
-}
-
-void tcb_free(struct tcb *t)
-{
-	if (!t)
-		return;
-	sndq_free(&t->sndq);
-	rcvq_free(&t->rcvq);
-	free(t->rtx);
-	free(t);
-}
+/*
+ * Every other tcb_*.c file builds on this one and it calls none of them: the files of
+ * the state machine call each other one way only, downwards (README.md of this folder
+ * lists the floors).
+ */
 
 void tcb_out_reset(struct tcb_out *o)
 {
@@ -102,70 +53,22 @@ void tcb_drop(const struct tcb *t, struct tcb_out *o, enum tcb_why why, uint64_t
 	tcb_ev_n(tcb_ev(t, o, TCB_EV_SEG_DROPPED, why, now), n0, n1, n2, n3);
 }
 
-/* Entry actions of a state: the timers and queues it owns (RFC 9293 §3.10.7.4, §3.10.8). */
-static void tcb_enter(struct tcb *t, enum tcb_state to, uint64_t now)
+uint16_t tcb_eff_mss(const struct tcb *t)
 {
-	switch (to) {
-	case TCB_CLOSED:
-	case TCB_LISTEN:
-		tcb_timers_stop_all(t);
-		tcb_rtx_clear(t);
-		/* emptied, not freed: payloads already in this call's tcb_out stay readable */
-		sndq_consume(&t->sndq, t->sndq.len);
-		t->close_pending = false;
-		break;
-	case TCB_TIME_WAIT:
-		tcb_timers_stop_all(t);
-		tcb_timer_arm(t, TCB_TIMER_TIME_WAIT, tcb_time_wait_len(t), now);
-		break;
-	case TCB_FIN_WAIT_2:
-		if (tcb_p_fin_wait_2(t) > 0)
-			tcb_timer_arm(t, TCB_TIMER_FIN_WAIT_2, tcb_p_fin_wait_2(t), now);
-		break;
-	default:
-		break;
-	}
+	/* RFC 9293 §3.7.1 without IP or TCP options: min(peer's MSS, ours). */
+	return t->peer_mss < tcb_p_mss(t) ? t->peer_mss : tcb_p_mss(t);
 }
 
-struct tcb_event *tcb_set_state(struct tcb *t, enum tcb_state to, enum tcb_why why,
-				uint64_t now, struct tcb_out *o)
+uint32_t tcb_rcv_wnd(const struct tcb *t)
 {
-	struct tcb_event *ev = tcb_ev(t, o, TCB_EV_STATE, why, now);
+	uint32_t w;
 
-	ev->to = to;
-	t->state = to;
-	tcb_enter(t, to, now);
-	return ev;
-}
-
-/* Forgets a previous connection before a new OPEN on the same TCB. */
-void tcb_reset_conn(struct tcb *t)
-{
-	tcb_timers_stop_all(t);
-	tcb_rtx_clear(t);
-	sndq_consume(&t->sndq, t->sndq.len);
-	rcvq_free(&t->rcvq);
-	t->close_pending = t->fin_sent = t->fin_rcvd = t->ooo_fin = false;
-	t->syn_timed_out = false;
-	t->probes = 0;
-	t->peer_mss = TCB_DEFAULT_MSS;
-	t->snd_wnd = t->max_snd_wnd = 0;
-	t->rcv_nxt = t->rcv_adv = t->irs = 0;
-}
-
-uint32_t tcb_choose_iss(const struct tcb *t, uint64_t now)
-{
-	return t->p->isn_fixed ? t->p->isn : tcb_isn(t->p->isn_secret, &t->a, now);
-}
-
-/* Peer's MSS and window from its SYN (RFC 9293 §3.7.1; SYN windows are never scaled). */
-void tcb_open_windows(struct tcb *t, const struct seg *s)
-{
-	t->peer_mss = s->opts.has_mss && s->opts.mss > 0 ? s->opts.mss : TCB_DEFAULT_MSS;
-	t->snd_wnd = s->win;
-	t->max_snd_wnd = s->win;
-	t->snd_wl1 = s->seq;
-	t->snd_wl2 = s->ack;
+	if (t->state <= TCB_SYN_SENT)	/* no RCV.NXT yet: offer the whole buffer */
+		return tcb_p_rcv_buf(t);
+	if (seq_lt(t->rcv_adv, t->rcv_nxt))
+		return 0;
+	w = t->rcv_adv - t->rcv_nxt;
+	return w > 65535 ? 65535 : w;
 }
 
 /* Receiver SWS avoidance (RFC 9293 §3.8.6.2.2): move the right edge only by at least
@@ -183,37 +86,78 @@ bool tcb_rcv_edge_update(struct tcb *t)
 	return true;
 }
 
-enum tcb_state tcb_state(const struct tcb *t) { return t->state; }
-size_t tcb_readable(const struct tcb *t) { return t->rcvq.ready; }
-size_t tcb_send_room(const struct tcb *t) { return sndq_space(&t->sndq); }
-bool tcb_peer_closed(const struct tcb *t) { return t->fin_rcvd; }
-uint32_t tcb_iss(const struct tcb *t) { return t->iss; }
-uint32_t tcb_irs(const struct tcb *t) { return t->irs; }
-const struct tcb_addr *tcb_addr(const struct tcb *t) { return &t->a; }
-
-void tcb_get_vars(const struct tcb *t, struct tcb_vars *v)
+/* A complete segment of this connection: addresses, ports, ACK = RCV.NXT, our window. */
+void tcb_seg_init(const struct tcb *t, struct seg *s, uint32_t seq, uint8_t flags)
 {
-	memset(v, 0, sizeof(*v));
-	v->iss = t->iss;
-	v->snd_una = t->snd_una;
-	v->snd_nxt = t->snd_nxt;
-	v->snd_wnd = t->snd_wnd;
-	v->snd_wl1 = t->snd_wl1;
-	v->snd_wl2 = t->snd_wl2;
-	v->max_snd_wnd = t->max_snd_wnd;
-	v->irs = t->irs;
-	v->rcv_nxt = t->rcv_nxt;
-	v->rcv_wnd = tcb_rcv_wnd(t);
-	v->eff_mss = tcb_eff_mss(t);
-	v->snd_queued = t->sndq.len;
-	v->snd_unsent = t->sndq.len - (uint32_t)(seq_gt(t->snd_nxt, t->sndq_seq) ?
-			 (t->snd_nxt - t->sndq_seq > t->sndq.len ? t->sndq.len :
-			  t->snd_nxt - t->sndq_seq) : 0);
-	v->rcv_ready = t->rcvq.ready;
-	v->rcv_ooo = rcvq_ooo_bytes(&t->rcvq);
-	v->rtx_inflight = t->rtx_n;
-	v->srtt_us = t->rto.srtt;
-	v->rttvar_us = t->rto.rttvar;
-	v->rto_us = t->rto.rto;
-	v->rtx_count = t->rtx_count;
+	memset(s, 0, sizeof(*s));
+	s->saddr = t->a.laddr;
+	s->daddr = t->a.raddr;
+	s->sport = t->a.lport;
+	s->dport = t->a.rport;
+	s->ttl = 0;	/* 64 */
+	s->df = true;
+	s->seq = seq;
+	s->flags = flags;
+	if (flags & SEG_ACK)
+		s->ack = t->rcv_nxt;
+	s->win = (flags & SEG_RST) ? 0 : (uint16_t)tcb_rcv_wnd(t);
+}
+
+static bool tcb_pure_ack(const struct seg *s)
+{
+	return s->flags == SEG_ACK && s->len == 0;
+}
+
+/* Whether the pending pure ACK of this TCB is the last segment of o (see tcb.h). */
+static struct seg *tcb_pending_ack(const struct tcb *t, struct tcb_out *o)
+{
+	if (o->ack_owner != t || o->nseg == 0 || o->ack_idx != o->nseg - 1)
+		return NULL;
+	return tcb_pure_ack(&o->seg[o->ack_idx]) ? &o->seg[o->ack_idx] : NULL;
+}
+
+void tcb_emit(struct tcb *t, struct tcb_out *o, const struct seg *s, uint64_t now)
+{
+	struct seg *prev = (s->flags & SEG_ACK) ? tcb_pending_ack(t, o) : NULL;
+
+	if (prev && tcb_pure_ack(s)) {	/* the same ACK again: one is enough */
+		*prev = *s;
+		return;
+	}
+	if (prev) {	/* RFC 9293 §3.10.4: the FIN (or data) carries the pending ACK */
+		*prev = *s;
+		o->ack_owner = NULL;
+		tcb_ev_n(tcb_ev(t, o, TCB_EV_ACK_MERGED, TCB_WHY_ACK_PIGGYBACKED, now),
+			 s->flags, s->seq, 0, 0);
+		return;
+	}
+	if (o->nseg >= TCB_OUT_SEGS) {	/* lost like a dropped packet; timers recover */
+		o->seg_overflow = true;
+		return;
+	}
+	o->seg[o->nseg] = *s;
+	if (tcb_pure_ack(s)) {
+		o->ack_owner = t;
+		o->ack_idx = o->nseg;
+	}
+	o->nseg++;
+}
+
+/* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> (RFC 9293 §3.10.7.4). */
+void tcb_send_ack(struct tcb *t, uint64_t now, struct tcb_out *o)
+{
+	struct seg s;
+
+	tcb_seg_init(t, &s, t->snd_nxt, SEG_ACK);
+	tcb_emit(t, o, &s, now);
+}
+
+void tcb_send_rst(struct tcb *t, uint32_t seq, enum tcb_why why, uint64_t now,
+		  struct tcb_out *o)
+{
+	struct seg s;
+
+	tcb_seg_init(t, &s, seq, SEG_RST);
+	tcb_ev_n(tcb_ev(t, o, TCB_EV_RST_SENT, why, now), seq, 0, 0, 0);
+	tcb_emit(t, o, &s, now);
 }

@@ -120,7 +120,9 @@ struct tcb_params {
 	uint64_t msl_us;	/* MSL, us; TIME-WAIT lasts 2 x MSL (30 s -> 60 s as Linux) */
 	uint64_t fin_wait_2_us;	/* FIN-WAIT-2 timeout after our side closed, us (60 s) */
 	double time_scale;	/* multiplies every timer above (1.0; 0.01 = 100x faster);
-				 * <= 0 is treated as 1.0 */
+				 * <= 0 is treated as 1.0 (tcb_params_time_scale). The one
+				 * home of the time scale: a program's runtime (live.h)
+				 * reads it from the tcb_params it is given */
 	/* ---- windows and sizes ---- */
 	uint16_t mss;		/* MSS we announce and the most we send, bytes (1460) */
 	uint32_t rcv_buf;	/* receive buffer = largest window we offer, bytes (65535;
@@ -137,6 +139,12 @@ struct tcb_params {
 };
 
 void tcb_params_default(struct tcb_params *p);
+
+/* The time scale in force: p->time_scale, or 1.0 when p is NULL or it is <= 0. */
+static inline double tcb_params_time_scale(const struct tcb_params *p)
+{
+	return p && p->time_scale > 0 ? p->time_scale : 1.0;
+}
 
 /* Which timer. */
 enum tcb_timer {

@@ -90,8 +90,7 @@ struct tcb {
 
 static inline uint64_t tcb_p_time(const struct tcb *t, uint64_t us)
 {
-	double k = t->p->time_scale > 0 ? t->p->time_scale : 1.0;
-	double v = (double)us * k;
+	double v = (double)us * tcb_params_time_scale(t->p);
 
 	return v >= 1.8e19 ? UINT64_MAX / 4 : (uint64_t)v;
 }
@@ -116,51 +115,68 @@ static inline uint16_t tcb_p_mss(const struct tcb *t)
 }
 static inline int tcb_p_nonneg(int n) { return n < 0 ? 0 : n; }
 
-/* ---- tcb.c: events and the one state change ---- */
+/*
+ * The functions the tcb*.c files share, by floor: a file calls only into the floors
+ * below its own (and into rto, sndq, rcvq, isn, names), never sideways or up.
+ *   1  tcb.c          events and segments into a tcb_out, this connection's header
+ *   2  tcb_timer.c    timers as data;  tcb_rtx.c  retransmission queue;
+ *      tcb_reply.c    rate-limited answers to segments not accepted
+ *   3  tcb_output.c   SYN, data and FIN;  tcb_state.c  the one state change
+ *   4  tcb_input.c, tcb_user.c, tcb_timeout.c  the three ways in (segment, user, time);
+ *      tcb_life.c     tcb_new / tcb_free, queries
+ *   5  tcb_cookie.c   a TCB born ESTABLISHED from a SYN cookie
+ */
+
+/* ---- 1. tcb.c: filling the tcb_out ---- */
 struct tcb_event *tcb_ev(const struct tcb *t, struct tcb_out *o, enum tcb_ev_kind k,
 			 enum tcb_why why, uint64_t now);
 void tcb_ev_n(struct tcb_event *ev, uint32_t n0, uint32_t n1, uint32_t n2, uint32_t n3);
-struct tcb_event *tcb_set_state(struct tcb *t, enum tcb_state to, enum tcb_why why,
-				uint64_t now, struct tcb_out *o);
-bool tcb_rcv_edge_update(struct tcb *t);
-void tcb_reset_conn(struct tcb *t);
 void tcb_drop(const struct tcb *t, struct tcb_out *o, enum tcb_why why, uint64_t now,
 	      uint32_t n0, uint32_t n1, uint32_t n2, uint32_t n3);
-uint32_t tcb_choose_iss(const struct tcb *t, uint64_t now);
-void tcb_open_windows(struct tcb *t, const struct seg *s);
-
-/* ---- tcb_output.c: building segments ---- */
 uint16_t tcb_eff_mss(const struct tcb *t);
 uint32_t tcb_rcv_wnd(const struct tcb *t);
+bool tcb_rcv_edge_update(struct tcb *t);
 void tcb_seg_init(const struct tcb *t, struct seg *s, uint32_t seq, uint8_t flags);
 void tcb_emit(struct tcb *t, struct tcb_out *o, const struct seg *s, uint64_t now);
 void tcb_send_ack(struct tcb *t, uint64_t now, struct tcb_out *o);
 void tcb_send_rst(struct tcb *t, uint32_t seq, enum tcb_why why, uint64_t now,
 		  struct tcb_out *o);
-void tcb_challenge_ack(struct tcb *t, enum tcb_why why, uint64_t now, struct tcb_out *o,
-		       uint32_t n0, uint32_t n1, uint32_t n2);
-void tcb_send_syn(struct tcb *t, uint64_t now, struct tcb_out *o);
-void tcb_output(struct tcb *t, uint64_t now, struct tcb_out *o);
-void tcb_rtx_send(struct tcb *t, const struct tcb_rtx_ent *r, uint64_t now,
-		  struct tcb_out *o);
 
-/* ---- tcb_rtx.c: retransmission queue ---- */
-struct tcb_rtx_ent *tcb_rtx_push(struct tcb *t, uint32_t seq, uint32_t len, uint8_t flags,
-				 uint64_t now);
-struct tcb_rtx_ent *tcb_rtx_first(struct tcb *t);
-struct tcb_rtx_ent *tcb_rtx_get(struct tcb *t, unsigned i);
-/* Removes what SEG.ACK covers; sets *rtt (TCB_NEVER when Karn forbids a sample). */
-void tcb_rtx_ack(struct tcb *t, uint32_t ack, uint64_t now, uint64_t *rtt);
-void tcb_rtx_mark_lost(struct tcb *t);
-void tcb_rtx_resend_lost(struct tcb *t, uint64_t now, struct tcb_out *o);
-void tcb_rtx_clear(struct tcb *t);
-
-/* ---- tcb_timer.c ---- */
+/* ---- 2. tcb_timer.c: timers as data ---- */
 void tcb_timer_arm(struct tcb *t, enum tcb_timer k, uint64_t delay, uint64_t now);
 void tcb_timer_stop(struct tcb *t, enum tcb_timer k);
 void tcb_timers_stop_all(struct tcb *t);
 void tcb_rtx_timer_update(struct tcb *t, uint64_t now);
 void tcb_persist_update(struct tcb *t, uint64_t now);
 uint64_t tcb_time_wait_len(const struct tcb *t);
+
+/* ---- 2. tcb_rtx.c: retransmission queue ---- */
+struct tcb_rtx_ent *tcb_rtx_push(struct tcb *t, uint32_t seq, uint32_t len, uint8_t flags,
+				 uint64_t now);
+struct tcb_rtx_ent *tcb_rtx_first(struct tcb *t);
+struct tcb_rtx_ent *tcb_rtx_get(struct tcb *t, unsigned i);
+/* Sends (first time or again) the segment of an entry. */
+void tcb_rtx_send(struct tcb *t, const struct tcb_rtx_ent *r, uint64_t now,
+		  struct tcb_out *o);
+/* Removes what SEG.ACK covers; sets *rtt (TCB_NEVER when Karn forbids a sample). */
+void tcb_rtx_ack(struct tcb *t, uint32_t ack, uint64_t now, uint64_t *rtt);
+void tcb_rtx_mark_lost(struct tcb *t);
+void tcb_rtx_resend_lost(struct tcb *t, uint64_t now, struct tcb_out *o);
+void tcb_rtx_clear(struct tcb *t);
+
+/* ---- 2. tcb_reply.c: answers to segments not accepted ---- */
+void tcb_challenge_ack(struct tcb *t, enum tcb_why why, uint64_t now, struct tcb_out *o,
+		       uint32_t n0, uint32_t n1, uint32_t n2);
+
+/* ---- 3. tcb_output.c: what the TCB sends on its own ---- */
+void tcb_send_syn(struct tcb *t, uint64_t now, struct tcb_out *o);
+void tcb_output(struct tcb *t, uint64_t now, struct tcb_out *o);
+
+/* ---- 3. tcb_state.c: the one state change, connection set-up ---- */
+struct tcb_event *tcb_set_state(struct tcb *t, enum tcb_state to, enum tcb_why why,
+				uint64_t now, struct tcb_out *o);
+void tcb_reset_conn(struct tcb *t);
+uint32_t tcb_choose_iss(const struct tcb *t, uint64_t now);
+void tcb_open_windows(struct tcb *t, const struct seg *s);
 
 #endif

@@ -110,6 +110,33 @@ void tcb_rtx_ack(struct tcb *t, uint32_t ack, uint64_t now, uint64_t *rtt)
 	tcb_rtx_release(t);
 }
 
+/* The segment for a retransmission-queue entry, first send or resend alike. */
+static void tcb_rtx_build(const struct tcb *t, const struct tcb_rtx_ent *r, struct seg *s)
+{
+	uint8_t flags = r->flags;
+
+	if (t->state != TCB_SYN_SENT)
+		flags |= SEG_ACK;
+	tcb_seg_init(t, s, r->seq, flags);
+	if (flags & SEG_SYN) {	/* RFC 9293 §3.7.1: MSS only on SYNs */
+		s->opts.has_mss = true;
+		s->opts.mss = tcb_p_mss(t);
+	}
+	if (r->len > 0) {
+		s->payload = sndq_at(&t->sndq, r->seq - t->sndq_seq);
+		s->len = s->payload ? r->len : 0;
+	}
+}
+
+void tcb_rtx_send(struct tcb *t, const struct tcb_rtx_ent *r, uint64_t now,
+		  struct tcb_out *o)
+{
+	struct seg s;
+
+	tcb_rtx_build(t, r, &s);
+	tcb_emit(t, o, &s, now);
+}
+
 void tcb_rtx_mark_lost(struct tcb *t)
 {
 	for (unsigned i = 1; i < t->rtx_n; i++)

@@ -8,6 +8,9 @@
  *
  * WHO FILLS WHAT
  *
+ * Both producers build their SEGMENT and SUMMARY records with explain_build.c (one
+ * builder, so the same segment gives the same record live and offline).
+ *
  *   Offline (synlab-explain, common/explain/model/explain_track.c + explain_analysis.c):
  *     - EXPLAIN_REC_SEGMENT for every TCP segment read from a capture: frame, t_us, conn,
  *       dir, seg, seq/ack (relative and raw), win/win_scaled, BOTH endpoints' inferred
@@ -96,8 +99,7 @@ enum explain_flag {
 /* "retransmission" for EXPLAIN_AF_RETRANSMISSION; NULL for a value that is not one bit. */
 const char *explain_flag_name(uint32_t bit);
 
-/* "SYN-SENT" etc. as RFC 9293 spells them (same text as tcb_state_name, without
- * linking the state machine). */
+/* "SYN-SENT" etc.: tcb_state_name()'s text, "INVALID" for an out-of-range value. */
 const char *explain_state_name(enum tcb_state s);
 
 /* One endpoint's state around this record. */

@@ -31,14 +31,10 @@ const char *explain_why_name(enum explain_why w)
 	return why_names[w];
 }
 
-static const char *const state_names[TCB_NSTATES] = {
-	"CLOSED", "LISTEN", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1",
-	"FIN-WAIT-2", "CLOSE-WAIT", "CLOSING", "LAST-ACK", "TIME-WAIT",
-};
-
+/* The state machine's own table (tcb_names.c): one spelling of each state everywhere. */
 const char *explain_state_name(enum tcb_state s)
 {
 	if ((unsigned)s >= TCB_NSTATES)
 		return "INVALID";
-	return state_names[s];
+	return tcb_state_name(s);
 }

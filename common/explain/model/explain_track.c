@@ -4,35 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "explain_analysis.h"
-#include "explain_infer.h"
-#include "seq.h"
+#include "explain_build.h"
 
 #define NBUCKETS 4096u
 
-/* The summary's counters; its retransmission list lives out of line (NULL until the
- * first retransmission), so a connection costs the same whether open or closed and
- * most connections carry no list at all. */
-struct xsum {
-	uint64_t first_frame, last_frame;
-	uint64_t nsegs[2], bytes[2];
-	uint64_t hs_rtt_us, hs_syn_synack_us;
-	uint32_t nrtx;
-	bool has_handshake;
-	struct explain_rtx_note *rtx;	/* EXPLAIN_MAX_RTX entries once allocated */
-};
-
 struct xconn {
-	uint32_t id;			/* 1-based (tshark's tcp.stream + 1) */
 	uint32_t addr[2];		/* by enum explain_who */
 	uint16_t port[2];
-	uint64_t last_us;
 	bool summarised;
-	struct explain_analysis an;
-	struct explain_infer inf;
-	struct xsum sum;
-	uint64_t syn_us, synack_us;	/* most recent SYN, first SYN+ACK after it */
-	bool have_syn, have_synack;
+	uint64_t last_us;
+	struct explain_build b;		/* records, analysis, inferred states, summary */
 	struct xconn *hnext;		/* hash chain */
 	struct xconn *older, *newer;	/* activity list, oldest at t->oldest */
 };
@@ -143,26 +124,9 @@ static void hash_unlink(struct explain_track *t, struct xconn *c)
 		*pp = c->hnext;
 }
 
-static void summary_of(const struct xsum *x, struct explain_summary *m)
-{
-	m->first_frame = x->first_frame;
-	m->last_frame = x->last_frame;
-	for (int d = 0; d < 2; d++) {
-		m->nsegs[d] = x->nsegs[d];
-		m->bytes[d] = x->bytes[d];
-	}
-	m->has_handshake = x->has_handshake;
-	m->hs_rtt_us = x->hs_rtt_us;
-	m->hs_syn_synack_us = x->hs_syn_synack_us;
-	m->nrtx = x->nrtx;
-	if (x->rtx)
-		memcpy(m->rtx, x->rtx, sizeof(m->rtx));
-}
-
 static void free_conn(struct xconn *c)
 {
-	explain_analysis_free(&c->an);
-	free(c->sum.rtx);
+	explain_build_free(&c->b);
 	free(c);
 }
 
@@ -173,29 +137,11 @@ static int emit_summary(struct explain_track *t, struct xconn *c, struct err *e)
 	if (c->summarised)
 		return 0;
 	c->summarised = true;
-	memset(&r, 0, sizeof(r));
-	r.kind = EXPLAIN_REC_SUMMARY;
-	r.conn = c->id;
-	r.frame = c->sum.last_frame;
-	r.t_us = c->last_us;
+	explain_build_summary(&c->b, c->last_us, &r);
 	r.seg.saddr = c->addr[EXPLAIN_CLIENT];
 	r.seg.sport = c->port[EXPLAIN_CLIENT];
 	r.seg.daddr = c->addr[EXPLAIN_SERVER];
 	r.seg.dport = c->port[EXPLAIN_SERVER];
-	summary_of(&c->sum, &r.sum);
-	r.sum.closer = c->inf.first_fin >= 0 ? c->inf.first_fin : c->inf.reset_by;
-	r.sum.reset = c->inf.reset;
-	r.sum.closed = c->inf.reset || (c->inf.fin_acked[0] && c->inf.fin_acked[1]);
-	if (c->inf.fin_sent[0] && c->inf.fin_sent[1])
-		r.sum.close_segments = c->inf.ack_between_fins ? 4 : 3;
-	r.sum.time_wait = -1;
-	for (int w = 0; w < 2; w++) {
-		r.sum.final[w] = c->inf.st[w];
-		if (c->inf.st[w] == TCB_TIME_WAIT)
-			r.sum.time_wait = w;
-	}
-	for (int w = 0; w < 2; w++)
-		r.ep[w] = (struct explain_ep){true, c->inf.st[w], c->inf.st[w]};
 	return t->sink(t->ctx, &r, e);
 }
 
@@ -213,8 +159,8 @@ static int drop_conn(struct explain_track *t, struct xconn *c, struct err *e)
 static bool is_closed(const struct xconn *c)
 {
 	for (int w = 0; w < 2; w++)
-		if (c->inf.st[w] != TCB_CLOSED && c->inf.st[w] != TCB_TIME_WAIT &&
-		    c->inf.st[w] != TCB_LISTEN)
+		if (c->b.inf.st[w] != TCB_CLOSED && c->b.inf.st[w] != TCB_TIME_WAIT &&
+		    c->b.inf.st[w] != TCB_LISTEN)
 			return false;
 	return true;
 }
@@ -258,9 +204,7 @@ static struct xconn *new_conn(struct explain_track *t, const struct seg *s, stru
 	c->port[EXPLAIN_CLIENT] = cs ? s->sport : s->dport;
 	c->addr[EXPLAIN_SERVER] = cs ? s->daddr : s->saddr;
 	c->port[EXPLAIN_SERVER] = cs ? s->dport : s->sport;
-	c->id = ++t->nconns;
-	explain_analysis_init(&c->an);
-	explain_infer_init(&c->inf, s);
+	explain_build_init(&c->b, ++t->nconns);	/* inferred states start at the first segment */
 	unsigned h = conn_hash(c);
 	c->hnext = t->bucket[h];
 	t->bucket[h] = c;
@@ -273,7 +217,7 @@ static struct xconn *new_conn(struct explain_track *t, const struct seg *s, stru
  * a new conversation on the same ports ("reused ports"). */
 static bool reuses_ports(const struct xconn *c, int from, const struct seg *s)
 {
-	const struct explain_flow *f = &c->an.fl[from];
+	const struct explain_flow *f = &c->b.an.fl[from];
 
 	return (s->flags & (SEG_SYN | SEG_ACK)) == SEG_SYN && f->base_set &&
 	       s->seq != f->base_seq;
@@ -294,99 +238,23 @@ static struct xconn *conn_for(struct explain_track *t, const struct seg *s, bool
 	return c ? c : new_conn(t, s, e);
 }
 
-/* Relative numbers exactly as Wireshark shows them (tcp.seq, tcp.ack): from each side's
- * base_seq; the ACK field stays raw on a segment without ACK. */
-static void fill_numbers(const struct xconn *c, int from, const struct seg *s,
-			 struct explain_rec *r)
-{
-	const struct explain_flow *fwd = &c->an.fl[from], *rev = &c->an.fl[!from];
-
-	r->seq_raw = s->seq;
-	r->ack_raw = s->ack;
-	r->seq = s->seq - fwd->base_seq;
-	r->ack = (s->flags & SEG_ACK) ? s->ack - rev->base_seq : s->ack;
-	r->len = s->len;
-	r->win = s->win;
-	if (s->flags & SEG_SYN)
-		r->win_scaled = s->win;
-	else if (fwd->win_scale >= 0)
-		r->win_scaled = (int64_t)s->win << fwd->win_scale;
-	else
-		r->win_scaled = fwd->win_scale == -2 ? s->win : -1;
-	r->why.seq_next = r->seq + seg_seqlen(s);
-}
-
-static int note_rtx(struct xsum *m, const struct explain_rec *r, struct err *e)
-{
-	if (!(r->analysis & EXPLAIN_AF_RETRANSMISSION))
-		return 0;
-	if (m->nrtx < EXPLAIN_MAX_RTX) {
-		if (!m->rtx && !(m->rtx = calloc(EXPLAIN_MAX_RTX, sizeof(*m->rtx))))
-			return err_set(e, "out of memory (retransmission list)");
-		m->rtx[m->nrtx] = explain_rtx_note_of(r);
-	}
-	m->nrtx++;
-	return 0;
-}
-
-/* Handshake timing: most recent SYN -> first SYN+ACK and -> the client's handshake ACK. */
-static int note_summary(struct xconn *c, const struct seg *s, const struct explain_rec *r,
-			struct err *e)
-{
-	struct xsum *m = &c->sum;
-
-	if (!m->first_frame)
-		m->first_frame = r->frame;
-	m->last_frame = r->frame;
-	m->nsegs[r->dir]++;
-	m->bytes[r->dir] += s->len;
-	if ((s->flags & (SEG_SYN | SEG_ACK)) == SEG_SYN) {
-		c->syn_us = r->t_us;
-		c->have_syn = true;
-	} else if ((s->flags & SEG_SYN) && c->have_syn && !c->have_synack) {
-		c->synack_us = r->t_us;
-		c->have_synack = true;
-		m->hs_syn_synack_us = explain_since_us(r->t_us, c->syn_us);
-	} else if (r->why.rule == EXPLAIN_WHY_HANDSHAKE_ACK && c->have_synack &&
-		   !m->has_handshake) {
-		m->has_handshake = true;
-		m->hs_rtt_us = explain_since_us(r->t_us, c->syn_us);
-	}
-	return note_rtx(m, r, e);
-}
-
-static int record_segment(struct explain_track *t, struct xconn *c, bool fresh, bool reused,
+/* One segment: its record (relative numbers as Wireshark shows them, tcp.seq and
+ * tcp.ack), then the summary once both ends are closed. */
+static int record_segment(struct explain_track *t, struct xconn *c, bool reused,
 			  uint64_t frame, uint64_t t_us, const struct seg *s, struct err *e)
 {
+	struct explain_seg_in in = { s, (enum explain_who)sender_of(c, s), frame, t_us, NULL,
+				     reused };
 	struct explain_rec r;
-	int from = sender_of(c, s);
 
-	memset(&r, 0, sizeof(r));
-	r.kind = EXPLAIN_REC_SEGMENT;
-	r.frame = frame;
-	r.t_us = t_us;
-	r.conn = c->id;
-	r.who = (enum explain_who)from;
-	r.dir = from == EXPLAIN_CLIENT ? EXPLAIN_C2S : EXPLAIN_S2C;
-	r.seg = *s;
-	r.new_conn = fresh;
-	uint32_t prev_ack = c->an.fl[from].lastack;	/* this side's previous ACK field */
-	if (explain_analysis_segment(&c->an, r.who, s, frame, t_us, &r, e) < 0)
-		return -1;
-	if (reused)
-		r.analysis |= EXPLAIN_AF_REUSED_PORTS;
-	fill_numbers(c, from, s, &r);
-	if ((s->flags & SEG_ACK) && (prev_ack == 0 || seq_gt(s->ack, prev_ack)))
-		r.why.bytes_acked = prev_ack == 0 ? r.ack : s->ack - prev_ack;
-	explain_infer_segment(&c->inf, r.who, s, r.seq, r.ack, &r);
-	if (note_summary(c, s, &r, e) < 0)
+	if (explain_build_segment(&c->b, &in, &r, e) < 0)
 		return -1;
 	c->last_us = t_us;
 	if (t->sink(t->ctx, &r, e) < 0)
 		return -1;
 	if (!is_closed(c))
 		return 0;
-	explain_analysis_trim(&c->an);	/* closed: keep the state, not the spare lists */
+	explain_build_trim(&c->b);	/* closed: keep the state, not the spare lists */
 	return emit_summary(t, c, e);
 }
 
@@ -397,7 +265,6 @@ int explain_track_segment(struct explain_track *t, uint64_t frame, uint64_t t_us
 
 	if (expire(t, t_us, e) < 0)
 		return -1;
-	uint32_t before = t->nconns;
 	struct xconn *c = conn_for(t, s, &reused, e);
 	if (!c)
 		return -1;
@@ -405,7 +272,7 @@ int explain_track_segment(struct explain_track *t, uint64_t frame, uint64_t t_us
 	list_push_newest(t, c);
 	if (c->summarised && !is_closed(c))
 		c->summarised = false;	/* late traffic revived it: summarise again */
-	return record_segment(t, c, t->nconns != before, reused, frame, t_us, s, e);
+	return record_segment(t, c, reused, frame, t_us, s, e);
 }
 
 int explain_track_finish(struct explain_track *t, struct err *e)

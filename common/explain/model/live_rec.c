@@ -9,17 +9,14 @@ void live_rec_init(struct live_rec_conn *x, uint32_t id, enum explain_who local,
 		   enum tcb_state initial)
 {
 	memset(x, 0, sizeof(*x));
-	x->id = id;
+	explain_build_init(&x->b, id);
 	x->local = local;
 	x->cur = initial;
-	x->sum.closer = x->sum.time_wait = -1;
-	x->inf.first_fin = x->inf.reset_by = -1;
-	explain_analysis_init(&x->an);
 }
 
 void live_rec_free(struct live_rec_conn *x)
 {
-	explain_analysis_free(&x->an);
+	explain_build_free(&x->b);
 }
 
 static enum explain_who other(enum explain_who w)
@@ -54,30 +51,16 @@ static bool peer_isn(struct live_rec_conn *x, const struct tcb *t, const struct 
 }
 
 /* seq relative to the sender's ISN, ack to the receiver's (tcb_iss / tcb_irs); the ACK
- * field stays raw without the ACK flag, as Wireshark shows it. */
-static void numbers(struct live_rec_conn *x, const struct tcb *t, const struct live_rec_seg *in,
-		    enum explain_who from, struct explain_rec *r)
+ * field stays raw while the peer's ISN is not known. */
+static struct explain_bases bases_of(struct live_rec_conn *x, const struct tcb *t,
+				     const struct live_rec_seg *in)
 {
-	const struct seg *s = in->s;
-	const struct explain_flow *fwd = &x->an.fl[from];
 	uint32_t iss = tcb_iss(t), irs = 0;
 	bool have_irs = peer_isn(x, t, in, &irs);
+	struct explain_bases bs = { in->out ? iss : irs, in->out ? irs : iss,
+				    !in->out || have_irs };
 
-	r->seq_raw = s->seq;
-	r->ack_raw = s->ack;
-	r->seq = s->seq - (in->out ? iss : irs);
-	r->ack = s->ack;
-	if ((s->flags & SEG_ACK) && (!in->out || have_irs))
-		r->ack = s->ack - (in->out ? irs : iss);
-	r->len = s->len;
-	r->win = s->win;
-	if (s->flags & SEG_SYN)
-		r->win_scaled = s->win;
-	else if (fwd->win_scale >= 0)
-		r->win_scaled = (int64_t)s->win << fwd->win_scale;
-	else
-		r->win_scaled = fwd->win_scale == -2 ? s->win : -1;
-	r->why.seq_next = r->seq + seg_seqlen(s);
+	return bs;
 }
 
 /* The local endpoint's states around the segment. A sent segment shows the change its
@@ -99,70 +82,16 @@ static void local_states(struct live_rec_conn *x, const struct tcb *t,
 	r->ep[other(x->local)] = (struct explain_ep){ false, before, before };
 }
 
-/* Counts and handshake timing, as explain_track.c keeps them for synlab-explain. */
-static void note_summary(struct live_rec_conn *x, const struct explain_rec *r)
-{
-	struct explain_summary *m = &x->sum;
-	const struct seg *s = &r->seg;
-
-	if (!m->first_frame)
-		m->first_frame = r->frame;
-	m->last_frame = r->frame;
-	m->nsegs[r->dir]++;
-	m->bytes[r->dir] += s->len;
-	if ((s->flags & (SEG_SYN | SEG_ACK)) == SEG_SYN) {
-		x->syn_us = r->t_us;
-		x->have_syn = true;
-	} else if ((s->flags & SEG_SYN) && x->have_syn && !x->have_synack) {
-		x->have_synack = true;
-		m->hs_syn_synack_us = r->t_us - x->syn_us;
-	} else if (r->why.rule == EXPLAIN_WHY_HANDSHAKE_ACK && x->have_synack &&
-		   !m->has_handshake) {
-		m->has_handshake = true;
-		m->hs_rtt_us = r->t_us - x->syn_us;
-	}
-	if (!(r->analysis & EXPLAIN_AF_RETRANSMISSION))
-		return;
-	if (m->nrtx < EXPLAIN_MAX_RTX) {
-		m->rtx[m->nrtx] = explain_rtx_note_of(r);
-	}
-	m->nrtx++;
-}
-
-static void rec_head(struct explain_rec *r, enum explain_kind k, uint64_t frame, uint64_t t_us,
-		     uint32_t conn)
-{
-	memset(r, 0, sizeof(*r));
-	r->kind = k;
-	r->frame = frame;
-	r->t_us = t_us;
-	r->conn = conn;
-}
-
 int live_rec_segment(struct live_rec_conn *x, const struct tcb *t, const struct live_rec_seg *in,
 		     struct explain_rec *r, struct err *e)
 {
-	const struct seg *s = in->s;
-	enum explain_who from = in->out ? x->local : other(x->local);
-	uint32_t prev_ack = x->an.fl[from].lastack;	/* the sender's previous ACK field */
+	struct explain_bases bs = bases_of(x, t, in);
+	struct explain_seg_in si = { in->s, in->out ? x->local : other(x->local), in->frame,
+				     in->t_us, &bs, false };
 
-	rec_head(r, EXPLAIN_REC_SEGMENT, in->frame, in->t_us, x->id);
-	r->who = from;
-	r->dir = dir_of(from);
-	r->seg = *s;
-	r->new_conn = !x->started;
-	if (!x->started) {
-		explain_infer_init(&x->inf, s);
-		x->started = true;
-	}
-	if (explain_analysis_segment(&x->an, from, s, in->frame, in->t_us, r, e) < 0)
+	if (explain_build_segment(&x->b, &si, r, e) < 0)
 		return -1;
-	numbers(x, t, in, from, r);
-	if ((s->flags & SEG_ACK) && (prev_ack == 0 || seq_gt(s->ack, prev_ack)))
-		r->why.bytes_acked = prev_ack == 0 ? r->ack : s->ack - prev_ack;
-	explain_infer_segment(&x->inf, from, s, r->seq, r->ack, r);	/* why.rule */
 	local_states(x, t, in, r);
-	note_summary(x, r);
 	return 0;
 }
 
@@ -171,7 +100,7 @@ void live_rec_stray(enum explain_who local, const struct live_rec_seg *in, struc
 	const struct seg *s = in->s;
 	enum explain_who from = in->out ? local : other(local);
 
-	rec_head(r, EXPLAIN_REC_SEGMENT, in->frame, in->t_us, 0);
+	explain_build_head(r, EXPLAIN_REC_SEGMENT, in->frame, in->t_us, 0);
 	r->who = from;
 	r->dir = dir_of(from);
 	r->seg = *s;
@@ -188,12 +117,13 @@ void live_rec_impair(struct live_rec_conn *x, const struct tcb *t, const struct 
 		     const struct explain_impair *imp, struct explain_rec *r)
 {
 	enum explain_who from = in->out ? x->local : other(x->local);
+	struct explain_bases bs = bases_of(x, t, in);
 
-	rec_head(r, EXPLAIN_REC_IMPAIR, in->frame, in->t_us, x->id);
+	explain_build_head(r, EXPLAIN_REC_IMPAIR, in->frame, in->t_us, x->b.conn);
 	r->who = from;
 	r->dir = dir_of(from);
 	r->seg = *in->s;
-	numbers(x, t, in, from, r);
+	explain_build_numbers(&x->b, from, in->s, &bs, r);
 	r->impair = *imp;
 }
 
@@ -210,7 +140,7 @@ bool live_rec_covers(struct live_rec_conn *x, const struct tcb_out *o)
 void live_rec_event(struct live_rec_conn *x, const struct tcb_event *v, bool covers,
 		    uint64_t frame, uint64_t t_us, struct explain_rec *r, bool *covered)
 {
-	rec_head(r, EXPLAIN_REC_EVENT, frame, t_us, x->id);
+	explain_build_head(r, EXPLAIN_REC_EVENT, frame, t_us, x->b.conn);
 	r->who = x->local;
 	r->dir = dir_of(x->local);
 	r->ev = *v;
@@ -233,23 +163,20 @@ static void summary_addrs(enum explain_who local, const struct tcb_addr *a, stru
 	s->dport = client ? a->rport : a->lport;
 }
 
+/* The summary as the segments tell it (explain_build_summary), with the local side's
+ * final state and TIME-WAIT from its own TCB: the peer's only as its segments show. */
 void live_rec_summary(const struct live_rec_conn *x, const struct tcb_addr *a, uint64_t t_us,
 		      struct explain_rec *r)
 {
-	const struct explain_infer *in = &x->inf;
 	enum explain_who peer = other(x->local);
+	enum tcb_state peer_final = x->b.inf.st[peer];
 
-	rec_head(r, EXPLAIN_REC_SUMMARY, x->sum.last_frame, t_us, x->id);
+	explain_build_summary(&x->b, t_us, r);
 	summary_addrs(x->local, a, &r->seg);
-	r->sum = x->sum;
-	r->sum.closer = in->first_fin >= 0 ? in->first_fin : in->reset_by;
-	r->sum.reset = in->reset;
-	r->sum.closed = in->reset || (in->fin_acked[0] && in->fin_acked[1]);
-	if (in->fin_sent[0] && in->fin_sent[1])
-		r->sum.close_segments = in->ack_between_fins ? 4 : 3;
 	r->sum.final[x->local] = x->cur;
-	r->sum.final[peer] = x->started ? in->st[peer] : TCB_CLOSED;	/* as the segments tell */
+	r->sum.final[peer] = x->b.started ? peer_final : TCB_CLOSED;
 	r->sum.time_wait = x->saw_time_wait ? (int)x->local
-			   : x->started && in->st[peer] == TCB_TIME_WAIT ? (int)peer : -1;
+			   : x->b.started && peer_final == TCB_TIME_WAIT ? (int)peer : -1;
 	r->ep[x->local] = (struct explain_ep){ true, x->cur, x->cur };
+	r->ep[peer] = (struct explain_ep){ false, TCB_CLOSED, TCB_CLOSED };
 }

@@ -5,10 +5,10 @@
 /*
  * Fills struct explain_rec (explain.h, "WHO FILLS WHAT", live part) from what a live
  * program knows: its own TCB (states, ISS / IRS) and the segments it sends and receives.
- * The same segments also go through explain_analysis (tshark's labels) and explain_infer
- * (the rule that explains a segment: handshake SYN, FIN, ...), exactly as synlab-explain
- * feeds them, so that live and offline records agree. The peer's state is never
- * guessed into a record (ep[peer].known = false).
+ * The records are built by explain_build.c, the builder synlab-explain's tracker uses
+ * too, so that live and offline records agree; only the numbering bases (the TCB's
+ * ISS / IRS) and the local endpoint's states (the TCB's own) come from here. The peer's
+ * state is never guessed into a record (ep[peer].known = false).
  */
 
 #include <stdbool.h>
@@ -16,26 +16,19 @@
 
 #include "err.h"
 #include "explain.h"
-#include "explain_analysis.h"
-#include "explain_infer.h"
+#include "explain_build.h"
 #include "tcb.h"
 
 /* One connection's record state. */
 struct live_rec_conn {
 	enum explain_who local;		/* this program's side */
-	uint32_t id;			/* conn number in records */
-	bool started;			/* inf initialised (first segment seen) */
-	struct explain_analysis an;
-	struct explain_infer inf;
+	struct explain_build b;		/* records, analysis, inferred states, summary */
 	enum tcb_state cur;		/* local state as the records have shown it */
 	bool rx_covers;			/* state events of the next tcb_out are the ones
 					 * the last received segment's record showed */
 	bool saw_time_wait;		/* local state was TIME-WAIT at some point */
 	bool irs_known;
 	uint32_t irs;
-	struct explain_summary sum;
-	uint64_t syn_us;
-	bool have_syn, have_synack;
 };
 
 void live_rec_init(struct live_rec_conn *x, uint32_t id, enum explain_who local,

@@ -2,7 +2,9 @@
 #include "explain_json.h"
 
 #include <arpa/inet.h>
+#include <string.h>
 
+#include "explain_present.h"
 #include "seg.h"
 
 static json_t *addr_str(uint32_t a)
@@ -42,7 +44,7 @@ static void set_addrs(json_t *o, const struct seg *s)
 static json_t *segment_json(const struct explain_rec *r, enum explain_lang lang,
 			    const char *text)
 {
-	char flags[16], why[1024];
+	char flags[16], why[EXPLAIN_PROSE_MAX];
 	json_t *o = json_pack("{s:s, s:I, s:f, s:I}", "type", "segment", "frame",
 			      (json_int_t)r->frame, "t", r->t_us / 1e6, "conn", (json_int_t)r->conn);
 
@@ -167,11 +169,8 @@ json_t *explain_json_rec(const struct explain_rec *r, enum explain_lang lang, co
 	return NULL;
 }
 
-int explain_json_write(const struct explain_rec *r, enum explain_lang lang, const char *text,
-		       FILE *out)
+static int write_line(json_t *o, FILE *out)
 {
-	json_t *o = explain_json_rec(r, lang, text);
-
 	if (!o)
 		return -1;
 	int rc = json_dumpf(o, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
@@ -179,4 +178,21 @@ int explain_json_write(const struct explain_rec *r, enum explain_lang lang, cons
 	if (rc < 0 || fputc('\n', out) == EOF)
 		return -1;
 	return 0;
+}
+
+int explain_json_note(const char *text, FILE *out)
+{
+	json_t *t = json_string(text);
+	char esc[1024];
+
+	if (!t)	/* not UTF-8 (bytes from the network): escaped, never dropped */
+		t = json_string(explain_escape_bytes((const uint8_t *)text, strlen(text),
+						     sizeof(esc) / 4 - 1, esc, sizeof(esc)));
+	return write_line(json_pack("{s:s, s:o}", "type", "note", "text", t), out);
+}
+
+int explain_json_write(const struct explain_rec *r, enum explain_lang lang, const char *text,
+		       FILE *out)
+{
+	return write_line(explain_json_rec(r, lang, text), out);
 }

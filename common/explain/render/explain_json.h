@@ -13,9 +13,13 @@
  * seq_raw, ack_raw, len, win, win_scaled, client/server {before, after}, analysis
  * (tshark names), rule, explain. Summary: type "summary" with the handshake RTT, who
  * closed, close_segments, time_wait, retransmissions. A segment's "explain" is `text`
- * (the prose the caller also prints, so every output says the same), or the short
- * rule sentence when text is NULL. */
+ * (the prose the caller also prints, so every output says the same), or, when text is
+ * NULL, explain_text_why() (the same prose without a connection context). */
 json_t *explain_json_rec(const struct explain_rec *r, enum explain_lang lang, const char *text);
+
+/* A line of the live log that is no record, {"type":"note","text":TEXT}, so that the
+ * log stays JSON Lines. Returns 0 or -1. */
+int explain_json_note(const char *text, FILE *out);
 
 /* Writes r as one line. Returns 0 or -1. */
 int explain_json_write(const struct explain_rec *r, enum explain_lang lang, const char *text,

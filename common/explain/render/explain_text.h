@@ -15,13 +15,15 @@ enum explain_lang {
 /* Parses "en" / "zh"; -1 for anything else. */
 int explain_lang_parse(const char *s);
 
-/* The explanation sentence of a record (no newline) into buf; returns its length
- * (like snprintf). The JSON "explain" field and the text output share it. */
+/* The explanation of a record (no newline) into buf: explain_prose() without a
+ * connection context, from the same message tables. Returns the length written (cut at
+ * a character boundary when cap is short). */
 int explain_text_why(const struct explain_rec *r, enum explain_lang lang, char *buf,
 		     size_t cap);
 
-/* Writes the record as text: for a segment, the tcpdump-style line, each endpoint's
- * state change, and the explanation; for a summary, a few lines. Returns 0 or -1 (I/O). */
+/* Writes the record as text: for a segment (or an impairment), the tcpdump-style line
+ * and each endpoint's state change; then, for every kind, the explanation. Returns 0 or
+ * -1 (I/O). */
 int explain_text_render(const struct explain_rec *r, enum explain_lang lang, FILE *out);
 
 #endif
