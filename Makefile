@@ -22,7 +22,7 @@ Q := $(if $(V),,@)
 
 # Packages found with pkg-config. A missing one stops the build with pkg-config's own
 # words and the command that installs it (nothing is silenced, nothing is installed here).
-PKGS := libpcap jansson libsodium libedit
+PKGS := libpcap jansson libsodium libedit libnftables
 NEED_PKGS := $(filter-out clean deps,$(or $(MAKECMDGOALS),all))
 ifneq ($(NEED_PKGS),)
 PKG_ERR := $(shell pkg-config --print-errors --exists $(PKGS) ncursesw cmocka 2>&1)

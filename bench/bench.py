@@ -3,7 +3,8 @@
 
 Every figure is measured in the same run as its peer, interleaved (A B A B ...), and
 summarised as the median over the rounds with the spread (lowest and highest round).
-Needs root (network namespaces), tcpdump, tshark and python3-scapy (scripts/deps-bench).
+Needs the lab (scripts/lab: as root, or rootless for any user), tcpdump (dumpcap rootless),
+tshark and python3-scapy (scripts/deps-bench).
 A peer that is missing is reported as null, never replaced by a guess. bench/README.md
 explains the figures and targets.
 """
@@ -63,16 +64,20 @@ class Lab:
         self.env = dict(os.environ, SYNLAB_PREFIX=self.prefix, SYNLAB_NET=net)
         subprocess.run([LAB, "up"], env=self.env, check=True, stdout=subprocess.DEVNULL)
         LABS.append(self)
-        self.ns_c, self.ns_s = self.prefix + "-client", self.prefix + "-server"
-        self.addr_c, self.addr_s = net + ".1", net + ".2"
-        self.dev_c, self.dev_s = self.veth(self.ns_c), self.veth(self.ns_s)
-
-    def veth(self, ns):
-        out = subprocess.run(["ip", "-n", ns, "-o", "link", "show", "type", "veth"],
-                             capture_output=True, text=True, check=True).stdout
-        return out.split(": ")[1].split("@")[0]
+        # `scripts/lab env`: names, and rootless (LAB_MODE=user) the holders' PIDs
+        out = subprocess.run([LAB, "env"], env=self.env, capture_output=True, text=True,
+                             check=True).stdout
+        v = dict(kv.split("=", 1) for kv in out.split())
+        self.user = v["LAB_MODE"] == "user"
+        self.pid_c, self.pid_s = v["LAB_PID_C"], v["LAB_PID_S"]
+        self.ns_c, self.ns_s = v["NS_C"], v["NS_S"]
+        self.addr_c, self.addr_s = v["ADDR_C"], v["ADDR_S"]
+        self.dev_c, self.dev_s = v["DEV_C"], v["DEV_S"]
 
     def cmd(self, side, argv):
+        if self.user:
+            return ["nsenter", "--preserve-credentials", "-U", "-n", "-m", "--wd=" + os.getcwd(),
+                    "-t", self.pid_c if side == "c" else self.pid_s] + argv
         return ["ip", "netns", "exec", self.ns_c if side == "c" else self.ns_s] + argv
 
     def down(self):
@@ -135,18 +140,21 @@ def wait_ready(lab, port, tries=50):
 
 
 class Capture:
-    """tcpdump on one veth end, nanosecond timestamps, until stop()."""
+    """tcpdump on one veth end, nanosecond timestamps, until stop(). Rootless: dumpcap,
+    microsecond pcap (tcpdump calls setgroups(), which the user namespace forbids)."""
 
     def __init__(self, lab, side, path):
         dev = lab.dev_c if side == "c" else lab.dev_s
         self.path = path
-        self.p = start(lab.cmd(side, ["tcpdump", "-i", dev, "-U", "-n", "-B", "16384",
-                                      "--immediate-mode", "--time-stamp-precision=nano",
-                                      "-w", path, "tcp"]),
-                       stderr=subprocess.PIPE, text=True)
-        line = self.p.stderr.readline()      # "listening on ..."
-        if "listening" not in line:
-            raise RuntimeError("tcpdump: " + line)
+        if lab.user:
+            argv, ready = ["dumpcap", "-i", dev, "-B", "16", "-P", "-q", "-f", "tcp", "-w", path], "Capturing on"
+        else:
+            argv, ready = ["tcpdump", "-i", dev, "-U", "-n", "-B", "16384", "--immediate-mode",
+                           "--time-stamp-precision=nano", "-w", path, "tcp"], "listening"
+        self.p = start(lab.cmd(side, argv), stderr=subprocess.PIPE, text=True)
+        line = self.p.stderr.readline()      # "listening on ..." / "Capturing on ..."
+        if ready not in line:
+            raise RuntimeError("capture: " + line)
 
     def stop(self):
         time.sleep(0.2)
@@ -304,10 +312,10 @@ def rnd(x, nd=4):
 
 # ---------------------------------------------------------------- 3: rate
 def rate_phase(lab, cfg, figs):
-    subprocess.run(["ip", "-n", lab.ns_c, "addr", "add", lab.net + ".10/24", "dev", lab.dev_c],
+    subprocess.run(lab.cmd("c", ["ip", "addr", "add", lab.net + ".10/24", "dev", lab.dev_c]),
                    check=False)
     for i in range(11, 10 + cfg.nlocal):
-        subprocess.run(["ip", "-n", lab.ns_c, "addr", "add", "%s.%d/24" % (lab.net, i), "dev", lab.dev_c],
+        subprocess.run(lab.cmd("c", ["ip", "addr", "add", "%s.%d/24" % (lab.net, i), "dev", lab.dev_c]),
                        check=False)
     res = {"synlab": [], "kernel": []}
     for _ in range(cfg.rounds):
@@ -498,9 +506,6 @@ def main():
     ap.add_argument("--out", default=os.path.join(TOP, "bench", "results.json"))
     ap.add_argument("--only", default="latency,rate,timer,explain,scale")
     a = ap.parse_args()
-    if os.geteuid() != 0:
-        print("bench: must run as root (network namespaces)", file=sys.stderr)
-        return 2
     cfg = config(a)
     only = set(a.only.split(","))
     figs, raw = [], {"machine": machine()}

@@ -309,6 +309,9 @@ static int setup(struct client *k, struct err *e)
 		return -1;
 	lc.local = a.laddr;
 	lc.port = a.lport;
+	lc.host_mode = o->out.host_mode;	/* the RST filter names the whole 4-tuple */
+	lc.peer = o->daddr;
+	lc.peer_port = o->dport;
 	if (live_open(&k->l, &lc, e) < 0)
 		return -1;
 	if (!(k->c = live_conn_new(&k->l, &a, e)))

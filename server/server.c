@@ -484,6 +484,7 @@ int server_run(struct server_opts *o)
 	live_impair_opts_cfg(&o->lo, &lc);
 	lc.lookup = lookup;
 	lc.lookup_ctx = &v;
+	lc.host_mode = o->out.host_mode;	/* the RST filter: our address and port, any peer */
 	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
 		seed = 0x5359;
 	if (conntab_init(&v.tab, 0, seed, &e) < 0 || live_open(&v.l, &lc, &e) < 0) {

@@ -13,7 +13,8 @@ int wire_rx_open(struct wire *w, struct err *e);
 /* Formats a host-order IPv4 address into buf (>= 16 bytes). */
 const char *wire_ntoa(uint32_t addr, char *buf);
 
-#define WIRE_NEED_ROOT "needs CAP_NET_RAW: run it with sudo, or inside the lab with " \
-	"`sudo scripts/lab exec client|server ...`"
+/* The lab gives CAP_NET_RAW to any user (rootless: root of a user namespace the user owns). */
+#define WIRE_NEED_ROOT "needs CAP_NET_RAW: run it inside the lab with `scripts/lab exec " \
+	"client|server ...` (as any user), or as root (sudo)"
 
 #endif

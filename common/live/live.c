@@ -27,6 +27,8 @@ int live_open(struct live *l, const struct live_cfg *cfg, struct err *e)
 		return -1;
 	if (wire_open(&l->w, &wc, e) < 0)
 		goto fail_log;
+	if (live_host_open(l, cfg, e) < 0)
+		goto fail_wire;
 	if (evloop_init(&l->ev, true, e) < 0)
 		goto fail_wire;
 	if ((l->wire_idx = evloop_add(&l->ev, l->w.fd, e)) < 0)
@@ -40,6 +42,7 @@ int live_open(struct live *l, const struct live_cfg *cfg, struct err *e)
 fail_ev:
 	evloop_close(&l->ev);
 fail_wire:
+	live_host_close(l);
 	wire_close(&l->w);
 fail_log:
 	live_log_close(&l->g, NULL);
@@ -67,6 +70,7 @@ void live_close(struct live *l)
 	live_x_close(l);
 	drop_timers(l);
 	evloop_close(&l->ev);
+	live_host_close(l);
 	wire_close(&l->w);
 	if (live_log_close(&l->g, &e) < 0)
 		fprintf(stderr, "synlab: %s\n", e.msg);

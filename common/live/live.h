@@ -8,6 +8,7 @@
 
 #include "err.h"
 #include "evloop.h"
+#include "hostfw.h"
 #include "impair.h"
 #include "live_log.h"
 #include "live_opts.h"
@@ -44,6 +45,10 @@ struct live_cfg {
 	struct impair *impair;	/* rules for every segment in and out; NULL or empty: none */
 	unsigned step;		/* IMPAIR_OUT / IMPAIR_IN bits: stop before those segments */
 	bool manual;		/* read --manual commands from stdin */
+	/* ---- host mode (live_host.c): no lab, the program filters its kernel's RSTs itself */
+	bool host_mode;		/* --host-mode */
+	uint32_t peer;		/* the peer's address and port, host order; 0: any (server) */
+	uint16_t peer_port;
 	/* The connection an arriving segment belongs to (NULL: none) and the state the
 	 * impairment rules see for it (LISTEN for a server's new SYN, else CLOSED). */
 	struct live_conn *(*lookup)(void *ctx, const struct seg *s, enum tcb_state *st);
@@ -73,6 +78,7 @@ struct live {
 	struct live_x *x;		/* impairment/step/manual state; NULL when unused */
 	struct live_conn *(*lookup)(void *ctx, const struct seg *s, enum tcb_state *st);
 	void *lookup_ctx;		/* from live_cfg */
+	struct hostfw fw;		/* host mode's nft table (fw.nft NULL: not in host mode) */
 	uint64_t wake_at;		/* the program's own wakeup, monotonic us (e.g. the
 					 * server's --stats): live_next returns LIVE_WAKE once
 					 * it passes and clears it; 0: none */
@@ -97,6 +103,12 @@ struct live_ev {
 
 int live_open(struct live *l, const struct live_cfg *cfg, struct err *e);
 void live_close(struct live *l);
+
+/* Host mode (live_host.c): sweeps tables killed runs left, installs this program's RST
+ * filter for its 4-tuple, and says when checksum offload will spoil captures; close
+ * removes the filter. Both are no-ops without cfg->host_mode. */
+int live_host_open(struct live *l, const struct live_cfg *cfg, struct err *e);
+void live_host_close(struct live *l);
 
 /* Microseconds since live_open. */
 uint64_t live_elapsed(const struct live *l, uint64_t now);

@@ -51,6 +51,9 @@ int live_opts_apply(struct live_out_opts *o, int c, const char *arg, struct err 
 	case LIVE_O_LADDER:
 		o->ladder = true;
 		return 1;
+	case LIVE_O_HOST:
+		o->host_mode = true;
+		return 1;
 	default:
 		return 0;
 	}

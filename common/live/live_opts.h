@@ -21,6 +21,8 @@ struct live_out_opts {
 	bool ladder;		/* --ladder: a sequence diagram per connection at exit */
 	const char *html_path;	/* --html FILE */
 	const char *pcap_path;	/* -w FILE: pcapng with comments if it ends in .pcapng */
+	bool host_mode;		/* --host-mode: not an output option, but shared the same
+				 * way (the programs copy it to live_cfg; live_host.c) */
 };
 
 /* Option values of the long options below (programs keep theirs under 1000). */
@@ -30,13 +32,14 @@ enum {
 	LIVE_O_LANG,
 	LIVE_O_LADDER,
 	LIVE_O_HTML,
+	LIVE_O_HOST,
 };
 
 /* Entries for a program's getopt_long table (-w and -q are short options of cli_getopt). */
 #define LIVE_OPTS_LONG \
 	{ "log", 1, NULL, LIVE_O_LOG }, { "json", 0, NULL, LIVE_O_JSON }, \
 	{ "lang", 1, NULL, LIVE_O_LANG }, { "ladder", 0, NULL, LIVE_O_LADDER }, \
-	{ "html", 1, NULL, LIVE_O_HTML }
+	{ "html", 1, NULL, LIVE_O_HTML }, { "host-mode", 0, NULL, LIVE_O_HOST }
 
 /* Their --help text, to be pasted into a program's usage string. */
 #define LIVE_OPTS_HELP \
@@ -51,7 +54,13 @@ enum {
 	"  -w FILE               every segment sent and received to a capture file: pcapng\n" \
 	"                        with each segment's explanation as its comment if FILE ends\n" \
 	"                        in .pcapng, else classic pcap\n" \
-	"  Colour only on a terminal, and never when NO_COLOR is set.\n"
+	"  Colour only on a terminal, and never when NO_COLOR is set.\n\n" \
+	"Host mode (two real hosts, no lab; needs root or CAP_NET_ADMIN + CAP_NET_RAW):\n" \
+	"  --host-mode           install an nftables table of this run's own (inet\n" \
+	"                        synlab_host_PID) dropping this host's kernel RSTs for this\n" \
+	"                        program's addresses and ports only; removed at exit, and\n" \
+	"                        tables of killed runs are removed at start. Says when tx\n" \
+	"                        checksum offload will show bad checksums in captures\n"
 
 void live_opts_default(struct live_out_opts *o);
 

@@ -1,5 +1,7 @@
 # tests/integration/lib.sh - shared helpers for integration tests: a private lab, captures, verdicts.
 # Source it; it sets TOP, BIN, and on EXIT removes the lab and ends the processes it started.
+# The lab is scripts/lab's: named namespaces as root, a user namespace otherwise (rootless);
+# in_c / in_s / bg run a command inside either way, so tests need not know which.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BIN=$TOP/${BUILD:-build}
@@ -10,6 +12,15 @@ T_FAILS=0
 
 ok() { echo "ok $1"; }
 not_ok() { echo "not ok $1 ${2:-}"; T_FAILS=$((T_FAILS + 1)); }
+# skip NAME WHY: a test that cannot run here (scripts/run-tests counts it apart).
+skip() { echo "skip $1 skipped: $2"; }
+# need_root NAME...: when not root, says each NAME is skipped and returns 1.
+need_root() {
+	[ "$(id -u)" -eq 0 ] && return 0
+	local n
+	for n in "$@"; do skip "$n" "needs root"; done
+	return 1
+}
 # check NAME CMD...: ok when CMD succeeds.
 check() { local n=$1; shift; if "$@"; then ok "$n"; else not_ok "$n" "($*)"; fi; }
 
@@ -19,38 +30,60 @@ lab_up() {
 	T_PREFIX="sl${name:0:6}$$"
 	T_NET="198.18.$(( (RANDOM % 200) + 20 ))"
 	SYNLAB_PREFIX=$T_PREFIX SYNLAB_NET=$T_NET "$LAB" "$@" up >/dev/null || return 1
-	NS_C=$T_PREFIX-client
-	NS_S=$T_PREFIX-server
-	ADDR_C=$T_NET.1
-	ADDR_S=$T_NET.2
-	DEV_S=$(ip -n "$NS_S" -o link show type veth | awk -F': ' '{print $2}' | cut -d@ -f1)
-	DEV_C=$(ip -n "$NS_C" -o link show type veth | awk -F': ' '{print $2}' | cut -d@ -f1)
+	lab_env
 }
 
-in_c() { ip netns exec "$NS_C" "$@"; }
-in_s() { ip netns exec "$NS_S" "$@"; }
+# lab_env: (re)reads the lab's names and, rootless, its holders' PIDs (after a
+# `scripts/lab down` + `up` they change).
+lab_env() {
+	local v
+	v=$(SYNLAB_PREFIX=$T_PREFIX SYNLAB_NET=$T_NET "$LAB" env) || return 1
+	eval "$v"
+}
+
+# t_enter client|server: the command prefix that enters that side, into array T_IN.
+t_enter() {
+	if [ "$LAB_MODE" = user ]; then
+		local pid=$LAB_PID_C
+		[ "$1" = server ] && pid=$LAB_PID_S
+		T_IN=(nsenter --preserve-credentials -U -n -m -t "$pid" --wd="$PWD")
+	else
+		T_IN=(ip netns exec "$NS_C")
+		[ "$1" = server ] && T_IN=(ip netns exec "$NS_S")
+	fi
+}
+# Both exec the command (the PID of `in_c CMD &` is CMD's own).
+in_c() { local T_IN; t_enter client; "${T_IN[@]}" "$@"; }
+in_s() { local T_IN; t_enter server; "${T_IN[@]}" "$@"; }
 
 # bg OUTVAR [in_c|in_s] CMD...: starts CMD in the background (the PID is CMD's own, not
 # a subshell's) and remembers it for cleanup.
 bg() {
 	local v=$1; shift
+	local T_IN
 	case $1 in
-	in_c) shift; set -- ip netns exec "$NS_C" "$@" ;;
-	in_s) shift; set -- ip netns exec "$NS_S" "$@" ;;
+	in_c) shift; t_enter client; set -- "${T_IN[@]}" "$@" ;;
+	in_s) shift; t_enter server; set -- "${T_IN[@]}" "$@" ;;
 	esac
 	"$@" &
 	T_PIDS+=($!)
 	printf -v "$v" '%s' "$!"
 }
 
-# cap_start FILE: tcpdump on the server's veth end (both directions) until cap_stop.
+# cap_start FILE: a capture on the server's veth end (both directions) until cap_stop:
+# tcpdump as root; rootless, Wireshark's dumpcap, because tcpdump, even with -Z root,
+# calls setgroups(), which a user namespace made by an ordinary user forbids.
 cap_start() {
 	T_CAP=$1
-	# Background jobs of a script ignore SIGINT: stop tcpdump with SIGTERM (it flushes).
-	bg T_CAP_PID in_s tcpdump -i "$DEV_S" --immediate-mode -B 65536 -U -n -w "$T_CAP" tcp \
-		2>"$T_TMP/tcpdump.err"
+	# Background jobs of a script ignore SIGINT: stop the capture with SIGTERM (it flushes).
+	if [ "$LAB_MODE" = user ]; then
+		bg T_CAP_PID in_s dumpcap -i "$DEV_S" -B 64 -P -q -f tcp -w "$T_CAP" 2>"$T_TMP/tcpdump.err"
+	else
+		bg T_CAP_PID in_s tcpdump -i "$DEV_S" --immediate-mode -B 65536 -U -n -w "$T_CAP" tcp \
+			2>"$T_TMP/tcpdump.err"
+	fi
 	for _ in $(seq 100); do
-		grep -q 'listening on' "$T_TMP/tcpdump.err" 2>/dev/null && return 0
+		grep -q 'listening on\|^Capturing on' "$T_TMP/tcpdump.err" 2>/dev/null && return 0
 		sleep 0.05
 	done
 	return 1

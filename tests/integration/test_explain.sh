@@ -77,8 +77,8 @@ check cut_explains_what_it_has "$X --summary $V/cut_echo.pcap 2>/dev/null | grep
 check filter_port "[ \$($X --json --port 1 $V/eth_echo.pcap | wc -l) -eq 0 ] && [ \$($X --json --port 9501 $V/eth_echo.pcap | wc -l) -eq 11 ]"
 
 # ---- live lab: real kernel traffic, veth (Ethernet), any (SLL/SLL2), loopback, 10 % loss ----
-if [ "$(id -u)" -ne 0 ] || ! command -v tshark >/dev/null; then
-	nok lab_captures "needs root and tshark"
+if ! command -v tshark >/dev/null; then
+	nok lab_captures "needs tshark"
 	exit 0
 fi
 if ! timeout 120 bash tests/tools/explain_mkcaps.sh "$tmp" >"$tmp/mk.log" 2>&1; then

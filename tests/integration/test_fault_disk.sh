@@ -12,9 +12,9 @@ mkdir -p "$MNT"
 # ---- 1. /dev/full at open ----
 for prog in server client; do
 	if [ $prog = server ]; then
-		out=$(timeout 20 ip netns exec "$NS_S" "$BIN/synlab-server" --listen "$ADDR_S:$PORT" --once -q -w /dev/full 2>&1)
+		out=$(in_s timeout 20 "$BIN/synlab-server" --listen "$ADDR_S:$PORT" --once -q -w /dev/full 2>&1)
 	else
-		out=$(timeout 20 ip netns exec "$NS_C" "$BIN/synlab-client" --connect "$ADDR_S:$PORT" -q -w /dev/full 2>&1)
+		out=$(in_c timeout 20 "$BIN/synlab-client" --connect "$ADDR_S:$PORT" -q -w /dev/full 2>&1)
 	fi
 	rc=$?
 	check "disk_devfull_${prog}_exit_2" [ "$rc" = 2 ]
@@ -27,14 +27,15 @@ DATA=$(printf '%*s' 20000 '' | tr ' ' a)
 cap_start "$T_TMP/veth.pcap"
 bg spid in_s "$BIN/synlab-server" --listen "$ADDR_S:$PORT" --once --msl 200ms -q 2>"$T_TMP/server.log"
 sleep 0.3
-# A private mount namespace holds the tiny tmpfs; the file is copied out before it goes.
-timeout 60 unshare -m bash -c '
+# A private mount namespace, made inside the client's side (as root, or as the rootless
+# lab's user-namespace root), holds the tiny tmpfs; the file is copied out before it goes.
+in_c timeout 60 unshare -m bash -c '
 	mount -t tmpfs -o size=8k tmpfs "$1" || exit 99
-	ip netns exec "$2" "$3" --connect "$4" --msl 200ms -q --data "$5" -w "$1/c.pcap" \
-		>"$6/out" 2>"$6/client.log"
+	"$2" --connect "$3" --msl 200ms -q --data "$4" -w "$1/c.pcap" \
+		>"$5/out" 2>"$5/client.log"
 	rc=$?
-	cp "$1/c.pcap" "$6/c.pcap"
-	exit $rc' _ "$MNT" "$NS_C" "$BIN/synlab-client" "$ADDR_S:$PORT" "$DATA" "$T_TMP"
+	cp "$1/c.pcap" "$5/c.pcap"
+	exit $rc' _ "$MNT" "$BIN/synlab-client" "$ADDR_S:$PORT" "$DATA" "$T_TMP"
 crc=$?
 wait_pid "$spid" 10; src=$?
 cap_stop

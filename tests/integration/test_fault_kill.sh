@@ -8,7 +8,15 @@ lab_up kill || { not_ok kill_lab_up; exit 1; }
 PORT=8080
 labc() { SYNLAB_PREFIX=$T_PREFIX SYNLAB_NET=$T_NET "$LAB" "$@" >/dev/null 2>&1; }
 # rules NS: the drop rules of the lab's nft table in NS.
-rules() { ip netns exec "$1" nft list table inet synlab 2>/dev/null | grep -c 'drop'; }
+rules() { "$1" nft list table inet synlab 2>/dev/null | grep -c 'drop'; }
+# gone: the lab's namespaces are gone (root: no named ones left; rootless: the holders ended).
+gone() {
+	if [ "$LAB_MODE" = user ]; then
+		! kill -0 "$LAB_PID_C" 2>/dev/null && ! kill -0 "$LAB_PID_S" 2>/dev/null
+	else
+		! ip netns list | grep -q "^$T_PREFIX-"
+	fi
+}
 readable() {
 	local err
 	err=$(tshark -r "$1" 2>&1 >/dev/null | grep -v '^Running as user')
@@ -29,19 +37,20 @@ for f in c s; do
 		[ "$(flags "$T_TMP/$f.pcap" | head -4 | tr '\n' ' ')" = "S S. . P. " ]
 done
 check kill_lab_status_complete labc status
-check kill_one_rule_client [ "$(rules "$NS_C")" = 1 ]
-check kill_one_rule_server [ "$(rules "$NS_S")" = 1 ]
+check kill_one_rule_client [ "$(rules in_c)" = 1 ]
+check kill_one_rule_server [ "$(rules in_s)" = 1 ]
 check kill_lab_down labc down
-check kill_lab_down_removed_namespaces bash -c "! ip netns list | grep -q '^$T_PREFIX-'"
+check kill_lab_down_removed_namespaces gone
 check kill_lab_up_again labc up
+lab_env		# rootless: new holders, new PIDs
 check kill_lab_up_status labc status
-check kill_one_rule_client_after_up [ "$(rules "$NS_C")" = 1 ]
-check kill_one_rule_server_after_up [ "$(rules "$NS_S")" = 1 ]
+check kill_one_rule_client_after_up [ "$(rules in_c)" = 1 ]
+check kill_one_rule_server_after_up [ "$(rules in_s)" = 1 ]
 
 # a fresh pair works in the rebuilt lab
 bg spid in_s "$BIN/synlab-server" --listen "$ADDR_S:$PORT" --once --msl 200ms -q 2>/dev/null
 sleep 0.3
-out=$(timeout 20 ip netns exec "$NS_C" "$BIN/synlab-client" --connect "$ADDR_S:$PORT" --msl 200ms --log /dev/null 2>&1)
+out=$(in_c timeout 20 "$BIN/synlab-client" --connect "$ADDR_S:$PORT" --msl 200ms --log /dev/null 2>&1)
 crc=$?
 wait_pid "$spid" 10; src=$?
 check kill_fresh_pair_client_exit_0 [ "$crc" = 0 ]

@@ -14,7 +14,7 @@ bg cpid in_c "$BIN/synlab-client" --connect "$ADDR_S:$PORT" --log "$T_TMP/client
 sleep 0.5
 check link_client_running_before kill -0 "$cpid"
 t0=$SECONDS
-ip -n "$NS_C" link set "$DEV_C" down
+in_c ip link set "$DEV_C" down
 wait_pid "$cpid" 5; crc=$?
 check link_down_client_exit_1 [ "$crc" = 1 ]
 check link_down_client_exits_within_2s [ $((SECONDS - t0)) -le 2 ]
@@ -25,9 +25,9 @@ check link_down_w_file_readable [ -z "$err" ]
 check link_down_w_file_has_handshake [ "$(flags "$T_TMP/c.pcap" | head -3 | tr '\n' ' ')" = "S S. . " ]
 
 # the link back up, a new connection works (nothing left behind)
-ip -n "$NS_C" link set "$DEV_C" up
+in_c ip link set "$DEV_C" up
 sleep 0.5
-out=$(timeout 20 ip netns exec "$NS_C" "$BIN/synlab-client" --connect "$ADDR_S:$PORT" -q --timeout 2s 2>&1)
+out=$(in_c timeout 20 "$BIN/synlab-client" --connect "$ADDR_S:$PORT" -q --timeout 2s 2>&1)
 # discard never answers: the client times out, but in ESTABLISHED (the handshake worked)
 check link_up_again_connects grep -q "timed out in state ESTABLISHED" <<<"$out"
 # the server's connection lost its peer: the second signal aborts it instead of waiting

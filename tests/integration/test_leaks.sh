@@ -24,7 +24,7 @@ for app in echo http; do
 	bg spid in_s "$BIN/synlab-server" --listen "$ADDR_S:$PORT" --once --msl 200ms --app $app \
 		-w "$T_TMP/s.pcap" 2>"$T_TMP/s.$app.log"
 	sleep 0.5
-	timeout 30 ip netns exec "$NS_C" "$BIN/synlab-client" --connect "$ADDR_S:$PORT" --msl 200ms \
+	in_c timeout 30 "$BIN/synlab-client" --connect "$ADDR_S:$PORT" --msl 200ms \
 		"${copt[@]}" -w "$T_TMP/c.pcap" >/dev/null 2>"$T_TMP/c.$app.log"
 	crc=$?
 	wait_pid "$spid" 20; src=$?

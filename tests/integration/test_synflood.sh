@@ -10,7 +10,7 @@ SPOOF=198.19.0.0/16
 lab_up synfl || { not_ok synflood_lab_up; exit 1; }
 # Replies to the spoofed sources go to the client namespace, which does not forward
 # them: they are dropped there and never leave the lab.
-ip -n "$NS_S" route add $SPOOF via "$ADDR_C" || not_ok synflood_route
+in_s ip route add $SPOOF via "$ADDR_C" || not_ok synflood_route
 check synflood_client_ns_does_not_forward [ "$(in_c sysctl -n net.ipv4.ip_forward)" = 0 ]
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }

@@ -24,14 +24,15 @@ trap cleanup EXIT INT TERM
 
 ok() { echo "ok $1"; }
 notok() { echo "not ok $1 ${2:-}"; }
-in_ns() { ip netns exec "$P-$1" "${@:2}"; }
+# in_ns client|server CMD: CMD inside that side, as root or rootless (scripts/lab execs it).
+in_ns() { bash scripts/lab --prefix "$P" exec "$1" "${@:2}"; }
+# The same as a plain command for background jobs: scripts/lab execs ip netns exec or
+# nsenter, which exec CMD, so $! is CMD itself (a backgrounded function would be a subshell).
+IN_C=(bash scripts/lab --prefix "$P" exec client)
+IN_S=(bash scripts/lab --prefix "$P" exec server)
 tsh() { tshark -r "$1" -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE -T fields \
 	-E separator=, "${@:2}" 2>/dev/null; }
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "not ok wire_needs_root (run make test as root)"
-	exit 1
-fi
 if [ ! -x "$PROBE" ]; then
 	echo "not ok wire_probe_built ($PROBE missing)"
 	exit 1
@@ -40,16 +41,20 @@ fi
 bash scripts/lab --prefix "$P" --net "$NET" --filter client up >"$TMP/lab" 2>&1 ||
 	{ echo "not ok wire_lab_up $(tail -1 "$TMP/lab")"; exit 1; }
 
-# Background jobs run `ip netns exec` directly (it execs), so $! is the process itself; a
-# backgrounded shell function would put a subshell in between.
-ip netns exec "$P-server" timeout 30 python3 -c "
+"${IN_S[@]}" timeout 30 python3 -c "
 import socket, time
 s = socket.socket(); s.bind(('$S', $PORT)); s.listen(); time.sleep(30)" &
 PIDS+=($!)
-ip netns exec "$P-server" timeout 30 tcpdump -i "$P-s" --immediate-mode -Z root -U -n -w "$TMP/cap.pcap" tcp 2>"$TMP/td.err" &
+eval "$(bash scripts/lab --prefix "$P" env)"
+# rootless: dumpcap (tcpdump calls setgroups(), which the user namespace forbids)
+if [ "$LAB_MODE" = user ]; then
+	"${IN_S[@]}" timeout 30 dumpcap -i "$P-s" -P -q -f tcp -w "$TMP/cap.pcap" 2>"$TMP/td.err" &
+else
+	"${IN_S[@]}" timeout 30 tcpdump -i "$P-s" --immediate-mode -Z root -U -n -w "$TMP/cap.pcap" tcp 2>"$TMP/td.err" &
+fi
 TD=$!
 PIDS+=($TD)
-for _ in $(seq 50); do grep -q listening "$TMP/td.err" && break; sleep 0.1; done
+for _ in $(seq 50); do grep -q 'listening\|^Capturing on' "$TMP/td.err" && break; sleep 0.1; done
 sleep 0.2
 
 # ---- the handshake probe ----
@@ -92,7 +97,7 @@ rc=$?
 
 # ---- bad checksums and unparseable segments are reported, not lost ----
 touch "$TMP/listen.out"
-ip netns exec "$P-client" timeout 10 "$PROBE" --local "$C" --sport 40003 --listen-ms 1500 >"$TMP/listen.out" 2>&1 &
+"${IN_C[@]}" timeout 10 "$PROBE" --local "$C" --sport 40003 --listen-ms 1500 >"$TMP/listen.out" 2>&1 &
 LP=$!
 PIDS+=($LP)
 for _ in $(seq 50); do grep -q '^listening' "$TMP/listen.out" && break; sleep 0.1; done
@@ -126,9 +131,10 @@ in_ns client "$PROBE" --local 198.18.250.9 --remote "$S" --dport $PORT >"$TMP/e1
 [ $? -eq 1 ] && grep -q 'no interface here has address 198.18.250.9' "$TMP/e1" &&
 	ok wire_no_interface_message || notok wire_no_interface_message "$(tail -1 "$TMP/e1")"
 if command -v setpriv >/dev/null; then
-	in_ns client setpriv --reuid=65534 --regid=65534 --clear-groups "$PROBE" --local "$C" \
-		--remote "$S" --dport $PORT >"$TMP/e2" 2>&1
-	[ $? -eq 1 ] && grep -q 'needs CAP_NET_RAW: run it with sudo' "$TMP/e2" &&
+	# no CAP_NET_RAW / CAP_NET_ADMIN even for the namespace's root (bounding set)
+	in_ns client setpriv --bounding-set=-net_raw,-net_admin --inh-caps=-net_raw,-net_admin \
+		"$PROBE" --local "$C" --remote "$S" --dport $PORT >"$TMP/e2" 2>&1
+	[ $? -eq 1 ] && grep -q 'needs CAP_NET_RAW: run it inside the lab' "$TMP/e2" &&
 		ok wire_no_cap_net_raw_message || notok wire_no_cap_net_raw_message "$(tail -1 "$TMP/e2")"
 fi
 "$PROBE" --local "$C" >/dev/null 2>&1
