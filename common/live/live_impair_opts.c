@@ -88,6 +88,10 @@ int live_impair_opts_apply(struct live_impair_opts *o, int c, const char *arg, s
 	case LIVE_O_MANUAL:
 		o->manual = true;
 		return 1;
+	case LIVE_O_STEP_CLOCK:
+		if (!strcmp(arg, "pause") || !strcmp(arg, "run"))
+			return (o->step_clock_run = !strcmp(arg, "run")), 1;
+		return err_set(e, "--step-clock: '%s' is not pause or run", arg);
 	default:
 		return 0;
 	}
@@ -99,4 +103,5 @@ void live_impair_opts_cfg(struct live_impair_opts *o, double time_scale, struct 
 	cfg->impair = o->im.nrules ? &o->im : NULL;
 	cfg->step = o->step;
 	cfg->manual = o->manual;
+	cfg->step_clock_run = o->step_clock_run;
 }

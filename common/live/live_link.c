@@ -1,5 +1,5 @@
 /* live_link.c - notices that the capture interface went down (ip link set DEV down). */
-#include "live.h"
+#include "live_impl.h"
 
 #include <errno.h>
 #include <net/if.h>
@@ -20,7 +20,7 @@ static int no_carrier(struct live *l, uint64_t now, struct err *e)
 		l->no_carrier_since = now ? now : 1;
 	if (now - l->no_carrier_since < NO_CARRIER_GRACE_US)
 		return 0;
-	return err_set(e, "interface %s went down (link has no carrier for %.1f s)", l->w.device,
+	return err_set(e, "interface %s went down (link has no carrier for %.1f s)", l->wire.w.device,
 		       (now - l->no_carrier_since) / 1e6);
 }
 
@@ -33,16 +33,16 @@ int live_link_check(struct live *l, uint64_t now, struct err *e)
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	int rc;
 
-	if (fd < 0 || strcmp(l->w.device, "any") == 0)
+	if (fd < 0 || strcmp(l->wire.w.device, "any") == 0)
 		return 0;	/* cannot tell, or not one interface: carry on */
 	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", l->w.device);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", l->wire.w.device);
 	rc = ioctl(fd, SIOCGIFFLAGS, &ifr);
 	close(fd);
 	if (rc < 0)
-		return errno == ENODEV ? err_set(e, "interface %s disappeared", l->w.device) : 0;
+		return errno == ENODEV ? err_set(e, "interface %s disappeared", l->wire.w.device) : 0;
 	if (!(ifr.ifr_flags & IFF_UP))
-		return err_set(e, "interface %s went down (link set down)", l->w.device);
+		return err_set(e, "interface %s went down (link set down)", l->wire.w.device);
 	if (!(ifr.ifr_flags & IFF_RUNNING))
 		return no_carrier(l, now, e);
 	l->no_carrier_since = 0;

@@ -1,0 +1,42 @@
+/* live_impl.h - the inside of struct live: the pipeline of stages, the event loop, the timers (not for programs). */
+#ifndef SYNLAB_LIVE_IMPL_H
+#define SYNLAB_LIVE_IMPL_H
+
+#include "evloop.h"
+#include "live.h"
+#include "live_conn.h"
+#include "live_log.h"
+#include "live_manual.h"
+#include "live_pipe.h"
+#include "live_prompt.h"
+#include "live_stages.h"
+#include "live_step.h"
+#include "timerq.h"
+
+struct live {
+	/* wire -> capture -> [impair] -> [step] -> deliver, and back down */
+	struct live_pipe pp;
+	struct live_wire wire;
+	struct live_capture cap;
+	struct live_impair *imp;	/* NULL: no rules */
+	struct live_step *step;		/* NULL: no --step */
+	struct live_deliver *del;
+	struct live_manual *man;	/* NULL: no --manual */
+	struct live_prompt pr;		/* stdin, with --step or --manual */
+	struct live_log g;		/* the explaining log and the capture file */
+	struct evloop ev;
+	int wire_idx, stdin_idx;	/* evloop indexes */
+	struct timerq tq;		/* connections' deadlines, wall us */
+	unsigned nconn;			/* connections created so far */
+	bool watched;			/* impair, step or manual: nothing is deferred */
+	bool interactive;		/* step or manual: connections get their ix */
+	uint64_t no_carrier_since;	/* wall us the link was first seen without carrier,
+					 * 0 while it has one (live_link_check) */
+	uint64_t wake_at;		/* live_set_wake; 0: none */
+	struct live_pkt cur;		/* the segment live_next handed out */
+};
+
+/* `list`: every open connection with its 4-tuple, state and timers (live_list.c). */
+void live_list(struct live *l, uint64_t now);
+
+#endif
