@@ -298,7 +298,7 @@ static bool may_take(const struct live *l)
 /* One command line: list, the step prompt's, --manual's, or not understood. */
 static int on_line(struct live *l, char *line, uint64_t now, struct err *e)
 {
-	FILE *f = l->g.f ? l->g.f : stderr;
+	FILE *f = live_note_prompt_file(&l->pp, l->pr.tty);
 	char copy[LIVE_PROMPT_LINE];
 	int r;
 

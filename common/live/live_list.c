@@ -1,5 +1,6 @@
 /* live_list.c - `list` at the step prompt or in --manual: every open connection, its 4-tuple, state, timers and clock. */
 #include "live_impl.h"
+#include "live_note.h"
 
 #include <stdio.h>
 
@@ -32,7 +33,7 @@ static void timers(const struct live_conn *c, uint64_t now, FILE *f)
 
 void live_list(struct live *l, uint64_t now)
 {
-	FILE *f = l->g.f ? l->g.f : stderr;
+	FILE *f = live_note_prompt_file(&l->pp, l->pr.tty);
 	char a[32], b[32];
 	unsigned n = 0;
 

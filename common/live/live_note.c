@@ -65,3 +65,12 @@ void live_note_verdict(struct live_pipe *pp, struct live_conn *c, const struct s
 	live_note_at(pp, c, now, "impair %s > %s: %s  [%s]", out ? pp->local_name : pp->peer_name,
 		     out ? pp->peer_name : pp->local_name, what, line);
 }
+
+FILE *live_note_prompt_file(const struct live_pipe *pp, bool tty)
+{
+	const struct live_log *g = pp->g;
+
+	if (!g->f || g->o.mode != LIVE_LOG_TEXT || (tty && g->own_f))
+		return stderr;
+	return g->f;
+}

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "impair.h"
 #include "live_pipe.h"
@@ -17,6 +18,10 @@ void live_note_at(struct live_pipe *pp, struct live_conn *c, uint64_t now, const
  * overrides the verdict text when not NULL (e.g. "released after 300ms"). */
 void live_note_verdict(struct live_pipe *pp, struct live_conn *c, const struct seg *s,
 		       const struct impair_verdict *v, const char *what, uint64_t now);
+
+/* Where prompts and their feedback go: the log when it is text on the user's screen,
+ * else stderr (a JSON log stays JSON; a --log FILE is not where a typing user looks). */
+FILE *live_note_prompt_file(const struct live_pipe *pp, bool tty);
 
 /* Relative bases the log uses for s (out: ISS/IRS, in: IRS/ISS; 0 on SYNs). */
 void live_note_bases(const struct live_conn *c, const struct seg *s, bool out, uint32_t *sb,

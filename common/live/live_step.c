@@ -77,7 +77,7 @@ static unsigned count(const struct step_node *n)
 
 FILE *live_step_file(const struct live_step *x)
 {
-	return x->st.pp->g->f ? x->st.pp->g->f : stderr;
+	return live_note_prompt_file(x->st.pp, !x->cfg.echo);
 }
 
 static const char *what_it_does(const struct seg *s)

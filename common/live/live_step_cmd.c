@@ -175,6 +175,10 @@ static int decide_pass(struct live_step *x, struct step_hold *h, uint64_t now, s
 		snprintf(what, sizeof(what), "edited at the step prompt (%s)", ed);
 		live_note_verdict(x->st.pp, h->c, &h->head->k.p.s, &v, what, now);
 	}
+	if (!x->cfg.pause_clock && h->c && now - h->since >= 1000)
+		live_note_at(x->st.pp, h->c, now, "step: held %.3f s at the prompt; with "
+			     "--step-clock run its connection's timers counted that time (the TCB "
+			     "took the segment as sent when it made it)", (now - h->since) / 1e6);
 	n = take_head(h);
 	n->k.p.now = now;
 	r = live_step_pass(x, &n->k.p, e);
