@@ -303,8 +303,8 @@ static int on_line(struct live *l, char *line, uint64_t now, struct err *e)
 	int r;
 
 	snprintf(copy, sizeof(copy), "%s", line);
-	if (!strcmp(line + strspn(line, " \t"), "list")) {
-		live_list(l, now);
+	if (!l->man && !strcmp(line + strspn(line, " \t"), "list")) {
+		live_list(&l->pp, now, l->pr.tty);	/* (--manual lists in its turn) */
 		return 0;
 	}
 	if (l->step && (r = live_step_command(l->step, line, now, e)) != 0)

@@ -5,6 +5,7 @@
 #include "evloop.h"
 #include "live.h"
 #include "live_conn.h"
+#include "live_list.h"
 #include "live_log.h"
 #include "live_manual.h"
 #include "live_pipe.h"
@@ -35,8 +36,5 @@ struct live {
 	uint64_t wake_at;		/* live_set_wake; 0: none */
 	struct live_pkt cur;		/* the segment live_next handed out */
 };
-
-/* `list`: every open connection with its 4-tuple, state and timers (live_list.c). */
-void live_list(struct live *l, uint64_t now);
 
 #endif

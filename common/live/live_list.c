@@ -1,8 +1,11 @@
 /* live_list.c - `list` at the step prompt or in --manual: every open connection, its 4-tuple, state, timers and clock. */
-#include "live_impl.h"
+#include "live_list.h"
+
 #include "live_note.h"
 
 #include <stdio.h>
+
+#include "live_log.h"
 
 static void addr_text(uint32_t a, uint16_t port, char *buf, size_t cap)
 {
@@ -31,14 +34,14 @@ static void timers(const struct live_conn *c, uint64_t now, FILE *f)
 		fprintf(f, " timers: none");
 }
 
-void live_list(struct live *l, uint64_t now)
+void live_list(struct live_pipe *pp, uint64_t now, bool tty)
 {
-	FILE *f = live_note_prompt_file(&l->pp, l->pr.tty);
+	FILE *f = live_note_prompt_file(pp, tty);
 	char a[32], b[32];
 	unsigned n = 0;
 
-	live_log_flush(&l->g);
-	for (const struct live_conn *c = l->pp.conns; c; c = c->ix->next) {
+	live_log_flush(pp->g);
+	for (const struct live_conn *c = pp->conns; c; c = c->ix->next) {
 		if (!c->tcb)
 			continue;
 		addr_text(c->addr.laddr, c->addr.lport, a, sizeof(a));

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "impair.h"
 #include "live_cmd.h"
+#include "live_list.h"
 #include "live_note.h"
 
 #define MANUAL_WAIT_US 10000000ull	/* `wait STATE` gives up after 10 s unless told */
@@ -216,6 +217,10 @@ static int command(struct live_manual *m, char *line, uint64_t now, struct err *
 		return cmd_send(m, &t, rest ? rest : (char[]){ "" }, now, e);
 	if (!strcmp(w, "wait") || !strcmp(w, "sleep"))
 		return cmd_wait(m, &t, w, rest ? rest : (char[]){ "" }, now, e);
+	if (!strcmp(w, "list")) {
+		live_list(m->pp, now, false);
+		return 0;
+	}
 	if (!strcmp(w, "quit") || !strcmp(w, "q")) {
 		m->quit = true;
 		return 0;

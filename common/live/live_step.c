@@ -260,10 +260,9 @@ static int step_seg(struct live_stage *st, struct live_pkt *p, struct err *e)
 	uint8_t tmp[2048];
 	char line[256];
 
-	if (!h && !stops(x, p, c)) {
-		apply_overlay(p, tmp);
+	apply_overlay(p, tmp);	/* before it is kept: a held retransmission has it too */
+	if (!h && !stops(x, p, c))
 		return live_step_pass(x, p, e);
-	}
 	if (!(n = node_new(p, e)))
 		return -1;
 	if (h) {	/* behind a pending decision: queued, and shown */

@@ -145,8 +145,11 @@ static void edits_text(const struct step_hold *h, char *buf, size_t cap)
 		ADD("%sflags 0x%02x -> 0x%02x", n ? ", " : "", a->flags, b->flags);
 	if (a->win != b->win)
 		ADD("%swin %u -> %u", n ? ", " : "", a->win, b->win);
-	if (a->len != b->len || a->payload != b->payload)
+	if (a->len != b->len)
 		ADD("%spayload %u -> %u bytes", n ? ", " : "", a->len, b->len);
+	else if (a->payload != b->payload)
+		ADD("%spayload replaced (%u bytes; the TCB's retransmissions of them carry the "
+		    "new bytes too)", n ? ", " : "", b->len);
 #undef ADD
 }
 

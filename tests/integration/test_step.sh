@@ -72,4 +72,85 @@ a=$(rtx_after "$T_TMP/pause.json" 1)
 echo "# retransmission #1 after ${a:-?} us (expected 50000: 1 s at scale $S)"
 check step_pause_rtx_interval_unchanged within 50000 "$a"
 
+# ---- 2. on the server, a prompt for one connection does not stop another ----
+# Client 1's SYN+ACK waits at the server's prompt (its retransmitted SYNs queue behind
+# it, shown); client 2 connects meanwhile, `conn=2 c` lets it run, and it is served
+# completely while client 1 is still held.
+cap_start "$T_TMP/two.pcap"
+term "ip netns exec $NS_S $BIN/synlab-server --listen $ADDR_S:8080 --time-scale $S --msl 1s --step"
+sleep 0.3
+bg C1 in_c timeout -s KILL 30 "$BIN/synlab-client" --connect "$ADDR_S:8080" --sport 40001 \
+	--msl 1s --syn-retries 8 >"$T_TMP/c1.out" 2>"$T_TMP/c1.log"
+check step_server_first_prompt wait_pane '#1   step before sending: server > client  Flags [S.]' 5
+bg C2 in_c timeout -s KILL 30 "$BIN/synlab-client" --connect "$ADDR_S:8080" --sport 40002 \
+	--time-scale $S --msl 1s >"$T_TMP/c2.out" 2>"$T_TMP/c2.log"
+check step_server_second_prompt wait_pane '#2   step before sending: server > client  Flags [S.]' 5
+check step_server_other_waits_shown wait_pane '1 other connection waits for a decision too' 1
+tm send-keys -t t 'list' Enter
+check step_list_shows_both wait_pane "conn=2  $ADDR_S:8080 > $ADDR_C:40002  SYN-RECEIVED" 2
+check step_list_paused wait_pane "conn=1  $ADDR_S:8080 > $ADDR_C:40001  SYN-RECEIVED timers: rtx in 0.050 s  (clock paused" 1
+tm send-keys -t t 'conn=2 c' Enter
+wait_pid "$C2" 10
+c2rc=$?
+check step_second_client_served_exit_0 [ "$c2rc" = 0 ]
+check step_second_client_echo cmp -s "$T_TMP/c2.out" <(printf 'Server: Just a test.\r\n')
+check step_first_client_still_held t_running "$C1"
+# client 1 retransmits its SYN after 1 s (real time, scale 1): queued behind #1's decision
+check step_queued_shown wait_pane 'step: arrived: queued behind the pending decision' 3
+tm send-keys -t t '' Enter
+check step_first_prompt_then_ack wait_count 'step before sending: server > client' 3 3
+tm send-keys -t t 'c' Enter
+wait_pid "$C1" 15
+c1rc=$?
+cap_stop
+check step_first_client_exit_0 [ "$c1rc" = 0 ]
+# on the wire: client 2's whole connection before the first SYN+ACK to client 1
+last2=$(tshark -r "$T_TMP/two.pcap" -Y "tcp.port==40002" -T fields -e frame.number 2>/dev/null | tail -1)
+first1=$(tshark -r "$T_TMP/two.pcap" -Y "tcp.port==40001 && tcp.flags.syn==1 && tcp.flags.ack==1" -T fields -e frame.number 2>/dev/null | head -1)
+served_first() { [ -n "$last2" ] && [ -n "$first1" ] && [ "$last2" -lt "$first1" ]; }
+check step_second_served_before_first_answered served_first
+tm kill-server 2>/dev/null
+
+# ---- 3. several edits before one send; edits of sequence space refused or applied ----
+# The handshake's ACK goes out with seq +5 and win 1000 (both, in one segment); a payload
+# of another length is refused; one of the same length is applied, and since the rule
+# drops the first data segment, its retransmission must carry the edited bytes too.
+run_server edit --once
+cap_start "$T_TMP/edit.pcap"
+printf '%s\n' '' 'edit seq +5; edit win 1000; send' 'edit payload Just a TESTXX\r\n' \
+	'edit payload Just a TEST.\r\n' 'send' 'c' |
+	in_c timeout -s KILL 20 "$BIN/synlab-client" --connect "$ADDR_S:8080" --time-scale $S \
+	--msl 1s --step --impair 'drop out data nth=1' >"$T_TMP/edit.out" 2>"$T_TMP/edit.log"
+erc=$?
+wait_pid "$SPID" 10
+cap_stop
+ack=$(tshark -r "$T_TMP/edit.pcap" -Y "ip.src==$ADDR_C && tcp.flags==0x010" -T fields \
+	-e tcp.seq -e tcp.window_size_value 2>/dev/null | head -1 | tr '\t' ' ')
+echo "# first pure ACK of the client: seq win = $ack"
+check step_edit_two_fields_one_segment [ "$ack" = "6 1000" ]
+check step_edit_noted grep -q 'edited at the step prompt (seq +5, win 65535 -> 1000)' "$T_TMP/edit.log"
+check step_edit_length_refused grep -q 'refused: 15 bytes instead of 14 would change the sequence space' "$T_TMP/edit.log"
+data=$(tshark -r "$T_TMP/edit.pcap" -Y "ip.src==$ADDR_C && tcp.len==14" -T fields -e tcp.payload 2>/dev/null)
+check step_edit_retransmission_carries_edit [ "$data" = "$(printf 'Just a TEST.\r\n' | od -An -tx1 | tr -d ' \n')" ]
+check step_edit_retransmitted grep -q 'retransmission #1' "$T_TMP/edit.log"
+check step_edit_echoed cmp -s "$T_TMP/edit.out" <(printf 'Server: Just a TEST.\r\n')
+check step_edit_client_exit_0 [ "$erc" = 0 ]
+
+# ---- 4. --manual: conn=N and 4-tuple targets, list ----
+run_server manual
+cap_start "$T_TMP/man.pcap"
+printf '%s\n' 'wait ESTABLISHED' 'list' 'conn=2 send R' 'conn=1 send . ack=+5000' \
+	"conn=$ADDR_S:8080 send . ack=+7000" 'conn=nonsense send R' 'sleep 300ms' 'quit' |
+	in_c timeout -s KILL 20 "$BIN/synlab-client" --connect "$ADDR_S:8080" --time-scale $S \
+	--msl 1s --wait-close --manual >/dev/null 2>"$T_TMP/man.log"
+cap_stop
+kill "$SPID" 2>/dev/null
+acks=$(tshark -r "$T_TMP/man.pcap" -Y "ip.src==$ADDR_C && tcp.flags==0x010" -T fields -e tcp.ack 2>/dev/null | tr '\n' ' ')
+echo "# client ACKs (relative ack): $acks"
+check manual_conn_1_target grep -qw 5001 <<<"$acks"
+check manual_4tuple_target grep -qw 7001 <<<"$acks"
+check manual_conn_2_refused grep -q 'manual: send: no open connection is conn=2' "$T_TMP/man.log"
+check manual_bad_target_said grep -q 'manual: conn= is N, ADDR:PORT or LADDR:LPORT-RADDR:RPORT' "$T_TMP/man.log"
+check manual_list grep -q "conn=1  $ADDR_C:[0-9]* > $ADDR_S:8080  ESTABLISHED" "$T_TMP/man.log"
+
 exit $(( T_FAILS > 0 ))
