@@ -465,7 +465,7 @@ int server_run(struct server_opts *o)
 	static struct server v;
 	struct live_cfg lc = { .local_name = "server", .peer_name = "client",
 			       .device = o->device, .local = o->addr, .port = o->port,
-			       .out = &o->out };
+			       .out = &o->out, .claim = true };
 	struct err e = { "" };
 	uint64_t seed = 0;
 	int rc;

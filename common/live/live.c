@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "live_claim.h"
 #include "live_note.h"
 
 /* The stages from the wire up; impair and step only when asked for. */
@@ -59,6 +60,7 @@ struct live *live_open(const struct live_cfg *cfg, struct err *e)
 		return NULL;
 	}
 	l->stdin_idx = -1;
+	l->claim_fd = -1;
 	l->interactive = cfg->step || cfg->manual;
 	l->watched = l->interactive || (cfg->impair && cfg->impair->nrules);
 	l->pp = (struct live_pipe){ .g = &l->g, .local_name = cfg->local_name,
@@ -67,15 +69,16 @@ struct live *live_open(const struct live_cfg *cfg, struct err *e)
 				    .time_scale = cfg->time_scale > 0 ? cfg->time_scale : 1.0 };
 	timerq_init(&l->tq);
 	live_prompt_init(&l->pr, 0);
-	if (live_log_open(&l->g, cfg->out, strcmp(cfg->local_name, "server") == 0 ?
+	if (open_io(l, cfg, e) < 0)
+		goto fail;
+	/* the claim after the wire (whose errors say more: no interface, no CAP_NET_RAW),
+	 * before the log and -w files are made or anything is sent */
+	if ((cfg->claim && live_claim_port(cfg->local, cfg->port, &l->claim_fd, e) < 0) ||
+	    live_log_open(&l->g, cfg->out, strcmp(cfg->local_name, "server") == 0 ?
 			  EXPLAIN_SERVER : EXPLAIN_CLIENT, e) < 0) {
-		free(l);
-		return NULL;
-	}
-	if (open_io(l, cfg, e) < 0) {
-		live_log_close(&l->g, NULL);
-		free(l);
-		return NULL;
+		evloop_close(&l->ev);
+		wire_close(&l->wire.w);
+		goto fail;
 	}
 	l->g.t0 = l->pp.t0 = evloop_now_us();
 	if (build(l, cfg, e) < 0) {
@@ -83,6 +86,11 @@ struct live *live_open(const struct live_cfg *cfg, struct err *e)
 		return NULL;
 	}
 	return l;
+fail:
+	if (l->claim_fd >= 0)
+		close(l->claim_fd);
+	free(l);
+	return NULL;
 }
 
 /* Forgets every queued deadline; a connection the program released while entries still
@@ -109,6 +117,8 @@ void live_close(struct live *l)
 	if (live_log_close(&l->g, &e) < 0)
 		fprintf(stderr, "synlab: %s\n", e.msg);
 	timerq_free(&l->tq);
+	if (l->claim_fd >= 0)
+		close(l->claim_fd);
 	free(l);
 }
 

@@ -25,6 +25,7 @@ struct live_cfg {
 	uint32_t local;		/* our address, host order */
 	uint16_t port;		/* our port: the capture filter */
 	const struct live_out_opts *out;	/* the log and -w (NULL: text on stderr) */
+	bool claim;		/* a server: claim local:port, refuse a second one (live_claim.c) */
 	/* ---- impairment, step and manual modes (live_impair.c, live_step*.c, live_manual.c) */
 	double time_scale;	/* the engine's --time-scale: the log adds protocol time, and
 				 * impairment delays are scaled alike */

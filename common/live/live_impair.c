@@ -64,13 +64,29 @@ static int hold(struct live_impair *x, const struct live_pkt *p, struct impair_v
 	return 0;
 }
 
+/* The verdict's note; a delay at --time-scale also says how long it holds in wall time. */
+static void note(struct live_impair *x, struct live_conn *c, const struct seg *s,
+		 const struct impair_verdict *v)
+{
+	double k = x->st.pp->time_scale;
+	char what[400];
+	size_t n;
+
+	if (v->action == IMPAIR_DELIVER)
+		return;
+	n = (size_t)impair_verdict_format(v, what, sizeof(what));
+	if ((v->action == IMPAIR_DELAY) && k != 1.0 && n < sizeof(what))
+		snprintf(what + n, sizeof(what) - n, "; at scale %g that is %.3f ms of wall time",
+			 k, v->delay_us * k / 1e3);
+	live_note_verdict(x->st.pp, c, s, v, what, v->at);
+}
+
 static int out_verdict(struct live_impair *x, struct live_pkt *p, struct live_conn *c,
 		       struct impair_verdict *v, struct err *e)
 {
 	struct live_pipe *pp = x->st.pp;
 
-	if (v->action != IMPAIR_DELIVER)
-		live_note_verdict(pp, c, &p->s, v, NULL, v->at);
+	note(x, c, &p->s, v);
 	switch (v->action) {
 	case IMPAIR_DROP:
 		return 0;	/* never on the wire, so not in the capture */
@@ -131,8 +147,7 @@ static int imp_in(struct live_stage *st, struct live_pkt *p, struct err *e)
 		return live_pipe_up(st, p, e);	/* the program reports and discards it */
 	c = live_pipe_conn(st->pp, p, &s);
 	impair_decide(x->im, IMPAIR_IN, &p->s, s, c ? c->id : 0, p->now, &v);
-	if (v.action != IMPAIR_DELIVER)
-		live_note_verdict(st->pp, c, &p->s, &v, NULL, v.at);
+	note(x, c, &p->s, &v);
 	switch (v.action) {
 	case IMPAIR_DROP:
 		return 0;
@@ -163,13 +178,16 @@ static int release(struct live_impair *x, const struct impair_held *h, uint64_t 
 		   struct err *e)
 {
 	struct live_kept *k = &x->held[h->token];
-	char what[96], d[32];
+	char what[128], d[32];
 	int r;
 
 	x->used[h->token] = false;
+	double scale = x->st.pp->time_scale;
+
 	impair_format_us(now - k->p.now, d, sizeof(d));
-	snprintf(what, sizeof(what), "(released after %s%s)", d,
-		 h->action == IMPAIR_REORDER ? ", reordered" : "");
+	snprintf(what, sizeof(what), "(released after %s%s%s)", d,
+		 h->action == IMPAIR_REORDER ? ", reordered" : "",
+		 scale != 1.0 ? " of wall time: the delay runs at --time-scale" : "");
 	k->p.now = now;
 	if (k->p.dir == LIVE_OUT) {
 		if (k->p.c && k->p.c->released)

@@ -27,6 +27,7 @@ struct live {
 	struct live_log g;		/* the explaining log and the capture file */
 	struct evloop ev;
 	int wire_idx, stdin_idx;	/* evloop indexes */
+	int claim_fd;			/* the server's claim on its ADDR:PORT, or -1 */
 	struct timerq tq;		/* connections' deadlines, wall us */
 	unsigned nconn;			/* connections created so far */
 	bool watched;			/* impair, step or manual: nothing is deferred */

@@ -221,7 +221,8 @@ static int decide_delay(struct live_step *x, struct step_hold *h, uint64_t d, ui
 	live_note_verdict(x->st.pp, h->c, &n->k.p.s, &v, what, now);
 	n = take_head(h);
 	n->release_at = now + (uint64_t)(d * k);
-	snprintf(n->k.tail, sizeof(n->k.tail), "(released after %s, delayed at the step prompt)", t);
+	snprintf(n->k.tail, sizeof(n->k.tail), "(released: %s delay from the step prompt%s)", t,
+		 k != 1.0 ? ", run at --time-scale" : "");
 	n->k.p.tail = n->k.tail;
 	n->next = x->delayed;
 	x->delayed = n;
