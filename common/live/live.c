@@ -16,7 +16,8 @@
 /* The stages from the wire up; impair and step only when asked for. */
 static int build(struct live *l, const struct live_cfg *cfg, struct err *e)
 {
-	struct live_step_cfg sc = { cfg->step, !cfg->step_clock_run, !isatty(0) };
+	struct live_step_cfg sc = { cfg->step, !cfg->step_clock_run, !isatty(0), cfg->step_show,
+				    cfg->step_show_ctx };
 
 	live_wire_push(&l->pp, &l->wire);
 	live_capture_push(&l->pp, &l->cap);
@@ -324,6 +325,17 @@ static int on_line(struct live *l, char *line, uint64_t now, struct err *e)
 	fprintf(f, "          not understood: '%s' (no decision waits for it)\n", copy);
 	fflush(f);
 	return 0;
+}
+
+int live_command(struct live *l, const char *line, struct err *e)
+{
+	char buf[LIVE_PROMPT_LINE];
+	uint64_t now = evloop_now_us();
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	if (on_line(l, buf, now, e) < 0)
+		return -1;
+	return rearm_resumed(l, e);
 }
 
 /* Every whole line of stdin that may be taken now; at the end of input the step prompt

@@ -17,6 +17,7 @@
  * below). */
 struct live;
 struct live_conn;
+struct live_step_view;
 
 struct live_cfg {
 	const char *local_name;	/* "client" or "server": names the log's directions */
@@ -32,6 +33,10 @@ struct live_cfg {
 	struct impair *impair;	/* rules for every segment in and out; NULL or empty: none */
 	unsigned step;		/* IMPAIR_OUT / IMPAIR_IN bits: stop before those segments */
 	bool step_clock_run;	/* --step-clock run: protocol time runs during a decision */
+	/* A full-screen front end for the step prompt (live_step.h: struct live_step_view
+	 * has the connection, its state and timers, the segment); NULL: the line prompt. */
+	void (*step_show)(void *ctx, const struct live_step_view *v);
+	void *step_show_ctx;
 	bool manual;		/* read --manual commands from stdin */
 	/* The connection an arriving segment belongs to (NULL: none) and the state the
 	 * impairment rules see for it (LISTEN for a server's new SYN, else CLOSED). */
@@ -69,6 +74,9 @@ uint64_t live_now(const struct live *l, const struct live_conn *c);
 
 /* Waits for the next packet, due timer or signal; stdin commands are handled meanwhile. */
 int live_next(struct live *l, struct live_ev *ev, struct err *e);
+/* One command line as if typed at the prompt (a front end that reads keys itself):
+ * step commands, list, --manual's commands. */
+int live_command(struct live *l, const char *line, struct err *e);
 /* live_next also returns LIVE_WAKE once wall time `at` passes (0: none). */
 void live_set_wake(struct live *l, uint64_t at);
 

@@ -148,6 +148,10 @@ void live_step_show(struct live_step *x, struct step_hold *h, uint64_t now)
 
 	live_log_flush(pp->g);	/* the records before the prompt that refers to them */
 	view_of(x, h, now, &v);
+	if (x->cfg.show) {
+		x->cfg.show(x->cfg.show_ctx, &v);
+		return;
+	}
 	fprintf(f, "#%-3u step %s: %s > %s  %s\n          %s (state %s)\n", v.conn,
 		v.out ? "before sending" : "received", v.out ? pp->local_name : pp->peer_name,
 		v.out ? pp->peer_name : pp->local_name, v.seg_text, what_it_does(v.s), v.state);

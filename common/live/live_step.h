@@ -17,10 +17,16 @@
  * lets them run. */
 struct live_step;
 
+struct live_step_view;
 struct live_step_cfg {
 	unsigned dirs;		/* IMPAIR_OUT / IMPAIR_IN: which segments stop */
 	bool pause_clock;	/* --step-clock pause (true) or run */
 	bool echo;		/* commands are not typed on a terminal: echo them to the log */
+	/* A front end of its own (a full-screen view): called instead of printing the line
+	 * prompt whenever a decision starts to wait; commands still come through
+	 * live_step_command. NULL: the line prompt. */
+	void (*show)(void *ctx, const struct live_step_view *v);
+	void *show_ctx;
 };
 
 /* What a front end (the line prompt, a full-screen view) needs to show one pending
@@ -32,6 +38,8 @@ struct live_step_timer {
 struct live_step_view {
 	unsigned conn;			/* 0: no connection yet */
 	const char *state;		/* its TCB state, or "no connection" */
+	const char *peer_state;		/* the other end's, when the runtime runs it too
+					 * (else NULL: this program cannot know it) */
 	bool out;			/* about to be sent (else: delivered) */
 	const struct seg *s;
 	char seg_text[256];		/* s with the log's relative numbers */

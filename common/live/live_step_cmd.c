@@ -184,6 +184,13 @@ static int decide_pass(struct live_step *x, struct step_hold *h, uint64_t now, s
 			     "took the segment as sent when it made it)", (now - h->since) / 1e6);
 	n = take_head(h);
 	n->k.p.now = now;
+	if (n->k.p.dir == LIVE_OUT && !n->k.p.tail && now - h->since >= 1000) {
+		/* the wire's times include the user's pause: say so under its record */
+		snprintf(n->k.tail, sizeof(n->k.tail), "(held %.3f s at the step prompt before it "
+			 "was sent%s)", (now - h->since) / 1e6, live_conn_paused(h->c) ?
+			 "; its connection's clock was paused" : "");
+		n->k.p.tail = n->k.tail;
+	}
 	r = live_step_pass(x, &n->k.p, e);
 	live_step_node_free(n);
 	if (r < 0)
