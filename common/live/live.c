@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "live_claim.h"
+#include "live_link.h"
 #include "live_note.h"
 
 /* The stages from the wire up; impair and step only when asked for. */
@@ -94,15 +94,6 @@ fail:
 	return NULL;
 }
 
-/* Forgets every queued deadline; a connection the program released while entries still
- * named it is freed with its last entry (else it would leak at exit). */
-static void drop_timers(struct live *l)
-{
-	for (size_t i = 0; i < l->tq.len; i++)
-		live_conn_unref(l->tq.heap[i].owner);
-	l->tq.len = 0;
-}
-
 void live_close(struct live *l)
 {
 	struct err e;
@@ -113,7 +104,7 @@ void live_close(struct live *l)
 	if (l->man)
 		live_manual_free(l->man);
 	live_pipe_free(&l->pp);	/* the wire stage closes the wire */
-	drop_timers(l);
+	live_timers_drop(l);
 	evloop_close(&l->ev);
 	if (live_log_close(&l->g, &e) < 0)
 		fprintf(stderr, "synlab: %s\n", e.msg);
@@ -147,40 +138,6 @@ void live_set_wake(struct live *l, uint64_t at)
 struct live_log *live_log_of(struct live *l)
 {
 	return &l->g;
-}
-
-/* A paused connection queues nothing: its clock stands still, so its deadline has no
- * wall time yet; it is queued again when the clock resumes (rearm). */
-int live_arm(struct live *l, struct live_conn *c, struct err *e)
-{
-	uint64_t d = tcb_deadline(c->tcb);
-
-	if (c->app_deadline < d)
-		d = c->app_deadline;
-	d = live_conn_paused(c) ? TCB_NEVER : live_conn_wall(c, d);
-	if (d == c->armed && !c->rearm)
-		return 0;
-	c->rearm = false;
-	c->armed = d;
-	c->gen++;
-	if (d == TCB_NEVER)
-		return 0;
-	if (timerq_push(&l->tq, d, c, c->gen, e) < 0)
-		return -1;
-	live_conn_ref(c);
-	return 0;
-}
-
-/* Connections whose clock resumed at a step decision get their deadline queued again. */
-static int rearm_resumed(struct live *l, struct err *e)
-{
-	if (!l->pp.resumed)
-		return 0;
-	l->pp.resumed = 0;
-	for (struct live_conn *c = l->pp.conns; c; c = c->ix->next)
-		if (c->rearm && c->tcb && live_arm(l, c, e) < 0)
-			return -1;
-	return 0;
 }
 
 struct live_conn *live_conn_new(struct live *l, const struct tcb_addr *a, struct err *e)
@@ -246,26 +203,6 @@ void live_conn_release(struct live *l, struct live_conn *c)
 		live_conn_free(c);
 }
 
-/* Pops due timer entries; returns the first live connection whose deadline passed. */
-static struct live_conn *pop_due(struct live *l, uint64_t now)
-{
-	struct timerq_entry x;
-
-	while (timerq_pop_due(&l->tq, now, &x)) {
-		struct live_conn *c = x.owner;
-		bool stale = c->released || x.gen != c->gen;
-
-		live_conn_unref(c);
-		if (stale)
-			continue;
-		c->armed = TCB_NEVER;
-		if (live_conn_paused(c))
-			continue;	/* re-queued when its clock resumes */
-		return c;
-	}
-	return NULL;
-}
-
 /* The earliest of the timers, the stages' held segments, --manual's wait and the wake. */
 static uint64_t next_deadline(const struct live *l)
 {
@@ -284,85 +221,15 @@ static bool quit_asked(const struct live *l)
 	return (l->step && live_step_quit(l->step)) || (l->man && live_manual_quit(l->man));
 }
 
-static void peek_word(const struct live_prompt *pr, char *w, size_t cap)
-{
-	size_t i = 0, n = pr->len;
-
-	while (i < n && (pr->in[i] == ' ' || pr->in[i] == '\t'))
-		i++;
-	snprintf(w, cap, "%.*s", (int)strcspn(pr->in + i, " \t\r\n;") < (int)(n - i) ?
-		 (int)strcspn(pr->in + i, " \t\r\n;") : (int)(n - i), pr->in + i);
-}
-
-/* Whether the next line may be taken now: a step line waits for a decision to answer
- * (a piped script's lines answer the prompts one by one, whenever they come). */
-static bool may_take(const struct live *l)
-{
-	char w[16];
-
-	if (l->man || (l->step && live_step_waiting(l->step)))
-		return true;
-	peek_word(&l->pr, w, sizeof(w));
-	return !strcmp(w, "list");
-}
-
-/* One command line: list, the step prompt's, --manual's, or not understood. */
-static int on_line(struct live *l, char *line, uint64_t now, struct err *e)
-{
-	FILE *f = live_note_prompt_file(&l->pp, l->pr.tty);
-	char copy[LIVE_PROMPT_LINE];
-	int r;
-
-	snprintf(copy, sizeof(copy), "%s", line);
-	if (!l->man && !strcmp(line + strspn(line, " \t"), "list")) {
-		live_list(&l->pp, now, l->pr.tty);	/* (--manual lists in its turn) */
-		return 0;
-	}
-	if (l->step && (r = live_step_command(l->step, line, now, e)) != 0)
-		return r < 0 ? -1 : 0;
-	if (l->man)
-		return live_manual_line(l->man, copy, now, e);
-	fprintf(f, "          not understood: '%s' (no decision waits for it)\n", copy);
-	fflush(f);
-	return 0;
-}
-
-int live_command(struct live *l, const char *line, struct err *e)
-{
-	char buf[LIVE_PROMPT_LINE];
-	uint64_t now = evloop_now_us();
-
-	snprintf(buf, sizeof(buf), "%s", line);
-	if (on_line(l, buf, now, e) < 0)
-		return -1;
-	return rearm_resumed(l, e);
-}
-
-/* Every whole line of stdin that may be taken now; at the end of input the step prompt
- * lets everything pass and stdin is no longer watched. */
-static int take_lines(struct live *l, uint64_t now, struct err *e)
-{
-	char line[LIVE_PROMPT_LINE];
-
-	while (may_take(l) && live_prompt_line(&l->pr, line, sizeof(line)))
-		if (on_line(l, line, now, e) < 0)
-			return -1;
-	if (!l->pr.eof || l->pr.len || l->stdin_idx < 0)
-		return 0;
-	evloop_ignore(&l->ev, l->stdin_idx);
-	l->stdin_idx = -1;
-	return l->step ? live_step_eof(l->step, now, e) : 0;
-}
-
 /* Everything the loop does between waits: held segments due, stdin's lines, --manual's
  * queue, clocks that resumed. */
 static int work(struct live *l, uint64_t now, struct err *e)
 {
-	if (live_pipe_tick(&l->pp, now, e) < 0 || take_lines(l, now, e) < 0)
+	if (live_pipe_tick(&l->pp, now, e) < 0 || live_input_take(l, now, e) < 0)
 		return -1;
 	if (l->man && live_manual_run(l->man, now, e) < 0)
 		return -1;
-	return rearm_resumed(l, e);
+	return live_timers_rearm(l, e);
 }
 
 /* The segment the deliver stage holds, as the program's event. */
@@ -392,7 +259,7 @@ static int own_event(struct live *l, struct live_ev *ev, uint64_t now)
 		l->g.defer = !l->watched;	/* its records wait until the reply is sent */
 		return 1;
 	}
-	if ((ev->conn = pop_due(l, now))) {
+	if ((ev->conn = live_timers_due(l, now))) {
 		ev->kind = LIVE_TIMER;
 		ev->now = live_conn_clock(ev->conn, now);
 		l->g.defer = !l->watched;

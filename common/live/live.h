@@ -86,7 +86,7 @@ struct live_conn *live_conn_new(struct live *l, const struct tcb_addr *a, struct
  * queued timer or held segment names it. */
 void live_conn_release(struct live *l, struct live_conn *c);
 
-/* ---- a connection's fields (live_conn_api.c) ---- */
+/* ---- a connection's fields (live_conn.c) ---- */
 struct tcb *live_conn_tcb(const struct live_conn *c);
 void live_conn_set_tcb(struct live_conn *c, struct tcb *t);
 void *live_conn_user(const struct live_conn *c);

@@ -1,7 +1,9 @@
-/* live_conn.c - a connection's protocol clock and its lifetime while segments or timers still name it. */
+/* live_conn.c - a connection's protocol clock, its lifetime while segments or timers still name it, and the fields a program may use. */
 #include "live_conn.h"
 
 #include <stdlib.h>
+
+#include "live.h"
 
 uint64_t live_conn_clock(const struct live_conn *c, uint64_t wall)
 {
@@ -59,4 +61,51 @@ void live_conn_free(struct live_conn *c)
 		free(c->ix->edit_bytes);
 	free(c->ix);
 	free(c);
+}
+
+/* ---- what a program may read and set (live.h) ---- */
+
+struct tcb *live_conn_tcb(const struct live_conn *c)
+{
+	return c->tcb;
+}
+
+void live_conn_set_tcb(struct live_conn *c, struct tcb *t)
+{
+	c->tcb = t;
+}
+
+void *live_conn_user(const struct live_conn *c)
+{
+	return c->user;
+}
+
+void live_conn_set_user(struct live_conn *c, void *user)
+{
+	c->user = user;
+}
+
+const struct tcb_addr *live_conn_addr(const struct live_conn *c)
+{
+	return &c->addr;
+}
+
+unsigned live_conn_id(const struct live_conn *c)
+{
+	return c->id;
+}
+
+bool live_conn_released(const struct live_conn *c)
+{
+	return c->released;
+}
+
+uint64_t live_conn_deadline(const struct live_conn *c)
+{
+	return c->app_deadline;
+}
+
+void live_conn_set_deadline(struct live_conn *c, uint64_t at)
+{
+	c->app_deadline = at;
 }

@@ -38,4 +38,17 @@ struct live {
 	struct live_pkt cur;		/* the segment live_next handed out */
 };
 
+/* ---- live_timers.c ---- */
+/* Forgets every queued deadline (a released connection goes with its last entry). */
+void live_timers_drop(struct live *l);
+/* Connections whose clock resumed at a step decision get their deadline queued again. */
+int live_timers_rearm(struct live *l, struct err *e);
+/* The first connection whose deadline passed at now (stale entries skipped), or NULL. */
+struct live_conn *live_timers_due(struct live *l, uint64_t now);
+
+/* ---- live_input.c ---- */
+/* Every whole line of stdin that may be taken now (a step line waits for a decision);
+ * at the end of input the step prompt lets everything pass. */
+int live_input_take(struct live *l, uint64_t now, struct err *e);
+
 #endif

@@ -1,8 +1,11 @@
-/* live_link.c - notices that the capture interface went down (ip link set DEV down). */
+/* live_link.c - the kernel's view of our interface and address: the link going down, a server's claim on its ADDR:PORT. */
 #include "live_impl.h"
+#include "live_link.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -46,5 +49,33 @@ int live_link_check(struct live *l, uint64_t now, struct err *e)
 	if (!(ifr.ifr_flags & IFF_RUNNING))
 		return no_carrier(l, now, e);
 	l->no_carrier_since = 0;
+	return 0;
+}
+
+/* Two raw-socket servers on one ADDR:PORT would both answer every SYN (each capture
+ * sees it), and the peer would get two SYN+ACKs with different ISNs. A TCP socket bound
+ * to the address (never listening, so the kernel still answers nothing itself) makes
+ * the second bind fail with EADDRINUSE, the way two kernel listeners are kept apart;
+ * it also keeps a kernel program from taking the port while we serve it. */
+int live_claim_port(uint32_t addr, uint16_t port, int *fd, struct err *e)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr.s_addr = htonl(addr) };
+	char a[INET_ADDRSTRLEN];
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	inet_ntop(AF_INET, &sa.sin_addr, a, sizeof(a));
+	if (s < 0)
+		return err_set(e, "socket: %s", strerror(errno));
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int saved = errno;
+
+		close(s);
+		if (saved == EADDRINUSE)
+			return err_set(e, "%s:%u is already in use in this namespace (another "
+				       "synlab-server, or a kernel socket, is bound to it)", a, port);
+		return err_set(e, "cannot claim %s:%u: %s", a, port, strerror(saved));
+	}
+	*fd = s;
 	return 0;
 }

@@ -1,9 +1,10 @@
-/* live_note.c - notes on the log for the stages: free text, impairment verdicts, segments with relative numbers. */
+/* live_note.c - notes on the log for the stages: free text, impairment verdicts, segments with relative numbers, wall and protocol time. */
 #include "live_note.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "live.h"
 #include "live_log.h"
 
 void live_note_bases(const struct live_conn *c, const struct seg *s, bool out, uint32_t *sb,
@@ -73,4 +74,12 @@ FILE *live_note_prompt_file(const struct live_pipe *pp, bool tty)
 	if (!g->f || g->o.mode != LIVE_LOG_TEXT || (tty && g->own_f))
 		return stderr;
 	return g->f;
+}
+
+int live_time_format(uint64_t wall_us, double scale, char *buf, size_t cap)
+{
+	if (scale <= 0 || scale == 1.0)
+		return snprintf(buf, cap, "+%.3f s", wall_us / 1e6);
+	return snprintf(buf, cap, "+%.3f s wall = %.3f s protocol at scale %g", wall_us / 1e6,
+			wall_us / 1e6 / scale, scale);
 }

@@ -48,6 +48,7 @@ run_server() {
 	bg SPID in_s timeout -s KILL 40 "$BIN/synlab-server" --listen "$ADDR_S:8080" --time-scale $S \
 		--msl 1s "$@" >"$T_TMP/$n.server.out" 2>"$T_TMP/$n.server.log"
 	sleep 0.3
+	t_running "$SPID" || { not_ok "step_${n}_server_started" "($(head -1 "$T_TMP/$n.server.log"))"; }
 }
 
 # ---- 1. a 10 s pause at the first prompt changes no interval the TCB reports ----
@@ -110,6 +111,9 @@ first1=$(tshark -r "$T_TMP/two.pcap" -Y "tcp.port==40001 && tcp.flags.syn==1 && 
 served_first() { [ -n "$last2" ] && [ -n "$first1" ] && [ "$last2" -lt "$first1" ]; }
 check step_second_served_before_first_answered served_first
 tm kill-server 2>/dev/null
+# the terminal's server ends with its terminal: until then it holds ADDR:PORT, and a new
+# server there is refused (test_bad_input.sh)
+for _ in $(seq 100); do in_s ss -tan | grep -q "$ADDR_S:8080 " || break; sleep 0.05; done
 
 # ---- 3. several edits before one send; edits of sequence space refused or applied ----
 # The handshake's ACK goes out with seq +5 and win 1000 (both, in one segment); a payload

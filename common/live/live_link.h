@@ -1,6 +1,6 @@
-/* live_claim.h - a server's claim on its ADDR:PORT (one synlab-server per address and port in a namespace). */
-#ifndef SYNLAB_LIVE_CLAIM_H
-#define SYNLAB_LIVE_CLAIM_H
+/* live_link.h - a server's claim on its ADDR:PORT (one synlab-server per address and port in a namespace; live_link.c). */
+#ifndef SYNLAB_LIVE_LINK_H
+#define SYNLAB_LIVE_LINK_H
 
 #include <stdint.h>
 
