@@ -76,7 +76,8 @@ check step_pause_rtx_interval_unchanged within 50000 "$a"
 # ---- 2. on the server, a prompt for one connection does not stop another ----
 # Client 1's SYN+ACK waits at the server's prompt (its retransmitted SYNs queue behind
 # it, shown); client 2 connects meanwhile, `conn=2 c` lets it run, and it is served
-# completely while client 1 is still held.
+# completely while client 1 is still held. (Client 2 runs at scale $S: its 12 SYN
+# retries span 259 s x $S = 13 s, however slow the terminal is.)
 cap_start "$T_TMP/two.pcap"
 term "ip netns exec $NS_S $BIN/synlab-server --listen $ADDR_S:8080 --time-scale $S --msl 1s --step"
 sleep 0.3
@@ -84,12 +85,13 @@ bg C1 in_c timeout -s KILL 30 "$BIN/synlab-client" --connect "$ADDR_S:8080" --sp
 	--msl 1s --syn-retries 8 >"$T_TMP/c1.out" 2>"$T_TMP/c1.log"
 check step_server_first_prompt wait_pane '#1   step before sending: server > client  Flags [S.]' 5
 bg C2 in_c timeout -s KILL 30 "$BIN/synlab-client" --connect "$ADDR_S:8080" --sport 40002 \
-	--time-scale $S --msl 1s >"$T_TMP/c2.out" 2>"$T_TMP/c2.log"
+	--time-scale $S --msl 1s --syn-retries 12 >"$T_TMP/c2.out" 2>"$T_TMP/c2.log"
 check step_server_second_prompt wait_pane '#2   step before sending: server > client  Flags [S.]' 5
 check step_server_other_waits_shown wait_pane '1 other connection waits for a decision too' 1
 tm send-keys -t t 'list' Enter
 check step_list_shows_both wait_pane "conn=2  $ADDR_S:8080 > $ADDR_C:40002  SYN-RECEIVED" 2
-check step_list_paused wait_pane "conn=1  $ADDR_S:8080 > $ADDR_C:40001  SYN-RECEIVED timers: rtx in 0.050 s  (clock paused" 1
+check step_list_timer wait_pane "conn=1  $ADDR_S:8080 > $ADDR_C:40001  SYN-RECEIVED timers: rtx in 0.0" 1
+check step_list_paused wait_pane "s  (clock paused: a decision waits)" 1
 tm send-keys -t t 'conn=2 c' Enter
 wait_pid "$C2" 10
 c2rc=$?
