@@ -249,6 +249,7 @@ static void hand_out(struct live *l, struct live_ev *ev, uint64_t now)
 /* One of the loop's own events, or 0 when there is none yet. */
 static int own_event(struct live *l, struct live_ev *ev, uint64_t now)
 {
+	l->cur.frame = l->cur.arrived = 0;	/* no segment of this event yet */
 	if (quit_asked(l)) {
 		ev->kind = LIVE_QUIT;
 		ev->now = now;
@@ -371,7 +372,8 @@ int live_send_raw(struct live *l, const struct seg *s, const char *why, struct e
 void live_log_received(struct live *l, struct live_conn *c, const struct seg *s,
 		       enum tcb_state before, enum tcb_state after)
 {
-	live_log_in(&l->g, c, s, before, after);
+	/* the frame and arrival of the segment live_next handed out (0 after other events) */
+	live_log_in(&l->g, c, s, l->cur.frame, l->cur.arrived, before, after);
 }
 
 void live_note(struct live *l, struct live_conn *c, uint64_t now, const char *fmt, ...)

@@ -9,6 +9,8 @@
 static int cap_in(struct live_stage *st, struct live_pkt *p, struct err *e)
 {
 	live_log_packet(st->pp->g, p->now, p->w.ip, p->w.ip_len);
+	p->frame = st->pp->g->frame;	/* its own number, however long a stage holds it */
+	p->arrived = p->now;
 	return live_pipe_up(st, p, e);
 }
 

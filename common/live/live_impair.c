@@ -65,7 +65,7 @@ static int hold(struct live_impair *x, const struct live_pkt *p, struct impair_v
 }
 
 /* The verdict's note; a delay at --time-scale also says how long it holds in wall time. */
-static void note(struct live_impair *x, struct live_conn *c, const struct seg *s,
+static void note(struct live_impair *x, struct live_conn *c, const struct live_pkt *p,
 		 const struct impair_verdict *v)
 {
 	double k = x->st.pp->time_scale;
@@ -78,7 +78,7 @@ static void note(struct live_impair *x, struct live_conn *c, const struct seg *s
 	if ((v->action == IMPAIR_DELAY) && k != 1.0 && n < sizeof(what))
 		snprintf(what + n, sizeof(what) - n, "; at scale %g that is %.3f ms of wall time",
 			 k, v->delay_us * k / 1e3);
-	live_note_verdict(x->st.pp, c, s, v, what, v->at);
+	live_note_verdict(x->st.pp, c, p, v, what, v->at);
 }
 
 static int out_verdict(struct live_impair *x, struct live_pkt *p, struct live_conn *c,
@@ -86,7 +86,7 @@ static int out_verdict(struct live_impair *x, struct live_pkt *p, struct live_co
 {
 	struct live_pipe *pp = x->st.pp;
 
-	note(x, c, &p->s, v);
+	note(x, c, p, v);
 	switch (v->action) {
 	case IMPAIR_DROP:
 		return 0;	/* never on the wire, so not in the capture */
@@ -147,7 +147,7 @@ static int imp_in(struct live_stage *st, struct live_pkt *p, struct err *e)
 		return live_pipe_up(st, p, e);	/* the program reports and discards it */
 	c = live_pipe_conn(st->pp, p, &s);
 	impair_decide(x->im, IMPAIR_IN, &p->s, s, c ? c->id : 0, p->now, &v);
-	note(x, c, &p->s, &v);
+	note(x, c, p, &v);
 	switch (v.action) {
 	case IMPAIR_DROP:
 		return 0;

@@ -36,7 +36,8 @@ static void log_segment(struct live_log *g, struct live_conn *c, struct live_rec
 	struct explain_rec r;
 	struct err e;
 
-	in->frame = g->frame;
+	if (!in->frame)
+		in->frame = g->frame;
 	if (!x || !c->tcb) {
 		live_rec_stray(g->local, in, &r);
 	} else if (live_rec_segment(&x->rec, c->tcb, in, &r, &e) < 0) {
@@ -47,10 +48,12 @@ static void log_segment(struct live_log *g, struct live_conn *c, struct live_rec
 	live_log_put(g, x, &r, true, note);
 }
 
-void live_log_in(struct live_log *g, struct live_conn *c, const struct seg *s,
-		 enum tcb_state before, enum tcb_state after)
+void live_log_in(struct live_log *g, struct live_conn *c, const struct seg *s, uint64_t frame,
+		 uint64_t mono_us, enum tcb_state before, enum tcb_state after)
 {
-	struct live_rec_seg in = { s, false, 0, live_log_elapsed(g, g->last_pkt_us), before, after };
+	struct live_rec_seg in = { s, false, frame,
+				   live_log_elapsed(g, mono_us ? mono_us : g->last_pkt_us), before,
+				   after };
 
 	log_segment(g, c, &in, NULL);
 }
@@ -89,9 +92,9 @@ void live_log_events(struct live_log *g, struct live_conn *c, const struct tcb_o
 }
 
 void live_log_impair(struct live_log *g, struct live_conn *c, const struct seg *s, bool out,
-		     const struct explain_impair *imp, uint64_t now)
+		     const struct explain_impair *imp, uint64_t frame, uint64_t now)
 {
-	struct live_rec_seg in = { s, out, g->frame, live_log_elapsed(g, now), TCB_CLOSED, TCB_CLOSED };
+	struct live_rec_seg in = { s, out, frame, live_log_elapsed(g, now), TCB_CLOSED, TCB_CLOSED };
 	struct live_log_conn *x = conn_log(g, c);
 	struct explain_rec r;
 

@@ -122,6 +122,7 @@ void live_log_capture(struct live_log *g, uint64_t mono_us, const uint8_t *ip, s
 	g->pend_len = len;
 	g->pend_us = mono_us;
 	g->has_pend = true;
+	g->pend_frame = g->replaying ? 0 : g->frame;	/* (replayed: records follow in order) */
 }
 
 /* Writes the pending packet with its segment's comment: the same prose the text log
@@ -208,7 +209,9 @@ void live_log_put(struct live_log *g, struct live_log_conn *x, const struct expl
 	/* Once per record: the prose context follows every record, as synlab-explain's. */
 	if (wants_prose(g, r, show))
 		explain_prose_ctx(x ? &x->pctx : NULL, r, g->o.lang, prose, sizeof(prose));
-	if (r->kind == EXPLAIN_REC_SEGMENT && g->has_pend)
+	/* a segment a delay held has an older frame: its prose is no comment of this one */
+	if (r->kind == EXPLAIN_REC_SEGMENT && g->has_pend &&
+	    (!g->pend_frame || r->frame == g->pend_frame))
 		comment_of(g, prose);
 	put_log(g, r, prose, show, note);
 	/* The diagram draws what the text shows: a STATE event a segment already carries

@@ -41,9 +41,10 @@ void live_note_at(struct live_pipe *pp, struct live_conn *c, uint64_t now, const
 		      live_log_elapsed(pp->g, now) / 1e6, text);
 }
 
-void live_note_verdict(struct live_pipe *pp, struct live_conn *c, const struct seg *s,
+void live_note_verdict(struct live_pipe *pp, struct live_conn *c, const struct live_pkt *p,
 		       const struct impair_verdict *v, const char *what, uint64_t now)
 {
+	const struct seg *s = &p->s;
 	static const enum explain_impair_act acts[] = {
 		[IMPAIR_DROP] = EXPLAIN_IMP_DROP, [IMPAIR_DELAY] = EXPLAIN_IMP_DELAY,
 		[IMPAIR_DUP] = EXPLAIN_IMP_DUPLICATE, [IMPAIR_REORDER] = EXPLAIN_IMP_REORDER,
@@ -56,7 +57,7 @@ void live_note_verdict(struct live_pipe *pp, struct live_conn *c, const struct s
 	if (v->action >= IMPAIR_DROP && v->action <= IMPAIR_CORRUPT) {
 		imp.act = acts[v->action];	/* the logger's record (EXPLAIN_REC_IMPAIR) */
 		snprintf(imp.rule, sizeof(imp.rule), "%s", v->rule ? v->rule_text : "step prompt");
-		live_log_impair(pp->g, c, s, out, &imp, now);
+		live_log_impair(pp->g, c, s, out, &imp, p->frame, now);
 	}
 	if (!what) {
 		impair_verdict_format(v, vt, sizeof(vt));

@@ -13,10 +13,10 @@
 void live_note_at(struct live_pipe *pp, struct live_conn *c, uint64_t now, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* One line saying what the rule (or the step prompt, when v->rule is 0) did to segment s,
+/* One line saying what the rule (or the step prompt, when v->rule is 0) did to segment p,
  * and for drop, delay, dup, reorder and corrupt the log's impairment record. `what`
  * overrides the verdict text when not NULL (e.g. "released after 300ms"). */
-void live_note_verdict(struct live_pipe *pp, struct live_conn *c, const struct seg *s,
+void live_note_verdict(struct live_pipe *pp, struct live_conn *c, const struct live_pkt *p,
 		       const struct impair_verdict *v, const char *what, uint64_t now);
 
 /* Where prompts and their feedback go: the log when it is text on the user's screen,

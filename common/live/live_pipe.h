@@ -29,6 +29,8 @@ struct live_pkt {
 	const char *tail;	/* out: a note under its log line, or NULL */
 	bool corrupt;		/* out: the wire stage damages its checksum */
 	bool stable;		/* in: its bytes stay valid until the wire is read again */
+	uint64_t frame;		/* in: its frame on the log and -w, and when it arrived (the */
+	uint64_t arrived;	/*     capture stage sets them); out: 0 until it is sent */
 	uint64_t now;		/* wall us it entered the current stage */
 };
 

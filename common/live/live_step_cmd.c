@@ -176,7 +176,7 @@ static int decide_pass(struct live_step *x, struct step_hold *h, uint64_t now, s
 	if (ed[0]) {	/* an edit is no impairment record, just a note */
 		v.dir = h->head->k.p.dir == LIVE_OUT ? IMPAIR_OUT : IMPAIR_IN;
 		snprintf(what, sizeof(what), "edited at the step prompt (%s)", ed);
-		live_note_verdict(x->st.pp, h->c, &h->head->k.p.s, &v, what, now);
+		live_note_verdict(x->st.pp, h->c, &h->head->k.p, &v, what, now);
 	}
 	if (!x->cfg.pause_clock && h->c && now - h->since >= 1000)
 		live_note_at(x->st.pp, h->c, now, "step: held %.3f s at the prompt; with "
@@ -204,7 +204,7 @@ static int decide_drop(struct live_step *x, struct step_hold *h, uint64_t now, s
 	struct impair_verdict v = { .action = IMPAIR_DROP };
 
 	v.dir = n->k.p.dir == LIVE_OUT ? IMPAIR_OUT : IMPAIR_IN;
-	live_note_verdict(x->st.pp, h->c, &n->k.p.s, &v, "dropped at the step prompt", now);
+	live_note_verdict(x->st.pp, h->c, &n->k.p, &v, "dropped at the step prompt", now);
 	live_step_node_free(take_head(h));
 	return live_step_drain(x, h, now, e);
 }
@@ -225,7 +225,7 @@ static int decide_delay(struct live_step *x, struct step_hold *h, uint64_t d, ui
 	if (k != 1.0)
 		snprintf(what + strlen(what), sizeof(what) - strlen(what), " (%.3f ms at scale %g)",
 			 d * k / 1e3, k);
-	live_note_verdict(x->st.pp, h->c, &n->k.p.s, &v, what, now);
+	live_note_verdict(x->st.pp, h->c, &n->k.p, &v, what, now);
 	n = take_head(h);
 	n->release_at = now + (uint64_t)(d * k);
 	snprintf(n->k.tail, sizeof(n->k.tail), "(released: %s delay from the step prompt%s)", t,

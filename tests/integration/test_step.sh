@@ -150,7 +150,8 @@ printf '%s\n' 'wait ESTABLISHED' 'list' 'conn=2 send R' 'conn=1 send . ack=+5000
 	in_c timeout -s KILL 20 "$BIN/synlab-client" --connect "$ADDR_S:8080" --time-scale $S \
 	--msl 1s --wait-close --manual >/dev/null 2>"$T_TMP/man.log"
 cap_stop
-kill "$SPID" 2>/dev/null
+kill "$SPID" 2>/dev/null	# SIGTERM: it closes what is open, then frees ADDR:PORT
+wait_pid "$SPID" 10
 acks=$(tshark -r "$T_TMP/man.pcap" -Y "ip.src==$ADDR_C && tcp.flags==0x010" -T fields -e tcp.ack 2>/dev/null | tr '\n' ' ')
 echo "# client ACKs (relative ack): $acks"
 check manual_conn_1_target grep -qw 5001 <<<"$acks"
@@ -158,5 +159,24 @@ check manual_4tuple_target grep -qw 7001 <<<"$acks"
 check manual_conn_2_refused grep -q 'manual: send: no open connection is conn=2' "$T_TMP/man.log"
 check manual_bad_target_said grep -q 'manual: conn= is N, ADDR:PORT or LADDR:LPORT-RADDR:RPORT' "$T_TMP/man.log"
 check manual_list grep -q "conn=1  $ADDR_C:[0-9]* > $ADDR_S:8080  ESTABLISHED" "$T_TMP/man.log"
+
+# ---- 5. a held segment keeps its own frame number and arrival time ----
+# The SYN+ACK is delayed 1 s (50 ms at scale $S: the SYN is retransmitted meanwhile); its
+# record, made when it is released, names the frame it arrived in on -w, with that time.
+# A dropped segment to send never crossed the wire: its record names no frame (0).
+run_server frames --once
+in_c timeout -s KILL 20 "$BIN/synlab-client" --connect "$ADDR_S:8080" --time-scale $S --msl 1s \
+	--impair 'delay in SYN+ACK 1s' --impair 'drop out ACK nth=2' --json -w "$T_TMP/frames.pcap" \
+	>/dev/null 2>"$T_TMP/frames.log"
+wait_pid "$SPID" 10
+rec=$(grep '"type":"segment"' "$T_TMP/frames.log" | grep '"flags":"S."' | head -1)
+rframe=$(grep -o '"frame":[0-9]*' <<<"$rec" | cut -d: -f2)
+wframe=$(tshark -r "$T_TMP/frames.pcap" -Y 'tcp.flags.syn==1 && tcp.flags.ack==1' -T fields -e frame.number 2>/dev/null | head -1)
+rtx=$(grep '"type":"segment"' "$T_TMP/frames.log" | grep '"flags":"S"' | sed -n 2p | grep -o '"t":[0-9.e-]*' | cut -d: -f2)
+rt=$(grep -o '"t":[0-9.e-]*' <<<"$rec" | cut -d: -f2)
+echo "# SYN+ACK record: frame ${rframe:-?} at t=${rt:-?}; on -w frame ${wframe:-?}; the SYN's retransmission at t=${rtx:-?}"
+check step_held_segment_own_frame [ -n "$rframe" -a "$rframe" = "$wframe" ]
+check step_held_segment_arrival_time awk -v a="$rt" -v b="$rtx" 'BEGIN { exit !(a != "" && b != "" && a < b) }'
+check step_dropped_out_no_frame grep -q '"type":"impair","frame":0,.*"act":"drop"' "$T_TMP/frames.log"
 
 exit $(( T_FAILS > 0 ))
