@@ -9,6 +9,8 @@
 #include "live_log.h"
 #include "live_note.h"
 
+#define STEP_HOLDS_MAX 64	/* connections with a decision waiting at once */
+
 /* ---- keys and queues ---- */
 
 static struct tcb_addr key_of(const struct live_pkt *p, const struct live_conn *c)
@@ -69,6 +71,15 @@ static unsigned count(const struct step_node *n)
 	unsigned k = 0;
 
 	for (; n; n = n->next)
+		k++;
+	return k;
+}
+
+static unsigned count_holds(const struct live_step *x)
+{
+	unsigned k = 0;
+
+	for (const struct step_hold *h = x->holds; h; h = h->next)
 		k++;
 	return k;
 }
@@ -267,6 +278,12 @@ static int step_seg(struct live_stage *st, struct live_pkt *p, struct err *e)
 	apply_overlay(p, tmp);	/* before it is kept: a held retransmission has it too */
 	if (!h && !stops(x, p, c))
 		return live_step_pass(x, p, e);
+	if (!h && count_holds(x) >= STEP_HOLDS_MAX) {	/* a flood must not pile up prompts */
+		live_note_seg(c, &p->s, p->dir == LIVE_OUT, line, sizeof(line));
+		live_note_at(st->pp, c, p->now, "step: %d decisions already wait; this segment "
+			     "passes without a stop  [%s]", STEP_HOLDS_MAX, line);
+		return live_step_pass(x, p, e);
+	}
 	if (!(n = node_new(p, e)))
 		return -1;
 	if (h) {	/* behind a pending decision: queued, and shown */
