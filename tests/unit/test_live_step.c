@@ -101,6 +101,8 @@ static int teardown(void **state)
 	struct err e;
 
 	live_pipe_free(&f->pp);
+	live_log_conn_end(&f->g, f->a, 0);	/* their log state, as live_conn_release does */
+	live_log_conn_end(&f->g, f->b, 0);
 	live_log_close(&f->g, &e);
 	unlink(f->path);
 	tcb_free(f->a->tcb);
