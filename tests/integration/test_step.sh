@@ -73,6 +73,17 @@ a=$(rtx_after "$T_TMP/pause.json" 1)
 echo "# retransmission #1 after ${a:-?} us (expected 50000: 1 s at scale $S)"
 check step_pause_rtx_interval_unchanged within 50000 "$a"
 
+# ---- 1b. the same pause with --step-clock run: the timer counts it, and the log says so ----
+run_server run --once
+(sleep 1; echo; sleep 0.3; echo c) | in_c timeout -s KILL 20 "$BIN/synlab-client" --connect "$ADDR_S:8080" \
+	--time-scale $S --msl 1s --syn-retries 30 --step --step-clock run >/dev/null 2>"$T_TMP/run.log"
+wait_pid "$SPID" 10
+check step_clock_run_said grep -q 'clock: running while you decide (--step-clock run)' "$T_TMP/run.log"
+# the SYN's RTO (50 ms) ran out while it waited at the prompt for 1 s: retransmissions
+# queued behind it, and the note says the timers counted the held time
+check step_clock_run_timer_counted grep -q 'step: to send: queued behind the pending decision' "$T_TMP/run.log"
+check step_clock_run_noted grep -q 'with --step-clock run its connection.s timers counted that time' "$T_TMP/run.log"
+
 # ---- 2. on the server, a prompt for one connection does not stop another ----
 # Client 1's SYN+ACK waits at the server's prompt (its retransmitted SYNs queue behind
 # it, shown); client 2 connects meanwhile, `conn=2 c` lets it run, and it is served
