@@ -39,12 +39,13 @@ static int open_io(struct live *l, const struct live_cfg *cfg, struct err *e)
 
 	if (wire_open(&l->wire.w, &wc, e) < 0)
 		return -1;
+	l->ctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);	/* -1: no link checks */
 	if (evloop_init(&l->ev, true, e) < 0) {
 		wire_close(&l->wire.w);
 		return -1;
 	}
 	if ((l->wire_idx = evloop_add(&l->ev, l->wire.w.fd, e)) < 0 ||
-	    (l->interactive && (l->stdin_idx = evloop_add(&l->ev, 0, e)) < 0)) {
+	    (l->interactive && !cfg->no_stdin && (l->stdin_idx = evloop_add(&l->ev, 0, e)) < 0)) {
 		evloop_close(&l->ev);
 		wire_close(&l->wire.w);
 		return -1;
@@ -62,6 +63,7 @@ struct live *live_open(const struct live_cfg *cfg, struct err *e)
 	}
 	l->stdin_idx = -1;
 	l->claim_fd = -1;
+	l->ctl_fd = -1;
 	l->interactive = cfg->step || cfg->manual;
 	l->watched = l->interactive || (cfg->impair && cfg->impair->nrules);
 	l->pp = (struct live_pipe){ .g = &l->g, .local_name = cfg->local_name,
@@ -81,7 +83,7 @@ struct live *live_open(const struct live_cfg *cfg, struct err *e)
 		wire_close(&l->wire.w);
 		goto fail;
 	}
-	l->g.t0 = l->pp.t0 = evloop_now_us();
+	l->g.t0 = l->pp.t0 = cfg->t0 ? cfg->t0 : evloop_now_us();
 	if (build(l, cfg, e) < 0) {
 		live_close(l);
 		return NULL;
@@ -90,6 +92,8 @@ struct live *live_open(const struct live_cfg *cfg, struct err *e)
 fail:
 	if (l->claim_fd >= 0)
 		close(l->claim_fd);
+	if (l->ctl_fd >= 0)
+		close(l->ctl_fd);
 	free(l);
 	return NULL;
 }
@@ -111,6 +115,8 @@ void live_close(struct live *l)
 	timerq_free(&l->tq);
 	if (l->claim_fd >= 0)
 		close(l->claim_fd);
+	if (l->ctl_fd >= 0)
+		close(l->ctl_fd);
 	free(l);
 }
 
@@ -275,6 +281,32 @@ static int own_event(struct live *l, struct live_ev *ev, uint64_t now)
 	return 0;
 }
 
+int live_poll(struct live *l, struct live_ev *ev, struct err *e)
+{
+	for (;;) {
+		uint64_t now = evloop_now_us();
+		int got;
+
+		if (work(l, now, e) < 0)
+			return -1;
+		if (own_event(l, ev, now))
+			return 1;
+		l->g.defer = !l->watched;	/* the packet's records wait for the reply */
+		got = live_wire_poll(&l->wire, now, e);
+		if (got <= 0) {
+			l->g.defer = false;
+			return got;
+		}
+		/* delivered, held or dropped: look again */
+	}
+}
+
+int live_wait_info(const struct live *l, uint64_t *deadline)
+{
+	*deadline = next_deadline(l);
+	return l->wire.w.fd;
+}
+
 int live_next(struct live *l, struct live_ev *ev, struct err *e)
 {
 	bool woke = false;	/* the capture was ready: no packet then may mean link down */
@@ -283,20 +315,10 @@ int live_next(struct live *l, struct live_ev *ev, struct err *e)
 	l->g.defer = false;
 	for (;;) {
 		struct evloop_result r;
-		uint64_t now = evloop_now_us();
 		int got;
 
-		if (work(l, now, e) < 0)
-			return -1;
-		if (own_event(l, ev, now))
-			return 0;
-		l->g.defer = !l->watched;	/* the packet's records wait for the reply */
-		if ((got = live_wire_poll(&l->wire, now, e)) != 0) {
-			if (got < 0)
-				return -1;
-			continue;	/* delivered, held or dropped: the loop looks again */
-		}
-		l->g.defer = false;
+		if ((got = live_poll(l, ev, e)) != 0)
+			return got < 0 ? -1 : 0;
 		if (woke && live_link_check(l, evloop_now_us(), e) < 0)
 			return -1;
 		live_log_idle(&l->g);	/* nothing stays in a buffer while we sleep */

@@ -38,6 +38,9 @@ struct live_cfg {
 	void (*step_show)(void *ctx, const struct live_step_view *v);
 	void *step_show_ctx;
 	bool manual;		/* read --manual commands from stdin */
+	bool no_stdin;		/* the program reads stdin itself (live_command) */
+	uint64_t t0;		/* the log's time 0 (wall us; 0: now): another runtime's, to
+				 * put both ends of a program on one timeline */
 	/* The connection an arriving segment belongs to (NULL: none) and the state the
 	 * impairment rules see for it (LISTEN for a server's new SYN, else CLOSED). */
 	struct live_conn *(*lookup)(void *ctx, const struct seg *s, enum tcb_state *st);
@@ -74,6 +77,18 @@ uint64_t live_now(const struct live *l, const struct live_conn *c);
 
 /* Waits for the next packet, due timer or signal; stdin commands are handled meanwhile. */
 int live_next(struct live *l, struct live_ev *ev, struct err *e);
+/* live_next without waiting: 1 with an event, 0 when none is due yet, -1 on error. A
+ * program that runs several runtimes waits itself, on live_wait_info's descriptor (the
+ * capture) until its deadline (wall us), then polls each again. */
+int live_poll(struct live *l, struct live_ev *ev, struct err *e);
+int live_wait_info(const struct live *l, uint64_t *deadline);
+
+/* The oldest step decision waiting, for a front end; false when none (or no --step). */
+bool live_step_current_of(const struct live *l, struct live_step_view *v);
+
+/* Stepping ends: what waits passes, nothing stops any more (`c` for all, end of input). */
+int live_step_finish(struct live *l, struct err *e);
+
 /* One command line as if typed at the prompt (a front end that reads keys itself):
  * step commands, list, --manual's commands. */
 int live_command(struct live *l, const char *line, struct err *e);

@@ -28,6 +28,7 @@ struct live {
 	struct evloop ev;
 	int wire_idx, stdin_idx;	/* evloop indexes */
 	int claim_fd;			/* the server's claim on its ADDR:PORT, or -1 */
+	int ctl_fd;			/* a socket of the wire's namespace for ioctls, or -1 */
 	struct timerq tq;		/* connections' deadlines, wall us */
 	unsigned nconn;			/* connections created so far */
 	bool watched;			/* impair, step or manual: nothing is deferred */

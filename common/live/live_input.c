@@ -70,3 +70,13 @@ int live_input_take(struct live *l, uint64_t now, struct err *e)
 	l->stdin_idx = -1;
 	return l->step ? live_step_eof(l->step, now, e) : 0;
 }
+
+bool live_step_current_of(const struct live *l, struct live_step_view *v)
+{
+	return l->step && live_step_current(l->step, evloop_now_us(), v);
+}
+
+int live_step_finish(struct live *l, struct err *e)
+{
+	return l->step ? live_step_eof(l->step, evloop_now_us(), e) : 0;
+}

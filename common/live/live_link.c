@@ -33,15 +33,15 @@ static int no_carrier(struct live *l, uint64_t now, struct err *e)
 int live_link_check(struct live *l, uint64_t now, struct err *e)
 {
 	struct ifreq ifr;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	int rc;
 
-	if (fd < 0 || strcmp(l->wire.w.device, "any") == 0)
+	/* l->ctl_fd was made with the wire, in its namespace (a program running two ends
+	 * opens each in its own), where the device's name means that device */
+	if (l->ctl_fd < 0 || strcmp(l->wire.w.device, "any") == 0)
 		return 0;	/* cannot tell, or not one interface: carry on */
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", l->wire.w.device);
-	rc = ioctl(fd, SIOCGIFFLAGS, &ifr);
-	close(fd);
+	rc = ioctl(l->ctl_fd, SIOCGIFFLAGS, &ifr);
 	if (rc < 0)
 		return errno == ENODEV ? err_set(e, "interface %s disappeared", l->wire.w.device) : 0;
 	if (!(ifr.ifr_flags & IFF_UP))

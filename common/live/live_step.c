@@ -121,6 +121,7 @@ static void view_of(const struct live_step *x, const struct step_hold *h, uint64
 	live_note_seg(c, &p->s, v->out, v->seg_text, sizeof(v->seg_text));
 	v->clock_paused = live_conn_paused(c);
 	v->queued = count(h->head->next);
+	v->since = h->since;
 	for (const struct step_hold *o = x->holds; o; o = o->next)
 		v->others += o != h && o->head;
 	if (!c || !c->tcb)

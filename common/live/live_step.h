@@ -47,6 +47,7 @@ struct live_step_view {
 	unsigned ntimers;
 	bool clock_paused;
 	unsigned queued;		/* segments of this connection waiting behind it */
+	uint64_t since;			/* wall us it started to wait */
 	unsigned others;		/* other connections' decisions waiting */
 };
 
