@@ -65,9 +65,9 @@ static void show(void *ctx, const struct live_step_view *v)
 		v->out ? "sends" : "receives", d->name, d->peer->name, v->seg_text);
 	end_line(c, stderr);
 	end_line(s, stderr);
-	fprintf(stderr, "          clock of the %s end: %s%s\n", d->name,
-		v->clock_paused ? "paused while you decide" : "running",
-		v->queued ? "; more of its segments wait behind this one" : "");
+	fprintf(stderr, "          clocks: %s%s\n", d->o->step_clock_run ? "running while you "
+		"decide (--step-clock run)" : "both ends' stand still while you decide",
+		v->queued ? "; more of this end's segments wait behind this one" : "");
 	fprintf(stderr, "          [Enter|send] send  d drop  delay MS  edit FIELD V  c continue"
 		"  q quit  list\n");
 	if (isatty(0))
@@ -161,6 +161,21 @@ static int route(struct duo *u, struct err *e)
 	}
 }
 
+/* One timeline: while a decision of either end waits, both ends' clocks stand still
+ * (the deciding end's is stopped by its step stage, the other's here), so neither end
+ * retransmits while the user thinks about the other's segment. */
+static void sync_clocks(struct duo *u)
+{
+	struct live_step_view v;
+	bool any;
+
+	if (u->o->step_clock_run)
+		return;
+	any = live_step_current_of(u->end[0].l, &v) || live_step_current_of(u->end[1].l, &v);
+	for (int i = 0; i < 2; i++)
+		live_clock_hold(u->end[i].l, u->end[i].c, any);
+}
+
 static int loop(struct duo *u, struct err *e)
 {
 	for (;;) {
@@ -186,6 +201,7 @@ static int loop(struct duo *u, struct err *e)
 			}
 			if (route(u, e) < 0)
 				return -1;
+			sync_clocks(u);
 		}
 		if (u->end[0].done && u->end[1].done)
 			return 0;

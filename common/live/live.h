@@ -86,6 +86,10 @@ int live_wait_info(const struct live *l, uint64_t *deadline);
 /* The oldest step decision waiting, for a front end; false when none (or no --step). */
 bool live_step_current_of(const struct live *l, struct live_step_view *v);
 
+/* Stops (hold) or restarts c's protocol clock, as a step decision does for its own
+ * connection: a program running both ends stops the other end too while one decides. */
+void live_clock_hold(struct live *l, struct live_conn *c, bool hold);
+
 /* Stepping ends: what waits passes, nothing stops any more (`c` for all, end of input). */
 int live_step_finish(struct live *l, struct err *e);
 

@@ -63,3 +63,17 @@ struct live_conn *live_timers_due(struct live *l, uint64_t now)
 	}
 	return NULL;
 }
+
+void live_clock_hold(struct live *l, struct live_conn *c, bool hold)
+{
+	uint64_t now = evloop_now_us();
+
+	if (!c || !c->ix)
+		return;
+	if (hold) {
+		live_conn_pause(c, now);
+	} else if (live_conn_paused(c)) {
+		live_conn_resume(c, now);
+		l->pp.resumed++;	/* its deadline is queued again at the next poll */
+	}
+}
