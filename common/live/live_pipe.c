@@ -133,11 +133,3 @@ void live_pkt_forget(struct live_kept *k)
 	live_conn_unref(k->p.c);
 	k->p.c = NULL;
 }
-
-struct live_conn *live_pipe_find(const struct live_pipe *pp, unsigned id)
-{
-	for (struct live_conn *c = pp->conns; c; c = c->ix->next)
-		if (c->id == id)
-			return c;
-	return NULL;
-}

@@ -80,9 +80,6 @@ struct live_pipe {
 
 /* Adds st on top of the stages already there (the first one added is the wire). */
 void live_pipe_push(struct live_pipe *pp, struct live_stage *st, const struct live_stage_ops *ops);
-/* The open connection target-matching id (conn=N) or NULL; live_cmd.h has the targets. */
-struct live_conn *live_pipe_find(const struct live_pipe *pp, unsigned id);
-
 /* Passes p to the next stage toward the TCB / the wire (0 when there is none). */
 int live_pipe_up(struct live_stage *from, struct live_pkt *p, struct err *e);
 int live_pipe_down(struct live_stage *from, struct live_pkt *p, struct err *e);
