@@ -91,7 +91,7 @@ LIBS := $(foreach l,live tui xrender xmodel io impair tcp pkt base,$(LIB_$(l)))
 # Everything above the library (programs, tests, tools, benchmarks) sees every layer.
 LAYER_INC ?= $(ALL_INC)
 # A program is a folder with a main; only those with sources are built.
-PROG_DIRS := $(foreach d,client server explain,$(if $(wildcard $(d)/*.c),$(d)))
+PROG_DIRS := $(foreach d,client server explain duo,$(if $(wildcard $(d)/*.c),$(d)))
 PROGS := $(foreach d,$(PROG_DIRS),$(BUILD)/synlab-$(d))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))

@@ -8,6 +8,7 @@
 #include "conntab.h"
 #include "evloop.h"
 #include "live.h"
+#include "live_conn.h"	/* measures the runtime's own per-connection struct */
 #include "tcb.h"
 #include "tcb_impl.h"
 #include "timerq.h"

@@ -14,7 +14,7 @@
 /* Everything one run of the client knows. */
 struct client {
 	struct client_opts *o;
-	struct live l;
+	struct live *l;
 	struct live_conn *c;
 	uint8_t req[CLIENT_DATA_MAX + 512];	/* the bytes to send */
 	size_t req_len, req_sent;		/* bytes; of which accepted by the TCB */
@@ -67,7 +67,7 @@ static void scan_events(struct client *k, const struct tcb_out *out)
 static int emit(struct client *k, struct tcb_out *out, struct err *e)
 {
 	scan_events(k, out);
-	return live_emit(&k->l, k->c, out, e);
+	return live_emit(k->l, k->c, out, e);
 }
 
 /* Hands received bytes to stdout: the whole reply, or an HTTP body (head to the log). */
@@ -78,8 +78,8 @@ static void deliver(struct client *k, const uint8_t *buf, size_t n)
 
 	k->got_reply = true;
 	k->got += n;
-	if (k->l.g.f == stdout)	/* --log -: the records before the data, as they happened */
-		live_log_flush(&k->l.g);
+	if (live_log_of(k->l)->f == stdout)	/* --log -: the records before the data, as they happened */
+		live_log_flush(live_log_of(k->l));
 	if (!k->o->http_path) {
 		fwrite(buf, 1, n, stdout);
 		fflush(stdout);
@@ -88,7 +88,7 @@ static void deliver(struct client *k, const uint8_t *buf, size_t n)
 	bool had_head = k->http.in_body;
 	app_http_resp_feed(&k->http, buf, n, &body, &blen);
 	if (!had_head && k->http.in_body && k->o->out.mode == LIVE_LOG_TEXT)
-		live_log_note(&k->l.g, "HTTP response head:\n%s", k->http.head);
+		live_log_note(live_log_of(k->l), "HTTP response head:\n%s", k->http.head);
 	fwrite(body, 1, blen, stdout);
 	fflush(stdout);
 }
@@ -98,11 +98,11 @@ static int read_all(struct client *k, uint64_t now, struct err *e)
 	uint8_t buf[16384];
 	size_t n;
 
-	while (tcb_readable(k->c->tcb) > 0) {
+	while (tcb_readable(live_conn_tcb(k->c)) > 0) {
 		struct tcb_out out;
 
 		tcb_out_reset(&out);
-		n = tcb_receive(k->c->tcb, buf, sizeof(buf), now, &out);
+		n = tcb_receive(live_conn_tcb(k->c), buf, sizeof(buf), now, &out);
 		if (n)
 			deliver(k, buf, n);
 		if (emit(k, &out, e) < 0)
@@ -121,7 +121,7 @@ static int send_rest(struct client *k, uint64_t now, struct err *e)
 	if (k->req_sent == k->req_len || k->closing)
 		return 0;
 	tcb_out_reset(&out);
-	n = tcb_send(k->c->tcb, k->req + k->req_sent, k->req_len - k->req_sent, now, &out, e);
+	n = tcb_send(live_conn_tcb(k->c), k->req + k->req_sent, k->req_len - k->req_sent, now, &out, e);
 	if (n < 0)
 		return -1;
 	k->req_sent += (size_t)n;
@@ -131,7 +131,7 @@ static int send_rest(struct client *k, uint64_t now, struct err *e)
 /* Whether the application is done and the connection should now be closed. */
 static bool want_close(const struct client *k)
 {
-	bool peer_closed = tcb_peer_closed(k->c->tcb);
+	bool peer_closed = tcb_peer_closed(live_conn_tcb(k->c));
 
 	if (k->closing || k->req_sent < k->req_len)
 		return false;
@@ -149,8 +149,8 @@ static int close_or_abort(struct client *k, bool abort, uint64_t now, struct err
 	tcb_out_reset(&out);
 	k->closing = true;
 	if (abort)
-		tcb_abort(k->c->tcb, now, &out);
-	else if (tcb_close(k->c->tcb, now, &out, e) < 0)
+		tcb_abort(live_conn_tcb(k->c), now, &out);
+	else if (tcb_close(live_conn_tcb(k->c), now, &out, e) < 0)
 		return -1;
 	return emit(k, &out, e);
 }
@@ -158,12 +158,12 @@ static int close_or_abort(struct client *k, bool abort, uint64_t now, struct err
 /* After every step: send what is pending, read what arrived, close when done. */
 static int advance(struct client *k, uint64_t now, struct err *e)
 {
-	enum tcb_state s = tcb_state(k->c->tcb);
+	enum tcb_state s = tcb_state(live_conn_tcb(k->c));
 
 	if (s == TCB_ESTABLISHED || s == TCB_CLOSE_WAIT) {
 		if (send_rest(k, now, e) < 0 || read_all(k, now, e) < 0)
 			return -1;
-	} else if (tcb_readable(k->c->tcb) && read_all(k, now, e) < 0) {
+	} else if (tcb_readable(live_conn_tcb(k->c)) && read_all(k, now, e) < 0) {
 		return -1;
 	}
 	if (want_close(k))
@@ -173,7 +173,7 @@ static int advance(struct client *k, uint64_t now, struct err *e)
 
 static bool ours(const struct client *k, const struct seg *s)
 {
-	const struct tcb_addr *a = &k->c->addr;
+	const struct tcb_addr *a = live_conn_addr(k->c);
 
 	return s->saddr == a->raddr && s->sport == a->rport && s->daddr == a->laddr &&
 	       s->dport == a->lport;
@@ -184,10 +184,10 @@ static int stray(struct client *k, const struct seg *s, struct err *e)
 {
 	struct seg rst;
 
-	live_log_in(&k->l, NULL, s, TCB_CLOSED, TCB_CLOSED);
+	live_log_received(k->l, NULL, s, TCB_CLOSED, TCB_CLOSED);
 	if (!tcb_closed_reply(s, &rst))
 		return 0;
-	return live_send_raw(&k->l, &rst, "(no such connection: RST, RFC 9293 §3.10.7.1)", e);
+	return live_send_raw(k->l, &rst, "(no such connection: RST, RFC 9293 §3.10.7.1)", e);
 }
 
 static int on_packet(struct client *k, struct live_ev *ev, struct err *e)
@@ -209,9 +209,9 @@ static int on_packet(struct client *k, struct live_ev *ev, struct err *e)
 	if (!ours(k, s))
 		return stray(k, s, e);
 	tcb_out_reset(&out);
-	before = tcb_state(k->c->tcb);
-	tcb_input(k->c->tcb, s, ev->now, &out);
-	live_log_in(&k->l, k->c, s, before, tcb_state(k->c->tcb));
+	before = tcb_state(live_conn_tcb(k->c));
+	tcb_input(live_conn_tcb(k->c), s, ev->now, &out);
+	live_log_received(k->l, k->c, s, before, tcb_state(live_conn_tcb(k->c)));
 	if (emit(k, &out, e) < 0)
 		return -1;
 	return advance(k, ev->now, e);
@@ -221,12 +221,12 @@ static int on_timer(struct client *k, uint64_t now, struct err *e)
 {
 	struct tcb_out out;
 
-	if (k->c->app_deadline <= now) {
+	if (live_conn_deadline(k->c) <= now) {
 		return err_set(e, "timed out in state %s (--timeout)",
-			       tcb_state_name(tcb_state(k->c->tcb)));
+			       tcb_state_name(tcb_state(live_conn_tcb(k->c))));
 	}
 	tcb_out_reset(&out);
-	tcb_tick(k->c->tcb, now, &out);
+	tcb_tick(live_conn_tcb(k->c), now, &out);
 	if (emit(k, &out, e) < 0)
 		return -1;
 	return advance(k, now, e);
@@ -236,7 +236,7 @@ static int on_signal(struct client *k, uint64_t now, struct err *e)
 {
 	bool second = k->signals++ > 0;
 
-	if (tcb_state(k->c->tcb) == TCB_TIME_WAIT) {
+	if (tcb_state(live_conn_tcb(k->c)) == TCB_TIME_WAIT) {
 		/* Already closed: the signal cuts the 2MSL wait short. ABORT in TIME-WAIT
 		 * deletes the TCB and sends nothing (RFC 9293 §3.10.5); the log says so. */
 		fprintf(stderr, "synlab-client: interrupted in TIME-WAIT: the 2MSL wait is cut short\n");
@@ -255,7 +255,7 @@ static int on_signal(struct client *k, uint64_t now, struct err *e)
 
 static bool finished(const struct client *k)
 {
-	enum tcb_state s = tcb_state(k->c->tcb);
+	enum tcb_state s = tcb_state(live_conn_tcb(k->c));
 
 	return s == TCB_CLOSED || (s == TCB_TIME_WAIT && k->o->exit_in_time_wait);
 }
@@ -265,11 +265,11 @@ static struct live_conn *lookup(void *ctx, const struct seg *s, enum tcb_state *
 {
 	struct client *k = ctx;
 
-	if (!k->c || !k->c->tcb || !ours(k, s)) {
+	if (!k->c || !live_conn_tcb(k->c) || !ours(k, s)) {
 		*st = TCB_CLOSED;
 		return NULL;
 	}
-	*st = tcb_state(k->c->tcb);
+	*st = tcb_state(live_conn_tcb(k->c));
 	return k->c;
 }
 
@@ -279,7 +279,7 @@ static int loop(struct client *k, struct err *e)
 	int r = 0;
 
 	while (r == 0 && !finished(k)) {
-		if (live_next(&k->l, &ev, e) < 0)
+		if (live_next(k->l, &ev, e) < 0)
 			return -1;
 		if (ev.kind == LIVE_PKT)
 			r = on_packet(k, &ev, e);
@@ -289,7 +289,7 @@ static int loop(struct client *k, struct err *e)
 			r = on_signal(k, ev.now, e);
 		else if (ev.kind == LIVE_QUIT)
 			return err_set(e, "stopped by the user (q at the step prompt, or quit) "
-				       "in state %s", tcb_state_name(tcb_state(k->c->tcb)));
+				       "in state %s", tcb_state_name(tcb_state(live_conn_tcb(k->c))));
 	}
 	return r;
 }
@@ -301,6 +301,7 @@ static int setup(struct client *k, struct err *e)
 	struct live_cfg lc = { .local_name = "client", .peer_name = "server",
 			       .device = o->device, .out = &o->out, .params = &o->params };
 	struct tcb_out out;
+	struct tcb *t;
 
 	live_impair_opts_cfg(&o->lo, &lc);
 	lc.lookup = lookup;
@@ -312,19 +313,20 @@ static int setup(struct client *k, struct err *e)
 	lc.host_mode = o->out.host_mode;	/* the RST filter names the whole 4-tuple */
 	lc.peer = o->daddr;
 	lc.peer_port = o->dport;
-	if (live_open(&k->l, &lc, e) < 0)
+	if (!(k->l = live_open(&lc, e)))
 		return -1;
-	if (!(k->c = live_conn_new(&k->l, &a, e)))
+	if (!(k->c = live_conn_new(k->l, &a, e)))
 		return -1;
-	if (!(k->c->tcb = tcb_new(&o->params, &a, e)))
+	if (!(t = tcb_new(&o->params, &a, e)))
 		return -1;
+	live_conn_set_tcb(k->c, t);
 	if (o->user && priv_drop(o->user, e) < 0)
 		return -1;
 	if (o->timeout_us)
-		k->c->app_deadline = k->l.t0 + o->timeout_us;
+		live_conn_set_deadline(k->c, live_start(k->l) + o->timeout_us);
 	build_request(k);
 	tcb_out_reset(&out);
-	if (tcb_open_active(k->c->tcb, evloop_now_us(), &out, e) < 0)
+	if (tcb_open_active(live_conn_tcb(k->c), live_now(k->l, k->c), &out, e) < 0)
 		return -1;
 	return emit(k, &out, e);
 }
@@ -333,7 +335,7 @@ static int verdict(const struct client *k)
 {
 	if (k->failed) {
 		fprintf(stderr, "synlab-client: the connection failed (reset or retries "
-			"exhausted) in state %s\n", tcb_state_name(tcb_state(k->c->tcb)));
+			"exhausted) in state %s\n", tcb_state_name(tcb_state(live_conn_tcb(k->c))));
 		return 1;
 	}
 	if (!k->opened || !k->got_reply) {
@@ -349,20 +351,25 @@ static int verdict(const struct client *k)
 	return 0;
 }
 
-static void teardown(struct client *k)
+/* 1 when an output failed at exit (live_close). */
+static int teardown(struct client *k)
 {
+	int failed;
+
 	if (k->c) {
-		tcb_free(k->c->tcb);
-		live_conn_release(&k->l, k->c);
+		tcb_free(live_conn_tcb(k->c));
+		live_conn_release(k->l, k->c);
 	}
-	live_close(&k->l);
+	failed = live_close(k->l);
+	k->l = NULL;
+	return failed;
 }
 
 int client_run(struct client_opts *o)
 {
 	static struct client k;	/* large buffers: keep them off the stack */
 	struct err e = { "" };
-	int rc;
+	int rc, failed;
 
 	memset(&k, 0, sizeof(k));
 	k.o = o;
@@ -373,9 +380,9 @@ int client_run(struct client_opts *o)
 		return 2;
 	}
 	rc = loop(&k, &e) < 0 ? 1 : verdict(&k);
-	rc = rc ? rc : k.l.g.capture_lost;	/* -w failed (full disk): the run is not complete */
+	rc = rc ? rc : live_log_of(k.l)->capture_lost;	/* -w failed (full disk): the run is not complete */
 	if (rc && e.msg[0] && !k.failed)
 		fprintf(stderr, "synlab-client: %s\n", e.msg);
-	teardown(&k);
-	return rc ? rc : k.l.g.close_failed;	/* --html, -w or --log failed at exit */
+	failed = teardown(&k);
+	return rc ? rc : failed;	/* --html, -w or --log failed at exit */
 }

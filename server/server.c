@@ -23,7 +23,7 @@ struct sconn {
 
 struct server {
 	struct server_opts *o;
-	struct live l;
+	struct live *l;
 	struct conntab tab;
 	unsigned half_open;	/* connections in SYN-RECEIVED */
 	unsigned closed;	/* connections that reached CLOSED */
@@ -37,20 +37,20 @@ struct server {
  * and treated as lost, not fatal: the TCB's timers recover or give up. */
 static int emit(struct server *v, struct live_conn *c, struct tcb_out *out, struct err *e)
 {
-	if (live_emit(&v->l, c, out, e) == 0)
+	if (live_emit(v->l, c, out, e) == 0)
 		return 0;
 	v->fl.st.send_errors++;
-	if (sflood_note(&v->fl, &v->l, SFLOOD_SEND_ERROR, evloop_now_us()))
-		live_log_note(&v->l.g, "     send failed: %s", e->msg);
+	if (sflood_note(&v->fl, v->l, SFLOOD_SEND_ERROR, live_now(v->l, NULL)))
+		live_log_note(live_log_of(v->l), "     send failed: %s", e->msg);
 	e->msg[0] = '\0';
-	return c->released ? 0 : live_arm(&v->l, c, e);
+	return live_conn_released(c) ? 0 : live_arm(v->l, c, e);
 }
 
 /* Keeps the half-open count in step with the TCB's state. */
 static void track_backlog(struct server *v, struct live_conn *c)
 {
-	struct sconn *sc = c->user;
-	bool half = tcb_state(c->tcb) == TCB_SYN_RECEIVED;
+	struct sconn *sc = live_conn_user(c);
+	bool half = tcb_state(live_conn_tcb(c)) == TCB_SYN_RECEIVED;
 
 	if (half != sc->counted_open) {
 		sc->counted_open = half;
@@ -63,25 +63,25 @@ static void track_backlog(struct server *v, struct live_conn *c)
 
 static void forget(struct server *v, struct live_conn *c)
 {
-	struct sconn *sc = c->user;
+	struct sconn *sc = live_conn_user(c);
 
 	if (sc->counted_open)
 		v->half_open--;
-	conntab_del(&v->tab, &c->addr);
-	tcb_free(c->tcb);
+	conntab_del(&v->tab, live_conn_addr(c));
+	tcb_free(live_conn_tcb(c));
 	app_free(&sc->app);
 	free(sc);
-	live_conn_release(&v->l, c);
+	live_conn_release(v->l, c);
 	v->closed++;
 }
 
 static int do_close(struct live_conn *c, uint64_t now, struct tcb_out *out, struct err *e)
 {
-	struct sconn *sc = c->user;
+	struct sconn *sc = live_conn_user(c);
 
 	sc->closing = true;
-	c->app_deadline = TCB_NEVER;
-	return tcb_close(c->tcb, now, out, e);
+	live_conn_set_deadline(c, TCB_NEVER);
+	return tcb_close(live_conn_tcb(c), now, out, e);
 }
 
 /* How much to read now: no more than the send buffer can answer (echo adds a prefix),
@@ -89,8 +89,8 @@ static int do_close(struct live_conn *c, uint64_t now, struct tcb_out *out, stru
  * closes: flow control back to the peer until our data is acknowledged. */
 static size_t read_cap(const struct live_conn *c, size_t cap)
 {
-	const struct sconn *sc = c->user;
-	size_t room = tcb_send_room(c->tcb);
+	const struct sconn *sc = live_conn_user(c);
+	size_t room = tcb_send_room(live_conn_tcb(c));
 
 	if (sc->closing)
 		return cap;	/* replies are no longer sent: read freely */
@@ -103,17 +103,17 @@ static size_t read_cap(const struct live_conn *c, size_t cap)
 static int serve(struct server *v, struct live_conn *c, uint64_t now, struct tcb_out *out,
 		 struct err *e)
 {
-	struct sconn *sc = c->user;
+	struct sconn *sc = live_conn_user(c);
 	uint8_t in[8192];
 	size_t n, cap;
 
-	while (tcb_readable(c->tcb) && (cap = read_cap(c, sizeof(in))) &&
-	       (n = tcb_receive(c->tcb, in, cap, now, out))) {
+	while (tcb_readable(live_conn_tcb(c)) && (cap = read_cap(c, sizeof(in))) &&
+	       (n = tcb_receive(live_conn_tcb(c), in, cap, now, out))) {
 		const uint8_t *reply;
 		size_t rlen = app_input(&sc->app, in, n, v->buf, sizeof(v->buf), &reply);
 
 		if (rlen && !sc->closing) {
-			if (tcb_send(c->tcb, reply, rlen, now, out, e) < 0)
+			if (tcb_send(live_conn_tcb(c), reply, rlen, now, out, e) < 0)
 				return -1;
 			sc->replied = true;
 		}
@@ -126,7 +126,7 @@ static int serve(struct server *v, struct live_conn *c, uint64_t now, struct tcb
 static int half_close_send(struct server *v, struct live_conn *c, uint64_t now,
 			   struct tcb_out *out, struct err *e)
 {
-	struct sconn *sc = c->user;
+	struct sconn *sc = live_conn_user(c);
 	size_t want = v->o->send_after_fin;
 	uint8_t chunk[4096];
 	long n;
@@ -136,7 +136,7 @@ static int half_close_send(struct server *v, struct live_conn *c, uint64_t now,
 								 : sizeof(chunk);
 
 		app_chargen(chunk, k, sc->after_fin);
-		if ((n = tcb_send(c->tcb, chunk, k, now, out, e)) < 0)
+		if ((n = tcb_send(live_conn_tcb(c), chunk, k, now, out, e)) < 0)
 			return -1;
 		if (n == 0)
 			break;	/* send buffer full: the rest after the next ACK */
@@ -149,14 +149,14 @@ static int half_close_send(struct server *v, struct live_conn *c, uint64_t now,
 static int maybe_close(struct server *v, struct live_conn *c, uint64_t now, struct tcb_out *out,
 		       struct err *e)
 {
-	struct sconn *sc = c->user;
-	enum tcb_state s = tcb_state(c->tcb);
+	struct sconn *sc = live_conn_user(c);
+	enum tcb_state s = tcb_state(live_conn_tcb(c));
 
 	if (sc->closing || (s != TCB_ESTABLISHED && s != TCB_CLOSE_WAIT))
 		return 0;
 	if (sc->app.done || (v->o->close_first && sc->replied) || v->stopping)
 		return do_close(c, now, out, e);
-	if (!tcb_peer_closed(c->tcb) || tcb_readable(c->tcb))
+	if (!tcb_peer_closed(live_conn_tcb(c)) || tcb_readable(live_conn_tcb(c)))
 		return 0;	/* the app answers every byte before our FIN */
 	if (half_close_send(v, c, now, out, e) < 0)
 		return -1;
@@ -164,8 +164,8 @@ static int maybe_close(struct server *v, struct live_conn *c, uint64_t now, stru
 		return 0;	/* more half-close data to queue first */
 	if (v->o->close_delay_us == 0)
 		return do_close(c, now, out, e);	/* FIN rides on the ACK: 3 segments */
-	if (c->app_deadline == TCB_NEVER)
-		c->app_deadline = now + v->o->close_delay_us;
+	if (live_conn_deadline(c) == TCB_NEVER)
+		live_conn_set_deadline(c, now + v->o->close_delay_us);
 	return 0;
 }
 
@@ -178,7 +178,7 @@ static int settle(struct server *v, struct live_conn *c, uint64_t now, struct tc
 	if (emit(v, c, out, e) < 0)
 		return -1;
 	track_backlog(v, c);
-	if (tcb_state(c->tcb) == TCB_CLOSED)
+	if (tcb_state(live_conn_tcb(c)) == TCB_CLOSED)
 		forget(v, c);
 	return 0;
 }
@@ -187,7 +187,7 @@ static int settle(struct server *v, struct live_conn *c, uint64_t now, struct tc
  * rate-limited and summarised under a flood (server_flood.c). */
 static int refuse(struct server *v, const struct seg *s, const char *why, uint64_t now)
 {
-	sflood_refuse(&v->fl, &v->l, s, why, now);
+	sflood_refuse(&v->fl, v->l, s, why, now);
 	return 0;
 }
 
@@ -199,28 +199,28 @@ static bool backlog_full(const struct server *v)
 /* A connection with its application, for a TCB the caller makes next. */
 static struct live_conn *new_conn(struct server *v, const struct tcb_addr *a, struct err *e)
 {
-	struct live_conn *c = live_conn_new(&v->l, a, e);
+	struct live_conn *c = live_conn_new(v->l, a, e);
 	struct sconn *sc;
 
 	if (!c)
 		return NULL;
 	if (!(sc = calloc(1, sizeof(*sc)))) {
-		live_conn_release(&v->l, c);
+		live_conn_release(v->l, c);
 		err_set(e, "out of memory for a connection");
 		return NULL;
 	}
 	app_init(&sc->app, v->o->app);
-	c->user = sc;
+	live_conn_set_user(c, sc);
 	return c;
 }
 
 static void drop_conn(struct server *v, struct live_conn *c)
 {
-	tcb_free(c->tcb);
-	if (c->user)
-		app_free(&((struct sconn *)c->user)->app);
-	free(c->user);
-	live_conn_release(&v->l, c);
+	tcb_free(live_conn_tcb(c));
+	if (live_conn_user(c))
+		app_free(&((struct sconn *)live_conn_user(c))->app);
+	free(live_conn_user(c));
+	live_conn_release(v->l, c);
 }
 
 /* RFC 4987 §3.6: the ACK of a cookie SYN+ACK becomes an ESTABLISHED connection; NULL
@@ -239,7 +239,8 @@ static struct live_conn *accept_cookie(struct server *v, const struct tcb_addr *
 	if (!(c = new_conn(v, a, e)))
 		return NULL;
 	tcb_out_reset(&out);
-	if (!(c->tcb = tcb_accept_cookie(&v->o->params, a, iss, irs, mss, now, &out, e)) ||
+	live_conn_set_tcb(c, tcb_accept_cookie(&v->o->params, a, iss, irs, mss, now, &out, e));
+	if (!live_conn_tcb(c) ||
 	    conntab_put(&v->tab, a, c, e) < 0) {
 		drop_conn(v, c);
 		return NULL;
@@ -259,8 +260,8 @@ static struct live_conn *accept_syn(struct server *v, const struct tcb_addr *a,
 
 	if (backlog_full(v)) {
 		v->fl.st.syn_dropped++;
-		if (sflood_note(&v->fl, &v->l, SFLOOD_SYN_DROPPED, now))
-			live_log_note(&v->l.g, "     SYN dropped: %s full (%u)",
+		if (sflood_note(&v->fl, v->l, SFLOOD_SYN_DROPPED, now))
+			live_log_note(live_log_of(v->l), "     SYN dropped: %s full (%u)",
 				v->half_open >= v->o->backlog ? "backlog" : "connection table",
 				v->half_open >= v->o->backlog ? v->o->backlog : v->o->max_conns);
 		return NULL;
@@ -268,8 +269,9 @@ static struct live_conn *accept_syn(struct server *v, const struct tcb_addr *a,
 	if (!(c = new_conn(v, a, e)))
 		return NULL;
 	tcb_out_reset(&out);
-	if (!(c->tcb = tcb_new(&v->o->params, a, e)) ||
-	    tcb_open_passive(c->tcb, now, &out, e) < 0 ||
+	live_conn_set_tcb(c, tcb_new(&v->o->params, a, e));
+	if (!live_conn_tcb(c) ||
+	    tcb_open_passive(live_conn_tcb(c), now, &out, e) < 0 ||
 	    conntab_put(&v->tab, a, c, e) < 0) {
 		drop_conn(v, c);
 		return NULL;
@@ -297,7 +299,7 @@ static struct live_conn *no_conn(struct server *v, const struct seg *s, const st
 
 	if (f == SEG_SYN && !v->stopping) {
 		if (cookie_for_syn(v))
-			sflood_send_cookie(&v->fl, &v->l, s, now);
+			sflood_send_cookie(&v->fl, v->l, s, now);
 		else
 			c = accept_syn(v, a, now, e);
 		return c;
@@ -322,15 +324,15 @@ static int on_segment(struct server *v, const struct seg *s, uint64_t now, struc
 	if (!c && !(c = no_conn(v, s, &a, now, e)))
 		return e->msg[0] ? -1 : 0;
 	tcb_out_reset(&out);
-	before = tcb_state(c->tcb);
-	tcb_input(c->tcb, s, now, &out);
-	cat = before == tcb_state(c->tcb) ? sflood_classify(&out) : -1;
+	before = tcb_state(live_conn_tcb(c));
+	tcb_input(live_conn_tcb(c), s, now, &out);
+	cat = before == tcb_state(live_conn_tcb(c)) ? sflood_classify(&out) : -1;
 	v->fl.st.challenge_acks += cat == SFLOOD_CHALLENGE;
 	/* blind RSTs, SYNs and out-of-window segments into a connection: summarised */
-	was = cat >= 0 && !sflood_note(&v->fl, &v->l, cat, now) ? sflood_mute(&v->l) : v->l.g.f;
-	live_log_in(&v->l, c, s, before, tcb_state(c->tcb));
+	was = cat >= 0 && !sflood_note(&v->fl, v->l, cat, now) ? sflood_mute(v->l) : live_log_of(v->l)->f;
+	live_log_received(v->l, c, s, before, tcb_state(live_conn_tcb(c)));
 	r = settle(v, c, now, &out, e);
-	sflood_unmute(&v->l, was);
+	sflood_unmute(v->l, was);
 	return r;
 }
 
@@ -338,15 +340,15 @@ static int on_packet(struct server *v, const struct live_ev *ev, struct err *e)
 {
 	if (ev->pkt.kind == WIRE_PKT_UNPARSED) {
 		v->fl.st.unparsed++;
-		if (sflood_note(&v->fl, &v->l, SFLOOD_UNPARSED, ev->now))
-			live_log_note(&v->l.g, "     ignored a packet that is not valid TCP/IPv4: %s",
+		if (sflood_note(&v->fl, v->l, SFLOOD_UNPARSED, ev->now))
+			live_log_note(live_log_of(v->l), "     ignored a packet that is not valid TCP/IPv4: %s",
 				ev->pkt.why);
 		return 0;
 	}
 	if (ev->pkt.kind == WIRE_PKT_BAD_CSUM) {
 		v->fl.st.bad_csum++;
-		if (sflood_note(&v->fl, &v->l, SFLOOD_BAD_CSUM, ev->now))
-			live_log_note(&v->l.g, "     discarded a segment with a bad %s checksum",
+		if (sflood_note(&v->fl, v->l, SFLOOD_BAD_CSUM, ev->now))
+			live_log_note(live_log_of(v->l), "     discarded a segment with a bad %s checksum",
 				ev->pkt.seg.ip_csum_ok ? "TCP" : "IP");
 		return 0;
 	}
@@ -359,11 +361,11 @@ static int on_timer(struct server *v, struct live_conn *c, uint64_t now, struct 
 	struct tcb_out out;
 
 	tcb_out_reset(&out);
-	if (c->app_deadline <= now) {
+	if (live_conn_deadline(c) <= now) {
 		if (do_close(c, now, &out, e) < 0)
 			return -1;
 	}
-	tcb_tick(c->tcb, now, &out);
+	tcb_tick(live_conn_tcb(c), now, &out);
 	return settle(v, c, now, &out, e);
 }
 
@@ -404,7 +406,7 @@ static int on_signal(struct server *v, uint64_t now, struct err *e)
 
 		tcb_out_reset(&out);
 		if (abort)
-			tcb_abort(l.c[i]->tcb, now, &out);
+			tcb_abort(live_conn_tcb(l.c[i]), now, &out);
 		if (settle(v, l.c[i], now, &out, e) < 0)
 			break;
 	}
@@ -420,8 +422,8 @@ static struct live_conn *lookup(void *ctx, const struct seg *s, enum tcb_state *
 	struct tcb_addr a = { s->daddr, s->saddr, s->dport, s->sport };
 	struct live_conn *c = conntab_get(&v->tab, &a);
 
-	if (c && c->tcb)
-		*st = tcb_state(c->tcb);
+	if (c && live_conn_tcb(c))
+		*st = tcb_state(live_conn_tcb(c));
 	else
 		*st = (s->flags & (SEG_SYN | SEG_ACK | SEG_RST)) == SEG_SYN ? TCB_LISTEN
 									 : TCB_CLOSED;
@@ -439,8 +441,8 @@ static int loop(struct server *v, struct err *e)
 	int r = 0;
 
 	while (r == 0 && !done(v)) {
-		v->l.wake_at = v->o->stats_us ? v->fl.next_stats : 0;	/* --stats when idle */
-		if (live_next(&v->l, &ev, e) < 0)
+		live_set_wake(v->l, v->o->stats_us ? v->fl.next_stats : 0);	/* --stats when idle */
+		if (live_next(v->l, &ev, e) < 0)
 			return -1;
 		if (ev.kind == LIVE_PKT)
 			r = on_packet(v, &ev, e);
@@ -450,15 +452,16 @@ static int loop(struct server *v, struct err *e)
 			r = on_signal(v, ev.now, e);
 		else if (ev.kind == LIVE_QUIT)
 			r = err_set(e, "stopped by the user (q at the step prompt, or quit)");
-		logsum_tick(&v->fl.ls, ev.now, sflood_logfile(&v->l));
-		sflood_stats(&v->fl, &v->l, &v->tab, v->half_open, ev.now, false);
+		logsum_tick(&v->fl.ls, live_now(v->l, NULL), sflood_logfile(v->l));
+		sflood_stats(&v->fl, v->l, &v->tab, v->half_open, live_now(v->l, NULL), false);
 	}
-	logsum_end(&v->fl.ls, evloop_now_us(), sflood_logfile(&v->l));
-	sflood_stats(&v->fl, &v->l, &v->tab, v->half_open, evloop_now_us(), true);
+	logsum_end(&v->fl.ls, live_now(v->l, NULL), sflood_logfile(v->l));
+	sflood_stats(&v->fl, v->l, &v->tab, v->half_open, live_now(v->l, NULL), true);
 	return r;
 }
 
-static void teardown(struct server *v)
+/* 1 when an output failed at exit (live_close). */
+static int teardown(struct server *v)
 {
 	struct conn_list l = snapshot(v);
 
@@ -466,7 +469,7 @@ static void teardown(struct server *v)
 		forget(v, l.c[i]);
 	free(l.c);
 	conntab_free(&v->tab);
-	live_close(&v->l);
+	return live_close(v->l);
 }
 
 int server_run(struct server_opts *o)
@@ -474,10 +477,10 @@ int server_run(struct server_opts *o)
 	static struct server v;
 	struct live_cfg lc = { .local_name = "server", .peer_name = "client",
 			       .device = o->device, .local = o->addr, .port = o->port,
-			       .out = &o->out, .params = &o->params };
+			       .out = &o->out, .params = &o->params, .claim = true };
 	struct err e = { "" };
 	uint64_t seed = 0;
-	int rc;
+	int rc, failed;
 
 	memset(&v, 0, sizeof(v));
 	v.o = o;
@@ -487,7 +490,7 @@ int server_run(struct server_opts *o)
 	lc.host_mode = o->out.host_mode;	/* the RST filter: our address and port, any peer */
 	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
 		seed = 0x5359;
-	if (conntab_init(&v.tab, 0, seed, &e) < 0 || live_open(&v.l, &lc, &e) < 0) {
+	if (conntab_init(&v.tab, 0, seed, &e) < 0 || !(v.l = live_open(&lc, &e))) {
 		fprintf(stderr, "synlab-server: %s\n", e.msg);
 		return 2;	/* bad address, interface, privilege or file */
 	}
@@ -496,15 +499,15 @@ int server_run(struct server_opts *o)
 		teardown(&v);
 		return 2;
 	}
-	sflood_init(&v.fl, o, evloop_now_us());
+	sflood_init(&v.fl, o, live_now(v.l, NULL));
 	if (o->out.mode == LIVE_LOG_TEXT)
-		live_log_note(&v.l.g, "synlab-server: listening on %s:%u (app %s)",
+		live_log_note(live_log_of(v.l), "synlab-server: listening on %s:%u (app %s)",
 			inet_ntoa((struct in_addr){ htonl(o->addr) }), o->port,
 			app_kind_name(o->app));
 	rc = loop(&v, &e) < 0 ? 1 : 0;
-	rc = rc ? rc : v.l.g.capture_lost;	/* -w failed (full disk): the run is not complete */
+	rc = rc ? rc : live_log_of(v.l)->capture_lost;	/* -w failed (full disk): the run is not complete */
 	if (rc)
 		fprintf(stderr, "synlab-server: %s\n", e.msg);
-	teardown(&v);
-	return rc ? rc : v.l.g.close_failed;	/* --html, -w or --log failed at exit */
+	failed = teardown(&v);
+	return rc ? rc : failed;	/* --html, -w or --log failed at exit */
 }

@@ -60,28 +60,28 @@ int sflood_classify(const struct tcb_out *o)
 
 FILE *sflood_logfile(struct live *l)
 {
-	live_log_flush(&l->g);	/* summaries come after the records already made */
-	return l->g.o.mode == LIVE_LOG_JSON ? stderr : l->g.f;
+	live_log_flush(live_log_of(l));	/* summaries come after the records already made */
+	return live_log_of(l)->o.mode == LIVE_LOG_JSON ? stderr : live_log_of(l)->f;
 }
 
 FILE *sflood_mute(struct live *l)
 {
-	FILE *was = l->g.f;
+	FILE *was = live_log_of(l)->f;
 
-	l->g.f = NULL;
+	live_log_of(l)->f = NULL;
 	return was;
 }
 
 void sflood_unmute(struct live *l, FILE *was)
 {
-	l->g.f = was;
+	live_log_of(l)->f = was;
 }
 
 /* Sends s with the log on or off; a refused send is counted, not fatal. */
 static void send_counted(struct sflood *f, struct live *l, const struct seg *s,
 			 const char *why, bool loud, uint64_t now)
 {
-	FILE *was = loud ? l->g.f : sflood_mute(l);
+	FILE *was = loud ? live_log_of(l)->f : sflood_mute(l);
 	struct err e;
 	int r = live_send_raw(l, s, why, &e);
 
@@ -89,7 +89,7 @@ static void send_counted(struct sflood *f, struct live *l, const struct seg *s,
 	if (r < 0) {
 		f->st.send_errors++;
 		if (sflood_note(f, l, SFLOOD_SEND_ERROR, now))
-			live_log_note(&l->g, "     send failed: %s", e.msg);
+			live_log_note(live_log_of(l), "     send failed: %s", e.msg);
 	}
 }
 
@@ -98,17 +98,17 @@ void sflood_refuse(struct sflood *f, struct live *l, const struct seg *s, const 
 {
 	struct seg rst;
 	bool loud = sflood_note(f, l, SFLOOD_NO_CONN, now);
-	FILE *was = loud ? l->g.f : sflood_mute(l);
+	FILE *was = loud ? live_log_of(l)->f : sflood_mute(l);
 
 	f->st.no_conn++;
-	live_log_in(l, NULL, s, TCB_CLOSED, TCB_CLOSED);
+	live_log_received(l, NULL, s, TCB_CLOSED, TCB_CLOSED);
 	sflood_unmute(l, was);
 	if (!tcb_closed_reply(s, &rst))
 		return;
 	if (!ratelim_allow(&f->rst, now)) {
 		f->st.rst_limited++;
 		if (loud)
-			live_log_note(&l->g, "     RST %s not sent: --rst-limit %u per second reached",
+			live_log_note(live_log_of(l), "     RST %s not sent: --rst-limit %u per second reached",
 				      why, f->o->rst_limit);
 		return;
 	}
@@ -153,8 +153,8 @@ static void count_state(const struct tcb_addr *k, void *val, void *arg)
 	unsigned *by = arg;
 
 	(void)k;
-	if (c->tcb && (unsigned)tcb_state(c->tcb) < TCB_NSTATES)
-		by[tcb_state(c->tcb)]++;
+	if (live_conn_tcb(c) && (unsigned)tcb_state(live_conn_tcb(c)) < TCB_NSTATES)
+		by[tcb_state(live_conn_tcb(c))]++;
 }
 
 void sflood_stats(struct sflood *f, struct live *l, const struct conntab *tab,

@@ -109,7 +109,7 @@ int cli_parse_duration(const char *s, uint64_t *us, struct err *e)
 
 /* ---- engine options ---- */
 
-enum opt_type { OPT_US, OPT_INT, OPT_U16, OPT_U32, OPT_DBL, OPT_SCHED, OPT_ISN, OPT_BOOL };
+enum opt_type { OPT_US, OPT_INT, OPT_U16, OPT_U32, OPT_WIN, OPT_DBL, OPT_SCHED, OPT_ISN, OPT_BOOL };
 
 struct engine_opt {
 	const char *name;
@@ -133,7 +133,7 @@ static const struct engine_opt engine_opts[] = {
 	{ "time-scale", OPT_DBL, P(time_scale), 0 },
 	{ "isn", OPT_ISN, P(isn), UINT32_MAX },
 	{ "mss", OPT_U16, P(mss), 65495 },
-	{ "window", OPT_U32, P(rcv_buf), 1u << 30 },
+	{ "window", OPT_WIN, P(rcv_buf), 65535 },
 	{ "sndbuf", OPT_U32, P(snd_buf), 1u << 30 },
 	{ "challenge-ack-limit", OPT_U32, P(challenge_ack_limit), UINT32_MAX },
 	{ "invalid-ratelimit", OPT_US, P(invalid_ratelimit_us), 0 },
@@ -169,8 +169,11 @@ static int apply_int(const struct engine_opt *o, const char *v, void *f, struct 
 {
 	uint64_t n;
 
-	if (cli_parse_u64(v, o->type == OPT_U16 ? 1 : 0, o->max, &n, e) < 0)
-		return -1;
+	/* a window of 0 could never open, and without window scaling (RFC 7323, which the
+	 * engine does not offer) the 16-bit window field holds at most 65535 */
+	if (cli_parse_u64(v, o->type == OPT_U16 || o->type == OPT_WIN ? 1 : 0, o->max, &n, e) < 0)
+		return o->type == OPT_WIN ? err_set(e, "'%s' is not a window of 1..65535 (the "
+						    "field has 16 bits and the engine does not scale it, RFC 7323)", v) : -1;
 	if (o->type == OPT_INT)
 		*(int *)f = (int)n;
 	else if (o->type == OPT_U16)
@@ -346,5 +349,8 @@ int cli_getopt(int argc, char **argv, const struct cli_prog *prog, struct tcb_pa
 			return r;
 	if (optind < argc)
 		return err_set(e, "unexpected argument '%s' (see --help)", argv[optind]);
+	if (p->rto_min_us > p->rto_max_us)	/* RFC 6298 §2.4-2.5: min <= RTO <= max */
+		return err_set(e, "--rto-min (%.3f s) is above --rto-max (%.3f s)",
+			       p->rto_min_us / 1e6, p->rto_max_us / 1e6);
 	return 0;
 }

@@ -7,28 +7,17 @@
 #include <stdio.h>
 
 #include "err.h"
-#include "evloop.h"
-#include "hostfw.h"
 #include "impair.h"
 #include "live_log.h"
 #include "live_opts.h"
 #include "tcb.h"
-#include "timerq.h"
 #include "wire.h"
 
-/* One connection as the runtime sees it; programs hang their own data on `user`. */
-struct live_conn {
-	struct tcb *tcb;
-	struct tcb_addr addr;	/* host order; l = this program */
-	unsigned id;		/* 1-based, in order of creation */
-	uint32_t gen;		/* timer generation: entries of older ones are stale */
-	uint64_t armed;		/* deadline queued for this conn, us; TCB_NEVER none */
-	uint64_t app_deadline;	/* the program's own timer (e.g. close delay), us */
-	void *user;
-	unsigned queued;	/* timer-queue entries naming this conn */
-	bool released;		/* the program is done with it: free once queued is 0 */
-	struct live_log_conn *x;	/* the log's state of this connection (live_log.c) */
-};
+/* The runtime (opaque: live_impl.h) and its connections (opaque to programs: accessors
+ * below). */
+struct live;
+struct live_conn;
+struct live_step_view;
 
 struct live_cfg {
 	const char *local_name;	/* "client" or "server": names the log's directions */
@@ -37,141 +26,126 @@ struct live_cfg {
 	uint32_t local;		/* our address, host order */
 	uint16_t port;		/* our port: the capture filter */
 	const struct live_out_opts *out;	/* the log and -w (NULL: text on stderr) */
-	bool watch_stdin;	/* report stdin readability (unused by the programs now) */
-	/* ---- impairment, step and manual modes (live_impair.c, live_step.c, live_manual.c) */
+	bool claim;		/* a server: claim local:port, refuse a second one (live_claim.c) */
+	/* ---- impairment, step and manual modes (live_impair.c, live_step*.c, live_manual.c) */
 	const struct tcb_params *params;	/* the TCBs' parameters (kept, not copied):
 					 * the log reads --time-scale from them to add
-					 * protocol time; NULL: scale 1 */
+					 * protocol time, and impairment delays are
+					 * scaled alike; NULL: scale 1 */
 	struct impair *impair;	/* rules for every segment in and out; NULL or empty: none */
 	unsigned step;		/* IMPAIR_OUT / IMPAIR_IN bits: stop before those segments */
+	bool step_clock_run;	/* --step-clock run: protocol time runs during a decision */
+	/* A full-screen front end for the step prompt (live_step.h: struct live_step_view
+	 * has the connection, its state and timers, the segment); NULL: the line prompt. */
+	void (*step_show)(void *ctx, const struct live_step_view *v);
+	void *step_show_ctx;
 	bool manual;		/* read --manual commands from stdin */
 	/* ---- host mode (live_host.c): no lab, the program filters its kernel's RSTs itself */
 	bool host_mode;		/* --host-mode */
 	uint32_t peer;		/* the peer's address and port, host order; 0: any (server) */
 	uint16_t peer_port;
+	bool no_stdin;		/* the program reads stdin itself (live_command) */
+	uint64_t t0;		/* the log's time 0 (wall us; 0: now): another runtime's, to
+				 * put both ends of a program on one timeline */
 	/* The connection an arriving segment belongs to (NULL: none) and the state the
 	 * impairment rules see for it (LISTEN for a server's new SYN, else CLOSED). */
 	struct live_conn *(*lookup)(void *ctx, const struct seg *s, enum tcb_state *st);
 	void *lookup_ctx;
 };
 
-struct live_stats {
-	uint64_t sent, received, bad_csum, unparsed, rst_sent;
-};
-
-struct live {
-	struct wire w;
-	struct live_log g;		/* the explaining log and the capture file */
-	struct evloop ev;
-	int wire_idx, stdin_idx;	/* evloop indexes */
-	struct timerq tq;
-	uint64_t t0;			/* start, monotonic us */
-	const char *local_name, *peer_name;
-	uint64_t frame;			/* packets sent and received so far (-w frames) */
-	unsigned nconn;			/* connections created so far */
-	struct live_stats st;
-	uint8_t txbuf[SEG_IP_MAX];	/* the last segment sent, as bytes */
-	const struct tcb_params *params;	/* from live_cfg (time_scale's one home) */
-	struct live_conn *last;		/* the newest connection not yet released */
-	uint64_t no_carrier_since;	/* monotonic us the link was first seen without
-					 * carrier, 0 while it has one (live_link_check) */
-	struct live_x *x;		/* impairment/step/manual state; NULL when unused */
-	struct live_conn *(*lookup)(void *ctx, const struct seg *s, enum tcb_state *st);
-	void *lookup_ctx;		/* from live_cfg */
-	struct hostfw fw;		/* host mode's nft table (fw.nft NULL: not in host mode) */
-	uint64_t wake_at;		/* the program's own wakeup, monotonic us (e.g. the
-					 * server's --stats): live_next returns LIVE_WAKE once
-					 * it passes and clears it; 0: none */
-};
-
 enum live_ev_kind {
 	LIVE_PKT,	/* a segment arrived: pkt */
 	LIVE_TIMER,	/* a connection's deadline passed: conn */
 	LIVE_SIGNAL,	/* SIGINT or SIGTERM: signo */
-	LIVE_STDIN,	/* stdin is readable (only with watch_stdin) */
 	LIVE_QUIT,	/* `q` at a step prompt or `quit` in --manual: the user stops */
-	LIVE_WAKE,	/* wake_at passed (nothing else happened) */
+	LIVE_WAKE,	/* the program's wakeup (live_set_wake) passed, nothing else happened */
 };
 
 struct live_ev {
 	enum live_ev_kind kind;
-	struct wire_pkt pkt;
-	struct live_conn *conn;
+	struct wire_pkt pkt;	/* valid until the next live_next */
+	struct live_conn *conn;	/* TIMER: whose; PKT: the lookup's answer (or NULL) */
 	int signo;
-	uint64_t now;		/* monotonic us when the event was taken */
+	uint64_t now;		/* the protocol time of conn (wall time when none): pass it
+				 * to the TCB. Step mode pauses a connection's clock while a
+				 * decision about it waits (live_step.h) */
 };
 
-int live_open(struct live *l, const struct live_cfg *cfg, struct err *e);
-void live_close(struct live *l);
+/* Opens the wire, the capture, the log and the pipeline; NULL with e on failure. */
+struct live *live_open(const struct live_cfg *cfg, struct err *e);
+/* Closes everything; 1 when an output (--html, -w, --log) could not be written at
+ * exit, else 0. */
+int live_close(struct live *l);
 
-/* Host mode (live_host.c): sweeps tables killed runs left, installs this program's RST
- * filter for its 4-tuple, and says when checksum offload will spoil captures; close
- * removes the filter. Both are no-ops without cfg->host_mode. */
-int live_host_open(struct live *l, const struct live_cfg *cfg, struct err *e);
-void live_host_close(struct live *l);
-
-/* Microseconds since live_open. */
+/* Microseconds since live_open at wall time now; the wall time of the start. */
 uint64_t live_elapsed(const struct live *l, uint64_t now);
+uint64_t live_start(const struct live *l);
+/* The protocol time of c now (wall time for NULL). */
+uint64_t live_now(const struct live *l, const struct live_conn *c);
 
-/* Waits for the next packet, due timer or signal. */
+/* Waits for the next packet, due timer or signal; stdin commands are handled meanwhile. */
 int live_next(struct live *l, struct live_ev *ev, struct err *e);
+/* live_next without waiting: 1 with an event, 0 when none is due yet, -1 on error. A
+ * program that runs several runtimes waits itself, on live_wait_info's descriptor (the
+ * capture) until its deadline (wall us), then polls each again. */
+int live_poll(struct live *l, struct live_ev *ev, struct err *e);
+int live_wait_info(const struct live *l, uint64_t *deadline);
+
+/* The oldest step decision waiting, for a front end; false when none (or no --step). */
+bool live_step_current_of(const struct live *l, struct live_step_view *v);
+
+/* Stops (hold) or restarts c's protocol clock, as a step decision does for its own
+ * connection: a program running both ends stops the other end too while one decides. */
+void live_clock_hold(struct live *l, struct live_conn *c, bool hold);
+
+/* Stepping ends: what waits passes, nothing stops any more (`c` for all, end of input). */
+int live_step_finish(struct live *l, struct err *e);
+
+/* One command line as if typed at the prompt (a front end that reads keys itself):
+ * step commands, list, --manual's commands. */
+int live_command(struct live *l, const char *line, struct err *e);
+/* live_next also returns LIVE_WAKE once wall time `at` passes (0: none). */
+void live_set_wake(struct live *l, uint64_t at);
 
 /* A new connection with its timer state cleared (tcb and user set by the caller). */
 struct live_conn *live_conn_new(struct live *l, const struct tcb_addr *a, struct err *e);
-/* The program is done with c (it freed c->tcb and c->user): the runtime frees c once
- * no queued timer names it. */
+/* The program is done with c (it freed c's tcb and user): the runtime frees c once no
+ * queued timer or held segment names it. */
 void live_conn_release(struct live *l, struct live_conn *c);
 
-/* Queues c's next deadline (the earlier of the TCB's and c->app_deadline). */
+/* ---- a connection's fields (live_conn.c) ---- */
+struct tcb *live_conn_tcb(const struct live_conn *c);
+void live_conn_set_tcb(struct live_conn *c, struct tcb *t);
+void *live_conn_user(const struct live_conn *c);
+void live_conn_set_user(struct live_conn *c, void *user);
+const struct tcb_addr *live_conn_addr(const struct live_conn *c);
+unsigned live_conn_id(const struct live_conn *c);
+bool live_conn_released(const struct live_conn *c);
+/* The program's own timer of c, in c's protocol time (TCB_NEVER: none). */
+uint64_t live_conn_deadline(const struct live_conn *c);
+void live_conn_set_deadline(struct live_conn *c, uint64_t at);
+
+/* Queues c's next deadline (the earlier of the TCB's and the program's). */
 int live_arm(struct live *l, struct live_conn *c, struct err *e);
 
-/* ---- the explaining log (live_log.c; outputs in live_log.h) ---- */
-
-/* A packet sent or received: counts the frame, writes it to -w. */
-void live_log_packet(struct live *l, uint64_t now, const uint8_t *ip, size_t len);
-/* A segment received for c (NULL: for no connection), with c's states around tcb_input. */
-void live_log_in(struct live *l, struct live_conn *c, const struct seg *s,
-		 enum tcb_state before, enum tcb_state after);
-/* A segment sent for c (NULL: no TCB owns it); note: an extra line in text mode. */
-void live_log_seg(struct live *l, struct live_conn *c, const struct seg *s, uint64_t now,
-		  const char *note);
-/* Every event of o (call before its segments are sent). */
-void live_log_events(struct live *l, struct live_conn *c, const struct tcb_out *o);
-/* The impairment engine acted on segment s (sent: out) of c. */
-void live_log_impair(struct live *l, struct live_conn *c, const struct seg *s, bool out,
-		     const struct explain_impair *imp, uint64_t now);
-/* c is finished: its summary; called by live_conn_release. */
-void live_log_conn_end(struct live *l, struct live_conn *c);
-
-/* Logs o's events, sends and logs o's segments, then re-arms c's timer. */
+/* Logs o's events, sends o's segments through the pipeline (they are logged as they
+ * cross the wire), then re-arms c's timer. */
 int live_emit(struct live *l, struct live_conn *c, const struct tcb_out *o, struct err *e);
-
 /* Sends one segment that no TCB owns (a RST for a closed port) and logs it. */
 int live_send_raw(struct live *l, const struct seg *s, const char *why, struct err *e);
 
-/* -1 with "interface DEV went down" when the capture device is down or gone (live_link.c). */
-int live_link_check(struct live *l, uint64_t now, struct err *e);
-/* ---- impairment, step and manual modes (live_impair.c and friends) ----
- *
- * Outgoing segments (live_emit, live_send_raw) pass the step prompt (--step out), then
- * the impairment rules (direction out), then reach the wire; incoming ones pass the
- * rules (direction in), then the step prompt (--step in), then the program.
- *
- * The -w capture holds what really crossed the wire at the time it crossed: an outgoing
- * segment when it is sent (a dropped one never is; a delayed one at its release; a
- * duplicated one twice; a corrupted one with its damaged checksum); an incoming segment
- * when it is received, before the rules (a segment dropped or delayed on arrival was
- * received, so it is in the capture at its arrival time). */
-
-/* The hook the explaining logger turns into an impairment record: one line saying what
- * the rule (or the step prompt, when v->rule is 0) did to segment s. `what` overrides
- * the verdict text when not NULL (e.g. "released after 300ms"). */
-void live_note_impair(struct live *l, struct live_conn *c, const struct seg *s,
-		      const struct impair_verdict *v, const char *what, uint64_t now);
-
+/* The record of a received segment for c (NULL: none), with c's states around
+ * tcb_input. */
+void live_log_received(struct live *l, struct live_conn *c, const struct seg *s,
+		       enum tcb_state before, enum tcb_state after);
+/* The program's log (notes, flushing, its file and mode). */
+struct live_log *live_log_of(struct live *l);
 /* A free-form note on the log ("#1  0.300000   step: ..."). */
 void live_note(struct live *l, struct live_conn *c, uint64_t now, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* -1 with "interface DEV went down" when the capture device is down or gone (live_link.c). */
+int live_link_check(struct live *l, uint64_t now, struct err *e);
 
 /* Pure formatting helper for the logger: an elapsed wall time, and when scale != 1 the
  * protocol time it stands for: "+0.040 s wall = 4.000 s protocol at scale 0.01";
@@ -183,15 +157,16 @@ struct live_impair_opts {
 	struct impair im;	/* --impair, --impair-file, --impair-seed */
 	unsigned step;		/* --step [in|out|both] */
 	bool manual;		/* --manual */
+	bool step_clock_run;	/* --step-clock run */
 };
 enum {
 	LIVE_O_IMPAIR = 1900, LIVE_O_IMPAIR_FILE, LIVE_O_IMPAIR_SEED, LIVE_O_STEP,
-	LIVE_O_MANUAL,
+	LIVE_O_MANUAL, LIVE_O_STEP_CLOCK,
 };
 #define LIVE_IMPAIR_LONGOPTS                                                              \
 	{ "impair", 1, NULL, LIVE_O_IMPAIR }, { "impair-file", 1, NULL, LIVE_O_IMPAIR_FILE }, \
 	{ "impair-seed", 1, NULL, LIVE_O_IMPAIR_SEED }, { "step", 2, NULL, LIVE_O_STEP },    \
-	{ "manual", 0, NULL, LIVE_O_MANUAL }
+	{ "manual", 0, NULL, LIVE_O_MANUAL }, { "step-clock", 1, NULL, LIVE_O_STEP_CLOCK }
 #define LIVE_IMPAIR_HELP                                                                    \
 	"Impairment, stepping and hand-made segments:\n"                                    \
 	"  --impair RULE         impair segments, e.g. 'drop in SYN+ACK', 'loss 20%',\n"      \
@@ -202,11 +177,15 @@ enum {
 	"  --impair-file FILE    rules, one a line ('#' comments)\n"                         \
 	"  --impair-seed N       seed of the random rules (printed at start)\n"             \
 	"  --step [in|out|both]  stop before each segment sent (out, the default) and/or\n"  \
-	"                        received; commands: Enter send, d drop, delay MS,\n"         \
-	"                        edit seq|ack|flags|win|payload VALUE, c continue, q quit\n"  \
+	"                        received; commands: Enter/send, d drop, delay MS,\n"       \
+	"                        edit seq|ack|flags|win|payload VALUE (several, then\n"     \
+	"                        send; ';' joins commands), c continue, q quit, list;\n"    \
+	"                        conn=N or conn=ADDR:PORT first: another connection\n"      \
+	"  --step-clock pause|run  while a decision waits, the connection's protocol\n"     \
+	"                        clock stands still (pause, the default) or runs\n"        \
 	"  --manual              read commands from stdin and send hand-made segments:\n"    \
-	"                        send FLAGS [seq=V] [ack=V] [win=N] [data=STR] into the\n"  \
-	"                        newest connection\n"   \
+	"                        [conn=N|ADDR:PORT] send FLAGS [seq=V] [ack=V] [win=N]\n"  \
+	"                        [data=STR] (the newest connection unless conn= says)\n"   \
 	"                        (FLAGS S, S., ., P., F., R, R. or SYN+ACK...; V is +N/-N\n"  \
 	"                        from what the TCB would use, N relative to ISS/IRS as\n"    \
 	"                        the log shows, or raw:N), wait STATE, sleep DUR, quit\n\n"

@@ -1,5 +1,5 @@
 /* live_host.c - host mode: the program's own RST filter (hostfw) around its run, and the checksum-offload warning. */
-#include "live.h"
+#include "live_impl.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -45,7 +45,7 @@ static void note_offload(struct live *l, const char *prog)
 	struct err e;
 	bool on = false;
 
-	if (hostfw_tx_offload(l->w.device, &on, &e) < 0) {
+	if (hostfw_tx_offload(l->wire.w.device, &on, &e) < 0) {
 		live_log_note(&l->g, "%s: %s (cannot tell whether captures will show bad "
 			      "checksums)", prog, e.msg);
 		return;
@@ -57,7 +57,7 @@ static void note_offload(struct live *l, const char *prog)
 			      "may never fill it in), so a capture on this host (tcpdump, "
 			      "Wireshark) shows the kernel's own segments with bad checksums; "
 			      "synlab's segments carry a complete one. To turn it off: ethtool -K "
-			      "%s tx off (as root)", prog, l->w.device, l->w.device);
+			      "%s tx off (as root)", prog, l->wire.w.device, l->wire.w.device);
 }
 
 int live_host_open(struct live *l, const struct live_cfg *cfg, struct err *e)
@@ -90,5 +90,5 @@ void live_host_close(struct live *l)
 	struct err e;
 
 	if (l->fw.nft && hostfw_close(&l->fw, &e) < 0)
-		fprintf(stderr, "synlab-%s: %s\n", l->local_name, e.msg);
+		fprintf(stderr, "synlab-%s: %s\n", l->pp.local_name, e.msg);
 }

@@ -1,370 +1,254 @@
-/* live_impair.c - the impairment engine on the live programs' send and receive paths, and the held segments. */
-#include "live_x.h"
+/* live_impair.c - the impairment stage: the rules on both directions, and the segments they hold (delay, reorder). */
+#include "live_stages.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "live_log.h"
+#include "live_note.h"
+
+struct live_impair {
+	struct live_stage st;
+	struct impair *im;
+	struct live_kept held[IMPAIR_HOLD_MAX];	/* by the engine's token */
+	bool used[IMPAIR_HOLD_MAX];
+	uint8_t rel[SEG_IP_MAX];	/* a corrupted copy of an arriving datagram */
+};
 
 /* Any random rule: the seed that repeats the run must be on the log (impair.h,
  * impair_seed_note: a rule's own seed= when it has one). */
-static void print_rules(struct live *l, const struct impair *im)
+static void print_rules(struct live_log *g, const struct impair *im)
 {
 	char note[512];
 
 	for (unsigned i = 1; i <= im->nrules; i++)
-		live_log_note(&l->g, "impair: rule %u '%s'", i, impair_rule_text(im, i));
+		live_log_note(g, "impair: rule %u '%s'", i, impair_rule_text(im, i));
 	if (impair_seed_note(im, note, sizeof(note)) <= 0)
 		return;
-	if (l->g.f)
-		live_log_note(&l->g, "impair: %s", note);
+	if (g->f)
+		live_log_note(g, "impair: %s", note);
 	else	/* no log: the seed is printed all the same */
 		fprintf(stderr, "impair: %s\n", note);
 }
 
-int live_x_open(struct live *l, const struct live_cfg *cfg, struct err *e)
+/* --time-scale runs the network's delays at the protocol's speed too: a 300 ms delay
+ * at scale 0.05 holds the segment 15 ms, so it stands in the same proportion to the
+ * (scaled) timers as it would at full speed. */
+static void scale_hold(const struct live_pipe *pp, struct impair_verdict *v)
 {
-	struct live_x *x;
-	bool rules = cfg->impair && cfg->impair->nrules > 0;
+	double k = live_pipe_scale(pp);
 
-	if (!rules && !cfg->step && !cfg->manual)
-		return 0;
-	if (!(x = calloc(1, sizeof(*x))))
-		return err_set(e, "out of memory for the impairment state");
-	impair_init(&x->own, 0);
-	x->im = rules ? cfg->impair : &x->own;
-	x->rules = rules;
-	x->step = cfg->step;
-	x->manual = cfg->manual;
-	x->tty = isatty(0);
-	x->wait_until = TCB_NEVER;
-	l->x = x;
-	if (rules)
-		print_rules(l, x->im);
-	return 0;
+	if (k != 1.0 && v->until > v->at)
+		v->until = v->at + (uint64_t)((double)(v->until - v->at) * k);
 }
 
-void live_x_close(struct live *l)
+/* Keeps p under a free token for the engine's hold queue; -1 when it cannot. */
+static int hold(struct live_impair *x, const struct live_pkt *p, struct impair_verdict *v,
+		struct err *e)
 {
-	if (!l->x)
-		return;
-	for (unsigned i = 0; i < IMPAIR_HOLD_MAX; i++)
-		free(l->x->held[i].bytes);
-	free(l->x);
-	l->x = NULL;
-}
+	int i = 0;
 
-void live_x_bases(struct live_conn *c, const struct seg *s, bool out, uint32_t *sb,
-		  uint32_t *ab)
-{
-	enum tcb_state st = c && c->tcb ? tcb_state(c->tcb) : TCB_CLOSED;
-	bool irs = st != TCB_SYN_SENT && st != TCB_LISTEN && st != TCB_CLOSED;
-
-	*sb = *ab = 0;
-	if (!c || !c->tcb || (s->flags & SEG_SYN))
-		return;
-	*sb = out ? tcb_iss(c->tcb) : (irs ? tcb_irs(c->tcb) : 0);
-	*ab = out ? (irs ? tcb_irs(c->tcb) : 0) : tcb_iss(c->tcb);
-}
-
-void live_note(struct live *l, struct live_conn *c, uint64_t now, const char *fmt, ...)
-{
-	char text[640];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	live_log_note(&l->g, "#%-3u      %10.6f   %s", c ? c->id : 0, live_elapsed(l, now) / 1e6,
-		      text);
-}
-
-void live_note_impair(struct live *l, struct live_conn *c, const struct seg *s,
-		      const struct impair_verdict *v, const char *what, uint64_t now)
-{
-	char vt[320], line[256];
-	uint32_t sb, ab;
-	bool out = v->dir == IMPAIR_OUT;
-
-	struct explain_impair imp = { EXPLAIN_IMP_DROP, v->delay_us, "" };
-	static const enum explain_impair_act acts[] = {
-		[IMPAIR_DROP] = EXPLAIN_IMP_DROP, [IMPAIR_DELAY] = EXPLAIN_IMP_DELAY,
-		[IMPAIR_DUP] = EXPLAIN_IMP_DUPLICATE, [IMPAIR_REORDER] = EXPLAIN_IMP_REORDER,
-		[IMPAIR_CORRUPT] = EXPLAIN_IMP_CORRUPT,
-	};
-
-	if (v->action >= IMPAIR_DROP && v->action <= IMPAIR_CORRUPT) {
-		imp.act = acts[v->action];	/* the logger's record (EXPLAIN_REC_IMPAIR) */
-		snprintf(imp.rule, sizeof(imp.rule), "%s", v->rule ? v->rule_text : "step prompt");
-		live_log_impair(l, c, s, out, &imp, now);
-	}
-	if (!what) {
-		impair_verdict_format(v, vt, sizeof(vt));
-		what = vt;
-	}
-	live_x_bases(c, s, out, &sb, &ab);
-	seg_format(s, sb, ab, line, sizeof(line));
-	live_note(l, c, now, "impair %s > %s: %s  [%s]", out ? l->local_name : l->peer_name,
-		  out ? l->peer_name : l->local_name, what, line);
-}
-
-/* A free slot of the held table; -1 when all are used. */
-static int free_slot(struct live_x *x)
-{
-	for (int i = 0; i < IMPAIR_HOLD_MAX; i++)
-		if (!x->held[i].used)
-			return i;
-	return -1;
-}
-
-int live_x_hold(struct live *l, struct live_conn *c, const struct seg *s,
-		const struct wire_pkt *p, const struct impair_verdict *v, struct err *e)
-{
-	struct live_x *x = l->x;
-	int i = free_slot(x);
-	struct live_held *h;
-	size_t n = p ? p->ip_len : s->len;
-
-	if (i < 0)
+	while (i < IMPAIR_HOLD_MAX && x->used[i])
+		i++;
+	if (i == IMPAIR_HOLD_MAX)
 		return err_set(e, "impair: %d segments already held", IMPAIR_HOLD_MAX);
-	h = &x->held[i];
-	free(h->bytes);
-	if (!(h->bytes = malloc(n ? n : 1)))
-		return err_set(e, "out of memory for a held segment");
-	if (n)	/* an empty segment's payload pointer may be NULL: memcpy forbids it */
-		memcpy(h->bytes, p ? (const void *)p->ip : (const void *)s->payload, n);
-	if (impair_hold(x->im, v, (uint64_t)i, e) < 0)
+	scale_hold(x->st.pp, v);
+	if (live_pkt_keep(&x->held[i], p, e) < 0)
 		return -1;
-	h->used = true;
-	h->dir = v->dir;
-	h->len = n;
-	h->at = v->at;
-	h->c = p ? NULL : c;
-	if (!p) {
-		h->s = *s;
-		h->s.payload = h->bytes;
-		if (c)
-			c->queued++;	/* keeps c allocated until the segment leaves */
+	if (impair_hold(x->im, v, (uint64_t)i, e) < 0) {
+		live_pkt_forget(&x->held[i]);
+		return -1;
 	}
+	x->used[i] = true;
+	x->held[i].p.now = v->at;	/* when it was held */
 	return 0;
 }
 
-/* A step verdict dressed as an impairment verdict (rule 0) for the hold queue. */
-static void step_verdict(enum impair_dir dir, uint64_t now, uint64_t delay,
-			 struct impair_verdict *v)
+/* The verdict's note; a delay at --time-scale also says how long it holds in wall time. */
+static void note(struct live_impair *x, struct live_conn *c, const struct live_pkt *p,
+		 const struct impair_verdict *v)
 {
-	memset(v, 0, sizeof(*v));
-	v->action = IMPAIR_DELAY;
-	v->dir = dir;
-	v->rule_text = "";
-	v->at = now;
-	v->until = now + delay;
-	v->delay_us = delay;
+	double k = live_pipe_scale(x->st.pp);
+	char what[400];
+	size_t n;
+
+	if (v->action == IMPAIR_DELIVER)
+		return;
+	n = (size_t)impair_verdict_format(v, what, sizeof(what));
+	if ((v->action == IMPAIR_DELAY) && k != 1.0 && n < sizeof(what))
+		snprintf(what + n, sizeof(what) - n, "; at scale %g that is %.3f ms of wall time",
+			 k, v->delay_us * k / 1e3);
+	live_note_verdict(x->st.pp, c, p, v, what, v->at);
 }
 
-/* Acts on a verdict for an outgoing segment. */
-static int out_verdict(struct live *l, struct live_conn *c, const struct seg *s,
-		       const char *tail, const struct impair_verdict *v, struct err *e)
+static int out_verdict(struct live_impair *x, struct live_pkt *p, struct live_conn *c,
+		       struct impair_verdict *v, struct err *e)
 {
-	if (v->action != IMPAIR_DELIVER)
-		live_note_impair(l, c, s, v, NULL, v->at);
+	struct live_pipe *pp = x->st.pp;
+
+	note(x, c, p, v);
 	switch (v->action) {
 	case IMPAIR_DROP:
 		return 0;	/* never on the wire, so not in the capture */
 	case IMPAIR_DELAY:
 	case IMPAIR_REORDER:
-		if (live_x_hold(l, c, s, NULL, v, e) == 0)
+		if (hold(x, p, v, e) == 0)
 			return 0;
-		live_note(l, c, v->at, "impair: %s: sent at once", e->msg);
-		return live_wire_out(l, c, s, tail, false, e);
+		live_note_at(pp, c, v->at, "impair: %s: sent at once", e->msg);
+		return live_pipe_down(&x->st, p, e);
 	case IMPAIR_DUP:
-		if (live_wire_out(l, c, s, tail, false, e) < 0)
+		if (live_pipe_down(&x->st, p, e) < 0)
 			return -1;
-		return live_wire_out(l, c, s, "(duplicate made by --impair)", false, e);
+		p->tail = "(duplicate made by --impair)";
+		return live_pipe_down(&x->st, p, e);
 	case IMPAIR_CORRUPT:
-		return live_wire_out(l, c, s, "(checksum damaged by --impair: the peer must "
-				     "discard it, RFC 9293 §3.1)", true, e);
+		p->corrupt = true;
+		p->tail = "(checksum damaged by --impair: the peer must discard it, RFC 9293 §3.1)";
+		return live_pipe_down(&x->st, p, e);
 	default:
-		return live_wire_out(l, c, s, tail, false, e);
+		return live_pipe_down(&x->st, p, e);
 	}
 }
 
-int live_x_out(struct live *l, struct live_conn *c, const struct seg *s, const char *tail,
-	       struct err *e)
+static int imp_out(struct live_stage *st, struct live_pkt *p, struct err *e)
 {
-	struct live_x *x = l->x;
+	struct live_impair *x = (struct live_impair *)st;
 	struct impair_verdict v;
-	struct seg cp = *s;
-	uint64_t now = evloop_now_us(), delay = 0;
-	enum tcb_state st = c && c->tcb ? tcb_state(c->tcb) : TCB_CLOSED;
+	enum tcb_state s;
+	struct live_conn *c = live_pipe_conn(st->pp, p, &s);
 
-	if (x->step & IMPAIR_OUT) {
-		enum live_step_act a = live_step(l, c, &cp, true, &delay);
-
-		now = evloop_now_us();
-		if (a == LIVE_STEP_QUIT) {
-			x->quit = true;
-			return 0;
-		}
-		if (a == LIVE_STEP_DROP)
-			return 0;
-		if (a == LIVE_STEP_DELAY) {
-			step_verdict(IMPAIR_OUT, now, delay, &v);
-			return out_verdict(l, c, &cp, tail, &v, e);
-		}
-	}
-	if (!x->rules)
-		return live_wire_out(l, c, &cp, tail, false, e);
-	impair_decide(x->im, IMPAIR_OUT, &cp, st, c ? c->id : 0, now, &v);
-	return out_verdict(l, c, &cp, tail, &v, e);
+	impair_decide(x->im, IMPAIR_OUT, &p->s, s, c ? c->id : 0, p->now, &v);
+	return out_verdict(x, p, c, &v, e);
 }
 
-/* Corrupts an arriving datagram the way the wire would have: the program sees a segment
+/* Damages an arriving datagram the way the wire would have: the program sees a segment
  * whose checksum fails and discards it. */
-static void corrupt_in(struct live *l, struct live_ev *ev)
+static void corrupt_in(struct live_impair *x, struct live_pkt *p)
 {
 	struct err pe;
 
-	memcpy(l->x->rel, ev->pkt.ip, ev->pkt.ip_len);
-	if (impair_corrupt_bytes(l->x->rel, ev->pkt.ip_len) < 0 ||
-	    seg_parse(l->x->rel, ev->pkt.ip_len, &ev->pkt.seg, &pe) < 0)
+	memcpy(x->rel, p->w.ip, p->w.ip_len);
+	if (impair_corrupt_bytes(x->rel, p->w.ip_len) < 0 ||
+	    seg_parse(x->rel, p->w.ip_len, &p->w.seg, &pe) < 0)
 		return;
-	ev->pkt.ip = l->x->rel;
-	ev->pkt.kind = WIRE_PKT_BAD_CSUM;
+	p->s = p->w.seg;
+	p->w.ip = x->rel;
+	p->w.kind = WIRE_PKT_BAD_CSUM;
 }
 
-/* Acts on a verdict for an arriving segment: 1 deliver now, 0 swallowed, -1 error. */
-static int in_verdict(struct live *l, struct live_ev *ev, struct live_conn *c,
-		      const struct impair_verdict *v, struct err *e)
+static int imp_in(struct live_stage *st, struct live_pkt *p, struct err *e)
 {
-	struct impair_verdict dv;
+	struct live_impair *x = (struct live_impair *)st;
+	struct impair_verdict v, dv;
+	enum tcb_state s;
+	struct live_conn *c;
 
-	if (v->action != IMPAIR_DELIVER)
-		live_note_impair(l, c, &ev->pkt.seg, v, NULL, v->at);
-	switch (v->action) {
+	if (p->w.kind != WIRE_PKT_OK)
+		return live_pipe_up(st, p, e);	/* the program reports and discards it */
+	c = live_pipe_conn(st->pp, p, &s);
+	impair_decide(x->im, IMPAIR_IN, &p->s, s, c ? c->id : 0, p->now, &v);
+	note(x, c, p, &v);
+	switch (v.action) {
 	case IMPAIR_DROP:
 		return 0;
 	case IMPAIR_DELAY:
 	case IMPAIR_REORDER:
-		if (live_x_hold(l, c, &ev->pkt.seg, &ev->pkt, v, e) == 0)
+		if (hold(x, p, &v, e) == 0)
 			return 0;
-		live_note(l, c, v->at, "impair: %s: delivered at once", e->msg);
-		return 1;
+		live_note_at(st->pp, c, v.at, "impair: %s: delivered at once", e->msg);
+		break;
 	case IMPAIR_DUP:	/* the copy comes out of the hold queue right after this one */
-		step_verdict(IMPAIR_IN, v->at, 0, &dv);
-		if (live_x_hold(l, c, &ev->pkt.seg, &ev->pkt, &dv, e) < 0)
-			live_note(l, c, v->at, "impair: %s: not duplicated", e->msg);
-		return 1;
+		dv = v;
+		dv.action = IMPAIR_DELAY;
+		dv.until = v.at;
+		if (hold(x, p, &dv, e) < 0)
+			live_note_at(st->pp, c, v.at, "impair: %s: not duplicated", e->msg);
+		break;
 	case IMPAIR_CORRUPT:
-		corrupt_in(l, ev);
-		return 1;
+		corrupt_in(x, p);
+		break;
 	default:
-		return 1;
+		break;
 	}
+	return live_pipe_up(st, p, e);
 }
 
-/* --step in: the user sees the arriving segment and may drop, delay or edit it. */
-static int step_in(struct live *l, struct live_ev *ev, struct live_conn *c, struct err *e)
+/* A held segment comes out, on its way again in its own direction. */
+static int release(struct live_impair *x, const struct impair_held *h, uint64_t now,
+		   struct err *e)
 {
-	struct impair_verdict v;
-	uint64_t delay = 0;
-	enum live_step_act a = live_step(l, c, &ev->pkt.seg, false, &delay);
+	struct live_kept *k = &x->held[h->token];
+	char what[128], d[32];
+	int r;
 
-	if (a == LIVE_STEP_QUIT) {
-		l->x->quit = true;
-		return 0;
+	x->used[h->token] = false;
+	double scale = live_pipe_scale(x->st.pp);
+
+	impair_format_us(now - k->p.now, d, sizeof(d));
+	snprintf(what, sizeof(what), "(released after %s%s%s)", d,
+		 h->action == IMPAIR_REORDER ? ", reordered" : "",
+		 scale != 1.0 ? " of wall time: the delay runs at --time-scale" : "");
+	k->p.now = now;
+	if (k->p.dir == LIVE_OUT) {
+		if (k->p.c && k->p.c->released)
+			k->p.c = (live_conn_unref(k->p.c), NULL);
+		k->p.tail = what;
+		r = live_pipe_down(&x->st, &k->p, e);
+	} else {
+		live_note_at(x->st.pp, NULL, now, "impair: arriving segment %s", what);
+		r = live_pipe_up(&x->st, &k->p, e);
 	}
-	if (a == LIVE_STEP_DROP)
-		return 0;
-	if (a != LIVE_STEP_DELAY)
-		return 1;
-	step_verdict(IMPAIR_IN, evloop_now_us(), delay, &v);
-	if (live_x_hold(l, c, &ev->pkt.seg, &ev->pkt, &v, e) < 0)
-		return 1;
-	return 0;
-}
-
-int live_x_arrived(struct live *l, struct live_ev *ev, struct err *e)
-{
-	struct live_x *x = l->x;
-	struct live_conn *c = NULL;
-	enum tcb_state st = TCB_CLOSED;
-	struct impair_verdict v;
-	int r = 1;
-
-	if (ev->pkt.kind != WIRE_PKT_OK)
-		return 1;	/* the program reports and discards it */
-	if (l->lookup)
-		c = l->lookup(l->lookup_ctx, &ev->pkt.seg, &st);
-	if (x->rules) {
-		impair_decide(x->im, IMPAIR_IN, &ev->pkt.seg, st, c ? c->id : 0, ev->now, &v);
-		if ((r = in_verdict(l, ev, c, &v, e)) <= 0 || ev->pkt.kind != WIRE_PKT_OK)
-			return r;
-	}
-	if (x->step & IMPAIR_IN)
-		r = step_in(l, ev, c, e);
+	live_pkt_forget(k);
 	return r;
 }
 
-/* A held segment comes out: sent (out) or handed to the program as an event (in). */
-static int release(struct live *l, const struct impair_held *h, struct live_ev *ev,
-		   uint64_t now, struct err *e)
+static int imp_tick(struct live_stage *st, uint64_t now, struct err *e)
 {
-	struct live_held *k = &l->x->held[h->token];
-	char what[96], d[32];
-	struct err pe;
-	int r = 0;
-
-	k->used = false;
-	impair_format_us(now - k->at, d, sizeof(d));
-	snprintf(what, sizeof(what), "(released after %s%s)", d,
-		 h->action == IMPAIR_REORDER ? ", reordered" : "");
-	if (k->dir == IMPAIR_OUT) {
-		struct live_conn *c = k->c && !k->c->released ? k->c : NULL;
-
-		r = live_wire_out(l, c, &k->s, what, false, e);
-		if (k->c && --k->c->queued == 0 && k->c->released)
-			free(k->c);
-		return r < 0 ? -1 : 0;
-	}
-	memcpy(l->x->rel, k->bytes, k->len);
-	memset(&ev->pkt, 0, sizeof(ev->pkt));
-	if (seg_parse(l->x->rel, k->len, &ev->pkt.seg, &pe) < 0)
-		return 0;
-	ev->kind = LIVE_PKT;
-	ev->now = now;
-	ev->pkt.kind = WIRE_PKT_OK;
-	ev->pkt.ip = l->x->rel;
-	ev->pkt.ip_len = k->len;
-	live_note(l, NULL, now, "impair: arriving segment %s", what);
-	return 1;
-}
-
-int live_x_pending(struct live *l, struct live_ev *ev, uint64_t now, struct err *e)
-{
-	struct live_x *x = l->x;
+	struct live_impair *x = (struct live_impair *)st;
 	struct impair_held h;
-	int r;
 
-	if (x->quit) {
-		ev->kind = LIVE_QUIT;
-		ev->now = now;
-		return 1;
-	}
 	while (impair_due(x->im, now, &h))
-		if ((r = release(l, &h, ev, now, e)) != 0)
-			return r;
-	if (x->manual && live_manual_run(l, now, e) < 0)
-		return -1;
-	return x->quit ? live_x_pending(l, ev, now, e) : 0;
+		if (release(x, &h, now, e) < 0)
+			return -1;
+	return 0;
 }
 
-uint64_t live_x_deadline(const struct live *l)
+static uint64_t imp_deadline(const struct live_stage *st)
 {
-	uint64_t d = impair_deadline(l->x->im);
+	uint64_t d = impair_deadline(((const struct live_impair *)st)->im);
 
-	if (l->x->manual && l->x->waiting && l->x->wait_until < d)
-		d = l->x->wait_until;
 	return d == IMPAIR_NEVER ? TCB_NEVER : d;
+}
+
+static void imp_free(struct live_stage *st)
+{
+	struct live_impair *x = (struct live_impair *)st;
+
+	for (unsigned i = 0; i < IMPAIR_HOLD_MAX; i++)
+		if (x->used[i])
+			live_pkt_forget(&x->held[i]);
+	free(x);
+}
+
+static const struct live_stage_ops impair_ops = {
+	.name = "impair", .in = imp_in, .out = imp_out, .deadline = imp_deadline,
+	.tick = imp_tick, .free = imp_free,
+};
+
+struct live_impair *live_impair_push(struct live_pipe *pp, struct impair *im, struct err *e)
+{
+	struct live_impair *x;
+
+	if (!im || im->nrules == 0)
+		return NULL;
+	if (!(x = calloc(1, sizeof(*x)))) {
+		err_set(e, "out of memory for the impairment stage");
+		return NULL;
+	}
+	x->im = im;
+	live_pipe_push(pp, &x->st, &impair_ops);
+	print_rules(pp->g, im);
+	return x;
 }

@@ -88,6 +88,10 @@ int live_impair_opts_apply(struct live_impair_opts *o, int c, const char *arg, s
 	case LIVE_O_MANUAL:
 		o->manual = true;
 		return 1;
+	case LIVE_O_STEP_CLOCK:
+		if (!strcmp(arg, "pause") || !strcmp(arg, "run"))
+			return (o->step_clock_run = !strcmp(arg, "run")), 1;
+		return err_set(e, "--step-clock: '%s' is not pause or run", arg);
 	default:
 		return 0;
 	}
@@ -98,4 +102,5 @@ void live_impair_opts_cfg(struct live_impair_opts *o, struct live_cfg *cfg)
 	cfg->impair = o->im.nrules ? &o->im : NULL;
 	cfg->step = o->step;
 	cfg->manual = o->manual;
+	cfg->step_clock_run = o->step_clock_run;
 }

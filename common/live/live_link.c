@@ -1,8 +1,11 @@
-/* live_link.c - notices that the capture interface went down (ip link set DEV down). */
-#include "live.h"
+/* live_link.c - the kernel's view of our interface and address: the link going down, a server's claim on its ADDR:PORT. */
+#include "live_impl.h"
+#include "live_link.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -20,7 +23,7 @@ static int no_carrier(struct live *l, uint64_t now, struct err *e)
 		l->no_carrier_since = now ? now : 1;
 	if (now - l->no_carrier_since < NO_CARRIER_GRACE_US)
 		return 0;
-	return err_set(e, "interface %s went down (link has no carrier for %.1f s)", l->w.device,
+	return err_set(e, "interface %s went down (link has no carrier for %.1f s)", l->wire.w.device,
 		       (now - l->no_carrier_since) / 1e6);
 }
 
@@ -30,21 +33,49 @@ static int no_carrier(struct live *l, uint64_t now, struct err *e)
 int live_link_check(struct live *l, uint64_t now, struct err *e)
 {
 	struct ifreq ifr;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	int rc;
 
-	if (fd < 0 || strcmp(l->w.device, "any") == 0)
+	/* l->ctl_fd was made with the wire, in its namespace (a program running two ends
+	 * opens each in its own), where the device's name means that device */
+	if (l->ctl_fd < 0 || strcmp(l->wire.w.device, "any") == 0)
 		return 0;	/* cannot tell, or not one interface: carry on */
 	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", l->w.device);
-	rc = ioctl(fd, SIOCGIFFLAGS, &ifr);
-	close(fd);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", l->wire.w.device);
+	rc = ioctl(l->ctl_fd, SIOCGIFFLAGS, &ifr);
 	if (rc < 0)
-		return errno == ENODEV ? err_set(e, "interface %s disappeared", l->w.device) : 0;
+		return errno == ENODEV ? err_set(e, "interface %s disappeared", l->wire.w.device) : 0;
 	if (!(ifr.ifr_flags & IFF_UP))
-		return err_set(e, "interface %s went down (link set down)", l->w.device);
+		return err_set(e, "interface %s went down (link set down)", l->wire.w.device);
 	if (!(ifr.ifr_flags & IFF_RUNNING))
 		return no_carrier(l, now, e);
 	l->no_carrier_since = 0;
+	return 0;
+}
+
+/* Two raw-socket servers on one ADDR:PORT would both answer every SYN (each capture
+ * sees it), and the peer would get two SYN+ACKs with different ISNs. A TCP socket bound
+ * to the address (never listening, so the kernel still answers nothing itself) makes
+ * the second bind fail with EADDRINUSE, the way two kernel listeners are kept apart;
+ * it also keeps a kernel program from taking the port while we serve it. */
+int live_claim_port(uint32_t addr, uint16_t port, int *fd, struct err *e)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr.s_addr = htonl(addr) };
+	char a[INET_ADDRSTRLEN];
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	inet_ntop(AF_INET, &sa.sin_addr, a, sizeof(a));
+	if (s < 0)
+		return err_set(e, "socket: %s", strerror(errno));
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int saved = errno;
+
+		close(s);
+		if (saved == EADDRINUSE)
+			return err_set(e, "%s:%u is already in use in this namespace (another "
+				       "synlab-server, or a kernel socket, is bound to it)", a, port);
+		return err_set(e, "cannot claim %s:%u: %s", a, port, strerror(saved));
+	}
+	*fd = s;
 	return 0;
 }

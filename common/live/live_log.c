@@ -1,60 +1,64 @@
 /* live_log.c - the live programs' explaining log: a record for every segment, event and connection. */
-#include "live.h"
+#include "live_conn.h"
+#include "live_log.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /* The connection's part of the log, made at its first record. NULL when out of memory
  * (its records are then written without connection state). */
-static struct live_log_conn *conn_log(struct live *l, struct live_conn *c)
+static struct live_log_conn *conn_log(struct live_log *g, struct live_conn *c)
 {
 	if (!c || c->x || c->released)
 		return c ? c->x : NULL;
 	if (!(c->x = malloc(sizeof(*c->x))))
 		return NULL;
-	live_log_conn_init(c->x, c->id, l->g.local);
+	live_log_conn_init(c->x, c->id, g->local);
 	return c->x;
 }
 
-void live_log_packet(struct live *l, uint64_t now, const uint8_t *ip, size_t len)
+void live_log_packet(struct live_log *g, uint64_t now, const uint8_t *ip, size_t len)
 {
-	l->frame++;
-	live_log_capture(&l->g, now, ip, len);
+	g->frame++;
+	live_log_capture(g, now, ip, len);
 }
 
 /* One segment (sent: out) of connection c, or of none (c NULL, or no memory). */
-static void log_segment(struct live *l, struct live_conn *c, struct live_rec_seg *in,
+static void log_segment(struct live_log *g, struct live_conn *c, struct live_rec_seg *in,
 			const char *note)
 {
-	struct live_log_conn *x = conn_log(l, c);
+	struct live_log_conn *x = conn_log(g, c);
 	struct explain_rec r;
 	struct err e;
 
-	in->frame = l->frame;
+	if (!in->frame)
+		in->frame = g->frame;
 	if (!x || !c->tcb) {
-		live_rec_stray(l->g.local, in, &r);
+		live_rec_stray(g->local, in, &r);
 	} else if (live_rec_segment(&x->rec, c->tcb, in, &r, &e) < 0) {
-		live_log_note(&l->g, "synlab: %s", e.msg);
-		live_rec_stray(l->g.local, in, &r);
+		live_log_note(g, "synlab: %s", e.msg);
+		live_rec_stray(g->local, in, &r);
 		r.conn = c->id;
 	}
-	live_log_put(&l->g, x, &r, true, note);
+	live_log_put(g, x, &r, true, note);
 }
 
-void live_log_in(struct live *l, struct live_conn *c, const struct seg *s,
-		 enum tcb_state before, enum tcb_state after)
+void live_log_in(struct live_log *g, struct live_conn *c, const struct seg *s, uint64_t frame,
+		 uint64_t mono_us, enum tcb_state before, enum tcb_state after)
 {
-	struct live_rec_seg in = { s, false, 0, live_elapsed(l, l->g.last_pkt_us), before, after };
+	struct live_rec_seg in = { s, false, frame,
+				   live_log_elapsed(g, mono_us ? mono_us : g->last_pkt_us), before,
+				   after };
 
-	log_segment(l, c, &in, NULL);
+	log_segment(g, c, &in, NULL);
 }
 
-void live_log_seg(struct live *l, struct live_conn *c, const struct seg *s, uint64_t now,
+void live_log_seg(struct live_log *g, struct live_conn *c, const struct seg *s, uint64_t now,
 		  const char *note)
 {
-	struct live_rec_seg in = { s, true, 0, live_elapsed(l, now), TCB_CLOSED, TCB_CLOSED };
+	struct live_rec_seg in = { s, true, 0, live_log_elapsed(g, now), TCB_CLOSED, TCB_CLOSED };
 
-	log_segment(l, c, &in, note);
+	log_segment(g, c, &in, note);
 }
 
 /* Events the explanation of every segment already tells (ACKs, RTT, window, data). */
@@ -64,9 +68,9 @@ static bool routine(enum tcb_ev_kind k)
 	       k == TCB_EV_DATA_IN || k == TCB_EV_ACK_MERGED || k == TCB_EV_ACK_SENT;
 }
 
-void live_log_events(struct live *l, struct live_conn *c, const struct tcb_out *o)
+void live_log_events(struct live_log *g, struct live_conn *c, const struct tcb_out *o)
 {
-	struct live_log_conn *x = conn_log(l, c);
+	struct live_log_conn *x = conn_log(g, c);
 	struct explain_rec r;
 	bool covers, covered;
 
@@ -74,41 +78,41 @@ void live_log_events(struct live *l, struct live_conn *c, const struct tcb_out *
 		return;
 	covers = live_rec_covers(&x->rec, o);
 	for (unsigned i = 0; i < o->nev; i++) {
-		live_rec_event(&x->rec, c->tcb, &o->ev[i], covers, l->frame,
-			       live_elapsed(l, o->ev[i].now), &r, &covered);
-		live_log_put(&l->g, x, &r, !covered && !routine(o->ev[i].kind), NULL);
+		live_rec_event(&x->rec, c->tcb, &o->ev[i], covers, g->frame,
+			       live_log_elapsed(g, live_conn_wall(c, o->ev[i].now)), &r, &covered);
+		live_log_put(g, x, &r, !covered && !routine(o->ev[i].kind), NULL);
 	}
 	if (o->ev_overflow)
-		live_log_note(&l->g, "#%u   (more events than one step could hold)", c->id);
+		live_log_note(g, "#%u   (more events than one step could hold)", c->id);
 }
 
-void live_log_impair(struct live *l, struct live_conn *c, const struct seg *s, bool out,
-		     const struct explain_impair *imp, uint64_t now)
+void live_log_impair(struct live_log *g, struct live_conn *c, const struct seg *s, bool out,
+		     const struct explain_impair *imp, uint64_t frame, uint64_t now)
 {
-	struct live_rec_seg in = { s, out, l->frame, live_elapsed(l, now), TCB_CLOSED, TCB_CLOSED };
-	struct live_log_conn *x = conn_log(l, c);
+	struct live_rec_seg in = { s, out, frame, live_log_elapsed(g, now), TCB_CLOSED, TCB_CLOSED };
+	struct live_log_conn *x = conn_log(g, c);
 	struct explain_rec r;
 
 	if (x && c->tcb) {
 		live_rec_impair(&x->rec, c->tcb, &in, imp, &r);
 	} else {
-		live_rec_stray(l->g.local, &in, &r);
+		live_rec_stray(g->local, &in, &r);
 		r.kind = EXPLAIN_REC_IMPAIR;
 		r.impair = *imp;
 	}
-	live_log_put(&l->g, x, &r, true, NULL);
+	live_log_put(g, x, &r, true, NULL);
 }
 
-void live_log_conn_end(struct live *l, struct live_conn *c)
+void live_log_conn_end(struct live_log *g, struct live_conn *c, uint64_t now)
 {
 	struct live_log_conn *x = c->x;
 	struct explain_rec r;
 
 	if (!x)
 		return;
-	live_rec_summary(&x->rec, &c->addr, live_elapsed(l, evloop_now_us()), &r);
-	live_log_put(&l->g, x, &r, true, NULL);
-	live_log_conn_done(&l->g, x);
+	live_rec_summary(&x->rec, &c->addr, live_log_elapsed(g, now), &r);
+	live_log_put(g, x, &r, true, NULL);
+	live_log_conn_done(g, x);
 	free(x);
 	c->x = NULL;
 }

@@ -19,6 +19,8 @@
 #include "seg.h"
 
 struct pcapngw;
+struct live_conn;
+struct tcb_out;
 
 /* One connection's part of the log (hung on struct live_conn). */
 struct live_log_conn {
@@ -26,8 +28,7 @@ struct live_log_conn {
 	struct explain_out_conn oc;	/* its outputs' state: prose context, ladder */
 };
 
-/* Everything the log writes to. Part of struct live (live.h); the functions that feed it
- * take the struct live and are declared there. */
+/* Everything the log writes to (one per program, owned by its runtime). */
 struct live_log {
 	struct live_out_opts o;
 	enum explain_who local;		/* this program's side */
@@ -45,7 +46,10 @@ struct live_log {
 	size_t pend_len;
 	uint64_t pend_us;
 	bool has_pend;
+	uint64_t pend_frame;		/* its frame number; 0: the record that follows is its */
 	uint64_t last_pkt_us;		/* monotonic time of the last packet */
+	uint64_t t0;			/* monotonic us of the start: the log's time 0 */
+	uint64_t frame;			/* packets sent and received so far (-w frames) */
 	/* Send first, explain after: while `defer` is set, records, notes and -w packets
 	 * wait in q (in order, with the FILE they were meant for) and are rendered by
 	 * live_log_flush once the step's segments are on the wire. */
@@ -59,6 +63,34 @@ int live_log_open(struct live_log *g, const struct live_out_opts *o, enum explai
 /* Flushes the pending packet, draws the ladders, writes the HTML pages, closes files.
  * -1 with e for the first failure (everything is closed anyway). */
 int live_log_close(struct live_log *g, struct err *e);
+
+/* Microseconds of the log's clock (since t0) at monotonic time now. */
+static inline uint64_t live_log_elapsed(const struct live_log *g, uint64_t now)
+{
+	return now >= g->t0 ? now - g->t0 : 0;
+}
+
+/* ---- records (live_log.c); c is NULL for a segment of no connection ---- */
+
+/* A packet sent or received: counts the frame, writes it to -w. */
+void live_log_packet(struct live_log *g, uint64_t now, const uint8_t *ip, size_t len);
+/* A segment received for c, with c's states around tcb_input; frame and mono_us are
+ * those of its arrival on the wire (0: the latest packet's), which differ from the
+ * latest when a delay held it. */
+void live_log_in(struct live_log *g, struct live_conn *c, const struct seg *s, uint64_t frame,
+		 uint64_t mono_us, enum tcb_state before, enum tcb_state after);
+/* A segment sent for c (NULL: no TCB owns it); note: an extra line in text mode. */
+void live_log_seg(struct live_log *g, struct live_conn *c, const struct seg *s, uint64_t now,
+		  const char *note);
+/* Every event of o (call before its segments are sent); event times are c's protocol
+ * clock, shown on the log's wall clock. */
+void live_log_events(struct live_log *g, struct live_conn *c, const struct tcb_out *o);
+/* The impairment engine (or the step prompt) acted on segment s (sent: out) of c; frame:
+ * the one it arrived in, 0 for a segment to send (not on the wire, or not yet). */
+void live_log_impair(struct live_log *g, struct live_conn *c, const struct seg *s, bool out,
+		     const struct explain_impair *imp, uint64_t frame, uint64_t now);
+/* c is finished: its summary. */
+void live_log_conn_end(struct live_log *g, struct live_conn *c, uint64_t now);
 
 /* Renders what waits in the queue, in order, and ends deferring. */
 void live_log_flush(struct live_log *g);

@@ -67,6 +67,7 @@ static void capture_now(struct live_log *g, uint64_t mono_us, const uint8_t *ip,
 	g->pend_len = len;
 	g->pend_us = mono_us;
 	g->has_pend = true;
+	g->pend_frame = g->replaying ? 0 : g->frame;	/* (replayed: records follow in order) */
 }
 
 void live_log_capture(struct live_log *g, uint64_t mono_us, const uint8_t *ip, size_t len)
@@ -87,7 +88,9 @@ static int pcapng_put(void *ctx, const struct explain_rec *r, const char *prose,
 	struct live_log *g = ctx;
 
 	(void)e;	/* a failed write stops the capture with a note, not the program */
-	if (r->kind == EXPLAIN_REC_SEGMENT && g->has_pend)
+	/* a segment a delay held has an older frame: its prose is no comment of this one */
+	if (r->kind == EXPLAIN_REC_SEGMENT && g->has_pend &&
+	    (!g->pend_frame || r->frame == g->pend_frame))
 		flush_pending(g, prose);
 	return 0;
 }

@@ -1,37 +1,76 @@
-/* live_manual.c - --manual: a small command language on stdin that sends hand-made segments into the running connection. */
-#include "live_x.h"
+/* live_manual.c - --manual: hand-made segments into a running connection (conn=N or a 4-tuple picks which), waits and sleeps. */
+#include "live_manual.h"
 
-#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
+#include "impair.h"
+#include "live_cmd.h"
+#include "live_list.h"
+#include "live_note.h"
 
 #define MANUAL_WAIT_US 10000000ull	/* `wait STATE` gives up after 10 s unless told */
+#define MANUAL_LINES 64			/* commands queued behind a wait */
+#define MANUAL_LINE 512
 
-int live_manual_read(struct live *l, struct err *e)
+struct live_manual {
+	struct live_pipe *pp;
+	struct live_stage *at;
+	bool quit;
+	/* a command waiting for a state or a time, and the lines queued behind it */
+	bool waiting;
+	struct live_target wait_conn;	/* whose state (unset: the newest) */
+	enum tcb_state wait_state;	/* TCB_NSTATES: only the time */
+	uint64_t wait_until;
+	char q[MANUAL_LINES][MANUAL_LINE];
+	unsigned qhead, qlen;
+	uint8_t data[2048];		/* send data=STR */
+};
+
+struct live_manual *live_manual_new(struct live_pipe *pp, struct live_stage *at, struct err *e)
 {
-	struct live_x *x = l->x;
-	ssize_t n;
+	struct live_manual *m = calloc(1, sizeof(*m));
 
-	if (x->inlen == sizeof(x->in))
-		x->inlen = 0;	/* a line longer than the buffer: forget it */
-	n = read(0, x->in + x->inlen, sizeof(x->in) - x->inlen);
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return 0;
-	if (n < 0)
-		return err_set(e, "--manual: reading stdin: %s", strerror(errno));
-	if (n == 0) {
-		x->in_eof = true;
-		evloop_ignore(&l->ev, l->stdin_idx);	/* end of the script: stop watching */
+	if (!m) {
+		err_set(e, "out of memory for --manual");
+		return NULL;
 	}
-	x->inlen += (size_t)n;
-	return 0;
+	m->pp = pp;
+	m->at = at;
+	m->wait_until = TCB_NEVER;
+	return m;
+}
+
+void live_manual_free(struct live_manual *m)
+{
+	free(m);
+}
+
+bool live_manual_quit(const struct live_manual *m)
+{
+	return m->quit;
+}
+
+uint64_t live_manual_deadline(const struct live_manual *m)
+{
+	return m->waiting ? m->wait_until : TCB_NEVER;
+}
+
+/* The connection t names (unset: the newest open one). */
+static struct live_conn *target(const struct live_manual *m, const struct live_target *t)
+{
+	if (!t->set)
+		return m->pp->newest;
+	for (struct live_conn *c = m->pp->conns; c; c = c->ix->next)
+		if (live_cmd_target_match(t, c->id, &c->addr))
+			return c;
+	return NULL;
 }
 
 /* One key=value word of `send`; -1 when it is not understood. */
-static int send_word(struct live_x *x, const struct tcb_vars *v, struct seg *s, char *w,
-		     bool *seq_set)
+static int send_word(struct live_manual *m, const struct tcb_vars *v, struct seg *s, char *w)
 {
 	char *eq = strchr(w, '=');
 	uint64_t n;
@@ -42,26 +81,25 @@ static int send_word(struct live_x *x, const struct tcb_vars *v, struct seg *s, 
 		return -1;
 	*eq++ = '\0';
 	if (!strcmp(w, "seq"))
-		return (*seq_set = true), live_parse_seqval(eq, s->seq, v->iss, &s->seq);
+		return live_cmd_seqval(eq, s->seq, v->iss, &s->seq);
 	if (!strcmp(w, "ack"))
-		return live_parse_seqval(eq, s->ack, v->irs, &s->ack);
+		return live_cmd_seqval(eq, s->ack, v->irs, &s->ack);
 	if (!strcmp(w, "win")) {
 		if (cli_parse_u64(eq, 0, 65535, &n, &e) < 0)
 			return -1;
 		s->win = (uint16_t)n;
 		return 0;
 	}
-	if (strcmp(w, "data") ||
-	    (len = cli_unescape(eq, x->edit_payload, sizeof(x->edit_payload), &e)) < 0)
+	if (strcmp(w, "data") || (len = cli_unescape(eq, m->data, sizeof(m->data), &e)) < 0)
 		return -1;
-	s->payload = x->edit_payload;
+	s->payload = m->data;
 	s->len = (uint32_t)len;
 	return 0;
 }
 
 /* The segment the TCB would send with these flags: seq SND.NXT (ISS for a SYN),
  * ack RCV.NXT when ACK is set, our window. */
-static void craft(struct live_conn *c, const struct tcb_vars *v, uint8_t flags,
+static void craft(const struct live_conn *c, const struct tcb_vars *v, uint8_t flags,
 		  struct seg *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -80,114 +118,154 @@ static void craft(struct live_conn *c, const struct tcb_vars *v, uint8_t flags,
 	}
 }
 
-/* send FLAGS [seq=V] [ack=V] [win=N] [data=STR] */
-static int cmd_send(struct live *l, char *args, struct err *e)
+/* send FLAGS [conn=N] [seq=V] [ack=V] [win=N] [data=STR] */
+static int cmd_send(struct live_manual *m, struct live_target *t, char *args, uint64_t now,
+		    struct err *e)
 {
-	struct live_conn *c = l->last;
-	char *fl = strtok(args, " \t"), *w, *data;
+	char *fl = strtok(args, " \t"), *rest = strtok(NULL, ""), *w;
+	struct live_pkt p = { .dir = LIVE_OUT, .now = now, .tail = "(hand-made by --manual)" };
 	struct tcb_vars v;
-	struct seg s;
+	struct live_conn *c;
 	uint8_t flags;
-	bool seq_set = false;
+	char tt[64];
 
-	if (!c || !c->tcb)
+	if (rest && !strncmp(rest + strspn(rest, " \t"), "conn=", 5) &&
+	    !(rest = live_cmd_target(rest, t)))
+		return err_set(e, "send: conn= is N, ADDR:PORT or LADDR:LPORT-RADDR:RPORT");
+	if (!(c = target(m, t)) || !c->tcb) {
+		live_cmd_target_text(t, tt, sizeof(tt));
+		if (t->set)
+			return err_set(e, "send: no open connection is %s (list shows them)", tt);
 		return err_set(e, "no connection to send into yet");
-	if (!fl || live_parse_flags(fl, &flags) < 0)
+	}
+	if (!fl || live_cmd_flags(fl, &flags) < 0)
 		return err_set(e, "send: '%s' is not FLAGS (S, S., ., P., F., R, R., SYN+ACK ...)",
 			       fl ? fl : "");
 	tcb_get_vars(c->tcb, &v);
-	craft(c, &v, flags, &s);
-	data = strtok(NULL, "");
-	while (data && *data) {
-		data += strspn(data, " \t");
-		if (!strncmp(data, "data=", 5)) {	/* the rest of the line */
-			w = data;
-			data = NULL;
+	craft(c, &v, flags, &p.s);
+	while (rest && *rest) {
+		rest += strspn(rest, " \t");
+		if (!strncmp(rest, "data=", 5)) {	/* the rest of the line */
+			w = rest;
+			rest = NULL;
 		} else {
-			w = strsep(&data, " \t");
+			w = strsep(&rest, " \t");
 		}
-		if (*w && send_word(l->x, &v, &s, w, &seq_set) < 0)
+		if (*w && send_word(m, &v, &p.s, w) < 0)
 			return err_set(e, "send: '%s' is not seq=V, ack=V, win=N or data=STR", w);
 	}
-	(void)seq_set;
-	return live_wire_out(l, c, &s, "(hand-made by --manual)", false, e);
+	p.c = c;
+	return live_pipe_inject(m->at, &p, e);
 }
 
 /* wait STATE [DUR] / sleep DUR: later commands wait. */
-static int cmd_wait(struct live *l, char *w, char *args, uint64_t now, struct err *e)
+static int cmd_wait(struct live_manual *m, const struct live_target *t, const char *w,
+		    char *args, uint64_t now, struct err *e)
 {
-	struct live_x *x = l->x;
 	char *a1 = strtok(args, " \t"), *a2 = a1 ? strtok(NULL, " \t") : NULL;
 	uint64_t d = MANUAL_WAIT_US;
 
 	if (!strcmp(w, "sleep")) {
 		if (!a1 || cli_parse_duration(a1, &d, e) < 0)
 			return err_set(e, "sleep DUR (e.g. 200ms)");
-		x->waiting = true;
-		x->wait_state = TCB_NSTATES;	/* only the time */
-		x->wait_until = now + d;
-		return 0;
+		m->wait_state = TCB_NSTATES;	/* only the time */
+	} else {
+		if (!a1 || impair_state_parse(a1, strlen(a1), &m->wait_state) < 0)
+			return err_set(e, "wait STATE [DUR] (e.g. wait ESTABLISHED)");
+		if (a2 && cli_parse_duration(a2, &d, e) < 0)
+			return -1;
 	}
-	if (!a1 || impair_state_parse(a1, strlen(a1), &x->wait_state) < 0)
-		return err_set(e, "wait STATE [DUR] (e.g. wait ESTABLISHED)");
-	if (a2 && cli_parse_duration(a2, &d, e) < 0)
-		return -1;
-	x->waiting = true;
-	x->wait_until = now + d;
+	m->wait_conn = *t;
+	m->waiting = true;
+	m->wait_until = now + d;
 	return 0;
 }
 
 /* Whether a pending wait/sleep is over at now. */
-static bool wait_over(struct live *l, uint64_t now)
+static bool wait_over(struct live_manual *m, uint64_t now)
 {
-	struct live_x *x = l->x;
-	struct live_conn *c = l->last;
+	struct live_conn *c;
 
-	if (!x->waiting)
+	if (!m->waiting)
 		return true;
-	if (x->wait_state < TCB_NSTATES && c && c->tcb && tcb_state(c->tcb) == x->wait_state)
-		return !(x->waiting = false);
-	if (now < x->wait_until)
+	c = target(m, &m->wait_conn);
+	if (m->wait_state < TCB_NSTATES && c && c->tcb && tcb_state(c->tcb) == m->wait_state)
+		return !(m->waiting = false);
+	if (now < m->wait_until)
 		return false;
-	if (x->wait_state < TCB_NSTATES)
-		live_note(l, c, now, "manual: gave up waiting for %s",
-			  tcb_state_name(x->wait_state));
-	x->waiting = false;
+	if (m->wait_state < TCB_NSTATES)
+		live_note_at(m->pp, c, now, "manual: gave up waiting for %s",
+			     tcb_state_name(m->wait_state));
+	m->waiting = false;
 	return true;
 }
 
-static int command(struct live *l, char *line, uint64_t now, struct err *e)
+static int command(struct live_manual *m, char *line, uint64_t now, struct err *e)
 {
-	char *w = strtok(line, " \t"), *rest = w ? strtok(NULL, "") : NULL;
-	static const char help[] = "commands: send FLAGS [seq=V] [ack=V] [win=N] [data=STR], "
-				   "wait STATE [DUR], sleep DUR, quit";
+	static const char help[] = "commands: [conn=N|ADDR:PORT] send FLAGS [seq=V] [ack=V] "
+				   "[win=N] [data=STR], wait STATE [DUR], sleep DUR, list, quit";
+	struct live_target t;
+	char *rest = live_cmd_target(line, &t), *w;
 
+	if (!rest)
+		return err_set(e, "conn= is N, ADDR:PORT or LADDR:LPORT-RADDR:RPORT");
+	w = strtok(rest, " \t");
+	rest = w ? strtok(NULL, "") : NULL;
 	if (!w || *w == '#')
 		return 0;
 	if (!strcmp(w, "send"))
-		return cmd_send(l, rest ? rest : (char[]){ "" }, e);
+		return cmd_send(m, &t, rest ? rest : (char[]){ "" }, now, e);
 	if (!strcmp(w, "wait") || !strcmp(w, "sleep"))
-		return cmd_wait(l, w, rest ? rest : (char[]){ "" }, now, e);
-	if (!strcmp(w, "quit") || !strcmp(w, "q")) {
-		l->x->quit = true;
+		return cmd_wait(m, &t, w, rest ? rest : (char[]){ "" }, now, e);
+	if (!strcmp(w, "list")) {
+		live_list(m->pp, now, false);
 		return 0;
 	}
-	return err_set(e, "%s%s", strcmp(w, "help") ? "unknown command; " : "", help);
+	if (!strcmp(w, "quit") || !strcmp(w, "q")) {
+		m->quit = true;
+		return 0;
+	}
+	return err_set(e, "%s%s", strcmp(w, "help") ? "not understood; " : "", help);
 }
 
-int live_manual_run(struct live *l, uint64_t now, struct err *e)
+/* Runs one line now: its note, then the command (a bad one gets its line at once). */
+static void run(struct live_manual *m, const char *line, uint64_t now)
 {
-	char line[LIVE_X_LINE], copy[LIVE_X_LINE];
+	char copy[MANUAL_LINE];
+	struct err ce = { "" };
 
-	while (!l->x->quit && wait_over(l, now) && live_x_line(l->x, line, sizeof(line), false)) {
-		struct err ce = { "" };
+	snprintf(copy, sizeof(copy), "%s", line);
+	if (line[0])
+		live_note_at(m->pp, m->pp->newest, now, "manual> %s", line);
+	if (command(m, copy, now, &ce) < 0)
+		live_note_at(m->pp, m->pp->newest, now, "manual: %s", ce.msg);
+}
 
-		snprintf(copy, sizeof(copy), "%s", line);
-		if (line[0])
-			live_note(l, l->last, now, "manual> %s", copy);
-		if (command(l, line, now, &ce) < 0)
-			live_note(l, l->last, now, "manual: %s", ce.msg);
-	}
+int live_manual_run(struct live_manual *m, uint64_t now, struct err *e)
+{
 	(void)e;
+	while (m->qlen && !m->quit && wait_over(m, now)) {
+		run(m, m->q[m->qhead], now);
+		m->qhead = (m->qhead + 1) % MANUAL_LINES;
+		m->qlen--;
+	}
 	return 0;
+}
+
+int live_manual_line(struct live_manual *m, const char *line, uint64_t now, struct err *e)
+{
+	if (m->quit)
+		return 0;
+	if (!m->qlen && wait_over(m, now)) {
+		run(m, line, now);
+		return 0;
+	}
+	if (m->qlen == MANUAL_LINES) {
+		live_note_at(m->pp, m->pp->newest, now, "manual: %u commands already wait; "
+			     "'%s' is dropped", MANUAL_LINES, line);
+		return 0;
+	}
+	snprintf(m->q[(m->qhead + m->qlen) % MANUAL_LINES], MANUAL_LINE, "%s", line);
+	m->qlen++;
+	return live_manual_run(m, now, e);
 }

@@ -1,88 +1,96 @@
-/* live_step.c - --step: stop before a segment, show it and what it does, and obey the user's command. */
-#include "live_x.h"
+/* live_step.c - the step stage: holds a segment for the user's decision, queues what follows it, never blocks the loop. */
+#include "live_step_impl.h"
 
-#include <editline/readline.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
+#include "live_cmd.h"
+#include "live_log.h"
+#include "live_note.h"
 
-/* Pops one line (without its newline) from x->in; false when no whole line is there. */
-static bool pop_line(struct live_x *x, char *buf, size_t cap)
+#define STEP_HOLDS_MAX 64	/* connections with a decision waiting at once */
+
+/* ---- keys and queues ---- */
+
+static struct tcb_addr key_of(const struct live_pkt *p, const struct live_conn *c)
 {
-	char *nl = memchr(x->in, '\n', x->inlen);
-	size_t n = nl ? (size_t)(nl - x->in) : x->inlen;
+	const struct seg *s = &p->s;
 
-	if (!nl && !(x->in_eof && x->inlen))
-		return false;
-	snprintf(buf, cap, "%.*s", (int)(n < cap ? n : cap - 1), x->in);
-	if (n > 0 && buf[strlen(buf) - 1] == '\r')
-		buf[strlen(buf) - 1] = '\0';
-	n += nl != NULL;
-	memmove(x->in, x->in + n, x->inlen - n);
-	x->inlen -= n;
-	return true;
+	if (c)
+		return c->addr;
+	if (p->dir == LIVE_OUT)
+		return (struct tcb_addr){ s->saddr, s->daddr, s->sport, s->dport };
+	return (struct tcb_addr){ s->daddr, s->saddr, s->dport, s->sport };
 }
 
-bool live_x_line(struct live_x *x, char *buf, size_t cap, bool block)
+static bool same_key(const struct tcb_addr *a, const struct tcb_addr *b)
 {
-	for (;;) {
-		ssize_t n;
+	return a->raddr == b->raddr && a->rport == b->rport && a->lport == b->lport &&
+	       (!a->laddr || !b->laddr || a->laddr == b->laddr);
+}
 
-		if (pop_line(x, buf, cap))
-			return true;
-		if (x->in_eof || !block)
-			return false;
-		if (x->inlen == sizeof(x->in))
-			x->inlen = 0;	/* a line longer than the buffer: forget it */
-		n = read(0, x->in + x->inlen, sizeof(x->in) - x->inlen);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			x->in_eof = true;
-		else
-			x->inlen += (size_t)n;
+static struct step_hold *find_hold(struct live_step *x, const struct tcb_addr *k)
+{
+	for (struct step_hold *h = x->holds; h; h = h->next)
+		if (same_key(&h->key, k))
+			return h;
+	return NULL;
+}
+
+static struct step_node *node_new(const struct live_pkt *p, struct err *e)
+{
+	struct step_node *n = calloc(1, sizeof(*n));
+
+	if (!n || live_pkt_keep(&n->k, p, e) < 0) {
+		free(n);
+		err_set(e, "out of memory for a segment held at the step prompt");
+		return NULL;
 	}
+	return n;
 }
 
-int live_parse_flags(const char *w, uint8_t *flags)
+void live_step_node_free(struct step_node *n)
 {
-	char text[64];
-	struct impair_rule r;
-	struct err e;
-	size_t n;
-
-	if (!strcmp(w, "none")) {
-		*flags = 0;
-		return 0;
-	}
-	n = (size_t)snprintf(text, sizeof(text), "drop %s", w);
-	if (n >= sizeof(text) || strchr(w, ' ') ||
-	    impair_rule_parse(text, 0, n, &r, NULL, &e) < 0 || r.fmatch != IMPAIR_FLAGS_EXACT)
-		return -1;
-	*flags = r.flags;
-	return 0;
+	live_pkt_forget(&n->k);
+	free(n->edit_buf);
+	free(n);
 }
 
-int live_parse_seqval(const char *v, uint32_t cur, uint32_t base, uint32_t *out)
+static void append(struct step_hold *h, struct step_node *n)
 {
-	uint64_t n;
-	struct err e;
-	bool raw = !strncmp(v, "raw:", 4);
-
-	if ((*v == '+' || *v == '-') && cli_parse_u64(v + 1, 0, UINT32_MAX, &n, &e) == 0) {
-		*out = *v == '+' ? cur + (uint32_t)n : cur - (uint32_t)n;
-		return 0;
-	}
-	if (cli_parse_u64(raw ? v + 4 : v, 0, UINT32_MAX, &n, &e) < 0)
-		return -1;
-	*out = raw ? (uint32_t)n : base + (uint32_t)n;
-	return 0;
+	if (h->tail)
+		h->tail->next = n;
+	else
+		h->head = n;
+	h->tail = n;
 }
 
-/* What the segment does, in one sentence for the prompt. */
+static unsigned count(const struct step_node *n)
+{
+	unsigned k = 0;
+
+	for (; n; n = n->next)
+		k++;
+	return k;
+}
+
+static unsigned count_holds(const struct live_step *x)
+{
+	unsigned k = 0;
+
+	for (const struct step_hold *h = x->holds; h; h = h->next)
+		k++;
+	return k;
+}
+
+/* ---- the prompt ---- */
+
+FILE *live_step_file(const struct live_step *x)
+{
+	return live_note_prompt_file(x->st.pp, !x->cfg.echo);
+}
+
 static const char *what_it_does(const struct seg *s)
 {
 	if (s->flags & SEG_RST)
@@ -99,130 +107,308 @@ static const char *what_it_does(const struct seg *s)
 	return "ACK: acknowledges every sequence number before ack";
 }
 
-static void show(struct live *l, struct live_conn *c, const struct seg *s, bool out)
+static void view_of(const struct live_step *x, const struct step_hold *h, uint64_t now,
+		    struct live_step_view *v)
 {
-	FILE *f = l->g.f ? l->g.f : stderr;
-	char line[256];
-	uint32_t sb, ab;
+	const struct live_conn *c = h->c && !h->c->released ? h->c : NULL;
+	const struct live_pkt *p = &h->head->k.p;
 
-	live_x_bases(c, s, out, &sb, &ab);
-	seg_format(s, sb, ab, line, sizeof(line));
-	fprintf(f, "#%-3u step %s: %s > %s  %s\n          %s (state %s)\n", c ? c->id : 0,
-		out ? "before sending" : "received", out ? l->local_name : l->peer_name,
-		out ? l->peer_name : l->local_name, line, what_it_does(s),
-		c && c->tcb ? tcb_state_name(tcb_state(c->tcb)) : "no connection");
-	fprintf(f, "          [Enter] %s  d drop  delay MS  edit seq|ack|flags|win|payload V"
-		"  c continue  q quit\n", out ? "send" : "deliver");
+	memset(v, 0, sizeof(*v));
+	v->conn = c ? c->id : 0;
+	v->state = c && c->tcb ? tcb_state_name(tcb_state(c->tcb)) : "no connection";
+	v->out = p->dir == LIVE_OUT;
+	v->s = &p->s;
+	live_note_seg(c, &p->s, v->out, v->seg_text, sizeof(v->seg_text));
+	v->clock_paused = live_conn_paused(c);
+	v->queued = count(h->head->next);
+	v->since = h->since;
+	for (const struct step_hold *o = x->holds; o; o = o->next)
+		v->others += o != h && o->head;
+	if (!c || !c->tcb)
+		return;
+	for (int k = TCB_TIMER_RTX; k < TCB_NTIMERS; k++) {
+		uint64_t at = tcb_timer_at(c->tcb, (enum tcb_timer)k);
+
+		if (at != TCB_NEVER)
+			v->timers[v->ntimers++] = (struct live_step_timer){
+				tcb_timer_name((enum tcb_timer)k),
+				(int64_t)(at - live_conn_clock(c, now)) };
+	}
+	if (c->app_deadline != TCB_NEVER)
+		v->timers[v->ntimers++] = (struct live_step_timer){
+			"program", (int64_t)(c->app_deadline - live_conn_clock(c, now)) };
+}
+
+static void show_timers(FILE *f, const struct live_step_view *v)
+{
+	if (!v->ntimers) {
+		fprintf(f, "          timers: none running\n");
+		return;
+	}
+	fprintf(f, "          timers:");
+	for (unsigned i = 0; i < v->ntimers; i++)
+		fprintf(f, "%s %s in %.3f s", i ? "," : "", v->timers[i].name,
+			v->timers[i].left_us / 1e6);
+	fprintf(f, " (protocol time left)\n");
+}
+
+void live_step_show(struct live_step *x, struct step_hold *h, uint64_t now)
+{
+	struct live_pipe *pp = x->st.pp;
+	FILE *f = live_step_file(x);
+	struct live_step_view v;
+
+	live_log_flush(pp->g);	/* the records before the prompt that refers to them */
+	view_of(x, h, now, &v);
+	if (x->cfg.show) {
+		x->cfg.show(x->cfg.show_ctx, &v);
+		return;
+	}
+	fprintf(f, "#%-3u step %s: %s > %s  %s\n          %s (state %s)\n", v.conn,
+		v.out ? "before sending" : "received", v.out ? pp->local_name : pp->peer_name,
+		v.out ? pp->peer_name : pp->local_name, v.seg_text, what_it_does(v.s), v.state);
+	show_timers(f, &v);
+	if (v.conn)
+		fprintf(f, "          clock: %s\n", v.clock_paused
+			? "paused for this connection while you decide (--step-clock pause)"
+			: "running while you decide (--step-clock run): its timers keep counting");
+	if (v.others)
+		fprintf(f, "          (%u other connection%s wait%s for a decision too: "
+			"commands without conn=N answer the oldest)\n", v.others,
+			v.others > 1 ? "s" : "", v.others > 1 ? "" : "s");
+	fprintf(f, "          [Enter|send] %s  d drop  delay MS  edit seq|ack|flags|win|payload V"
+		"  c continue  q quit  list  (conn=N first: another connection; ';' joins)\n",
+		v.out ? "send" : "deliver");
+	if (!x->cfg.echo)
+		fprintf(f, "step> ");
 	fflush(f);
 }
 
-/* One command line from the user: libedit on a terminal, else the next line of stdin. */
-static bool ask(struct live *l, char *buf, size_t cap)
+/* ---- passing on ---- */
+
+int live_step_pass(struct live_step *x, struct live_pkt *p, struct err *e)
 {
-	FILE *f = l->g.f ? l->g.f : stderr;
-
-	if (l->x->tty) {
-		char *r = readline("step> ");
-
-		if (!r)
-			return false;
-		if (*r)
-			add_history(r);
-		snprintf(buf, cap, "%s", r);
-		free(r);
-		return true;
-	}
-	if (!live_x_line(l->x, buf, cap, true))
-		return false;
-	fprintf(f, "step> %s\n", buf);	/* piped: the log shows what was decided */
-	return true;
+	return p->dir == LIVE_OUT ? live_pipe_down(&x->st, p, e) : live_pipe_up(&x->st, p, e);
 }
 
-/* edit FIELD VALUE on s. -1 when the field or value is bad. */
-static int edit(struct live *l, struct live_conn *c, struct seg *s, bool out,
-		const char *field, const char *val)
+/* Retransmissions of bytes edited at the prompt carry the edited bytes too. */
+static void apply_overlay(struct live_pkt *p, uint8_t *tmp)
 {
-	uint32_t sb, ab;
-	uint64_t n;
-	long len;
-	struct err e;
+	const struct live_conn_ix *ix = p->c ? p->c->ix : NULL;
 
-	live_x_bases(c, s, out, &sb, &ab);
-	if (!strcmp(field, "seq"))
-		return live_parse_seqval(val, s->seq, sb, &s->seq);
-	if (!strcmp(field, "ack"))
-		return live_parse_seqval(val, s->ack, ab, &s->ack);
-	if (!strcmp(field, "flags"))
-		return live_parse_flags(val, &s->flags);
-	if (!strcmp(field, "win")) {
-		if (cli_parse_u64(val, 0, 65535, &n, &e) < 0)
-			return -1;
-		s->win = (uint16_t)n;
-		return 0;
+	if (p->dir != LIVE_OUT || !ix || !ix->edit_bytes || !p->s.len)
+		return;
+	if (p->s.seq != ix->edit_seq || p->s.len != ix->edit_len)
+		return;	/* the TCB resends whole segments here: same seq and length */
+	memcpy(tmp, ix->edit_bytes, ix->edit_len);
+	p->s.payload = tmp;
+}
+
+static bool stops(const struct live_step *x, const struct live_pkt *p, const struct live_conn *c)
+{
+	unsigned dir = p->dir == LIVE_OUT ? IMPAIR_OUT : IMPAIR_IN;
+
+	if (!(x->cfg.dirs & dir) || (c && c->ix && c->ix->free_run))
+		return false;
+	return p->dir == LIVE_OUT || p->w.kind == WIRE_PKT_OK;
+}
+
+static void unhold(struct live_step *x, struct step_hold *h, uint64_t now)
+{
+	struct step_hold **pp = &x->holds;
+
+	while (*pp != h)
+		pp = &(*pp)->next;
+	*pp = h->next;
+	if (h->c && live_conn_paused(h->c)) {
+		live_conn_resume(h->c, now);
+		x->st.pp->resumed++;
 	}
-	if (strcmp(field, "payload") ||
-	    (len = cli_unescape(val, l->x->edit_payload, sizeof(l->x->edit_payload), &e)) < 0)
-		return -1;
-	s->payload = l->x->edit_payload;
-	s->len = (uint32_t)len;
+	live_conn_unref(h->c);
+	free(h);
+}
+
+/* The head becomes a pending decision: its connection stops, the prompt shows it. */
+static void stop_at_head(struct live_step *x, struct step_hold *h, uint64_t now)
+{
+	h->before = h->head->k.p.s;
+	h->since = now;
+	if (x->cfg.pause_clock)
+		live_conn_pause(h->c, now);
+	live_step_show(x, h, now);
+}
+
+/* After a decision: what queued behind it goes on in order, until one stops again. */
+int live_step_drain(struct live_step *x, struct step_hold *h, uint64_t now, struct err *e)
+{
+	while (h->head) {
+		struct step_node *n = h->head;
+		struct live_conn *c = n->k.p.c ? n->k.p.c : h->c;
+		int r;
+
+		if (stops(x, &n->k.p, c)) {
+			stop_at_head(x, h, now);
+			return 0;
+		}
+		h->head = n->next;
+		if (!h->head)
+			h->tail = NULL;
+		n->k.p.now = now;
+		r = live_step_pass(x, &n->k.p, e);
+		live_step_node_free(n);
+		if (r < 0)
+			return -1;
+	}
+	unhold(x, h, now);
 	return 0;
 }
 
-/* One command; true when it decided (act set), false to ask again. */
-static bool command(struct live *l, struct live_conn *c, struct seg *s, bool out,
-		    char *cmd, enum live_step_act *act, uint64_t *delay_us)
-{
-	char *w1 = strtok(cmd, " \t"), *w2 = w1 ? strtok(NULL, " \t") : NULL;
-	char *w3 = w2 ? strtok(NULL, "") : NULL;
-	FILE *f = l->g.f ? l->g.f : stderr;
-	struct err e;
+/* ---- the stage ---- */
 
-	*act = LIVE_STEP_PASS;
-	if (!w1)
-		return true;
-	if (!strcmp(w1, "d") || !strcmp(w1, "drop"))
-		return (*act = LIVE_STEP_DROP), true;
-	if (!strcmp(w1, "q") || !strcmp(w1, "quit"))
-		return (*act = LIVE_STEP_QUIT), true;
-	if (!strcmp(w1, "c") || !strcmp(w1, "continue"))
-		return (l->x->step = 0), true;
-	if (!strcmp(w1, "delay") && w2 && cli_parse_duration(w2, delay_us, &e) == 0)
-		return (*act = LIVE_STEP_DELAY), true;
-	if (!strcmp(w1, "edit") && w2 && w3 && edit(l, c, s, out, w2, w3) == 0)
-		return true;
-	fprintf(f, "          not understood: Enter, d, delay MS, edit FIELD VALUE "
-		"(seq|ack: +N, -N, N or raw:N; flags: S. R F. ...; win N; payload STR), c, q\n");
-	return false;
+static int step_seg(struct live_stage *st, struct live_pkt *p, struct err *e)
+{
+	struct live_step *x = (struct live_step *)st;
+	enum tcb_state s;
+	struct live_conn *c = live_pipe_conn(st->pp, p, &s);
+	struct tcb_addr k = key_of(p, c);
+	struct step_hold *h = find_hold(x, &k);
+	struct step_node *n;
+	uint8_t tmp[2048];
+	char line[256];
+
+	apply_overlay(p, tmp);	/* before it is kept: a held retransmission has it too */
+	if (!h && !stops(x, p, c))
+		return live_step_pass(x, p, e);
+	if (!h && count_holds(x) >= STEP_HOLDS_MAX) {	/* a flood must not pile up prompts */
+		live_note_seg(c, &p->s, p->dir == LIVE_OUT, line, sizeof(line));
+		live_note_at(st->pp, c, p->now, "step: %d decisions already wait; this segment "
+			     "passes without a stop  [%s]", STEP_HOLDS_MAX, line);
+		return live_step_pass(x, p, e);
+	}
+	if (!(n = node_new(p, e)))
+		return -1;
+	if (h) {	/* behind a pending decision: queued, and shown */
+		append(h, n);
+		live_note_seg(c, &p->s, p->dir == LIVE_OUT, line, sizeof(line));
+		live_note_at(st->pp, c, p->now, "step: %s queued behind the pending decision "
+			     "(%u waiting)  [%s]", p->dir == LIVE_OUT ? "to send:" : "arrived:",
+			     count(h->head) - 1, line);
+		return 0;
+	}
+	if (!(h = calloc(1, sizeof(*h)))) {
+		live_step_node_free(n);
+		return err_set(e, "out of memory for a step decision");
+	}
+	h->key = k;
+	h->c = c;
+	live_conn_ref(c);
+	append(h, n);
+	for (struct step_hold **pp = &x->holds;; pp = &(*pp)->next)
+		if (!*pp) {
+			*pp = h;
+			break;
+		}
+	stop_at_head(x, h, p->now);
+	return 0;
 }
 
-enum live_step_act live_step(struct live *l, struct live_conn *c, struct seg *s,
-			     bool out, uint64_t *delay_us)
+static uint64_t step_deadline(const struct live_stage *st)
 {
-	struct impair_verdict v = { .dir = out ? IMPAIR_OUT : IMPAIR_IN };
-	enum live_step_act act = LIVE_STEP_PASS;
-	struct seg before = *s;
-	char cmd[LIVE_X_LINE], what[96];
+	const struct live_step *x = (const struct live_step *)st;
+	uint64_t d = TCB_NEVER;
 
-	show(l, c, s, out);
-	for (;;) {
-		if (!ask(l, cmd, sizeof(cmd))) {
-			l->x->step = 0;	/* end of input: continue without stopping */
-			return LIVE_STEP_PASS;
+	for (const struct step_node *n = x->delayed; n; n = n->next)
+		d = n->release_at < d ? n->release_at : d;
+	return d;
+}
+
+static int step_tick(struct live_stage *st, uint64_t now, struct err *e)
+{
+	struct live_step *x = (struct live_step *)st;
+	struct step_node **pn = &x->delayed;
+
+	while (*pn) {
+		struct step_node *n = *pn;
+		int r;
+
+		if (n->release_at > now) {
+			pn = &n->next;
+			continue;
 		}
-		if (command(l, c, s, out, cmd, &act, delay_us))
-			break;
+		*pn = n->next;
+		n->k.p.now = now;
+		if (n->k.p.c && n->k.p.c->released)
+			n->k.p.c = (live_conn_unref(n->k.p.c), NULL);
+		r = live_step_pass(x, &n->k.p, e);
+		live_step_node_free(n);
+		if (r < 0)
+			return -1;
+		pn = &x->delayed;	/* the list may have changed */
 	}
-	v.action = act == LIVE_STEP_DROP ? IMPAIR_DROP : IMPAIR_DELAY;
-	v.delay_us = *delay_us;
-	if (act == LIVE_STEP_DROP)
-		live_note_impair(l, c, s, &v, "dropped at the step prompt", evloop_now_us());
-	if (act == LIVE_STEP_DELAY) {
-		impair_format_us(*delay_us, what, sizeof(what) - 40);
-		strcat(what, " delay asked at the step prompt");
-		live_note_impair(l, c, s, &v, what, evloop_now_us());
+	return 0;
+}
+
+static void step_free(struct live_stage *st)
+{
+	struct live_step *x = (struct live_step *)st;
+
+	while (x->holds) {
+		struct step_hold *h = x->holds;
+
+		while (h->head) {
+			struct step_node *n = h->head;
+
+			h->head = n->next;
+			live_step_node_free(n);
+		}
+		x->holds = h->next;
+		live_conn_unref(h->c);
+		free(h);
 	}
-	v.action = IMPAIR_DELIVER;	/* an edit is no impairment record, just a note */
-	if (memcmp(&before, s, sizeof(before)))
-		live_note_impair(l, c, s, &v, "edited at the step prompt", evloop_now_us());
-	return act;
+	while (x->delayed) {
+		struct step_node *n = x->delayed;
+
+		x->delayed = n->next;
+		live_step_node_free(n);
+	}
+	free(x);
+}
+
+static const struct live_stage_ops step_ops = {
+	.name = "step", .in = step_seg, .out = step_seg, .deadline = step_deadline,
+	.tick = step_tick, .free = step_free,
+};
+
+struct live_step *live_step_push(struct live_pipe *pp, const struct live_step_cfg *cfg,
+				 struct err *e)
+{
+	struct live_step *x = calloc(1, sizeof(*x));
+
+	if (!x) {
+		err_set(e, "out of memory for the step stage");
+		return NULL;
+	}
+	x->cfg = *cfg;
+	live_pipe_push(pp, &x->st, &step_ops);
+	return x;
+}
+
+bool live_step_waiting(const struct live_step *x)
+{
+	return x->holds != NULL;
+}
+
+bool live_step_quit(const struct live_step *x)
+{
+	return x->quit;
+}
+
+bool live_step_current(const struct live_step *x, uint64_t now, struct live_step_view *v)
+{
+	for (const struct step_hold *h = x->holds; h; h = h->next)
+		if (h->head) {
+			view_of(x, h, now, v);
+			return true;
+		}
+	return false;
 }

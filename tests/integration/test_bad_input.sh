@@ -38,6 +38,13 @@ bad server_port_zero "out of range" "$S" --listen 198.18.0.2:0
 bad server_bad_backlog "--backlog" "$S" --listen 198.18.0.2:80 --backlog 0
 bad server_bad_syncookies "'sometimes' is not off, on or always" "$S" --listen 198.18.0.2:80 \
 	--syncookies sometimes
+bad client_window_zero "not a window of 1..65535" "$C" --connect 198.18.0.2:80 --window 0
+bad client_window_too_big "not a window of 1..65535" "$C" --connect 198.18.0.2:80 --window 99999999
+bad server_window_too_big "not a window of 1..65535" "$S" --listen 198.18.0.2:80 --window 65536
+bad client_rto_min_above_max "--rto-min (5.000 s) is above --rto-max (1.000 s)" "$C" --connect 198.18.0.2:80 --rto-min 5s --rto-max 1s
+bad server_rto_min_above_max "is above --rto-max" "$S" --listen 198.18.0.2:80 --rto-max 100ms
+bad server_missing_value "needs a value" "$S" --listen 198.18.0.2:80 --msl
+bad client_bad_step_clock "--step-clock: 'later' is not pause or run" "$C" --connect 198.18.0.2:80 --step --step-clock later
 
 check client_help_exit_0 eval "\"$C\" --help >/dev/null"
 check server_version_exit_0 eval "\"$S\" --version >/dev/null"
@@ -51,5 +58,13 @@ NOCAP=(setpriv --bounding-set=-net_raw,-net_admin --inh-caps=-net_raw,-net_admin
 bad client_no_cap_net_raw "scripts/lab exec" in_c "${NOCAP[@]}" "$C" --connect "$ADDR_S:80"
 bad server_no_cap_net_raw "scripts/lab exec" in_s "${NOCAP[@]}" "$S" --listen "$ADDR_S:80"
 bad client_bad_pcap_path "-w" in_c "$C" --connect "$ADDR_S:80" -w /nonexistent/dir/x.pcap
+# a second synlab-server on the same ADDR:PORT of one namespace: refused (exit 2) before
+# it sends or captures anything; the first keeps serving
+bg S1 in_s timeout -s KILL 10 "$S" --listen "$ADDR_S:8080" -q 2>/dev/null
+sleep 0.3
+bad server_second_on_same_port "$ADDR_S:8080 is already in use in this namespace" in_s "$S" --listen "$ADDR_S:8080" -w "$T_TMP/second.pcap"
+check server_second_opened_no_file [ ! -e "$T_TMP/second.pcap" ]
+check server_first_still_serves eval "printf 'x' | in_c timeout 5 \"$C\" --connect $ADDR_S:8080 --data hi -q --msl 100ms >/dev/null 2>&1"
+kill "$S1" 2>/dev/null
 
 exit $(( T_FAILS > 0 ))

@@ -13,14 +13,28 @@ filter() { SYNLAB_PREFIX=$T_PREFIX SYNLAB_NET=$T_NET "$LAB" --filter "$1" up >/d
 times() { tshark -r "$1" -Y "$2" -T fields -e frame.time_epoch 2>/dev/null; }
 
 # within_bound FILE FILTER "EXPECTED_MS...": each interval between the matching segments
-# is within max(1 ms, 2%) of the expected one (and there are exactly that many).
+# on the wire is within max(4 ms, 12.5 %) of the expected one, as packetdrill checks
+# (LAB-NOTES, "Timing assertions"), and there are exactly that many.
 within_bound() {
 	times "$1" "$2" | awk -v ex="$3" '
 		BEGIN { n = split(ex, e, " ") }
-		NR > 1 { i++; d = ($1 - p) * 1000; b = e[i] * 0.02; if (b < 1) b = 1
-			 printf "    interval %d: %.3f ms (expected %s ms, bound %.3f)\n", i, d, e[i], b > "/dev/stderr"
+		NR > 1 { i++; d = ($1 - p) * 1000; b = e[i] * 0.125; if (b < 4) b = 4
+			 printf "    wire interval %d: %.3f ms (expected %s ms, bound %.3f)\n", i, d, e[i], b > "/dev/stderr"
 			 if (i > n || d < e[i] - b || d > e[i] + b) bad = 1 }
 		{ p = $1 }
+		END { exit (bad || i != n) }'
+}
+
+# logged_rtx FILE "EXPECTED_PROTOCOL_S...": the retransmission intervals the TCB itself
+# logged (after_us of its retransmit events, count >= 1), in protocol time (after_us /
+# S), each within max(4 ms of wall time, 12.5 %) of the expected, and exactly that many.
+logged_rtx() {
+	grep '"kind":"retransmit"' "$1" | grep -v '"count":0' | grep -o '"after_us":[0-9]*' |
+		cut -d: -f2 | awk -v ex="$2" -v s="$S" '
+		BEGIN { n = split(ex, e, " ") }
+		{ i++; d = $1 / 1e6 / s; b = e[i] * 0.125; if (b < 0.004 / s) b = 0.004 / s
+		  printf "    logged interval %d: %.4f s protocol (expected %s s, bound %.3f)\n", i, d, e[i], b > "/dev/stderr"
+		  if (i > n || d < e[i] - b || d > e[i] + b) bad = 1 }
 		END { exit (bad || i != n) }'
 }
 
@@ -46,26 +60,24 @@ run_client() {
 }
 
 # ---- synack-backoff: synlab's listener, the client drops every SYN+ACK ----
-# A shared 2-core machine sometimes wakes a process late by a few ms: a timing scenario
-# that misses its bound is run again, up to 3 times (each try is reported).
-synack_try() {
-	cap_start "$T_TMP/sa.pcap"
-	run_server sa "${E[@]}"
-	run_client sa "${E[@]}" --syn-retries 0 --impair 'drop in SYN+ACK'
-	wait_pid "$SPID" 10
-	cap_stop
-	within_bound "$T_TMP/sa.pcap" 'tcp.flags.syn==1 && tcp.flags.ack==1' "50 100 200 400 800"
-}
-for try in 1 2 3; do synack_try && break; echo "# synack-backoff try $try missed the bound"; done
+# Run once: the TCB's own logged intervals (protocol time) and the wire's, each within
+# LAB-NOTES' tolerance.
+cap_start "$T_TMP/sa.pcap"
+run_server sa "${E[@]}"
+run_client sa "${E[@]}" --syn-retries 0 --impair 'drop in SYN+ACK'
+wait_pid "$SPID" 10
+cap_stop
+check synack_backoff_logged_intervals logged_rtx "$T_TMP/sa.server.log" "1 2 4 8 16"
 check synack_backoff_intervals within_bound "$T_TMP/sa.pcap" 'tcp.flags.syn==1 && tcp.flags.ack==1' "50 100 200 400 800"
 check synack_backoff_gave_up has "$T_TMP/sa.server.log" why synack_gave_up
 check synack_backoff_client_logged_drops [ "$(grep -c "impair server > client: dropped by rule 1" "$T_TMP/sa.client.log")" -ge 1 ]
 check synack_backoff_scaled_time_note grep -Eq 'interval \+0\.05[0-9] s wall = 1\.0[0-9]{2} s protocol at scale 0\.05' "$T_TMP/sa.server.log"
-# forgotten at +63 s x S after the first SYN+ACK: the server exits (--once) then
+# forgotten at +63 s x S after the first SYN+ACK (bound: 12.5 % of the 32 s x S gap since
+# the last retransmission): the server exits (--once) then
 first=$(times "$T_TMP/sa.pcap" 'tcp.flags.syn==1 && tcp.flags.ack==1' | head -1)
 gave=$(jt "$T_TMP/sa.server.log" why synack_gave_up)
 syn=$(jt "$T_TMP/sa.server.log" why listen_syn)
-check synack_backoff_forgotten_at_63s awk -v g="$gave" -v s="$syn" 'BEGIN { d = (g - s) * 1000; exit !(d > 3150 - 63 && d < 3150 + 63) }'
+check synack_backoff_forgotten_at_63s awk -v g="$gave" -v s="$syn" 'BEGIN { d = (g - s) * 1000; exit !(d > 3150 - 200 && d < 3150 + 200) }'
 
 # ---- the same against the kernel's listener (tcp_synack_retries=3) ----
 filter client
@@ -97,13 +109,14 @@ check time_wait_server_exit_0 [ "$src" = 0 ]
 check time_wait_server_fin_twice [ "$(count "$T_TMP/tw.pcap" "$SFIN")" = 2 ]
 # RTO = rto_min 200 ms x S once the RTT is measured (microseconds on a veth)
 check time_wait_fin_rto within_bound "$T_TMP/tw.pcap" "$SFIN" "10"
+check time_wait_fin_rto_logged logged_rtx "$T_TMP/tw.server.log" "0.2"
 check time_wait_one_ack_on_wire [ "$(count "$T_TMP/tw.pcap" "ip.src==$ADDR_C && tcp.flags==0x010 && frame.time_epoch > $(times "$T_TMP/tw.pcap" "$SFIN" | head -1)")" = 1 ]
 check time_wait_drop_logged grep -q "dropped by rule 1 'drop out ACK state=TIME-WAIT nth=1'" "$T_TMP/tw.client.log"
 check time_wait_restarted has "$T_TMP/tw.client.log" why fin_in_time_wait
 check time_wait_server_closed has "$T_TMP/tw.server.log" from LAST-ACK to CLOSED
 # the client's 2MSL restarts at the second FIN: it ends 200 ms (4 s x S) after it
 tw=$(grep '"why":"time_wait_expired"' "$T_TMP/tw.client.log" | grep -o '"after_us":[0-9]*' | cut -d: -f2)
-check time_wait_2msl_after_restart awk -v t="$tw" 'BEGIN { exit !(t > 196000 && t < 204000) }'
+check time_wait_2msl_after_restart awk -v t="$tw" 'BEGIN { exit !(t > 175000 && t < 225000) }'
 
 # ---- the same with the kernel as the peer in LAST-ACK ----
 filter client
@@ -198,18 +211,15 @@ check rst_challenge_ack_from_kernel [ -n "$r1" -a "$(count "$T_TMP/rst.pcap" "ip
 check rst_exact_resets_no_answer [ -n "$r2" -a "$(count "$T_TMP/rst.pcap" "ip.src==$ADDR_S && tcp.srcport==7009 && frame.time_epoch > ${r2:-0}")" = 0 ]
 filter both
 
-# ---- syn-retry: no server; both schedules ----
-syn_try() {
-	cap_start "$T_TMP/syn.pcap"
-	in_c timeout -s KILL 10 "$BIN/synlab-client" --connect "$ADDR_S:8181" "${E[@]}" --syn-retries 4 \
-		--syn-schedule linear 2>"$T_TMP/syn1.log"
-	in_c timeout -s KILL 10 "$BIN/synlab-client" --connect "$ADDR_S:8182" "${E[@]}" --syn-retries 4 \
-		--syn-schedule doubling 2>"$T_TMP/syn2.log"
-	cap_stop
-	within_bound "$T_TMP/syn.pcap" 'tcp.flags==0x002 && tcp.dstport==8181' "50 50 50 50" &&
-		within_bound "$T_TMP/syn.pcap" 'tcp.flags==0x002 && tcp.dstport==8182' "50 100 200 400"
-}
-for try in 1 2 3; do syn_try && break; echo "# syn-retry try $try missed the bound"; done
+# ---- syn-retry: no server; both schedules (once each) ----
+cap_start "$T_TMP/syn.pcap"
+in_c timeout -s KILL 10 "$BIN/synlab-client" --connect "$ADDR_S:8181" "${E[@]}" --syn-retries 4 \
+	--syn-schedule linear 2>"$T_TMP/syn1.log"
+in_c timeout -s KILL 10 "$BIN/synlab-client" --connect "$ADDR_S:8182" "${E[@]}" --syn-retries 4 \
+	--syn-schedule doubling 2>"$T_TMP/syn2.log"
+cap_stop
+check syn_retry_linear_logged logged_rtx "$T_TMP/syn1.log" "1 1 1 1"
+check syn_retry_doubling_logged logged_rtx "$T_TMP/syn2.log" "1 2 4 8"
 check syn_retry_linear within_bound "$T_TMP/syn.pcap" 'tcp.flags==0x002 && tcp.dstport==8181' "50 50 50 50"
 check syn_retry_doubling within_bound "$T_TMP/syn.pcap" 'tcp.flags==0x002 && tcp.dstport==8182' "50 100 200 400"
 check syn_retry_gave_up has "$T_TMP/syn2.log" why syn_gave_up

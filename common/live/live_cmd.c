@@ -1,0 +1,119 @@
+/* live_cmd.c - parsing shared by the step prompt and --manual: flags, sequence values, conn= targets, ';'-separated commands. */
+#include "live_cmd.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "impair.h"
+
+int live_cmd_flags(const char *w, uint8_t *flags)
+{
+	char text[64];
+	struct impair_rule r;
+	struct err e;
+	size_t n;
+
+	if (!strcmp(w, "none")) {
+		*flags = 0;
+		return 0;
+	}
+	n = (size_t)snprintf(text, sizeof(text), "drop %s", w);
+	if (n >= sizeof(text) || strchr(w, ' ') ||
+	    impair_rule_parse(text, 0, n, &r, NULL, &e) < 0 || r.fmatch != IMPAIR_FLAGS_EXACT)
+		return -1;
+	*flags = r.flags;
+	return 0;
+}
+
+int live_cmd_seqval(const char *v, uint32_t cur, uint32_t base, uint32_t *out)
+{
+	uint64_t n;
+	struct err e;
+	bool raw = !strncmp(v, "raw:", 4);
+
+	if ((*v == '+' || *v == '-') && cli_parse_u64(v + 1, 0, UINT32_MAX, &n, &e) == 0) {
+		*out = *v == '+' ? cur + (uint32_t)n : cur - (uint32_t)n;
+		return 0;
+	}
+	if (cli_parse_u64(raw ? v + 4 : v, 0, UINT32_MAX, &n, &e) < 0)
+		return -1;
+	*out = raw ? (uint32_t)n : base + (uint32_t)n;
+	return 0;
+}
+
+static int target_value(const char *v, struct live_target *t)
+{
+	char l[64], r[64];
+	const char *dash = strchr(v, '-');
+	struct err e;
+	uint64_t n;
+
+	if (!strchr(v, ':'))
+		return cli_parse_u64(v, 1, UINT32_MAX, &n, &e) < 0 ? -1 : (t->id = (unsigned)n, 0);
+	if (!dash)
+		return cli_parse_addrport(v, &t->a.raddr, &t->a.rport, &e);
+	snprintf(l, sizeof(l), "%.*s", (int)(dash - v), v);
+	snprintf(r, sizeof(r), "%s", dash + 1);
+	t->full = true;
+	if (cli_parse_addrport(l, &t->a.laddr, &t->a.lport, &e) < 0 ||
+	    cli_parse_addrport(r, &t->a.raddr, &t->a.rport, &e) < 0)
+		return -1;
+	return 0;
+}
+
+char *live_cmd_target(char *line, struct live_target *t)
+{
+	char *w = line + strspn(line, " \t"), *end;
+
+	memset(t, 0, sizeof(*t));
+	if (strncmp(w, "conn=", 5))
+		return line;
+	end = w + strcspn(w, " \t;");
+	if (*end)
+		*end++ = '\0';
+	if (target_value(w + 5, t) < 0)
+		return NULL;
+	t->set = true;
+	return end;
+}
+
+bool live_cmd_target_match(const struct live_target *t, unsigned id, const struct tcb_addr *a)
+{
+	if (t->id)
+		return t->id == id;
+	if (a->raddr != t->a.raddr || a->rport != t->a.rport)
+		return false;
+	return !t->full || (a->laddr == t->a.laddr && a->lport == t->a.lport);
+}
+
+void live_cmd_target_text(const struct live_target *t, char *buf, size_t cap)
+{
+	const struct tcb_addr *a = &t->a;
+
+	if (t->id)
+		snprintf(buf, cap, "conn=%u", t->id);
+	else
+		snprintf(buf, cap, "conn=%u.%u.%u.%u:%u", a->raddr >> 24, (a->raddr >> 16) & 255,
+			 (a->raddr >> 8) & 255, a->raddr & 255, a->rport);
+}
+
+char *live_cmd_next(char **line)
+{
+	char *s = *line, *semi, *end;
+
+	if (!s)
+		return NULL;
+	semi = strchr(s, ';');
+	if (semi) {
+		*semi = '\0';
+		*line = semi + 1;
+	} else {
+		*line = NULL;
+	}
+	s += strspn(s, " \t");
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		*--end = '\0';
+	return s;
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# test_duo.sh - synlab-duo: both ends in one process, one raw socket in each namespace, every segment of both stepped on one timeline.
+. "$(dirname "$0")/lib.sh"
+
+command -v tmux >/dev/null || { not_ok duo_tmux "tmux is not installed (bash scripts/deps)"; exit 1; }
+lab_up duo || { not_ok duo_lab_up; exit 1; }
+S=0.05
+
+# One Enter per decision; the 4th (the server's echo) is edited first.
+cap_start "$T_TMP/duo.pcap"
+printf '%s\n' '' '' '' 'edit win 999; send' '' '' 'list' '' '' '' |
+	timeout -s KILL 20 "$BIN/synlab-duo" --client-ns "$NS_C" --server-ns "$NS_S" \
+	--listen "$ADDR_S:8080" --msl 1s --time-scale $S -q >"$T_TMP/duo.out" 2>"$T_TMP/duo.log"
+rc=$?
+cap_stop
+check duo_exit_0 [ "$rc" = 0 ]
+check duo_echo cmp -s "$T_TMP/duo.out" <(printf 'Server: Just a test.\r\n')
+who=$(grep -o '^== decision: [a-z]* sends' "$T_TMP/duo.log" | awk '{ print $3 }' | tr '\n' ' ')
+echo "# decisions: $who"
+check duo_every_segment_of_both_stepped [ "$who" = "client server client server client server client " ]
+n=$(grep -c '^== decision' "$T_TMP/duo.log")
+check duo_both_ends_shown_each_time [ "$(grep -c '^          client ' "$T_TMP/duo.log")" = "$n" -a "$(grep -c '^          server ' "$T_TMP/duo.log")" = "$n" ]
+check duo_first_shows_listen grep -q '^          server LISTEN       timers: none' "$T_TMP/duo.log"
+check duo_timers_shown grep -q '^          client SYN-SENT     timers: rtx in 0.050 s' "$T_TMP/duo.log"
+check duo_wire_seven_segments [ "$(flags "$T_TMP/duo.pcap" | tr '\n' ' ')" = "S S. P. P. F. F. . " ]
+check duo_edit_applied [ "$(tshark -r "$T_TMP/duo.pcap" -Y "ip.src==$ADDR_S && tcp.len>0" -T fields -e tcp.window_size_value 2>/dev/null)" = 999 ]
+check duo_list grep -q "conn=1  $ADDR_C:[0-9]* > $ADDR_S:8080  TIME-WAIT" "$T_TMP/duo.log"
+# On a terminal (tmux), 0.5 s of thought before each decision: both ends' clocks stand
+# still meanwhile, so no end retransmits (its RTO is 50 ms at scale $S): the wire holds
+# the same seven segments.
+TM="synlab-duo-$$"
+trap 'tmux -L "$TM" kill-server 2>/dev/null; t_cleanup' EXIT
+cap_start "$T_TMP/tty.pcap"
+tmux -L "$TM" -f /dev/null new-session -d -s t -x 200 -y 50 \
+	"$BIN/synlab-duo --client-ns $NS_C --server-ns $NS_S --listen $ADDR_S:8080 --msl 1s --time-scale $S -q >$T_TMP/tty.out; echo \$? >$T_TMP/tty.rc; sleep 30"
+for _ in 1 2 3 4 5 6 7; do
+	sleep 0.5
+	tmux -L "$TM" send-keys -t t '' Enter
+done
+for _ in $(seq 100); do [ -s "$T_TMP/tty.rc" ] && break; sleep 0.05; done
+cap_stop
+tmux -L "$TM" capture-pane -p -J -S -200 -t t >"$T_TMP/tty.pane"
+check duo_tty_exit_0 [ "$(cat "$T_TMP/tty.rc" 2>/dev/null)" = 0 ]
+check duo_tty_clocks_said grep -q "clocks: both ends' stand still while you decide" "$T_TMP/tty.pane"
+check duo_tty_no_retransmission [ "$(flags "$T_TMP/tty.pcap" | tr '\n' ' ')" = "S S. P. P. F. F. . " ]
+tmux -L "$TM" kill-server 2>/dev/null
+for _ in $(seq 100); do in_s ss -tan | grep -q "$ADDR_S:8080 " || break; sleep 0.05; done
+
+# the same scenario again on the same port: the first run let go of it
+printf '%s\n' c | timeout -s KILL 20 "$BIN/synlab-duo" --client-ns "$NS_C" --server-ns "$NS_S" \
+	--listen "$ADDR_S:8080" --msl 1s --time-scale $S -q >"$T_TMP/duo2.out" 2>"$T_TMP/duo2.log"
+check duo_continue_runs_free [ $? = 0 -a "$(grep -c '^== decision' "$T_TMP/duo2.log")" = 1 ]
+"$BIN/synlab-duo" --listen "$ADDR_S:8080" >/dev/null 2>&1
+check duo_usage_exit_2 [ $? = 2 ]
+"$BIN/synlab-duo" --client-ns no-such-ns --server-ns "$NS_S" --listen "$ADDR_S:8080" >/dev/null 2>"$T_TMP/duo3.log"
+check duo_bad_namespace_exit_2 [ $? = 2 ] && grep -q "no network namespace 'no-such-ns'" "$T_TMP/duo3.log"
+
+exit $(( T_FAILS > 0 ))
