@@ -155,6 +155,19 @@ static int close_or_abort(struct client *k, bool abort, uint64_t now, struct err
 	return emit(k, &out, e);
 }
 
+/* The user's abort (a second Ctrl-C): its RST is sent at once, past a step decision
+ * that waits, since the program exits right after and the log says it was sent. */
+static int abort_now(struct client *k, uint64_t now, struct err *e)
+{
+	struct tcb_out out;
+
+	tcb_out_reset(&out);
+	k->closing = true;
+	tcb_abort(live_conn_tcb(k->c), now, &out);
+	scan_events(k, &out);
+	return live_emit_abort(k->l, k->c, &out, e);
+}
+
 /* After every step: send what is pending, read what arrived, close when done. */
 static int advance(struct client *k, uint64_t now, struct err *e)
 {
@@ -247,7 +260,7 @@ static int on_signal(struct client *k, uint64_t now, struct err *e)
 	if (second || !k->opened) {
 		k->failed = true;
 		k->closing = false;
-		close_or_abort(k, true, now, e);
+		abort_now(k, now, e);
 		return err_set(e, "interrupted");
 	}
 	return k->closing ? 0 : close_or_abort(k, false, now, e);

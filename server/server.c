@@ -28,6 +28,7 @@ struct server {
 	unsigned half_open;	/* connections in SYN-RECEIVED */
 	unsigned closed;	/* connections that reached CLOSED */
 	int signals;		/* SIGINT/SIGTERM seen */
+	bool aborting;		/* the second signal: RSTs pass a step decision */
 	bool stopping;		/* no new connections; exit when the table is empty */
 	struct sflood fl;	/* flood counters, log summaries, RST limit, SYN cookies */
 	uint8_t buf[16384 + 64];
@@ -37,7 +38,7 @@ struct server {
  * and treated as lost, not fatal: the TCB's timers recover or give up. */
 static int emit(struct server *v, struct live_conn *c, struct tcb_out *out, struct err *e)
 {
-	if (live_emit(v->l, c, out, e) == 0)
+	if ((v->aborting ? live_emit_abort : live_emit)(v->l, c, out, e) == 0)
 		return 0;
 	v->fl.st.send_errors++;
 	if (sflood_note(&v->fl, v->l, SFLOOD_SEND_ERROR, live_now(v->l, NULL)))
@@ -401,6 +402,7 @@ static int on_signal(struct server *v, uint64_t now, struct err *e)
 	fprintf(stderr, abort ? "synlab-server: aborting every connection (RST)\n"
 			      : "synlab-server: closing; interrupt again to abort\n");
 	v->stopping = true;
+	v->aborting = abort;	/* the user's command: its RSTs go out before the exit */
 	for (size_t i = 0; i < l.n; i++) {
 		struct tcb_out out;
 

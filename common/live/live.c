@@ -357,9 +357,9 @@ static void note_scaled(struct live *l, struct live_conn *c, const struct tcb_ev
 }
 
 static int send_one(struct live *l, struct live_conn *c, const struct seg *s, const char *tail,
-		    struct err *e)
+		    bool urgent, struct err *e)
 {
-	struct live_pkt p = { .dir = LIVE_OUT, .c = c, .s = *s, .tail = tail,
+	struct live_pkt p = { .dir = LIVE_OUT, .c = c, .s = *s, .tail = tail, .urgent = urgent,
 			      .now = evloop_now_us() };
 
 	return live_pipe_send(&l->pp, &p, e);
@@ -369,7 +369,8 @@ static int send_one(struct live *l, struct live_conn *c, const struct seg *s, co
  * received segment before them) are made in order now, rendered once the segments are
  * on the wire (live_log_queue.c). Not with impairments, --step or --manual: the step
  * prompt must come after what it refers to, and those modes are for watching. */
-int live_emit(struct live *l, struct live_conn *c, const struct tcb_out *o, struct err *e)
+static int emit(struct live *l, struct live_conn *c, const struct tcb_out *o, bool urgent,
+		struct err *e)
 {
 	int rc = 0;
 
@@ -378,11 +379,21 @@ int live_emit(struct live *l, struct live_conn *c, const struct tcb_out *o, stru
 	for (unsigned i = 0; i < o->nev; i++)
 		note_scaled(l, c, &o->ev[i]);
 	for (unsigned i = 0; i < o->nseg && rc == 0; i++)
-		rc = send_one(l, c, &o->seg[i], NULL, e);
+		rc = send_one(l, c, &o->seg[i], NULL, urgent, e);
 	live_log_flush(&l->g);
 	if (rc < 0)
 		return -1;
 	return c->released ? 0 : live_arm(l, c, e);
+}
+
+int live_emit(struct live *l, struct live_conn *c, const struct tcb_out *o, struct err *e)
+{
+	return emit(l, c, o, false, e);
+}
+
+int live_emit_abort(struct live *l, struct live_conn *c, const struct tcb_out *o, struct err *e)
+{
+	return emit(l, c, o, true, e);
 }
 
 int live_send_raw(struct live *l, const struct seg *s, const char *why, struct err *e)
@@ -390,7 +401,7 @@ int live_send_raw(struct live *l, const struct seg *s, const char *why, struct e
 	int rc;
 
 	l->g.defer = !l->watched;
-	rc = send_one(l, NULL, s, why, e);
+	rc = send_one(l, NULL, s, why, false, e);
 	live_log_flush(&l->g);
 	return rc;
 }

@@ -131,6 +131,10 @@ int live_arm(struct live *l, struct live_conn *c, struct err *e);
 /* Logs o's events, sends o's segments through the pipeline (they are logged as they
  * cross the wire), then re-arms c's timer. */
 int live_emit(struct live *l, struct live_conn *c, const struct tcb_out *o, struct err *e);
+/* live_emit for the user's abort (a second Ctrl-C): its segments (the RST) pass a
+ * pending step decision instead of queueing behind it, so what the log claims is sent
+ * is sent before the program exits. */
+int live_emit_abort(struct live *l, struct live_conn *c, const struct tcb_out *o, struct err *e);
 /* Sends one segment that no TCB owns (a RST for a closed port) and logs it. */
 int live_send_raw(struct live *l, const struct seg *s, const char *why, struct err *e);
 

@@ -277,6 +277,14 @@ static int step_seg(struct live_stage *st, struct live_pkt *p, struct err *e)
 	char line[256];
 
 	apply_overlay(p, tmp);	/* before it is kept: a held retransmission has it too */
+	if (p->urgent) {	/* the user's abort is a command, not a segment to decide on */
+		if (h) {
+			live_note_seg(c, &p->s, true, line, sizeof(line));
+			live_note_at(st->pp, c, p->now, "step: the abort is sent at once, past the "
+				     "pending decision (which is never sent)  [%s]", line);
+		}
+		return live_step_pass(x, p, e);
+	}
 	if (!h && !stops(x, p, c))
 		return live_step_pass(x, p, e);
 	if (!h && count_holds(x) >= STEP_HOLDS_MAX) {	/* a flood must not pile up prompts */
