@@ -296,7 +296,7 @@ int live_poll(struct live *l, struct live_ev *ev, struct err *e)
 		if (own_event(l, ev, now))
 			return 1;
 		l->g.defer = !l->watched;	/* the packet's records wait for the reply */
-		got = live_wire_poll(&l->wire, now, e);
+		got = live_wire_poll(&l->wire, e);
 		if (got <= 0) {
 			l->g.defer = false;
 			return got;

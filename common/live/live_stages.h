@@ -17,7 +17,7 @@ struct live_wire {
 };
 void live_wire_push(struct live_pipe *pp, struct live_wire *ws);
 /* Takes one received packet, if any, and passes it up: 1 taken, 0 none, -1 error. */
-int live_wire_poll(struct live_wire *ws, uint64_t now, struct err *e);
+int live_wire_poll(struct live_wire *ws, struct err *e);
 
 /* ---- capture (live_capture.c): every packet that crosses the wire becomes a frame of
  * the log and of -w; a sent segment also gets its record ---- */

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "evloop.h"
+
 static int wire_out(struct live_stage *st, struct live_pkt *p, struct err *e)
 {
 	struct live_wire *ws = (struct live_wire *)st;
@@ -35,7 +37,7 @@ void live_wire_push(struct live_pipe *pp, struct live_wire *ws)
 	live_pipe_push(pp, &ws->st, &wire_ops);
 }
 
-int live_wire_poll(struct live_wire *ws, uint64_t now, struct err *e)
+int live_wire_poll(struct live_wire *ws, struct err *e)
 {
 	struct live_pkt p;
 	int r;
@@ -44,7 +46,10 @@ int live_wire_poll(struct live_wire *ws, uint64_t now, struct err *e)
 	if ((r = wire_recv(&ws->w, &p.w, e)) <= 0)
 		return r;
 	p.s = p.w.seg;
-	p.now = now;
+	/* read now, stamped now: a time taken by the loop was taken before this turn's work, which
+	 * may have sent the very segment this one answers (a step decision); a stale stamp
+	 * put replies before their cause in the log and the -w file (issue #12, item 7) */
+	p.now = evloop_now_us();
 	p.stable = true;	/* in w->rxbuf until the next wire_recv */
 	ws->n.received++;
 	ws->n.bad_csum += p.w.kind == WIRE_PKT_BAD_CSUM;
