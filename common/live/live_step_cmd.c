@@ -291,13 +291,35 @@ static void not_understood(struct live_step *x, const char *cmd, const char *why
 	fflush(f);	/* at once: the user is looking at the prompt */
 }
 
+/* After a line that decided nothing: what stays (edits applied earlier, on this line or
+ * before) and what of the line was not run, so that a refusal never drops a chained
+ * `send` without a word. */
+static void undecided(struct live_step *x, const struct step_hold *h, bool bad,
+		      const char *rest)
+{
+	FILE *f = live_step_file(x);
+	char ed[160];
+
+	if (bad && rest && rest[strspn(rest, " \t;")])
+		fprintf(f, "          not run: '%s' (the line stops at the first command that "
+			"fails; nothing was sent)\n", rest + strspn(rest, " \t;"));
+	edits_text(h, ed, sizeof(ed));
+	if (ed[0])
+		fprintf(f, "          (edits kept: %s; Enter or send sends)\n", ed);
+	else
+		fprintf(f, "          (nothing changed; the decision still waits)\n");
+	if (!x->cfg.echo)
+		fprintf(f, "step> ");
+	fflush(f);
+}
+
 /* Runs the commands of one line on h until one decides. */
 static int run_line(struct live_step *x, struct step_hold *h, bool targeted, char *rest,
 		    uint64_t now, struct err *e)
 {
 	char *cmd, copy[512], why[320];
-	FILE *f = live_step_file(x);
 	int r = CMD_AGAIN;
+	bool bad = false;
 
 	while (r == CMD_AGAIN && (cmd = live_cmd_next(&rest))) {
 		snprintf(copy, sizeof(copy), "%s", cmd);
@@ -306,14 +328,12 @@ static int run_line(struct live_step *x, struct step_hold *h, bool targeted, cha
 		if (r == CMD_BAD) {
 			not_understood(x, copy, why);
 			r = CMD_AGAIN;
+			bad = true;
 			break;	/* the rest of the line is not run: the user reads and retries */
 		}
 	}
-	if (r == CMD_AGAIN) {
-		fprintf(f, "          (edits kept; Enter or send sends)\n%s",
-			x->cfg.echo ? "" : "step> ");
-		fflush(f);
-	}
+	if (r == CMD_AGAIN)
+		undecided(x, h, bad, rest);
 	return 0;
 }
 

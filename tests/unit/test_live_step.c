@@ -1,4 +1,4 @@
-/* test_live_step.c - the step stage between a fake wire and the delivery queue: holds, queues behind a decision, paused clocks, conn=N, edits, delay. */
+/* test_live_step.c - the step stage between a fake wire and the delivery queue: holds, queues behind a decision, paused clocks, conn=N, edits, delay, the user's abort. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -248,6 +248,49 @@ static void step_delay_goes_at_the_scaled_time(void **state)
 	assert_false(logged(f, "rule 0"));
 }
 
+/* Issue #12, item 2: the user's abort (second Ctrl-C, live_emit_abort) is sent at once,
+ * past the pending decision, not queued behind it while the program exits. */
+static void step_abort_passes_a_pending_decision(void **state)
+{
+	struct fx *f = *state;
+	struct live_pkt p = { .c = f->a, .now = 3000, .urgent = true };
+	struct err e;
+
+	send_seg(f, f->a, SEG_SYN, NULL, 2000);		/* held at the prompt */
+	assert_int_equal(f->w.n, 0);
+	p.s.saddr = f->a->addr.laddr;
+	p.s.daddr = f->a->addr.raddr;
+	p.s.sport = f->a->addr.lport;
+	p.s.dport = f->a->addr.rport;
+	p.s.flags = SEG_RST;
+	p.s.seq = tcb_iss(f->a->tcb) + 1;
+	assert_int_equal(live_pipe_send(&f->pp, &p, &e), 0);
+	assert_int_equal(f->w.n, 1);			/* on the wire now */
+	assert_int_equal(f->w.sent[0].flags, SEG_RST);
+	assert_true(logged(f, "step: the abort is sent at once, past the pending decision"));
+	assert_false(logged(f, "queued behind the pending decision"));
+	assert_true(live_step_waiting(f->x));		/* the SYN itself is never sent */
+}
+
+/* Issue #12, item 15: a refused edit keeps nothing and says the chained send did not run;
+ * "(edits kept" only when an edit was applied. */
+static void step_refusal_says_what_did_not_run(void **state)
+{
+	struct fx *f = *state;
+
+	send_seg(f, f->a, SEG_SYN, NULL, 2000);
+	cmd(f, "edit seq +5; send", 3000);		/* a SYN's seq: refused */
+	assert_int_equal(f->w.n, 0);
+	assert_true(logged(f, "not run: 'send' (the line stops at the first command that fails"));
+	assert_true(logged(f, "(nothing changed; the decision still waits)"));
+	assert_false(logged(f, "edits kept"));
+	cmd(f, "edit win 1000", 4000);
+	assert_true(logged(f, "(edits kept: win 65535 -> 1000; Enter or send sends)"));
+	cmd(f, "send", 5000);
+	assert_int_equal(f->w.n, 1);
+	assert_int_equal(f->w.sent[0].win, 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +299,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(step_edits_several_fields_and_refuses_counted_ones,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(step_delay_goes_at_the_scaled_time, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(step_abort_passes_a_pending_decision, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(step_refusal_says_what_did_not_run, setup,
 						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
