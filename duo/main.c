@@ -128,12 +128,15 @@ static int finish_both(struct duo *u, struct err *e)
 }
 
 /* A typed line goes to the end whose decision waits longest ("client ..." / "server ..."
- * picks one); it waits while no decision does. */
+ * picks one); it waits while no decision does. Returns how many lines it took (the loop
+ * polls again after any: a decision resumes clocks whose timers must be queued, and a
+ * quit must act at once, not at the next line), or -1. */
 static int route(struct duo *u, struct err *e)
 {
 	char line[LIVE_PROMPT_LINE];
+	int took = 0;
 
-	for (;;) {
+	for (;; took++) {
 		struct live_step_view v[2];
 		bool w0, w1;
 		int i;
@@ -141,9 +144,9 @@ static int route(struct duo *u, struct err *e)
 		w0 = live_step_current_of(u->end[0].l, &v[0]);
 		w1 = live_step_current_of(u->end[1].l, &v[1]);
 		if (!w0 && !w1)
-			return 0;
-		if (!live_prompt_line(&u->pr, line, sizeof(line)))
-			return u->pr.eof ? finish_both(u, e) : 0;	/* end of input: run free */
+			return took;
+		if (!live_prompt_line(&u->pr, line, sizeof(line)))	/* end of input: run free */
+			return u->pr.eof ? (finish_both(u, e) < 0 ? -1 : took + 1) : took;
 		i = !w0 ? 1 : !w1 ? 0 : v[1].since < v[0].since;
 		if (!strncmp(line, "client ", 7) || !strncmp(line, "server ", 7)) {
 			i = line[0] == 's';
@@ -183,6 +186,7 @@ static int loop(struct duo *u, struct err *e)
 		struct live_ev ev;
 		uint64_t dl = TCB_NEVER, x;
 		bool any = true;
+		int took;
 
 		while (any) {
 			any = false;
@@ -199,8 +203,9 @@ static int loop(struct duo *u, struct err *e)
 				if (duo_end_event(&u->end[i], &ev, e) < 0)
 					return -1;
 			}
-			if (route(u, e) < 0)
+			if ((took = route(u, e)) < 0)
 				return -1;
+			any |= took > 0;
 			sync_clocks(u);
 		}
 		if (u->end[0].done && u->end[1].done)
