@@ -142,6 +142,14 @@ static int on_segment(struct duo_end *d, const struct live_ev *ev, struct err *e
 	before = tcb_state(live_conn_tcb(d->c));
 	tcb_input(live_conn_tcb(d->c), s, ev->now, &o);
 	live_log_received(d->l, d->c, s, before, tcb_state(live_conn_tcb(d->c)));
+	/* the handshake's third segment is a pure ACK of its own, as synlab-client sends
+	 * it; the data follows in the next segment (issue #12, item 6). Later answers may
+	 * carry the application's bytes or FIN, as before. */
+	if (before == TCB_SYN_SENT && tcb_state(live_conn_tcb(d->c)) == TCB_ESTABLISHED) {
+		if (emit(d, &o, e) < 0)
+			return -1;
+		tcb_out_reset(&o);
+	}
 	if (advance(d, ev->now, &o, e) < 0)
 		return -1;
 	return emit(d, &o, e);
