@@ -190,4 +190,42 @@ check step_held_segment_own_frame [ -n "$rframe" -a "$rframe" = "$wframe" ]
 check step_held_segment_arrival_time awk -v a="$rt" -v b="$rtx" 'BEGIN { exit !(a != "" && b != "" && a < b) }'
 check step_dropped_out_no_frame grep -q '"type":"impair","frame":0,.*"act":"drop"' "$T_TMP/frames.log"
 
+# ---- 6. under --step the times of the log and of -w are the wire's, in order ----
+# Issue #12, item 7: a reply read in the loop turn that sent its cause was stamped with
+# the turn's earlier time (negative frame.time_delta, "SYN -> SYN+ACK 0.000 ms").
+run_server order --once
+printf 'send\nsend\nsend\nc\n' | in_c timeout -s KILL 20 "$BIN/synlab-client" \
+	--connect "$ADDR_S:8080" --time-scale $S --msl 1s --step -w "$T_TMP/order.pcapng" \
+	>/dev/null 2>"$T_TMP/order.log"
+orc=$?
+wait_pid "$SPID" 10
+neg=$(tshark -r "$T_TMP/order.pcapng" -T fields -e frame.time_delta 2>/dev/null | grep -c '^-')
+nfr=$(tshark -r "$T_TMP/order.pcapng" -T fields -e frame.number 2>/dev/null | wc -l)
+echo "# -w: $nfr frames, $neg with a negative time delta"
+check step_order_client_exit_0 [ "$orc" = 0 ]
+check step_order_frames_written [ "$nfr" -ge 8 ]
+check step_order_no_negative_delta [ "$neg" = 0 ]
+
+# ---- 7. a second Ctrl-C at a prompt sends the RST it announces ----
+# Issue #12, item 2: the RST was queued behind the pending decision and the program
+# exited: the server never saw it. The client waits at its 4th prompt (the ACK of the
+# echo).
+run_server abort
+# (no timeout(1): it would answer the SIGINT by killing the client; wait_pid bounds it.
+# stdin through fd 3: a background job's own stdin is /dev/null)
+exec 3< <(printf '\n\n\n'; sleep 5)
+bg CPID in_c bash -c 'exec "$@" <&3 3<&-' _ "$BIN/synlab-client" --connect "$ADDR_S:8080" \
+	--time-scale $S --msl 1s --step >/dev/null 2>"$T_TMP/abort.log"
+exec 3<&-
+for _ in $(seq 100); do [ "$(grep -c 'step before sending' "$T_TMP/abort.log")" -ge 4 ] && break; sleep 0.05; done
+sleep 0.3
+kill -INT "$CPID"; sleep 0.3; kill -INT "$CPID"
+wait_pid "$CPID" 5
+sleep 0.3
+kill "$SPID" 2>/dev/null
+wait_pid "$SPID" 10
+check step_abort_announced grep -q 'aborting (RST)' "$T_TMP/abort.log"
+check step_abort_not_queued bash -c "! grep -q 'queued behind the pending decision .*Flags \[R' '$T_TMP/abort.log'"
+check step_abort_rst_reached_server grep -q 'client → server RST seq=' "$T_TMP/abort.server.log"
+
 exit $(( T_FAILS > 0 ))
