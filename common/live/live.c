@@ -13,6 +13,12 @@
 #include "live_link.h"
 #include "live_note.h"
 
+/* --manual's data through the TCB: sent, logged and armed like the program's own. */
+static int manual_emit(void *ctx, struct live_conn *c, const struct tcb_out *o, struct err *e)
+{
+	return live_emit(ctx, c, o, e);
+}
+
 /* The stages from the wire up; impair and step only when asked for. */
 static int build(struct live *l, const struct live_cfg *cfg, struct err *e)
 {
@@ -28,7 +34,7 @@ static int build(struct live *l, const struct live_cfg *cfg, struct err *e)
 		return -1;
 	if (!(l->del = live_deliver_push(&l->pp, e)))
 		return -1;
-	if (cfg->manual && !(l->man = live_manual_new(&l->pp, &l->cap.st, e)))
+	if (cfg->manual && !(l->man = live_manual_new(&l->pp, &l->cap.st, manual_emit, l, e)))
 		return -1;
 	return 0;
 }

@@ -192,7 +192,9 @@ enum {
 	"                        [data=STR] (the newest connection unless conn= says)\n"   \
 	"                        (FLAGS S, S., ., P., F., R, R. or SYN+ACK...; V is +N/-N\n"  \
 	"                        from what the TCB would use, N relative to ISS/IRS as\n"    \
-	"                        the log shows, or raw:N), wait STATE, sleep DUR, quit\n\n"
+	"                        the log shows, or raw:N), wait STATE, sleep DUR, quit;\n" \
+	"                        `send P. data=STR` alone goes through the TCB (counted,\n" \
+	"                        retransmitted); with seq=/ack=/win= it is outside it\n\n"
 void live_impair_opts_init(struct live_impair_opts *o);
 /* --impair-file FILE: reads at most 64 KiB and adds its rules (impair_add_lines). */
 int live_impair_file(struct impair *im, const char *path, struct err *e);

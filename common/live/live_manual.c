@@ -18,6 +18,9 @@
 struct live_manual {
 	struct live_pipe *pp;
 	struct live_stage *at;
+	live_manual_emit_fn emit;
+	void *emit_ctx;
+	char tail[240];			/* the note under a hand-made data segment */
 	bool quit;
 	/* a command waiting for a state or a time, and the lines queued behind it */
 	bool waiting;
@@ -29,7 +32,8 @@ struct live_manual {
 	uint8_t data[2048];		/* send data=STR */
 };
 
-struct live_manual *live_manual_new(struct live_pipe *pp, struct live_stage *at, struct err *e)
+struct live_manual *live_manual_new(struct live_pipe *pp, struct live_stage *at,
+				    live_manual_emit_fn emit, void *ctx, struct err *e)
 {
 	struct live_manual *m = calloc(1, sizeof(*m));
 
@@ -39,6 +43,8 @@ struct live_manual *live_manual_new(struct live_pipe *pp, struct live_stage *at,
 	}
 	m->pp = pp;
 	m->at = at;
+	m->emit = emit;
+	m->emit_ctx = ctx;
 	m->wait_until = TCB_NEVER;
 	return m;
 }
@@ -118,6 +124,39 @@ static void craft(const struct live_conn *c, const struct tcb_vars *v, uint8_t f
 	}
 }
 
+/* Data the TCB itself would send: ACK (PSH allowed) with data, seq, ack and window as
+ * the TCB has them, in a state that may send. Such bytes go through its send path, so
+ * that SND.NXT counts them and its ACKs, retransmissions and the peer's ACK agree with
+ * what the log says (issue #12, item 4). seq=, ack= or win= (the caller checks) make a
+ * hand-made segment instead. */
+static bool through_tcb(const struct live_manual *m, const struct live_conn *c, uint8_t flags,
+			const struct seg *s)
+{
+	enum tcb_state st = tcb_state(c->tcb);
+
+	return m->emit && s->len && (flags & ~SEG_PSH) == SEG_ACK &&
+	       (st == TCB_ESTABLISHED || st == TCB_CLOSE_WAIT);
+}
+
+static int send_via_tcb(struct live_manual *m, struct live_conn *c, const struct seg *s,
+			uint64_t now, struct err *e)
+{
+	uint64_t t = live_conn_clock(c, now);
+	struct tcb_out o;
+	struct tcb_vars v;
+	long n;
+
+	tcb_out_reset(&o);
+	if ((n = tcb_send(c->tcb, s->payload, s->len, t, &o, e)) < 0)
+		return -1;
+	tcb_get_vars(c->tcb, &v);
+	live_note_at(m->pp, c, now, "manual: data=... goes through the TCB's send path: it "
+		     "took %ld of %u bytes, sends, counts (SND.NXT now %u) and retransmits them "
+		     "like its own; for bytes the TCB does not know, give seq=", n, s->len,
+		     v.snd_nxt - v.iss);
+	return m->emit(m->emit_ctx, c, &o, e);
+}
+
 /* send FLAGS [conn=N] [seq=V] [ack=V] [win=N] [data=STR] */
 static int cmd_send(struct live_manual *m, struct live_target *t, char *args, uint64_t now,
 		    struct err *e)
@@ -128,6 +167,7 @@ static int cmd_send(struct live_manual *m, struct live_target *t, char *args, ui
 	struct live_conn *c;
 	uint8_t flags;
 	char tt[64];
+	bool custom = false;
 
 	if (rest && !strncmp(rest + strspn(rest, " \t"), "conn=", 5) &&
 	    !(rest = live_cmd_target(rest, t)))
@@ -150,11 +190,21 @@ static int cmd_send(struct live_manual *m, struct live_target *t, char *args, ui
 			rest = NULL;
 		} else {
 			w = strsep(&rest, " \t");
+			custom |= *w != '\0';	/* seq=, ack=, win=: the user's own numbers */
 		}
 		if (*w && send_word(m, &v, &p.s, w) < 0)
 			return err_set(e, "send: '%s' is not seq=V, ack=V, win=N or data=STR", w);
 	}
 	p.c = c;
+	if (!custom && through_tcb(m, c, flags, &p.s))
+		return send_via_tcb(m, c, &p.s, now, e);
+	if (p.s.len) {	/* say what the TCB does not know */
+		snprintf(m->tail, sizeof(m->tail), "(hand-made by --manual: these %u bytes are "
+			 "outside the TCB's sequence space; its SND.NXT stays %u, it will not "
+			 "retransmit them, and an ACK that covers them acknowledges, for it, "
+			 "something it never sent)", p.s.len, v.snd_nxt - v.iss);
+		p.tail = m->tail;
+	}
 	return live_pipe_inject(m->at, &p, e);
 }
 

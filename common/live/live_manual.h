@@ -9,9 +9,16 @@
 
 struct live_manual;
 
+/* Sends what a TCB made (its events logged, its timer armed): live_emit. */
+typedef int (*live_manual_emit_fn)(void *ctx, struct live_conn *c, const struct tcb_out *o,
+				   struct err *e);
+
 /* Hand-made segments enter the pipeline at `at` going down (the capture stage: they
- * pass no rule and no prompt, and are recorded as they cross the wire). */
-struct live_manual *live_manual_new(struct live_pipe *pp, struct live_stage *at, struct err *e);
+ * pass no rule and no prompt, and are recorded as they cross the wire). `send` with
+ * data and nothing but flags ACK/PSH goes through the TCB's send path instead (counted
+ * in SND.NXT, retransmitted by it), sent with emit(ctx, ...). */
+struct live_manual *live_manual_new(struct live_pipe *pp, struct live_stage *at,
+				    live_manual_emit_fn emit, void *ctx, struct err *e);
 void live_manual_free(struct live_manual *m);
 /* A command line: send FLAGS [seq=V] [ack=V] [win=N] [data=STR], wait STATE [DUR],
  * sleep DUR, quit; "conn=N" first (or as a word of send) picks the connection, else

@@ -9,12 +9,13 @@ bg SPID in_s timeout 20 "$BIN/synlab-server" --listen "$ADDR_S:$PORT" --once --a
 	--log "$T_TMP/server.log"
 sleep 0.3
 # 1: data whose ACK is 5000 beyond the server's SND.NXT (RFC 9293 §3.10.7.4: dropped,
-#    answered with an ACK); 2: data the client's TCB never sent, which the server takes,
+#    answered with an ACK); 2: data the client's TCB never sent (seq= given: outside its
+#    send path, which plain `send P. data=` uses), which the server takes,
 #    so its ACKs lie beyond the client's SND.NXT and the client's ACKs behind the
 #    server's RCV.NXT: each answers the other (13,363 frames in 0.3 s before the limit).
 #    --app discard: no reply data, whose retransmissions (the client drops it, its ACK
 #    being unacceptable) would be frames of their own, not of the loop.
-printf '%s\n' 'wait ESTABLISHED' 'sleep 300ms' 'send P. ack=+5000 data=hi' 'send P. data=hi' \
+printf '%s\n' 'wait ESTABLISHED' 'sleep 300ms' 'send P. ack=+5000 data=hi' 'send P. seq=+0 data=hi' \
 	'sleep 2500ms' 'quit' |
 	in_c timeout 15 "$BIN/synlab-client" --connect "$ADDR_S:$PORT" --manual --wait-close \
 		--log "$T_TMP/client.log" >/dev/null 2>"$T_TMP/client.err"

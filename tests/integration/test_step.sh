@@ -228,4 +228,24 @@ check step_abort_announced grep -q 'aborting (RST)' "$T_TMP/abort.log"
 check step_abort_not_queued bash -c "! grep -q 'queued behind the pending decision .*Flags \[R' '$T_TMP/abort.log'"
 check step_abort_rst_reached_server grep -q 'client → server RST seq=' "$T_TMP/abort.server.log"
 
+# ---- 8. --manual data goes through the TCB's send path ----
+# Issue #12, item 4: `send P. data=hi` was logged as bytes 15..16 the TCB never counted:
+# its next ACK had seq 15, it refused the server's ack 17 and the server resent its echo.
+run_server mdata --once
+cap_start "$T_TMP/mdata.pcap"
+printf '%s\n' 'wait ESTABLISHED' 'sleep 200ms' 'send P. data=hi' 'sleep 500ms' 'quit' |
+	in_c timeout -s KILL 20 "$BIN/synlab-client" --connect "$ADDR_S:8080" --time-scale $S \
+	--msl 1s --wait-close --manual >/dev/null 2>"$T_TMP/mdata.log"
+cap_stop
+kill "$SPID" 2>/dev/null
+wait_pid "$SPID" 10
+hi=$(tshark -r "$T_TMP/mdata.pcap" -Y "ip.src==$ADDR_C && tcp.len==2" -T fields -e tcp.seq 2>/dev/null | head -1)
+after=$(tshark -r "$T_TMP/mdata.pcap" -Y "ip.src==$ADDR_C && tcp.len==0 && tcp.flags.fin==0 && tcp.flags.reset==0 && frame.number > 6" -T fields -e tcp.seq 2>/dev/null | tail -1)
+echos=$(tshark -r "$T_TMP/mdata.pcap" -Y "ip.src==$ADDR_S && tcp.len==10" -T fields -e frame.number 2>/dev/null | wc -l)
+echo "# hand-made data at seq ${hi:-?}; the client's last ACK at seq ${after:-?}; 'Server: hi' sent $echos time(s)"
+check manual_data_counted_by_tcb [ "$hi" = 15 -a "$after" = 17 ]
+check manual_data_ack_accepted bash -c "! grep -q 'acknowledges something not sent yet' '$T_TMP/mdata.log'"
+check manual_data_echo_not_resent [ "$echos" = 1 ]
+check manual_data_path_said grep -q "manual: data=... goes through the TCB's send path" "$T_TMP/mdata.log"
+
 exit $(( T_FAILS > 0 ))
