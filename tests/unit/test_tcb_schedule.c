@@ -309,6 +309,34 @@ static void established_after_syn_timeout_rto_at_least_3s(void **state)
 	tn_free(n);
 }
 
+/* Issue #12, item 12: the server's SYN+ACK timed out three times (RTO backed off to 8 s);
+ * the handshake gives no sample (Karn), so its first data's RTO is 3 s, not 8 s. */
+static void established_after_synack_backoff_rto_reset_to_3s(void **state)
+{
+	struct net *n = tn_default();
+	uint64_t at;
+
+	(void)state;
+	tcb_open_passive(n->s, n->now, n->os, NULL);
+	tcb_open_active(n->c, n->now, n->oc, NULL);
+	tn_xfer(n->oc, n->s, n->os, n->now);		/* SYN in: SYN-RECEIVED */
+	for (int i = 0; i < 3; i++) {			/* SYN+ACK lost, resent at +1, +3, +7 s */
+		tcb_out_reset(n->os);
+		at = tcb_timer_at(n->s, TCB_TIMER_RTX);
+		tcb_tick(n->s, at, n->os);
+		n->now = at;
+	}
+	assert_int_equal(tcb_timer_at(n->s, TCB_TIMER_RTX), n->now + 8 * S);
+	tcb_out_reset(n->oc);
+	tn_xfer(n->os, n->c, n->oc, n->now);		/* the 4th arrives: the client ACKs */
+	tn_xfer(n->oc, n->s, n->os, n->now + 1000);	/* server ESTABLISHED */
+	assert_int_equal(tcb_state(n->s), TCB_ESTABLISHED);
+	tcb_out_reset(n->os);
+	tcb_send(n->s, "x", 1, n->now + 2000, n->os, NULL);
+	assert_int_equal(tcb_timer_at(n->s, TCB_TIMER_RTX), n->now + 2000 + 3 * S);
+	tn_free(n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +350,7 @@ int main(void)
 		cmocka_unit_test(established_rto_go_back_n_and_karn),
 		cmocka_unit_test(established_zero_window_probed_by_persist_timer),
 		cmocka_unit_test(established_after_syn_timeout_rto_at_least_3s),
+		cmocka_unit_test(established_after_synack_backoff_rto_reset_to_3s),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

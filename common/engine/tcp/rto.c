@@ -54,3 +54,13 @@ void rto_floor(struct rto *r, uint64_t floor)
 	if (r->rto < floor)
 		r->rto = rto_clamp(r, floor);
 }
+
+void rto_syn_fallback(struct rto *r, uint64_t v)
+{
+	if (r->has_sample) {
+		rto_floor(r, v);
+		return;
+	}
+	r->rto = rto_clamp(r, v);	/* down from a backed-off 8 s too: a fresh start */
+	r->backoffs = 0;
+}

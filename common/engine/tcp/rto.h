@@ -24,5 +24,9 @@ void rto_sample(struct rto *r, uint64_t rtt);
 void rto_backoff(struct rto *r);
 /* RFC 6298 §5.7: after a SYN timed out, at least 3 s (scaled) once data flows. */
 void rto_floor(struct rto *r, uint64_t floor);
+/* RFC 6298 §5.7 when the handshake gave no RTT sample (Karn): RTO "MUST be
+ * re-initialized to 3 seconds" (v), the SYN's backoff forgotten (Linux: TCP_TIMEOUT_FALLBACK
+ * in tcp_init_transfer); with a sample it is rto_floor. */
+void rto_syn_fallback(struct rto *r, uint64_t v);
 
 #endif

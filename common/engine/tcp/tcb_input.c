@@ -112,7 +112,7 @@ static void tcb_ack_new(struct tcb *t, const struct seg *s, uint64_t now, struct
 		ev->rto_us = t->rto.rto;
 	}
 	if ((what & 1) && t->syn_timed_out)	/* RFC 6298 §5.7 */
-		rto_floor(&t->rto, 3 * tcb_p_rto_init(t));
+		rto_syn_fallback(&t->rto, 3 * tcb_p_rto_init(t));
 	t->rtx_count = 0;
 	t->probes = 0;
 	tcb_timer_stop(t, TCB_TIMER_RTX);
