@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "live.h"
+#include "live_step.h"
 #include "priv.h"
 
 /* Everything one run of the client knows. */
@@ -266,6 +267,20 @@ static int on_signal(struct client *k, uint64_t now, struct err *e)
 	return k->closing ? 0 : close_or_abort(k, false, now, e);
 }
 
+/* The user quit: the TCB's state, and the segment a decision held (never sent: the
+ * TCB is in SYN-SENT before its SYN crossed the wire, which the summary counts). */
+static int quit_said(struct client *k, struct err *e)
+{
+	struct live_step_view v;
+	const char *st = tcb_state_name(tcb_state(live_conn_tcb(k->c)));
+
+	if (live_step_current_of(k->l, &v) && v.out)
+		return err_set(e, "stopped by the user (q at the step prompt, or quit); the TCB "
+			       "was in state %s, its segment at the prompt was never sent "
+			       "[%s]", st, v.seg_text);
+	return err_set(e, "stopped by the user (q at the step prompt, or quit) in state %s", st);
+}
+
 static bool finished(const struct client *k)
 {
 	enum tcb_state s = tcb_state(live_conn_tcb(k->c));
@@ -301,8 +316,7 @@ static int loop(struct client *k, struct err *e)
 		else if (ev.kind == LIVE_SIGNAL)
 			r = on_signal(k, ev.now, e);
 		else if (ev.kind == LIVE_QUIT)
-			return err_set(e, "stopped by the user (q at the step prompt, or quit) "
-				       "in state %s", tcb_state_name(tcb_state(live_conn_tcb(k->c))));
+			return quit_said(k, e);
 	}
 	return r;
 }

@@ -41,7 +41,12 @@ static int on_line(struct live *l, char *line, uint64_t now, struct err *e)
 		return r < 0 ? -1 : 0;
 	if (l->man)
 		return live_manual_line(l->man, copy, now, e);
-	fprintf(f, "          not understood: '%s' (no decision waits for it)\n", copy);
+	if (l->step && live_step_waiting(l->step))	/* a word the prompt does not know */
+		fprintf(f, "          not understood: '%s': Enter or send, d, delay MS, edit FIELD "
+			"VALUE, c, q, list; conn=N first for another connection\n", copy);
+	else	/* (synlab-duo: the other end's decision may wait; this one's does not) */
+		fprintf(f, "          not understood: '%s' (no decision of the %s waits for it)\n",
+			copy, l->pp.local_name);
 	fflush(f);
 	return 0;
 }

@@ -248,4 +248,13 @@ check manual_data_ack_accepted bash -c "! grep -q 'acknowledges something not se
 check manual_data_echo_not_resent [ "$echos" = 1 ]
 check manual_data_path_said grep -q "manual: data=... goes through the TCB's send path" "$T_TMP/mdata.log"
 
+# ---- 9. small words at the first prompt (issue #12, item 15) ----
+# An unknown word while a decision waits gets the prompt's help, not "no decision waits";
+# q before the SYN left says the TCB's state and that its SYN was never sent.
+printf '%s\n' 'bogus' 'q' | in_c timeout -s KILL 20 "$BIN/synlab-client" --connect "$ADDR_S:8080" \
+	--time-scale $S --msl 1s --step >/dev/null 2>"$T_TMP/words.log"
+check step_word_unknown_help grep -q "not understood: 'bogus': Enter or send, d, delay MS" "$T_TMP/words.log"
+check step_word_unknown_not_no_decision bash -c "! grep -q 'no decision' '$T_TMP/words.log'"
+check step_quit_before_syn_said grep -q 'in state SYN-SENT, its segment at the prompt was never sent \[Flags \[S\]' "$T_TMP/words.log"
+
 exit $(( T_FAILS > 0 ))
