@@ -6,23 +6,26 @@
 
 #include "live_note.h"
 
-/* The next buffered line is `list` (which needs no decision to wait for). */
-static bool next_is_list(const struct live_prompt *pr)
+/* The next buffered line is the word w alone. */
+static bool next_is(const struct live_prompt *pr, const char *w)
 {
-	size_t i = strspn(pr->in, " \t");
+	size_t i = strspn(pr->in, " \t"), n = strlen(w);
 
-	if (i > pr->len || pr->len - i < 4 || memcmp(pr->in + i, "list", 4))
+	if (i > pr->len || pr->len - i < n || memcmp(pr->in + i, w, n))
 		return false;
-	return pr->len - i == 4 || strchr(" \t\r\n", pr->in[i + 4]);
+	return pr->len - i == n || strchr(" \t\r\n", pr->in[i + n]);
 }
 
 /* Whether the next line may be taken now: a step line waits for a decision to answer
- * (a piped script's lines answer the prompts one by one, whenever they come). */
+ * (a piped script's lines answer the prompts one by one, whenever they come); `list`
+ * needs no decision, nor does q once `c` let everything run (it was never read). */
 static bool may_take(const struct live *l)
 {
 	if (l->man || (l->step && live_step_waiting(l->step)))
 		return true;
-	return next_is_list(&l->pr);
+	if (l->step && (next_is(&l->pr, "q") || next_is(&l->pr, "quit")))
+		return true;
+	return next_is(&l->pr, "list");
 }
 
 /* One command line: list, the step prompt's, --manual's, or not understood. */

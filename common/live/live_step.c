@@ -226,6 +226,7 @@ static void unhold(struct live_step *x, struct step_hold *h, uint64_t now)
 	}
 	live_conn_unref(h->c);
 	free(h);
+	x->unheld++;
 }
 
 /* The head becomes a pending decision: its connection stops, the prompt shows it. */

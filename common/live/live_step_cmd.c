@@ -342,10 +342,17 @@ int live_step_command(struct live_step *x, char *line, uint64_t now, struct err 
 	struct live_target t;
 	char first[32], *rest, tt[64];
 	struct step_hold *h;
+	unsigned before;
 	size_t n;
 
-	if (!x->holds)
-		return 0;
+	if (!x->holds) {	/* q needs no decision: after `c` it still stops the program */
+		rest = line + strspn(line, " \t");
+		if (strcmp(rest, "q") && strcmp(rest, "quit"))
+			return 0;
+		if (x->cfg.echo)
+			live_log_note(x->st.pp->g, "step> %s", rest);
+		return (x->quit = true), 1;
+	}
 	if (!(rest = live_cmd_target(line, &t)))
 		return 0;	/* a malformed conn=: --manual's words may say more */
 	rest += strspn(rest, " \t");
@@ -361,7 +368,14 @@ int live_step_command(struct live_step *x, char *line, uint64_t now, struct err 
 		not_understood(x, tt, "no decision of that connection waits (list shows them)");
 		return 1;
 	}
-	return run_line(x, h, t.set, rest, now, e) < 0 ? -1 : 1;
+	before = x->unheld;
+	if (run_line(x, h, t.set, rest, now, e) < 0)
+		return -1;
+	/* h's decision ended its hold (conn=N c, or nothing left behind it): the oldest
+	 * other decision still waits and is shown again, or it would wait unseen */
+	if (x->unheld != before && x->holds && !x->quit)
+		live_step_show(x, x->holds, now);
+	return 1;
 }
 
 int live_step_eof(struct live_step *x, uint64_t now, struct err *e)

@@ -28,6 +28,7 @@ struct live_step {
 	struct live_step_cfg cfg;
 	struct step_hold *holds;
 	struct step_node *delayed;	/* `delay MS` segments, in no order */
+	unsigned unheld;		/* holds ended so far (a decision shows the next one) */
 	bool quit;
 };
 

@@ -257,4 +257,23 @@ check step_word_unknown_help grep -q "not understood: 'bogus': Enter or send, d,
 check step_word_unknown_not_no_decision bash -c "! grep -q 'no decision' '$T_TMP/words.log'"
 check step_quit_before_syn_said grep -q 'in state SYN-SENT, its segment at the prompt was never sent \[Flags \[S\]' "$T_TMP/words.log"
 
+# ---- 10. q after c still quits (issue #12, item 10) ----
+# `c` answers the server's first decision (a client's SYN+ACK); then no decision waits,
+# and the q line used to be left unread: the server ran on until its stdin closed.
+for _ in $(seq 100); do in_s ss -tan | grep -q "$ADDR_S:8080 " || break; sleep 0.05; done
+{ sleep 1; printf 'c\n'; sleep 1; date +%s%N >"$T_TMP/cq.t0"; printf 'q\n'; sleep 4; } |
+	in_s timeout -s KILL 20 "$BIN/synlab-server" --listen "$ADDR_S:8080" --time-scale $S \
+	--msl 1s --step >/dev/null 2>"$T_TMP/cq.log" &
+QPID=$!
+sleep 0.3
+bg CPID in_c timeout -s KILL 10 "$BIN/synlab-client" --connect "$ADDR_S:8080" --msl 1s \
+	>/dev/null 2>"$T_TMP/cq.client.log"	# (RTO 1 s: its SYN outlives the held decision)
+for _ in $(seq 60); do [ -s "$T_TMP/cq.t0" ] && break; sleep 0.05; done
+for _ in $(seq 100); do kill -0 $QPID 2>/dev/null || break; sleep 0.05; done
+ms=$(( ($(date +%s%N) - $(cat "$T_TMP/cq.t0" 2>/dev/null || echo 0)) / 1000000 ))
+echo "# q after c: the server exited about $ms ms after the q (stdin open 4000 ms more)"
+check step_quit_after_continue_decided grep -q 'step before sending' "$T_TMP/cq.log"
+check step_quit_after_continue [ "$ms" -lt 2500 ] && grep -q 'stopped by the user' "$T_TMP/cq.log"
+wait $QPID 2>/dev/null
+wait_pid "$CPID" 10
 exit $(( T_FAILS > 0 ))

@@ -291,6 +291,26 @@ static void step_refusal_says_what_did_not_run(void **state)
 	assert_int_equal(f->w.sent[0].win, 1000);
 }
 
+/* Issue #12, item 10: after `conn=2 c` the decision of connection 1, which still waits,
+ * is shown again; and `q` after `c` (no decision waits) still quits. */
+static void step_next_decision_shown_and_quit_after_continue(void **state)
+{
+	struct fx *f = *state;
+
+	send_seg(f, f->a, SEG_SYN, NULL, 2000);		/* #1 stops, shown once */
+	send_seg(f, f->b, SEG_SYN, NULL, 3000);		/* #2 stops too */
+	assert_int_equal(logged_n(f, "#1   step before sending"), 1);
+	cmd(f, "conn=2 c", 4000);			/* #2 runs free */
+	assert_int_equal(f->w.n, 1);
+	assert_int_equal(f->w.sent[0].sport, 40002);
+	assert_int_equal(logged_n(f, "#1   step before sending"), 2);	/* shown again */
+	cmd(f, "c", 5000);
+	assert_false(live_step_waiting(f->x));
+	assert_false(live_step_quit(f->x));
+	cmd(f, "q", 6000);				/* taken, though nothing waits */
+	assert_true(live_step_quit(f->x));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +324,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(step_refusal_says_what_did_not_run, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(step_next_decision_shown_and_quit_after_continue,
+						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
