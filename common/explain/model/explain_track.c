@@ -183,19 +183,9 @@ static int emit_summary(struct explain_track *t, struct xconn *c, struct err *e)
 	r.seg.daddr = c->addr[EXPLAIN_SERVER];
 	r.seg.dport = c->port[EXPLAIN_SERVER];
 	summary_of(&c->sum, &r.sum);
-	r.sum.closer = c->inf.first_fin >= 0 ? c->inf.first_fin : c->inf.reset_by;
-	r.sum.reset = c->inf.reset;
-	r.sum.closed = c->inf.reset || (c->inf.fin_acked[0] && c->inf.fin_acked[1]);
-	if (c->inf.fin_sent[0] && c->inf.fin_sent[1])
-		r.sum.close_segments = c->inf.ack_between_fins ? 4 : 3;
-	r.sum.time_wait = -1;
-	for (int w = 0; w < 2; w++) {
-		r.sum.final[w] = c->inf.st[w];
-		if (c->inf.st[w] == TCB_TIME_WAIT)
-			r.sum.time_wait = w;
-	}
+	explain_infer_summary(&c->inf, &r.sum);
 	for (int w = 0; w < 2; w++)
-		r.ep[w] = (struct explain_ep){true, c->inf.st[w], c->inf.st[w]};
+		r.ep[w] = (struct explain_ep){true, r.sum.final[w], r.sum.final[w], 0, {0}};
 	return t->sink(t->ctx, &r, e);
 }
 
@@ -212,9 +202,11 @@ static int drop_conn(struct explain_track *t, struct xconn *c, struct err *e)
 
 static bool is_closed(const struct xconn *c)
 {
+	enum tcb_state st[2];
+
+	explain_infer_presumed(&c->inf, st);
 	for (int w = 0; w < 2; w++)
-		if (c->inf.st[w] != TCB_CLOSED && c->inf.st[w] != TCB_TIME_WAIT &&
-		    c->inf.st[w] != TCB_LISTEN)
+		if (st[w] != TCB_CLOSED && st[w] != TCB_TIME_WAIT && st[w] != TCB_LISTEN)
 			return false;
 	return true;
 }

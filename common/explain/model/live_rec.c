@@ -95,8 +95,8 @@ static void local_states(struct live_rec_conn *x, const struct tcb *t,
 	}
 	x->cur = after;
 	x->saw_time_wait |= after == TCB_TIME_WAIT;
-	r->ep[x->local] = (struct explain_ep){ true, before, after };
-	r->ep[other(x->local)] = (struct explain_ep){ false, before, before };
+	r->ep[x->local] = (struct explain_ep){ .known = true, .before = before, .after = after };
+	r->ep[other(x->local)] = (struct explain_ep){ .before = before, .after = before };
 }
 
 /* Counts and handshake timing, as explain_track.c keeps them for synlab-explain. */
@@ -242,14 +242,16 @@ void live_rec_summary(const struct live_rec_conn *x, const struct tcb_addr *a, u
 	rec_head(r, EXPLAIN_REC_SUMMARY, x->sum.last_frame, t_us, x->id);
 	summary_addrs(x->local, a, &r->seg);
 	r->sum = x->sum;
-	r->sum.closer = in->first_fin >= 0 ? in->first_fin : in->reset_by;
-	r->sum.reset = in->reset;
-	r->sum.closed = in->reset || (in->fin_acked[0] && in->fin_acked[1]);
-	if (in->fin_sent[0] && in->fin_sent[1])
-		r->sum.close_segments = in->ack_between_fins ? 4 : 3;
+	if (x->started) {
+		explain_infer_summary(in, &r->sum);	/* the peer as its segments tell */
+	} else {
+		r->sum.closer = -1;
+		r->sum.final[peer] = TCB_CLOSED;
+		r->sum.final_unknown[peer] = true;
+	}
 	r->sum.final[x->local] = x->cur;
-	r->sum.final[peer] = x->started ? in->st[peer] : TCB_CLOSED;	/* as the segments tell */
+	r->sum.final_unknown[x->local] = false;
 	r->sum.time_wait = x->saw_time_wait ? (int)x->local
-			   : x->started && in->st[peer] == TCB_TIME_WAIT ? (int)peer : -1;
-	r->ep[x->local] = (struct explain_ep){ true, x->cur, x->cur };
+			   : x->started && r->sum.final[peer] == TCB_TIME_WAIT ? (int)peer : -1;
+	r->ep[x->local] = (struct explain_ep){ .known = true, .before = x->cur, .after = x->cur };
 }
