@@ -28,6 +28,7 @@ struct xconn {
 	uint16_t port[2];
 	uint64_t last_us;
 	bool summarised;
+	bool closed;			/* is_closed() after its last segment */
 	struct explain_analysis an;
 	struct explain_infer inf;
 	struct xsum sum;
@@ -200,6 +201,8 @@ static int drop_conn(struct explain_track *t, struct xconn *c, struct err *e)
 	return rc;
 }
 
+/* Closed once what was captured has arrived (explain_infer_presumed): the last ACK
+ * to LAST-ACK, an accepted RST. */
 static bool is_closed(const struct xconn *c)
 {
 	enum tcb_state st[2];
@@ -211,13 +214,14 @@ static bool is_closed(const struct xconn *c)
 	return true;
 }
 
-/* Frees connections closed for linger_us or silent for idle_us, oldest first. */
+/* Frees (and summarises) connections closed for linger_us or silent for idle_us, oldest
+ * first: a summary comes when no later frame can belong to it, so it counts them all. */
 static int expire(struct explain_track *t, uint64_t now, struct err *e)
 {
 	while (t->oldest) {
 		struct xconn *c = t->oldest;
 		uint64_t quiet = explain_since_us(now, c->last_us);
-		if (!(c->summarised && quiet >= t->o.linger_us) && quiet < t->o.idle_us)
+		if (!(c->closed && quiet >= t->o.linger_us) && quiet < t->o.idle_us)
 			break;
 		if (drop_conn(t, c, e) < 0)
 			return -1;
@@ -376,10 +380,10 @@ static int record_segment(struct explain_track *t, struct xconn *c, bool fresh, 
 	c->last_us = t_us;
 	if (t->sink(t->ctx, &r, e) < 0)
 		return -1;
-	if (!is_closed(c))
-		return 0;
-	explain_analysis_trim(&c->an);	/* closed: keep the state, not the spare lists */
-	return emit_summary(t, c, e);
+	c->closed = is_closed(c);
+	if (c->closed)
+		explain_analysis_trim(&c->an);	/* closed: keep the state, not the spare lists */
+	return 0;
 }
 
 int explain_track_segment(struct explain_track *t, uint64_t frame, uint64_t t_us,
@@ -395,8 +399,6 @@ int explain_track_segment(struct explain_track *t, uint64_t frame, uint64_t t_us
 		return -1;
 	list_unlink(t, c);
 	list_push_newest(t, c);
-	if (c->summarised && !is_closed(c))
-		c->summarised = false;	/* late traffic revived it: summarise again */
 	return record_segment(t, c, t->nconns != before, reused, frame, t_us, s, e);
 }
 
