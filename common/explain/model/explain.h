@@ -158,6 +158,8 @@ struct explain_why_in {
 	bool zero_window_probe;		/* keep-alive form sent into the receiver's zero window */
 	uint8_t drop;			/* enum explain_drop: the receiver must drop this segment */
 	uint8_t rst;			/* enum explain_rst: what the RST's receiver does with it */
+	uint8_t rst_form;		/* 1: SEQ = the sender's SND.NXT, an ABORT (§3.10.5);
+					 * 2: another seq, not its own abort (made by hand) */
 	uint64_t challenge_of_frame;	/* this ACK answers that frame's RST / SYN (RFC 5961) */
 };
 

@@ -138,20 +138,38 @@ static void ev_apply(struct step *c, int x, enum ev e)
 	}
 }
 
-/* x has shown it received the other side's stream below `ack` (all: everything): process
- * what arrived, in sequence order; within one segment the ACK field (fifth check) before
- * the SYN / FIN (eighth). A pure ACK at seq q is shown by any later segment at >= q, whose
- * cumulative ACK field stands for it. */
+/* Events at one position: the earlier frame first (a SYN before the SYN+ACK that repeats
+ * it); within one segment the ACK field (fifth check) before the SYN / FIN (eighth). */
+static uint64_t ev_frame(const struct explain_side *d, enum ev e)
+{
+	return e == EV_SYNCOVER ? d->syncover_frame : e == EV_SYN ? d->syn_frame : 0;
+}
+
+/* Settling at the end applies only what needs no answer: an ACK (a SYN, a FIN or data
+ * must be acknowledged, so no ACK captured means it was not processed). */
+static bool settles(const struct explain_side *d, enum ev e)
+{
+	return (e == EV_SYNCOVER && d->syncover_pure) || (e == EV_FINCOVER && d->fincover_pure);
+}
+
+/* x has shown it received the other side's stream below `ack` (all: settle at the end):
+ * process what arrived, in sequence order. A segment is shown by an ACK beyond the other
+ * side's sequence numbers sent before it (a pure ACK by any later segment, whose
+ * cumulative ACK field stands for it). */
 static void receipts(struct step *c, int x, uint32_t ack, bool all)
 {
+	const struct explain_side *d = &c->in->sd[x];
+
 	for (;;) {
 		int best = -1;
 		uint32_t bpos = 0;
 		for (int e = 0; e < EV_N; e++) {
 			uint32_t pos = ev_pos(c->in, x, (enum ev)e);
-			if (!ev_pending(&c->in->sd[x], (enum ev)e) || (!all && !seq_gt(ack, pos)))
+			if (!ev_pending(d, (enum ev)e) || (!all && !seq_gt(ack, pos)) ||
+			    (all && !settles(d, (enum ev)e)))
 				continue;
-			if (best < 0 || seq_lt(pos, bpos))
+			if (best < 0 || seq_lt(pos, bpos) ||
+			    (pos == bpos && ev_frame(d, (enum ev)e) < ev_frame(d, (enum ev)best)))
 				best = e, bpos = pos;
 		}
 		if (best < 0)
@@ -191,6 +209,8 @@ static void sender_shows(struct step *c, int x, const struct seg *s, uint32_t ra
 		receipts(c, x, rack, false);
 	if (!(s->flags & SEG_SYN) && d->st == TCB_SYN_RECEIVED && !(s->flags & SEG_RST))
 		on_cover(c, x, false);	/* past SYN-RECEIVED: its SYN was acknowledged */
+	if (d->rst_out && !(s->flags & SEG_RST))
+		d->rst_out = false;	/* it sends on: its RST did not close it */
 	if (d->rst_in && !(s->flags & SEG_RST)) {
 		if (d->rst_verdict == EXPLAIN_RST_CHALLENGE && s->len == 0 &&
 		    !(s->flags & (SEG_SYN | SEG_FIN)))
@@ -256,7 +276,10 @@ static void on_send(struct step *c, int x, const struct seg *s, uint32_t rseq,
 			d->st = TCB_CLOSED;
 			r->ep[x].before = TCB_CLOSED;
 		} else if (d->st != TCB_LISTEN) {
-			go(c, x, TCB_CLOSED);
+			/* ABORT sends <SEQ=SND.NXT><CTL=RST> and closes (§3.10.5); whether it did
+			 * shows only in that it never sends again, so it settles at the end */
+			r->why.rst_form = rseq == d->snd_nxt ? 1 : 2;
+			d->rst_out = r->why.rst_form == 1;
 		}
 		if (!in->reset)
 			in->reset_by = x;
@@ -265,6 +288,10 @@ static void on_send(struct step *c, int x, const struct seg *s, uint32_t rseq,
 	}
 	if (s->flags & SEG_SYN) {
 		d->syn_sent = true;
+		if (!(s->flags & SEG_ACK) && !d->known && d->st == TCB_LISTEN) {
+			d->st = TCB_CLOSED;	/* its own SYN: an active open, not a listener */
+			r->ep[x].before = TCB_CLOSED;
+		}
 		if (d->st == TCB_CLOSED || d->st == TCB_LISTEN)
 			go(c, x, (s->flags & SEG_ACK) ? TCB_SYN_RECEIVED : TCB_SYN_SENT);
 	}
@@ -287,7 +314,8 @@ static void note_sent(struct explain_side *d, const struct seg *s, uint32_t rseq
 {
 	uint32_t end = rseq + seg_seqlen(s);
 
-	if (seq_gt(end, d->snd_nxt))
+	d->snd_nxt_before = d->snd_nxt;
+	if (seq_gt(end, d->snd_nxt) && !(s->flags & SEG_RST))	/* a RST uses no number */
 		d->snd_nxt = end;
 	if (s->flags & SEG_SYN)
 		d->syn_seen = true;
@@ -316,19 +344,24 @@ static void register_at(struct explain_infer *in, int p, const struct seg *s, ui
 	}
 	if (r->why.drop != EXPLAIN_DROP_NONE)
 		return;	/* dropped: its ACK field is never processed either */
-	if (s->flags & SEG_SYN) {
+	if ((s->flags & SEG_SYN) && !q->syn_in) {
 		q->syn_in = true;
 		q->syn_frame = r->frame;
 	}
 	bool ack = s->flags & SEG_ACK;
+	bool pure = ack && s->len == 0 && !(s->flags & (SEG_SYN | SEG_FIN));
+	uint32_t before = in->sd[p].snd_nxt_before;
 	if (ack && q->syn_sent && !q->syn_acked && !q->syncover_in && seq_geq(rack, 1)) {
 		q->syncover_in = true;
-		q->syncover_seq = rseq;
+		q->syncover_seq = before;
+		q->syncover_pure = pure;
+		q->syncover_frame = r->frame;
 	}
 	if (ack && q->fin_sent && !q->fin_acked && !q->fincover_in &&
 	    seq_geq(rack, q->fin_seq + 1)) {
 		q->fincover_in = true;
-		q->fincover_seq = rseq;
+		q->fincover_seq = before;
+		q->fincover_pure = pure;
 		if (in->first_fin == !p && !(s->flags & SEG_FIN) && !in->sd[p].fin_sent)
 			in->acked_first_fin = true;
 	}
@@ -448,6 +481,8 @@ static void settle(struct explain_infer *copy)
 		receipts(&c, x, 0, true);
 		if (copy->sd[x].rst_in)
 			on_rst_arrival(&c, x);
+		if (copy->sd[x].rst_out)
+			go(&c, x, TCB_CLOSED);
 	}
 }
 

@@ -32,12 +32,17 @@ struct explain_side {
 	bool have_ack;		/* it has sent an ACK field (shown_ack valid) */
 	uint32_t fin_seq;	/* its FIN's sequence number */
 	uint32_t snd_nxt;	/* highest seq + seqlen it sent */
+	uint32_t snd_nxt_before;	/* snd_nxt before its latest segment */
 	uint32_t shown_ack;	/* highest ACK field it sent */
 	int64_t win;		/* its last window in bytes, -1 unknown */
 	/* the other side's segments this one has not shown it received */
 	bool syn_in, syncover_in, fincover_in, fin_in, rst_in;
-	uint32_t syncover_seq;	/* seq of the first segment whose ACK covered our SYN */
+	bool rst_out;		/* it sent a RST in ABORT form: closed unless it sends again */
+	uint32_t syncover_seq;	/* the other side's snd_nxt before the first segment whose
+				 * ACK covered our SYN: an ACK beyond it shows that arrived */
 	uint32_t fincover_seq;	/* ... our FIN */
+	bool syncover_pure, fincover_pure;	/* that segment was a pure ACK (no answer due) */
+	uint64_t syncover_frame;
 	uint32_t rst_seq;
 	uint8_t rst_verdict;	/* enum explain_rst */
 	uint64_t rst_frame, syn_frame;

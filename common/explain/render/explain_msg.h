@@ -108,6 +108,8 @@ enum explain_msg_id {
 	EXPLAIN_M_AR_RST_CHALLENGE,
 	EXPLAIN_M_AR_RST_OUT_OF_WINDOW,
 	EXPLAIN_M_AR_RST_TIME_WAIT,
+	EXPLAIN_M_AR_RST_ABORT,		/* rst_form 1, 2 */
+	EXPLAIN_M_AR_RST_NOT_ABORT,
 	EXPLAIN_M_DROP_NO_ACK,		/* drops, order of enum explain_drop from 1 */
 	EXPLAIN_M_DROP_OLD,
 

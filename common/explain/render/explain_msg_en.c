@@ -38,7 +38,7 @@ const char *const explain_msg_en[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_WHY_FIN] = "Close 1: the {sender} has no more data to send and sends FIN (active close); it can still receive.",
 	[EXPLAIN_M_WHY_FIN_REPLY] = "The {sender} closes its direction too and sends its own FIN (passive close).",
 	[EXPLAIN_M_WHY_FIN_ACK] = "Last ACK of the close: the {sender} acknowledges the {receiver}'s FIN.",
-	[EXPLAIN_M_WHY_RST] = "Reset: the {sender} aborts the connection with RST (RFC 9293 §3.5.2); a RST is never answered with a RST.",
+	[EXPLAIN_M_WHY_RST] = "Reset: the {sender} sends RST (RFC 9293 §3.5.2), which asks the {receiver} to drop the connection at once; a RST is never answered with a RST.",
 	[EXPLAIN_M_WHY_SIMULTANEOUS] = "Simultaneous open or close: both sides sent SYN (or FIN) before seeing the other's (RFC 9293 §3.5, §3.6).",
 	[EXPLAIN_M_WHY_OTHER] = "Segment from the {sender} that fits no handshake or close step.",
 	[EXPLAIN_M_WHY_ACK_OF_FIN] = "Close 2/4: the {sender} acknowledges the {receiver}'s FIN but keeps its own direction open (it may still send data).",
@@ -281,4 +281,6 @@ const char *const explain_msg_en[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_AF_KEEPALIVE_ZWP] = "[{label}] tshark calls this a keep-alive, but the {receiver}'s window is 0: it is a zero-window probe of the persist timer (RFC 9293 §3.8.6.1) in the form Linux sends it (seq one below the next byte, no data), so that the {receiver} answers with its current window; the probes back off like the retransmission timer.",
 	[EXPLAIN_M_SUM_CLOSE_SIM] = "Both sides closed at once (simultaneous close): each sent its FIN before the other's arrived, so each passed through CLOSING; the {closer}'s FIN was captured first.",
 	[EXPLAIN_M_SUM_UNSHOWN] = "not shown (it sent nothing)",
+	[EXPLAIN_M_AR_RST_ABORT] = "Its seq {seq} is the {sender}'s own next sequence number, the form of an ABORT (RFC 9293 §3.10.5): the {sender} closes with it, as the summary's final state shows once no later segment of the {sender} says otherwise.",
+	[EXPLAIN_M_AR_RST_NOT_ABORT] = "Its seq {seq} is not the {sender}'s own next sequence number, so this is not the {sender} aborting its connection (an ABORT sends SEQ = SND.NXT, RFC 9293 §3.10.5): it was made by hand or injected, and the {sender}'s state does not change.",
 };

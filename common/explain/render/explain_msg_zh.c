@@ -38,7 +38,7 @@ const char *const explain_msg_zh[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_WHY_FIN] = "第一次挥手：{sender}没有数据要发了，发送 FIN 主动关闭；此后它仍然可以接收数据。",
 	[EXPLAIN_M_WHY_FIN_REPLY] = "{sender}也关闭自己这个方向，发送自己的 FIN（被动关闭）。",
 	[EXPLAIN_M_WHY_FIN_ACK] = "挥手的最后一个 ACK：{sender}确认{receiver}的 FIN。",
-	[EXPLAIN_M_WHY_RST] = "连接重置：{sender}发送 RST 直接中止连接（RFC 9293 §3.5.2），对 RST 从不以 RST 回复。",
+	[EXPLAIN_M_WHY_RST] = "连接重置：{sender}发送 RST（RFC 9293 §3.5.2），要求{receiver}立即丢弃这个连接；对 RST 从不以 RST 回复。",
 	[EXPLAIN_M_WHY_SIMULTANEOUS] = "同时打开或同时关闭：双方在看到对方的 SYN（或 FIN）之前都发出了自己的（RFC 9293 §3.5、§3.6）。",
 	[EXPLAIN_M_WHY_OTHER] = "{sender}发出的报文段，不属于握手或挥手的任何一步。",
 	[EXPLAIN_M_WHY_ACK_OF_FIN] = "第二次挥手：{sender}确认{receiver}的 FIN，但自己这个方向还没有关闭（还可以继续发送数据）。",
@@ -281,4 +281,6 @@ const char *const explain_msg_zh[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_AF_KEEPALIVE_ZWP] = "[{label}] tshark 称之为保活，但{receiver}的窗口为 0：这是持续定时器的零窗口探测（RFC 9293 §3.8.6.1），采用 Linux 的形式（seq 比下一个字节小 1，不带数据），让{receiver}回复当前窗口；探测间隔像重传定时器一样退避。",
 	[EXPLAIN_M_SUM_CLOSE_SIM] = "双方同时关闭：各自在对方的 FIN 到达之前发出自己的 FIN，所以都经过 CLOSING；先被抓到的是{closer}的 FIN。",
 	[EXPLAIN_M_SUM_UNSHOWN] = "未显示（它没有发送任何报文段）",
+	[EXPLAIN_M_AR_RST_ABORT] = "它的 seq {seq} 正是{sender}自己的下一个序号，这是 ABORT 的形式（RFC 9293 §3.10.5）：{sender}随之关闭；只要{sender}之后没有报文段表明相反，小结中的最终状态就是这样。",
+	[EXPLAIN_M_AR_RST_NOT_ABORT] = "它的 seq {seq} 不是{sender}自己的下一个序号，所以这不是{sender}在中止自己的连接（ABORT 发送 SEQ = SND.NXT，RFC 9293 §3.10.5）：它是手工构造或注入的，{sender}的状态不变。",
 };

@@ -266,6 +266,19 @@ static void say_seq_fin(struct prose *p)
 	say(p, EXPLAIN_M_AR_FIN_AFTER_DATA);
 }
 
+/* The RST: whether it is its sender's own ABORT, and what its receiver does with it. */
+static void say_rst(struct prose *p)
+{
+	const struct explain_rec *r = p->r;
+
+	if (r->why.rst_form == 1 || r->why.rst_form == 2)
+		say(p, r->why.rst_form == 1 ? EXPLAIN_M_AR_RST_ABORT : EXPLAIN_M_AR_RST_NOT_ABORT);
+	if (r->why.rst != EXPLAIN_RST_NONE && r->why.rst <= EXPLAIN_RST_TIME_WAIT)
+		say(p, (enum explain_msg_id)(EXPLAIN_M_AR_RST_CLOSED + r->why.rst - 1));
+	else
+		say(p, EXPLAIN_M_AR_RST_SEQ);
+}
+
 static void say_seq(struct prose *p)
 {
 	const struct explain_rec *r = p->r;
@@ -273,11 +286,8 @@ static void say_seq(struct prose *p)
 
 	if (f & SEG_SYN)
 		say(p, EXPLAIN_M_AR_SYN_SEQ);
-	else if ((f & SEG_RST) && r->why.rst != EXPLAIN_RST_NONE &&
-		 r->why.rst <= EXPLAIN_RST_TIME_WAIT)
-		say(p, (enum explain_msg_id)(EXPLAIN_M_AR_RST_CLOSED + r->why.rst - 1));
 	else if (f & SEG_RST)
-		say(p, EXPLAIN_M_AR_RST_SEQ);
+		say_rst(p);
 	else if (f & SEG_FIN)
 		say_seq_fin(p);
 	else if (r->len)
