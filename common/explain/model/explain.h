@@ -216,6 +216,7 @@ struct explain_rtx_note {
 	uint64_t after_us;	/* interval since the previous send of this seq */
 	int dir;		/* enum explain_dir */
 	uint32_t seq;		/* relative */
+	uint8_t cause;		/* enum explain_rtx_cause */
 };
 
 /* Per-connection summary. */
@@ -280,6 +281,7 @@ static inline struct explain_rtx_note explain_rtx_note_of(const struct explain_r
 	n.after_us = r->why.rtx_after_us;
 	n.dir = r->dir;
 	n.seq = r->seq;
+	n.cause = r->why.dup_of_frame ? EXPLAIN_RTX_DUPLICATE : r->why.rtx_cause;
 	return n;
 }
 

@@ -145,6 +145,7 @@ static void rtx_origin(const struct explain_flow *fwd, const struct seg_view *v,
 		best = &fwd->ual[0];
 	if (!best) {
 		r->why.rtx_of_frame = r->why.rtx_prev_frame = fwd->nextseq_frame;
+		r->why.rtx_orig_flags = fwd->nextseq_flags;
 		r->why.rtx_after_us = explain_since_us(v->t_us, fwd->nextseq_us);
 		r->why.rtx_count = 1;
 		return;
@@ -270,6 +271,7 @@ static void advance_nextseq(struct explain_flow *fwd, const struct seg_view *v, 
 	if ((seq_gt(nextseq, fwd->nextseq) || !fwd->nextseq) && !zwp) {
 		fwd->nextseq = nextseq;
 		fwd->nextseq_frame = v->frame;
+		fwd->nextseq_flags = v->flags & (SEG_SYN | SEG_FIN);
 		fwd->nextseq_us = v->t_us;
 	}
 	if ((v->seq == fwd->maxseqtobeacked || !fwd->maxseqtobeacked) && !zwp)
@@ -371,7 +373,7 @@ int explain_analysis_segment(struct explain_analysis *a, enum explain_who from,
 	}
 	ack_lost_label(rev, &v, &f);
 	rtx_labels(a, fwd, rev, &v, &f, r);
-	if (remember_sent(fwd, &v, e) < 0)
+	if (!r->why.dup_of_frame && remember_sent(fwd, &v, e) < 0)	/* a copy is no send */
 		return -1;
 	advance_nextseq(fwd, &v, f);
 	fwd->window = v.win;

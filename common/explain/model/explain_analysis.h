@@ -41,6 +41,7 @@ struct explain_flow {
 	uint32_t nextseq;	/* highest seq + len (+SYN/FIN) sent */
 	uint64_t nextseq_us;
 	uint64_t nextseq_frame;
+	uint8_t nextseq_flags;	/* SEG_SYN / SEG_FIN of that segment */
 	uint32_t maxseqtobeacked;
 	uint32_t lastack;	/* last ACK field this side sent */
 	uint64_t lastack_us;

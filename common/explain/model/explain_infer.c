@@ -295,7 +295,9 @@ static void on_send(struct step *c, int x, const struct seg *s, uint32_t rseq,
 		if (d->st == TCB_CLOSED || d->st == TCB_LISTEN)
 			go(c, x, (s->flags & SEG_ACK) ? TCB_SYN_RECEIVED : TCB_SYN_SENT);
 	}
-	if (!(s->flags & SEG_FIN) || d->fin_sent)
+	/* a FIN closes only a side that has a connection to close (§3.10.4) */
+	if (!(s->flags & SEG_FIN) || d->fin_sent ||
+	    (d->st != TCB_ESTABLISHED && d->st != TCB_SYN_RECEIVED && d->st != TCB_CLOSE_WAIT))
 		return;
 	d->fin_sent = true;
 	d->fin_seq = rseq + s->len;
@@ -472,18 +474,28 @@ void explain_infer_segment(struct explain_infer *in, enum explain_who from,
 
 /* ---- the end of the connection ---- */
 
-/* Everything captured arrives: what the ends never show is processed as the RFC says. */
-static void settle(struct explain_infer *copy)
+/* Everything captured arrives: what the ends never show is processed as the RFC says.
+ * Returns who sent the RST that closed an end, -1 none. */
+static int settle(struct explain_infer *copy)
 {
 	struct step c = { .in = copy };
+	int rst_by = -1;
 
 	for (int x = 0; x < 2; x++) {
 		receipts(&c, x, 0, true);
-		if (copy->sd[x].rst_in)
+		if (copy->sd[x].rst_in) {
+			bool ok = rst_accepted(copy->sd[x].rst_verdict);
 			on_rst_arrival(&c, x);
-		if (copy->sd[x].rst_out)
+			if (ok && rst_by < 0)
+				rst_by = !x;
+		}
+		if (copy->sd[x].rst_out) {
 			go(&c, x, TCB_CLOSED);
+			if (rst_by < 0)
+				rst_by = x;
+		}
 	}
+	return rst_by;
 }
 
 void explain_infer_presumed(const struct explain_infer *in, enum tcb_state st[2])
@@ -499,10 +511,10 @@ void explain_infer_summary(const struct explain_infer *in, struct explain_summar
 {
 	struct explain_infer copy = *in;
 
-	settle(&copy);
-	m->reset = in->reset;
-	m->closer = in->reset ? in->reset_by : in->first_fin;
-	m->closed = in->reset || (copy.sd[0].fin_acked && copy.sd[1].fin_acked);
+	int rst_by = settle(&copy);	/* a RST that was challenged or dropped ended nothing */
+	m->reset = rst_by >= 0;
+	m->closer = m->reset ? rst_by : in->first_fin;
+	m->closed = m->reset || (copy.sd[0].fin_acked && copy.sd[1].fin_acked);
 	m->sim_close = in->close_kind == 2;
 	m->close_segments = in->close_kind == 3 || in->close_kind == 4 ? in->close_kind : 0;
 	m->time_wait = -1;

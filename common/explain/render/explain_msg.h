@@ -108,6 +108,7 @@ enum explain_msg_id {
 	EXPLAIN_M_AR_RST_CHALLENGE,
 	EXPLAIN_M_AR_RST_OUT_OF_WINDOW,
 	EXPLAIN_M_AR_RST_TIME_WAIT,
+	EXPLAIN_M_AR_FIN_AT_ISN,	/* a FIN at the SYN's number */
 	EXPLAIN_M_AR_RST_ABORT,		/* rst_form 1, 2 */
 	EXPLAIN_M_AR_RST_NOT_ABORT,
 	EXPLAIN_M_DROP_NO_ACK,		/* drops, order of enum explain_drop from 1 */
@@ -269,6 +270,9 @@ enum explain_msg_id {
 	EXPLAIN_M_SUM_RTX_HEAD,
 	EXPLAIN_M_SUM_RTX_ITEM,
 	EXPLAIN_M_SUM_RTX_MORE,
+	EXPLAIN_M_SUM_RTX_ITEM_COPY,	/* a listed \"retransmission\" that is a copy */
+	EXPLAIN_M_SUM_RTX_ITEM_REUSE,
+	EXPLAIN_M_SUM_TIME_WAIT_BOTH,
 	EXPLAIN_M_SUM_CLOSE_SIM,	/* the FINs crossed */
 	EXPLAIN_M_SUM_UNSHOWN,		/* final state of an end that sent nothing */
 

@@ -229,7 +229,7 @@ const char *const explain_msg_en[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_SUM_TIME_WAIT] = "The {tw} ends in TIME-WAIT: it waits 2MSL before the connection is gone.",
 	[EXPLAIN_M_SUM_FINAL] = "Final states: client {c_final}, server {s_final}.",
 	[EXPLAIN_M_SUM_RTX_NONE] = "No retransmissions.",
-	[EXPLAIN_M_SUM_RTX_HEAD] = "Retransmissions: {n}.",
+	[EXPLAIN_M_SUM_RTX_HEAD] = "Segments tshark labels retransmissions: {n}.",
 	[EXPLAIN_M_SUM_RTX_ITEM] = "Frame {frame} ({dir}, seq {seq}) resends frame {of}, {after} after the previous send.",
 	[EXPLAIN_M_SUM_RTX_MORE] = "({n} more not listed.)",
 
@@ -278,9 +278,13 @@ const char *const explain_msg_en[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_RTX_REUSE] = "It uses sequence number {seq} again, which frame {rprev} already used for a {origwhat}: it is not a copy of that segment.",
 	[EXPLAIN_M_AF_DUPACK_CHALLENGE] = "[{label}] It repeats ack {ack} because it is a challenge ACK: it answers the RST of frame {challenge}, which was in the window but not exactly at the next expected number (RFC 5961 §3.2); it says nothing about missing data.",
 	[EXPLAIN_M_AF_DUPACK_COPY] = "[{label}] tshark counts it as duplicate ACK #{dupnum}, but it is only a second copy of frame {dupof}: it says nothing about missing data.",
-	[EXPLAIN_M_AF_KEEPALIVE_ZWP] = "[{label}] tshark calls this a keep-alive, but the {receiver}'s window is 0: it is a zero-window probe of the persist timer (RFC 9293 §3.8.6.1) in the form Linux sends it (seq one below the next byte, no data), so that the {receiver} answers with its current window; the probes back off like the retransmission timer.",
+	[EXPLAIN_M_AF_KEEPALIVE_ZWP] = "[{label}] tshark calls this a keep-alive, but the {receiver}'s window is 0: it is a zero-window probe of the persist timer (RFC 9293 §3.8.6.1) in the form Linux sends it (seq one below the next byte, no data), so that the {receiver} answers with its current window.",
 	[EXPLAIN_M_SUM_CLOSE_SIM] = "Both sides closed at once (simultaneous close): each sent its FIN before the other's arrived, so each passed through CLOSING; the {closer}'s FIN was captured first.",
 	[EXPLAIN_M_SUM_UNSHOWN] = "not shown (it sent nothing)",
 	[EXPLAIN_M_AR_RST_ABORT] = "Its seq {seq} is the {sender}'s own next sequence number, the form of an ABORT (RFC 9293 §3.10.5): the {sender} closes with it, as the summary's final state shows once no later segment of the {sender} says otherwise.",
 	[EXPLAIN_M_AR_RST_NOT_ABORT] = "Its seq {seq} is not the {sender}'s own next sequence number, so this is not the {sender} aborting its connection (an ABORT sends SEQ = SND.NXT, RFC 9293 §3.10.5): it was made by hand or injected, and the {sender}'s state does not change.",
+	[EXPLAIN_M_AR_FIN_AT_ISN] = "seq {seq}: this FIN carries the number the {sender}'s SYN already took, so it is not at the {sender}'s next sequence number (1).",
+	[EXPLAIN_M_SUM_RTX_ITEM_COPY] = "Frame {frame} ({dir}, seq {seq}) is a second copy of frame {of}, {after} later, not a resend.",
+	[EXPLAIN_M_SUM_RTX_ITEM_REUSE] = "Frame {frame} ({dir}, seq {seq}) uses again the sequence number of frame {of}, {after} later, with another control flag: not a resend.",
+	[EXPLAIN_M_SUM_TIME_WAIT_BOTH] = "Both ends end in TIME-WAIT: each waits 2MSL before the connection is gone.",
 };

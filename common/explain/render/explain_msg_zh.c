@@ -229,7 +229,7 @@ const char *const explain_msg_zh[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_SUM_TIME_WAIT] = "{tw}最后进入 TIME_WAIT 状态：要等待 2MSL，连接才彻底消失。",
 	[EXPLAIN_M_SUM_FINAL] = "最终状态：客户端 {c_final}，服务端 {s_final}。",
 	[EXPLAIN_M_SUM_RTX_NONE] = "没有重传。",
-	[EXPLAIN_M_SUM_RTX_HEAD] = "共 {n} 次重传。",
+	[EXPLAIN_M_SUM_RTX_HEAD] = "tshark 标为重传的报文段共 {n} 个。",
 	[EXPLAIN_M_SUM_RTX_ITEM] = "第 {frame} 帧（{dir}，seq = {seq}）重传了第 {of} 帧，距上一次发送 {after}。",
 	[EXPLAIN_M_SUM_RTX_MORE] = "（另有 {n} 次未列出。）",
 
@@ -278,9 +278,13 @@ const char *const explain_msg_zh[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_RTX_REUSE] = "它再次使用序号 {seq}，第 {rprev} 帧已把这个序号用于一个 {origwhat}：它不是那个报文段的拷贝。",
 	[EXPLAIN_M_AF_DUPACK_CHALLENGE] = "[{label}] 它重复 ack {ack}，因为这是一个挑战 ACK：回应第 {challenge} 帧的 RST，那个 RST 在窗口内但不恰好是期望的下一个序号（RFC 5961 §3.2）；它与数据丢失无关。",
 	[EXPLAIN_M_AF_DUPACK_COPY] = "[{label}] tshark 把它算作第 {dupnum} 个重复 ACK，但它只是第 {dupof} 帧的第二份拷贝：它与数据丢失无关。",
-	[EXPLAIN_M_AF_KEEPALIVE_ZWP] = "[{label}] tshark 称之为保活，但{receiver}的窗口为 0：这是持续定时器的零窗口探测（RFC 9293 §3.8.6.1），采用 Linux 的形式（seq 比下一个字节小 1，不带数据），让{receiver}回复当前窗口；探测间隔像重传定时器一样退避。",
+	[EXPLAIN_M_AF_KEEPALIVE_ZWP] = "[{label}] tshark 称之为保活，但{receiver}的窗口为 0：这是持续定时器的零窗口探测（RFC 9293 §3.8.6.1），采用 Linux 的形式（seq 比下一个字节小 1，不带数据），让{receiver}回复当前窗口。",
 	[EXPLAIN_M_SUM_CLOSE_SIM] = "双方同时关闭：各自在对方的 FIN 到达之前发出自己的 FIN，所以都经过 CLOSING；先被抓到的是{closer}的 FIN。",
 	[EXPLAIN_M_SUM_UNSHOWN] = "未显示（它没有发送任何报文段）",
 	[EXPLAIN_M_AR_RST_ABORT] = "它的 seq {seq} 正是{sender}自己的下一个序号，这是 ABORT 的形式（RFC 9293 §3.10.5）：{sender}随之关闭；只要{sender}之后没有报文段表明相反，小结中的最终状态就是这样。",
 	[EXPLAIN_M_AR_RST_NOT_ABORT] = "它的 seq {seq} 不是{sender}自己的下一个序号，所以这不是{sender}在中止自己的连接（ABORT 发送 SEQ = SND.NXT，RFC 9293 §3.10.5）：它是手工构造或注入的，{sender}的状态不变。",
+	[EXPLAIN_M_AR_FIN_AT_ISN] = "seq {seq}：这个 FIN 用的是{sender}的 SYN 已经占用的序号，不是{sender}的下一个序号（1）。",
+	[EXPLAIN_M_SUM_RTX_ITEM_COPY] = "第 {frame} 帧（{dir}，seq = {seq}）是第 {of} 帧的第二份拷贝，晚了 {after}，不是重传。",
+	[EXPLAIN_M_SUM_RTX_ITEM_REUSE] = "第 {frame} 帧（{dir}，seq = {seq}）在 {after} 之后再次使用第 {of} 帧的序号，但控制位不同：不是重传。",
+	[EXPLAIN_M_SUM_TIME_WAIT_BOTH] = "两端最后都进入 TIME_WAIT 状态：各自要等待 2MSL，连接才彻底消失。",
 };

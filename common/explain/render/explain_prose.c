@@ -255,7 +255,11 @@ static void say_seq_fin(struct prose *p)
 		say(p, EXPLAIN_M_AR_FIN_WITH_DATA);
 		return;
 	}
-	if (r->seq <= 1) {
+	if (r->seq == 0) {	/* the number the SYN took: not the next one */
+		say(p, EXPLAIN_M_AR_FIN_AT_ISN);
+		return;
+	}
+	if (r->seq == 1) {
 		say(p, EXPLAIN_M_AR_FIN_NODATA);
 		return;
 	}
@@ -736,7 +740,10 @@ static void say_close(struct prose *p)
 		say(p, EXPLAIN_M_SUM_CLOSE3);
 	else
 		say(p, EXPLAIN_M_SUM_CLOSE_OTHER);
-	if (s->time_wait == EXPLAIN_CLIENT || s->time_wait == EXPLAIN_SERVER) {
+	if (s->final[0] == TCB_TIME_WAIT && s->final[1] == TCB_TIME_WAIT &&
+	    !s->final_unknown[0] && !s->final_unknown[1]) {
+		say(p, EXPLAIN_M_SUM_TIME_WAIT_BOTH);
+	} else if (s->time_wait == EXPLAIN_CLIENT || s->time_wait == EXPLAIN_SERVER) {
 		explain_var_s(&p->v, "tw",
 			    explain_side_name(p->lang, (enum explain_who)s->time_wait, false));
 		say(p, EXPLAIN_M_SUM_TIME_WAIT);
@@ -761,7 +768,9 @@ static void say_rtx_list(struct prose *p)
 		explain_var_s(&p->v, "dir", explain_msg(p->lang, s->rtx[i].dir == EXPLAIN_S2C ?
 							     EXPLAIN_M_S2C : EXPLAIN_M_C2S));
 		set_dur(p, "after", s->rtx[i].after_us);
-		say(p, EXPLAIN_M_SUM_RTX_ITEM);
+		say(p, s->rtx[i].cause == EXPLAIN_RTX_DUPLICATE ? EXPLAIN_M_SUM_RTX_ITEM_COPY
+		       : s->rtx[i].cause == EXPLAIN_RTX_REUSE ? EXPLAIN_M_SUM_RTX_ITEM_REUSE
+							 : EXPLAIN_M_SUM_RTX_ITEM);
 	}
 	if (s->nrtx > shown) {
 		explain_var_u(&p->v, "n", s->nrtx - shown);
