@@ -405,6 +405,71 @@ static void edited_synack_ack_is_not_isn_plus_one(void **state)
 	has(t, "never sent");
 }
 
+/* RFC 9293 §3.10.7.x: what the receiver does with a RST depends on its state. */
+static void rst_rules_per_state(void **state)
+{
+	struct feed f;
+	const char *t = "";
+
+	(void)state;
+	feed_init(&f);	/* SYN-SENT: a RST without an ACK of the SYN is dropped */
+	send_seg(&f, true, 0, SEG_SYN, 0, 0, 65535, 0, 1);
+	send_seg(&f, false, 50, SEG_RST, 0, 0, 0, 0, 0);
+	finish(&f);
+	frame_rec(&f, 2, &t);
+	has(t, "drops it");
+	summary(&f, &t);
+	has(t, "client SYN-SENT");
+	lacks(t, "ended by a RST");
+
+	feed_init(&f);	/* ESTABLISHED: outside the window, dropped */
+	handshake(&f);
+	send_seg(&f, true, 1000, SEG_RST, 900000, 0, 0, 0, 3);
+	finish(&f);
+	frame_rec(&f, 4, &t);
+	has(t, "outside the server's receive window");
+	summary(&f, &t);
+	has(t, "server ESTABLISHED");
+
+	feed_init(&f);	/* ESTABLISHED: exactly RCV.NXT, the client's own ABORT */
+	handshake(&f);
+	send_seg(&f, true, 1000, SEG_RST, 1, 0, 0, 0, 3);
+	finish(&f);
+	frame_rec(&f, 4, &t);
+	has(t, "exactly the next sequence number the server expects");
+	has(t, "form of an ABORT");
+	const struct explain_rec *r = summary(&f, &t);
+	assert_int_equal(r->sum.final[EXPLAIN_CLIENT], TCB_CLOSED);
+	assert_int_equal(r->sum.final[EXPLAIN_SERVER], TCB_CLOSED);
+	has(t, "ended by a RST from the client");
+}
+
+/* The timer's backoff is said only when the intervals show it. */
+static void backoff_said_from_the_intervals(void **state)
+{
+	struct feed f;
+	const char *t = "";
+
+	(void)state;
+	feed_init(&f);
+	send_seg(&f, true, 0, SEG_SYN, 0, 0, 65535, 0, 1);
+	send_seg(&f, true, 1000000, SEG_SYN, 0, 0, 65535, 0, 2);	/* +1 s */
+	send_seg(&f, true, 3000000, SEG_SYN, 0, 0, 65535, 0, 3);	/* +2 s: doubled */
+	send_seg(&f, true, 5000000, SEG_SYN, 0, 0, 65535, 0, 4);	/* +2 s: the same */
+	send_seg(&f, true, 5500000, SEG_SYN, 0, 0, 65535, 0, 5);	/* +0.5 s: not a timer */
+	finish(&f);
+	frame_rec(&f, 2, &t);
+	has(t, "fits the retransmission timer");
+	lacks(t, "twice");
+	frame_rec(&f, 3, &t);
+	has(t, "about twice the previous one");
+	frame_rec(&f, 4, &t);
+	has(t, "about the same as the previous one");
+	frame_rec(&f, 5, &t);
+	has(t, "does not show why");
+	has(t, "first sent in frame 1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -420,6 +485,8 @@ int main(void)
 		cmocka_unit_test(challenge_ack_is_no_missing_segment),
 		cmocka_unit_test(summary_counts_every_frame),
 		cmocka_unit_test(edited_synack_ack_is_not_isn_plus_one),
+		cmocka_unit_test(rst_rules_per_state),
+		cmocka_unit_test(backoff_said_from_the_intervals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
