@@ -12,6 +12,7 @@ struct xconn {
 	uint32_t addr[2];		/* by enum explain_who */
 	uint16_t port[2];
 	bool summarised;
+	bool closed;			/* is_closed() after its last segment */
 	uint64_t last_us;
 	struct explain_build b;		/* records, analysis, inferred states, summary */
 	struct xconn *hnext;		/* hash chain */
@@ -156,22 +157,27 @@ static int drop_conn(struct explain_track *t, struct xconn *c, struct err *e)
 	return rc;
 }
 
+/* Closed once what was captured has arrived (explain_infer_presumed): the last ACK
+ * to LAST-ACK, an accepted RST. */
 static bool is_closed(const struct xconn *c)
 {
+	enum tcb_state st[2];
+
+	explain_infer_presumed(&c->b.inf, st);
 	for (int w = 0; w < 2; w++)
-		if (c->b.inf.st[w] != TCB_CLOSED && c->b.inf.st[w] != TCB_TIME_WAIT &&
-		    c->b.inf.st[w] != TCB_LISTEN)
+		if (st[w] != TCB_CLOSED && st[w] != TCB_TIME_WAIT && st[w] != TCB_LISTEN)
 			return false;
 	return true;
 }
 
-/* Frees connections closed for linger_us or silent for idle_us, oldest first. */
+/* Frees (and summarises) connections closed for linger_us or silent for idle_us, oldest
+ * first: a summary comes when no later frame can belong to it, so it counts them all. */
 static int expire(struct explain_track *t, uint64_t now, struct err *e)
 {
 	while (t->oldest) {
 		struct xconn *c = t->oldest;
 		uint64_t quiet = explain_since_us(now, c->last_us);
-		if (!(c->summarised && quiet >= t->o.linger_us) && quiet < t->o.idle_us)
+		if (!(c->closed && quiet >= t->o.linger_us) && quiet < t->o.idle_us)
 			break;
 		if (drop_conn(t, c, e) < 0)
 			return -1;
@@ -239,7 +245,7 @@ static struct xconn *conn_for(struct explain_track *t, const struct seg *s, bool
 }
 
 /* One segment: its record (relative numbers as Wireshark shows them, tcp.seq and
- * tcp.ack), then the summary once both ends are closed. */
+ * tcp.ack), marked closed once both ends are (its summary comes when it leaves the table). */
 static int record_segment(struct explain_track *t, struct xconn *c, bool reused,
 			  uint64_t frame, uint64_t t_us, const struct seg *s, struct err *e)
 {
@@ -252,10 +258,10 @@ static int record_segment(struct explain_track *t, struct xconn *c, bool reused,
 	c->last_us = t_us;
 	if (t->sink(t->ctx, &r, e) < 0)
 		return -1;
-	if (!is_closed(c))
-		return 0;
-	explain_build_trim(&c->b);	/* closed: keep the state, not the spare lists */
-	return emit_summary(t, c, e);
+	c->closed = is_closed(c);
+	if (c->closed)
+		explain_build_trim(&c->b);	/* closed: keep the state, not the spare lists */
+	return 0;
 }
 
 int explain_track_segment(struct explain_track *t, uint64_t frame, uint64_t t_us,
@@ -270,8 +276,6 @@ int explain_track_segment(struct explain_track *t, uint64_t frame, uint64_t t_us
 		return -1;
 	list_unlink(t, c);
 	list_push_newest(t, c);
-	if (c->summarised && !is_closed(c))
-		c->summarised = false;	/* late traffic revived it: summarise again */
 	return record_segment(t, c, reused, frame, t_us, s, e);
 }
 

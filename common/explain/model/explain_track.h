@@ -21,9 +21,11 @@ void explain_track_opts_default(struct explain_track_opts *o);
 
 struct explain_track;
 
-/* Records go to sink(ctx, rec): a SEGMENT record per segment, a SUMMARY record when a
- * connection has closed (both ends CLOSED or TIME-WAIT), is evicted, is replaced by a
- * new one on the same ports, or at explain_track_finish. */
+/* Records go to sink(ctx, rec): a SEGMENT record per segment, and a SUMMARY record when a
+ * connection leaves the table: closed (both ends CLOSED or TIME-WAIT once what was
+ * captured has arrived) and quiet for linger_us, silent for idle_us, evicted, replaced by
+ * a new one on the same ports, or at explain_track_finish. So the summary comes after
+ * every frame of its connection and counts them all. */
 struct explain_track *explain_track_new(const struct explain_track_opts *o, explain_sink_fn sink,
 					void *ctx, struct err *e);
 

@@ -15,12 +15,26 @@ static json_t *addr_str(uint32_t a)
 	return json_string(inet_ntop(AF_INET, &in, buf, sizeof(buf)) ? buf : "?");
 }
 
+/* {"before", "after"}, and "via" (the states in between) when the record passed more
+ * than one transition of that end. */
 static json_t *ep_json(const struct explain_ep *ep)
 {
 	if (!ep->known)
 		return json_null();
-	return json_pack("{s:s, s:s}", "before", explain_state_name(ep->before), "after",
-			 explain_state_name(ep->after));
+	json_t *o = json_pack("{s:s, s:s}", "before", explain_state_name(ep->before), "after",
+			      explain_state_name(ep->after));
+	if (!o || ep->nvia == 0)
+		return o;
+	json_t *via = json_array();
+	for (uint8_t i = 0; via && i < ep->nvia && i < EXPLAIN_MAX_VIA; i++)
+		json_array_append_new(via, json_string(explain_state_name(ep->via[i])));
+	json_object_set_new(o, "via", via);
+	return o;
+}
+
+static json_t *final_json(const struct explain_summary *m, int w)
+{
+	return m->final_unknown[w] ? json_null() : json_string(explain_state_name(m->final[w]));
 }
 
 static json_t *analysis_json(uint32_t bits)
@@ -115,8 +129,9 @@ static json_t *summary_json(const struct explain_rec *r)
 	json_object_set_new(o, "time_wait", who_json(m->time_wait));
 	if (m->time_wait_cut)	/* only then: offline summaries never carry it */
 		json_object_set_new(o, "time_wait_cut", json_true());
-	json_object_set_new(o, "client_final", json_string(explain_state_name(m->final[0])));
-	json_object_set_new(o, "server_final", json_string(explain_state_name(m->final[1])));
+	json_object_set_new(o, "simultaneous_close", json_boolean(m->sim_close));
+	json_object_set_new(o, "client_final", final_json(m, 0));
+	json_object_set_new(o, "server_final", final_json(m, 1));
 	json_object_set_new(o, "retransmissions", json_integer(m->nrtx));
 	json_object_set_new(o, "rtx", rtx_json(m));
 	return o;
