@@ -14,7 +14,7 @@ void xopts_usage(FILE *out)
 	      "both endpoints' RFC 9293 states, tshark's tcp.analysis labels.\n"
 	      "  -r FILE        capture to read (or give it as the argument)\n"
 	      "  -c N           only the first N connections\n"
-	      "  --host ADDR    only connections with this IPv4 address\n"
+	      "  --host ADDR    only connections with this IPv4 or IPv6 address\n"
 	      "  --port P       only connections with this port\n"
 	      "  --conn N       only connection N (numbered as tshark's tcp.stream + 1)\n"
 	      "Output on stdout (one of; default: each segment, its states and explanation):\n"
@@ -77,10 +77,15 @@ static int set_opt(int c, const char *arg, struct xopts *o, char *msg, size_t ca
 		o->port = (int)v;
 		return 0;
 	case 'H':
-		if (inet_pton(AF_INET, arg, &in) != 1)
+		/* Kept as seg_addr_key does: IPv4 mapped into ::ffff:0:0/96. */
+		memset(o->host, 0, sizeof(o->host));
+		if (inet_pton(AF_INET, arg, &in) == 1) {
+			o->host[10] = o->host[11] = 0xff;
+			memcpy(o->host + 12, &in.s_addr, 4);
+		} else if (inet_pton(AF_INET6, arg, o->host) != 1) {
 			break;
+		}
 		o->has_host = true;
-		o->host = ntohl(in.s_addr);
 		return 0;
 	case 'l':
 		if (explain_lang_parse(arg) < 0)

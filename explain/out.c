@@ -147,6 +147,29 @@ static int write_pcapng(struct xout *x, const struct explain_rec *r, const char 
 	return pcapngw_packet(x->w, x->pkt.ts_ns, x->pkt.ip, x->pkt.iplen, prose, e);
 }
 
+/* What the capture did not keep, said in the explanation itself (text, JSON, -w). */
+static void add_capture_note(const struct xout *x, const struct explain_rec *r, char *prose,
+			     size_t cap)
+{
+	size_t n = strlen(prose);
+	bool zh = x->o->lang == EXPLAIN_LANG_ZH;
+
+	if (r->kind != EXPLAIN_REC_SEGMENT || n >= cap)
+		return;
+	if (r->seg.cut)
+		snprintf(prose + n, cap - n, zh ? " 抓包只保存了前 %u 字节载荷：这个段有 %u 字节，"
+			 "%u 字节未被保存（snaplen 截断）；长度和序号取自 TCP/IP 头部，缺的字节不算丢包。"
+			 : " The capture kept only %u payload bytes: the segment carries %u bytes, "
+			 "%u not captured (cut by the snaplen); its length and sequence numbers come "
+			 "from its headers, and the missing bytes are not a lost segment.",
+			 r->len - r->seg.cut, r->len, r->seg.cut);
+	n = strlen(prose);
+	if (r->seg.frag && n < cap)
+		snprintf(prose + n, cap - n, zh ? " 这是一个 IP 分片的第一片：len 只计这一片中的字节。"
+			 : " This is the first fragment of a fragmented IP datagram: len counts "
+			 "only the bytes in this fragment.");
+}
+
 int xout_record(struct xout *x, const struct explain_rec *r, struct err *e)
 {
 	char prose[EXPLAIN_PROSE_MAX];
@@ -155,13 +178,82 @@ int xout_record(struct xout *x, const struct explain_rec *r, struct err *e)
 	if (!c)
 		return -1;
 	prose[0] = '\0';
-	if (!x->o->quiet || x->w)	/* -q prints no prose: only -w then needs it */
+	if (!x->o->quiet || x->w) {	/* -q prints no prose: only -w then needs it */
 		explain_prose_ctx(&c->ctx, r, x->o->lang, prose, sizeof(prose));
+		add_capture_note(x, r, prose, sizeof(prose));
+	}
 	if (add_to_ladder(x, c, r, e) < 0 || write_pcapng(x, r, prose, e) < 0)
 		return -1;
 	if (print_rec(x, r, prose) < 0 || ferror(stdout))
 		return err_set(e, "writing output failed");
 	return 0;
+}
+
+static bool filtered(const struct xopts *o)
+{
+	return o->max_conns || o->has_host || o->port >= 0 || o->conn_only;
+}
+
+int xout_skip(struct xout *x, const struct xout_skip *k, struct err *e)
+{
+	char t[48];
+
+	if (x->o->summary || filtered(x->o))
+		return 0;
+	tstamp_fmt(k->t, t, sizeof(t));
+	if (x->o->json) {
+		json_t *o = json_pack("{s:s, s:I, s:o, s:s}", "type", "skipped", "frame",
+				      (json_int_t)k->frame, "t", explain_json_time(k->t), "reason",
+				      k->reason);
+		int rc = explain_json_write_obj(o, stdout);
+		json_decref(o);
+		if (rc < 0)
+			return err_set(e, "writing output failed");
+		return 0;
+	}
+	printf("%4llu %s %s: %s\n", (unsigned long long)k->frame, t,
+	       x->o->lang == EXPLAIN_LANG_ZH ? "跳过（没有可解释的 TCP 段）" : "skipped (no TCP "
+	       "segment to explain)", k->reason);
+	return ferror(stdout) ? err_set(e, "writing output failed") : 0;
+}
+
+static void totals_text(const struct xout *x, const struct xout_totals *t)
+{
+	bool zh = x->o->lang == EXPLAIN_LANG_ZH;
+	uint64_t sk = t->not_ip + t->short_or_cut + t->not_tcp;
+
+	if (sk)
+		printf(zh ? "== 跳过 %llu/%llu 帧（没有可解释的 TCP 段）：%llu 不是 IP，%llu 帧太短或头部被截断，"
+		       "%llu 不是 TCP；每一帧的原因见上\n" : "== Skipped %llu of %llu frames (no TCP "
+		       "segment to explain): %llu not IP, %llu too short or cut inside a header, %llu "
+		       "not TCP (or a bad TCP header); each is listed above with its reason\n", (unsigned long long)sk,
+		       (unsigned long long)t->frames, (unsigned long long)t->not_ip,
+		       (unsigned long long)t->short_or_cut, (unsigned long long)t->not_tcp);
+	if (t->cut_segments)
+		printf(zh ? "== %llu 个段的载荷被 snaplen 截断（共 %llu 字节未保存）：按头部解释，不算丢包\n"
+		       : "== %llu segments had their payload cut by the snaplen (%llu bytes not "
+		       "captured): explained from their headers, not counted as lost\n",
+		       (unsigned long long)t->cut_segments, (unsigned long long)t->cut_bytes);
+}
+
+int xout_totals(struct xout *x, const struct xout_totals *t, struct err *e)
+{
+	if (!(t->not_ip + t->short_or_cut + t->not_tcp + t->cut_segments))
+		return 0;
+	if (!x->o->json) {
+		totals_text(x, t);
+		return ferror(stdout) ? err_set(e, "writing output failed") : 0;
+	}
+	json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "type", "totals",
+			      "frames", (json_int_t)t->frames, "segments", (json_int_t)t->segments,
+			      "skipped", (json_int_t)(t->not_ip + t->short_or_cut + t->not_tcp),
+			      "skipped_not_ip", (json_int_t)t->not_ip, "skipped_short",
+			      (json_int_t)t->short_or_cut, "skipped_not_tcp", (json_int_t)t->not_tcp,
+			      "payload_cut_segments", (json_int_t)t->cut_segments,
+			      "payload_not_captured", (json_int_t)t->cut_bytes);
+	int rc = explain_json_write_obj(o, stdout);
+	json_decref(o);
+	return rc < 0 ? err_set(e, "writing output failed") : 0;
 }
 
 static int render_ladders(struct xout *x, struct err *e)
