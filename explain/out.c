@@ -164,6 +164,11 @@ static void add_capture_note(const struct xout *x, const struct explain_rec *r, 
 			 "from its headers, and the missing bytes are not a lost segment.",
 			 r->len - r->seg.cut, r->len, r->seg.cut);
 	n = strlen(prose);
+	if (r->seg.opts_cut && n < cap)
+		snprintf(prose + n, cap - n, zh ? " TCP 选项也被截断了（%u 字节未保存），只解码了完整的选项。"
+			 : " Its TCP options were cut too (%u bytes not captured): only the whole "
+			 "options are decoded.", r->seg.opts_cut);
+	n = strlen(prose);
 	if (r->seg.frag && n < cap)
 		snprintf(prose + n, cap - n, zh ? " 这是一个 IP 分片的第一片：len 只计这一片中的字节。"
 			 : " This is the first fragment of a fragmented IP datagram: len counts "

@@ -94,6 +94,7 @@ struct seg {
 	 * Only seg_parse_cap sets it; the checksum cannot be verified then (tcp_csum_ok
 	 * false). */
 	uint32_t cut;
+	uint8_t opts_cut;	/* option bytes the capture did not keep (seg_parse_cap) */
 	/* ---- set by seg_parse ---- */
 	uint16_t ip_csum;	/* checksum fields as found on the wire */
 	uint16_t tcp_csum;
@@ -116,8 +117,9 @@ int seg_parse(const uint8_t *buf, size_t len, struct seg *s, struct err *e);
 /* Parses an IPv4 or IPv6 datagram holding TCP as a capture file gives it: cap bytes were
  * captured and the IP header says how long the datagram was on the wire. Bytes past
  * the datagram (Ethernet padding) are ignored. When the capture cut the payload
- * (snaplen) but every header up to the end of the TCP options is present, the segment
- * is parsed and s->cut counts the missing payload bytes; a cut header is refused with
+ * (snaplen) but the IP headers and the fixed TCP header are present, the segment is
+ * parsed and s->cut counts the missing payload bytes (s->opts_cut the option bytes, the
+ * options before them decoded); a cut IP or fixed TCP header is refused with
  * "truncated ...". IPv6 extension headers (hop-by-hop, routing, destination options,
  * fragment, AH, mobility, HIP, shim6) are walked (RFC 8200 §4); a first fragment gives
  * its TCP header (s->frag), a later fragment is refused as "IPv6 fragment ... not the

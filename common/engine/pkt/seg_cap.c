@@ -43,8 +43,28 @@ static int not_tcp(unsigned p, int v, struct err *e)
 	return err_set(e, "IPv%d protocol %u (%s) is not TCP", v, p, proto_name(p));
 }
 
+/* Of n captured option bytes, how many end on an option boundary (RFC 9293 §3.2: EOL and
+ * NOP are one byte, every other kind carries its length): the options the snaplen left
+ * whole. */
+static size_t whole_options(const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && p[i] != SEG_OPT_EOL) {
+		if (p[i] == SEG_OPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= n || p[i + 1] < 2 || i + p[i + 1] > n)
+			break;
+		i += p[i + 1];
+	}
+	return i;
+}
+
 /* The TCP header and payload: t has avail captured bytes of a wire-byte segment. The
- * whole header (options included) must be captured; the payload may be cut. */
+ * fixed header must be captured; options cut by the snaplen are kept as far as they are
+ * whole (s->opts_cut counts the rest), and the payload may be cut (s->cut). */
 static int tcp_cap(const uint8_t *t, size_t avail, size_t wire, struct seg *s, struct err *e)
 {
 	if (wire < TCP_HDR)
@@ -57,17 +77,16 @@ static int tcp_cap(const uint8_t *t, size_t avail, size_t wire, struct seg *s, s
 	if (doff > wire)
 		return err_set(e, "TCP data offset %zu bytes runs past the end of the %zu-byte "
 			       "segment", doff, wire);
-	if (doff > avail)
-		return err_set(e, "truncated TCP header: options cut (%zu of %zu bytes captured)",
-			       avail, doff);
 	seg_tcp_store(t, s);
-	if (seg_opts_parse(t + TCP_HDR, doff - TCP_HDR, &s->opts, e) < 0)
+	size_t have = doff <= avail ? doff - TCP_HDR : whole_options(t + TCP_HDR, avail - TCP_HDR);
+	if (seg_opts_parse(t + TCP_HDR, have, &s->opts, e) < 0)
 		return err_wrap(e, "TCP options");
-	s->payload = t + doff;
+	s->opts_cut = (uint8_t)(doff - TCP_HDR - have);
+	s->payload = t + (doff < avail ? doff : avail);
 	s->len = (uint32_t)(wire - doff);
-	s->cut = (uint32_t)(wire - avail);
+	s->cut = (uint32_t)(doff < avail ? wire - avail : wire - doff);
 	/* A cut payload or one fragment of a datagram cannot be checksummed. */
-	if (s->cut || s->frag)
+	if (s->cut || s->opts_cut || s->frag)
 		s->tcp_csum_ok = false;
 	else if (s->ipv == 6)
 		s->tcp_csum_ok = seg_csum_tcp6(s->saddr6, s->daddr6, t, wire) == 0;
