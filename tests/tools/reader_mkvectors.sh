@@ -31,6 +31,10 @@
 #                         DLT_LOOP (Darwin AF_INET6 30)
 #   v6_ext.pcap           v6_echo.pcap with hop-by-hop, destination options, routing and
 #                         atomic-fragment headers inserted (reader_pcaptool.py v6ext)
+#   mixed.pcap            no capture filter: ARP, IPv6 neighbour discovery, a 3000-byte UDP
+#                         datagram in IPv4 fragments, an IPv6 UDP datagram, the ICMP and
+#                         ICMPv6 port-unreachable answers, then an IPv4 echo: every
+#                         non-TCP frame is a skipped record
 #   jump_fwd.pcap         nano_echo.pcap with frames 5.. stamped 3 hours later
 #   jump_back.pcap        nano_echo.pcap with frames 5.. stamped 1 hour earlier
 set -u
@@ -134,6 +138,18 @@ cap "$A" "$VA" "$out/nano_echo.pcap" --time-stamp-precision=nano tcp || exit 1
 exchange echo $N4.2 9608 || exit 1
 stopcaps
 multi || exit 1
+ip -n "$A" neigh flush dev "$VA"
+ip -n "$B" neigh flush dev "$VB"
+cap "$A" "$VA" "$out/mixed.pcap" || exit 1
+# UDP to closed ports (no ping here): ARP and IPv6 neighbour discovery first, ICMP and
+# ICMPv6 port unreachable back, the 3000-byte datagram in IPv4 fragments.
+ip netns exec "$A" /usr/bin/python3 -c "
+import socket
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x' * 3000, ('$N4.2', 9609))
+socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).sendto(b'hello', ('$N6::2', 9609))" || exit 1
+sleep 0.5
+exchange echo $N4.2 9610 || exit 1
+stopcaps
 
 editcap -F pcapng "$out/nano_echo.pcap" "$out/nano_echo.pcapng" || exit 1
 mergecap -F pcapng -w "$out/merged.pcapng" "$out/v6_echo.pcap" "$out/v6_any_sll.pcap" || exit 1

@@ -16,6 +16,7 @@
 static const char *proto_name(unsigned p)
 {
 	switch (p) {
+	case 6: return "TCP";
 	case 0: return "hop-by-hop options";
 	case 43: return "routing";
 	case 44: return "fragment";
@@ -107,14 +108,15 @@ static int ip4_cap(const uint8_t *b, size_t cap, struct seg *s, struct err *e)
 			       "captured)", cap, ihl);
 	if (tot < ihl)
 		return err_set(e, "IP total length %zu is shorter than the header (%zu)", tot, ihl);
-	if (b[9] != PROTO_TCP)
-		return not_tcp(b[9], 4, e);
 	uint16_t frag = bytes_get16(b + 6);
 	/* RFC 791 §3.2: only the fragment at offset 0 starts with the TCP header. */
 	if (frag & 0x1fff)
-		return err_set(e, "IPv4 fragment at offset %u (id %u, MF %u): not the first "
-			       "fragment, no TCP header in it", (frag & 0x1fff) * 8u,
-			       bytes_get16(b + 4), !!(frag & 0x2000));
+		return err_set(e, "IPv4 fragment at offset %u (id %u, MF %u) of a %s (%u) "
+			       "datagram: not the first fragment, no %s header in it",
+			       (frag & 0x1fff) * 8u, bytes_get16(b + 4), !!(frag & 0x2000),
+			       proto_name(b[9]), b[9], proto_name(b[9]));
+	if (b[9] != PROTO_TCP)
+		return not_tcp(b[9], 4, e);
 	seg_ip4_store(b, ihl, s);
 	if (frag & 0x2000) {
 		s->frag = true;
@@ -153,8 +155,9 @@ static int ip6_frag(const uint8_t *h, struct seg *s, struct err *e)
 	uint32_t id = bytes_get32(h + 4);
 
 	if (fo & 0xfff8)
-		return err_set(e, "IPv6 fragment at offset %u (id %u, M %u): not the first "
-			       "fragment, no TCP header in it", fo & 0xfff8u, id, fo & 1u);
+		return err_set(e, "IPv6 fragment at offset %u (id %u, M %u) of a %s (%u) datagram: "
+			       "not the first fragment, no %s header in it", fo & 0xfff8u, id,
+			       fo & 1u, proto_name(h[0]), h[0], proto_name(h[0]));
 	if (fo & 1) {	/* offset 0 without M is an atomic fragment: the whole datagram */
 		s->frag = true;
 		s->frag_id = id;
