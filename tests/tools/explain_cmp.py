@@ -36,12 +36,15 @@ def tcpdump_flags(s):
 
 
 def want_of(cap, opts):
+    # One tshark pass: the label fields are FT_NONE, printed as "1" when present.
     args = ["-Y", "tcp", "-T", "fields", "-E", "separator=,"]
-    for f in FIELDS:
+    for f in FIELDS + ["tcp.analysis." + lab for lab in LABELS]:
         args += ["-e", f]
     want, cut, quoted = {}, set(), set()
+    nf = len(FIELDS)
     for line in tshark(cap, opts, args):
-        v = line.split(",", len(FIELDS) - 1)
+        v = line.split(",")
+        # frame.protocols holds no comma; the label columns follow it
         fr = int(v[0])
         protos = v[9].split(":")
         if "icmp" in protos or "icmpv6" in protos:
@@ -52,12 +55,8 @@ def want_of(cap, opts):
             continue
         want[fr] = {"flags": tcpdump_flags(v[1]), "seq": int(v[2]), "ack": int(v[3]),
                     "seq_raw": int(v[4]), "ack_raw": int(v[5]), "len": int(v[6]),
-                    "conn": int(v[7]) + 1, "win": int(v[8]), "analysis": set()}
-    for lab in LABELS:
-        for line in tshark(cap, opts, ["-Y", "tcp.analysis." + lab, "-T", "fields", "-e",
-                                       "frame.number"]):
-            if int(line) in want:
-                want[int(line)]["analysis"].add(lab)
+                    "conn": int(v[7]) + 1, "win": int(v[8]),
+                    "analysis": set(lab for lab, x in zip(LABELS, v[nf:]) if x)}
     return want, cut, quoted
 
 
