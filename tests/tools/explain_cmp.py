@@ -36,8 +36,9 @@ def tcpdump_flags(s):
 
 
 def want_of(cap, opts):
-    # One tshark pass: the label fields are FT_NONE, printed as "1" when present.
-    args = ["-Y", "tcp", "-T", "fields", "-E", "separator=,"]
+    # One tshark pass: the label fields are FT_NONE, printed as "1" when present;
+    # occurrence=f: a field present twice must not add a column.
+    args = ["-Y", "tcp", "-T", "fields", "-E", "separator=,", "-E", "occurrence=f"]
     for f in FIELDS + ["tcp.analysis." + lab for lab in LABELS]:
         args += ["-e", f]
     want, cut, quoted = {}, set(), set()
