@@ -31,6 +31,21 @@ compare() {	# NAME CAPTURE: every segment against tshark
 		"$(echo "$res" | head -n 3 | tr '\n' ';')$(drops "$f")"
 }
 
+# NAME CAPTURE: every frame tshark decodes as TCP is in the JSON (none skipped) and every
+# field (flags, seq, ack, seq_raw, ack_raw, len, stream, window, analysis) agrees on at
+# least 99.9 % of the frames; the agreement is printed.
+agree() {
+	local name=$1 f=$2 res rc
+	if ! "$X" --json "$f" >"$tmp/$name.jsonl" 2>"$tmp/$name.err"; then
+		nok "agree_$name" "synlab-explain failed: $(head -c 200 "$tmp/$name.err")"
+		return
+	fi
+	res=$(/usr/bin/python3 tests/tools/explain_cmp.py --min-agree 99.9 "$f" "$tmp/$name.jsonl" 2>&1)
+	rc=$?
+	echo "# $name: $(echo "$res" | grep '^agree' | awk '{printf "%s %s %s ", $2, $3, $4}')"
+	check "agree_$name" '[ $rc -eq 0 ]' "$(echo "$res" | grep -v '^agree' | head -n 4 | tr '\n' ';')"
+}
+
 drops() {	# CAPTURE: tcpdump's own losses (a live capture's log), for a failure's reason
 	local n
 	n=$(sed -n 's/^\([0-9]*\) packets dropped by kernel$/\1/p' "$1.log" 2>/dev/null)
@@ -41,6 +56,13 @@ drops() {	# CAPTURE: tcpdump's own losses (a live capture's log), for a failure'
 for f in eth_echo.pcap eth_echo.pcapng eth_srvclose.pcap any_sll.pcap any_sll2.pcap \
 	null_echo.pcap loop_echo.pcap raw_echo.pcap vlan_echo.pcap eth_time_back.pcap; do
 	compare "vector_${f%.*}_${f##*.}" "$V/$f"
+done
+# ---- the reader corpus (tests/tools/reader_mkvectors.sh says how each was made): IPv6,
+# QinQ, snaplen cuts, cooked v1/v2, raw/null/loop IPv6, nanosecond pcap and pcapng,
+# pcapng with two link types and snaplens, mergecap, mid-stream, time jumps ----
+for f in tests/vectors/reader/*.pcap tests/vectors/reader/*.pcapng; do
+	b=$(basename "$f")
+	agree "reader_${b//./_}" "$f"
 done
 # eth_time_back.pcap: frames cut from a lossy lab capture (eth_http_loss) whose frame 19 is
 # stamped 1 us BEFORE frame 18 (tcpdump's two CPUs): still one connection, as in tshark.

@@ -40,7 +40,7 @@ static void replay(const char *path, struct got *g)
 	while (pcapr_next(r, &p, &e) == 1) {
 		struct seg s;
 		t0 = p.frame == 1 ? p.ts_us : t0;
-		assert_int_equal(seg_parse(p.ip, p.iplen, &s, &e), 0);
+		assert_int_equal(seg_parse_cap(p.ip, p.iplen, &s, &e), 0);
 		assert_int_equal(explain_track_segment(t, p.frame, p.ts_us - t0, &s, &e), 0);
 	}
 	assert_int_equal(explain_track_finish(t, &e), 0);

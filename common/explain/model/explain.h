@@ -50,6 +50,7 @@
 
 #include "seg.h"
 #include "tcb.h"
+#include "tstamp.h"
 
 /* Which kind of record. */
 enum explain_kind {
@@ -258,6 +259,9 @@ struct explain_rec {
 	enum explain_kind kind;
 	uint64_t frame;			/* 1-based frame number in the capture (all kinds) */
 	uint64_t t_us;			/* microseconds since the first frame / program start */
+	struct tstamp ts;		/* offline: the exact time since the first frame at the
+					 * file's resolution (may be negative when the clock
+					 * stepped back); ts.digits 0 = not set: use t_us */
 	uint32_t conn;			/* 1-based connection number (tcp.stream + 1) */
 	enum explain_dir dir;		/* SEGMENT, IMPAIR */
 	enum explain_who who;		/* EVENT: whose TCB; SEGMENT: the sender */

@@ -342,6 +342,8 @@ static void note_wscale(struct explain_flow *fwd, struct explain_flow *rev, cons
 		return;
 	if (s->opts.has_wscale)
 		fwd->win_scale = s->opts.wscale > 14 ? 14 : s->opts.wscale;
+	if (s->opts_cut && !s->opts.has_wscale)
+		return;	/* the snaplen cut the options: the shift stays unknown, as in tshark */
 	if (fwd->win_scale == -1) {
 		fwd->win_scale = -2;
 		rev->win_scale = -2;

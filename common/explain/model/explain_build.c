@@ -164,7 +164,7 @@ void explain_build_summary(const struct explain_build *b, uint64_t t_us, struct 
 	/* Who closed, how, and the final states once everything captured has arrived
 	 * (explain_infer_summary: the RST's sender, crossed FINs, a challenged RST). */
 	explain_infer_summary(in, m);
-	for (int w = 0; w < 2; w++)
-		r->ep[w] = (struct explain_ep){ .known = true, .before = m->final[w],
-						.after = m->final[w] };
+	for (int w = 0; w < 2; w++)	/* an end that never sent a segment showed nothing */
+		r->ep[w] = (struct explain_ep){ .known = !m->final_unknown[w],
+						.before = m->final[w], .after = m->final[w] };
 }

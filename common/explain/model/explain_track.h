@@ -13,10 +13,13 @@
 struct explain_track_opts {
 	size_t max_conns;	/* table size; the least recently active is evicted beyond */
 	uint64_t linger_us;	/* a closed connection is kept this long for late segments */
-	uint64_t idle_us;	/* an open connection silent this long is dropped */
+	uint64_t idle_us;	/* an open connection silent this long is dropped; 0 never */
 };
 
-/* 65536 connections, linger 240 s (2 x MSL of RFC 9293 §3.4.2), idle 3600 s. */
+/* 65536 connections, linger 240 s (2 x MSL of RFC 9293 §3.4.2), idle 0: an open
+ * connection is only evicted when the table is full (tshark never splits a connection
+ * in two, and a keep-alive connection may rightly be quiet for 2 hours, or a capture's
+ * clock jump hours ahead). */
 void explain_track_opts_default(struct explain_track_opts *o);
 
 struct explain_track;
@@ -34,6 +37,11 @@ struct explain_track *explain_track_new(const struct explain_track_opts *o, expl
  * Returns 0, or -1 (allocation failure or the sink's error). */
 int explain_track_segment(struct explain_track *t, uint64_t frame, uint64_t t_us,
 			  const struct seg *s, struct err *e);
+
+/* The same with the exact time since the first frame (kept in the record's ts; t_us is
+ * its microseconds, 0 when negative). */
+int explain_track_segment_at(struct explain_track *t, uint64_t frame, const struct tstamp *ts,
+			     const struct seg *s, struct err *e);
 
 /* Summaries of every connection not yet summarised (end of input). */
 int explain_track_finish(struct explain_track *t, struct err *e);

@@ -154,6 +154,9 @@ enum explain_msg_id {
 	EXPLAIN_M_AF_DUPACK_CHALLENGE,	/* a duplicate ACK that is a challenge ACK */
 	EXPLAIN_M_AF_DUPACK_COPY,	/* a duplicate ACK that is a copy of one frame */
 	EXPLAIN_M_AF_KEEPALIVE_ZWP,	/* keep-alive form into a zero window: persist probe */
+	EXPLAIN_M_CAP_CUT,		/* the snaplen cut the payload: {kept} of {seglen}, {notcap} */
+	EXPLAIN_M_CAP_OPTS_CUT,		/* ... and {optcut} option bytes */
+	EXPLAIN_M_CAP_FRAG,		/* a first IP fragment: len is this fragment's */
 
 	/* ---- impairment engine (order of enum explain_impair_act) ---- */
 	EXPLAIN_M_IMP_DROP,

@@ -548,6 +548,27 @@ static void set_segment_vars(struct prose *p)
 	set_preview(p, "preview", r->seg.payload, r->seg.len < r->len ? r->seg.len : r->len);
 }
 
+/* What the capture did not keep of this segment (the reader's seg_parse_cap): said from
+ * its headers, so a cut payload is never taken for a lost one. */
+static void say_capture(struct prose *p)
+{
+	const struct seg *s = &p->r->seg;
+	uint32_t len = p->r->len;	/* the record's: a viewer may keep less of seg */
+
+	if (s->cut && s->cut <= len) {
+		explain_var_u(&p->v, "kept", len - s->cut);
+		explain_var_u(&p->v, "seglen", len);
+		explain_var_u(&p->v, "notcap", s->cut);
+		say(p, EXPLAIN_M_CAP_CUT);
+	}
+	if (s->opts_cut) {
+		explain_var_u(&p->v, "optcut", s->opts_cut);
+		say(p, EXPLAIN_M_CAP_OPTS_CUT);
+	}
+	if (s->frag)
+		say(p, EXPLAIN_M_CAP_FRAG);
+}
+
 static void prose_segment(struct prose *p)
 {
 	const struct explain_rec *r = p->r;
@@ -568,6 +589,7 @@ static void prose_segment(struct prose *p)
 		say(p, (enum explain_msg_id)(EXPLAIN_M_DROP_NO_ACK + r->why.drop - 1));
 	say_states(p);
 	say_analysis(p);
+	say_capture(p);
 }
 
 /* ---- TCB events (live programs) ---- */
