@@ -157,7 +157,12 @@ static json_t *summary_json(const struct explain_rec *r)
 								 : json_null());
 	json_object_set_new(o, "closed", json_boolean(m->closed));
 	json_object_set_new(o, "reset", json_boolean(m->reset));
-	json_object_set_new(o, "closed_first", who_json(m->closer));
+	/* Crossing FINs: neither end closed first (each sent its FIN before the other's
+	 * arrived); which FIN the capture saw first depends on where it was taken. */
+	json_object_set_new(o, "closed_first", m->sim_close && !m->reset ? json_null()
+								       : who_json(m->closer));
+	if (m->sim_close && !m->reset)
+		json_object_set_new(o, "fin_captured_first", who_json(m->closer));
 	json_object_set_new(o, "close_segments", m->close_segments ? json_integer(m->close_segments)
 								   : json_null());
 	json_object_set_new(o, "time_wait", who_json(m->time_wait));
