@@ -93,8 +93,8 @@ check ipv6_ladder_addrs "$X -q --ladder $R/v6_ext.pcap | grep -q '\\[fd00:103::1
 check libpcap_cannot_but_we_can "! tcpdump -nr $R/dumpcap_multi.pcapng >/dev/null 2>&1 && $X -q $R/dumpcap_multi.pcapng >/dev/null"
 
 # ---- fresh kernel captures (root): the corpus generator in a private lab, each file vs tshark ----
-if [ "$(id -u)" -ne 0 ]; then
-	nok reader_lab_captures "needs root"
+if [ "$(id -u)" -ne 0 ]; then	# counted apart by scripts/run-tests, not as a failure
+	echo "skip reader_lab_captures skipped: needs root (tests/tools/reader_mkvectors.sh makes namespaces)"
 	exit 0
 fi
 if ! timeout 180 bash tests/tools/reader_mkvectors.sh "$tmp/lab" >"$tmp/mk.log" 2>&1; then
