@@ -120,6 +120,7 @@ compare vector_truth_claims "$V/truth_claims.pcap"
 "$X" --json "$V/truth_claims.pcap" >"$tmp/tc.jsonl"
 ex() { echo "[s['explain'] for s in segs if s['frame']==$1][0]"; }
 check truth_copy_is_no_resend "q $tmp/tc.jsonl \"'second copy of frame 4' in $(ex 5) and 'timer' not in $(ex 5)\""
+check truth_rtx_cause_in_json "q $tmp/tc.jsonl \"sums[0]['rtx'][0]['cause']=='duplicate' and sums[5]['rtx'][0]['cause']=='reuse'\""
 check truth_refused_syn "q $tmp/tc.jsonl \"'ACK field' in $(ex 8) and sums[1]['server_final']=='CLOSED' and sums[1]['closed_first']=='server' and all(s['server'] is None or s['server']['after']!='SYN-RECEIVED' for s in segs if s['conn']==2)\""
 check truth_zero_window_probe "q $tmp/tc.jsonl \"'keep_alive' in [s for s in segs if s['frame']==14][0]['analysis'] and 'zero-window probe' in $(ex 14) and 'still there' not in $(ex 14)\""
 check truth_challenge_ack "q $tmp/tc.jsonl \"'challenge ACK' in $(ex 24) and 'is missing' not in $(ex 24) and not sums[3]['reset'] and sums[3]['server_final']=='ESTABLISHED'\""
