@@ -70,7 +70,7 @@ static int feed(struct run *run, struct explain_track *t, const struct pcapr_pkt
 		run->tot.cut_bytes += s.cut;
 	}
 	struct tstamp rel = tstamp_sub(p->ts, run->t0);
-	struct xout_pkt xp = { p->frame, tstamp_ns(p->ts), p->ip, p->iplen };
+	struct xout_pkt xp = { p->frame, tstamp_ns(p->ts), p->ip, p->iplen, p->ipwire };
 
 	xout_set_pkt(run->out, &xp);
 	return explain_track_segment_at(t, p->frame, &rel, &s, e);

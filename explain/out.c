@@ -28,7 +28,10 @@ static int pcapng_put(void *ctx, const struct explain_rec *r, const char *prose,
 	if (r->frame != x->pkt.frame || !x->pkt.ip)
 		return err_set(e, "frame %llu: no packet bytes for the pcapng output",
 			       (unsigned long long)r->frame);
-	return pcapngw_packet(x->w, x->pkt.ts_ns, x->pkt.ip, x->pkt.iplen, prose, e);
+	/* a payload the snaplen cut stays cut, with its length on the wire */
+	return pcapngw_packet_cut(x->w, x->pkt.ts_ns, x->pkt.ip, x->pkt.iplen,
+				  x->pkt.ipwire > x->pkt.iplen ? x->pkt.ipwire : x->pkt.iplen,
+				  prose, e);
 }
 
 static int pcapng_close(void *ctx, struct err *e)

@@ -72,6 +72,17 @@ check snap_totals_record "q $tmp/snap.jsonl \"tots and tots[0]['payload_cut_segm
 check snap_prose_says_not_captured "$X $R/snap96_bulk.pcap | grep -qE 'the segment carries 1448 bytes, 1[0-9]{3} not captured'"
 check snap_quiet_says_not_captured "$X -q $R/snap96_bulk.pcap | grep -qE 'len=1448 \\(1[0-9]{3} not captured\\)'"
 
+# -w: a cut frame is written cut (captured < original length), so tshark reads the same
+# tcp.len, seq and ack from the copy as from the source; IPv6 segments are copied too
+w_same() {	# CAPTURE
+	"$X" -q -w "$tmp/w.pcapng" "$1" >/dev/null 2>&1 || return 1
+	tshark -n -r "$1" -Y tcp -T fields -e ip.src -e ipv6.src -e tcp.len -e tcp.seq_raw -e tcp.ack_raw 2>/dev/null >"$tmp/w.src"
+	tshark -n -r "$tmp/w.pcapng" -T fields -e ip.src -e ipv6.src -e tcp.len -e tcp.seq_raw -e tcp.ack_raw 2>/dev/null >"$tmp/w.out"
+	[ -s "$tmp/w.src" ] && cmp -s "$tmp/w.src" "$tmp/w.out"
+}
+check w_keeps_cut_lengths "w_same $R/snap96_bulk.pcap && tshark -n -r $tmp/w.pcapng -Y 'frame.cap_len < frame.len' 2>/dev/null | grep -q ."
+check w_copies_ipv6 "w_same $R/v6_ext.pcap"
+
 # ---- a cut TCP header / non-TCP frame is a skipped record in every format ----
 "$X" --json "$R/snap64_bulk.pcap" >"$tmp/s64.jsonl"
 nskip=$(grep -c '"type":"skipped"' "$tmp/s64.jsonl")
