@@ -63,14 +63,15 @@ static int keep(struct coll *c, const struct explain_rec *r, struct err *e)
 	k = &c->k[c->n];
 	k->r = *r;
 	k->payload = NULL;
-	n = r->seg.payload ? (r->seg.len < XTUI_PAYLOAD_KEPT ? r->seg.len : XTUI_PAYLOAD_KEPT) : 0;
+	n = explain_payload_kept(r);	/* only what was captured */
+	n = n < XTUI_PAYLOAD_KEPT ? n : XTUI_PAYLOAD_KEPT;
 	if (n) {
 		if (!(k->payload = malloc(n)))
 			return err_set(e, "out of memory");
 		memcpy(k->payload, r->seg.payload, n);
 	}
 	k->r.seg.payload = k->payload;
-	k->r.seg.len = n;
+	k->r.seg.len = n + r->seg.cut;	/* seg.h: the payload holds len - cut bytes */
 	c->n++;
 	return 0;
 }
