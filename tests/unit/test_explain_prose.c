@@ -269,9 +269,12 @@ static void valid_bools(struct explain_rec *r, int fill)
 	struct seg_opts *o = &r->seg.opts;
 
 	o->has_mss = o->has_wscale = o->sack_perm = o->has_ts = b;
-	r->seg.df = r->seg.ip_csum_ok = r->seg.tcp_csum_ok = b;
+	r->seg.df = r->seg.ip_csum_ok = r->seg.tcp_csum_ok = r->seg.frag = b;
 	r->ep[0].known = r->ep[1].known = r->new_conn = r->ev.limited = b;
 	r->sum.has_handshake = r->sum.closed = r->sum.reset = b;
+	r->sum.sim_close = r->sum.time_wait_cut = b;
+	r->sum.final_unknown[0] = r->sum.final_unknown[1] = b;
+	r->why.ack_base_unknown = r->why.zero_window_probe = b;
 }
 
 static void garbage_records_do_not_crash(void **state)
