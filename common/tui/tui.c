@@ -79,6 +79,15 @@ void tui_set_now(struct tui *t, uint64_t now_us)
 	t->m.now_us = now_us;
 }
 
+void tui_set_pending(struct tui *t, const struct explain_rec *r, const char *label)
+{
+	struct err e;
+
+	t->dirty = true;
+	if (tui_model_set_pending(&t->m, r, label, &e) < 0)
+		tui_model_set_status(&t->m, e.msg);	/* the panel shows, without its prose */
+}
+
 void tui_set_status(struct tui *t, const char *msg)
 {
 	t->dirty = true;
