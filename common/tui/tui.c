@@ -28,6 +28,7 @@ struct tui *tui_open(const struct tui_opts *o, struct err *e)
 		return NULL;
 	}
 	t->own_signals = o->own_signals;
+	t->manual_draw = o->manual_draw;
 	if (tui_model_init(&t->m, o, utf8, e) < 0 ||
 	    !(t->term = tui_term_open(o->own_signals, e))) {
 		tui_model_free(&t->m);
@@ -123,9 +124,17 @@ int tui_poll(struct tui *t, struct tui_cmd *c)
 		got = tui_model_key(&t->m, k, c);
 		t->dirty = true;
 	}
-	if (t->dirty)	/* a busy loop polling often draws only what changed */
+	if (t->dirty && !t->manual_draw)	/* a busy loop polling often draws only what changed */
 		tui_redraw(t);
 	return got;
+}
+
+bool tui_draw(struct tui *t)
+{
+	if (!t->dirty)
+		return false;
+	tui_redraw(t);
+	return true;
 }
 
 static int64_t mono_ms(void)

@@ -81,6 +81,11 @@ struct tui_opts {
 	bool timers_unknown;	/* no timer can be known (a capture): say so, not "none" */
 	const char *not_offered;	/* status message for d/e/:/c when not offered (NULL:
 					 * a generic one) */
+	/* tui_poll and tui_wait never draw: the caller draws with tui_draw when it can
+	 * spend the time (drawing on a slow terminal takes milliseconds, during which a
+	 * program running both ends of a connection would let its timers run while a
+	 * segment is in flight) */
+	bool manual_draw;
 };
 
 /* What a key asked for. text holds the prompt's line for EDIT ("seq 5") and LINE. */
@@ -163,5 +168,7 @@ int tui_poll(struct tui *t, struct tui_cmd *c);
 int tui_wait(struct tui *t, int timeout_ms, struct tui_cmd *c);
 /* Draws the screen now. */
 void tui_redraw(struct tui *t);
+/* Draws it when something changed since it was last drawn; true when it drew. */
+bool tui_draw(struct tui *t);
 
 #endif

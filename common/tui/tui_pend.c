@@ -18,6 +18,21 @@ static void nums(const struct tui_model *m, const struct explain_rec *r, char *b
 		snprintf(buf + n, cap - (size_t)n, "  len %u  win %u", r->len, r->win);
 }
 
+/* Its -q line without the frame number and time ("   3 0.120 client → server ..."): it
+ * has neither yet (the row shows both once it passed). */
+static void head(struct tui_model *m, const struct explain_rec *r)
+{
+	char q[TUI_HEAD_MAX];
+	const char *p = q;
+
+	explain_quiet_line(r, m->lang, false, q, sizeof(q));
+	for (int field = 0; field < 2; field++) {
+		p += strspn(p, " ");
+		p += strcspn(p, " ");
+	}
+	snprintf(m->pend_head, sizeof(m->pend_head), "%s", p + strspn(p, " "));
+}
+
 int tui_model_set_pending(struct tui_model *m, const struct explain_rec *r, const char *label,
 			  struct err *e)
 {
@@ -31,7 +46,7 @@ int tui_model_set_pending(struct tui_model *m, const struct explain_rec *r, cons
 	if (!r)
 		return 0;
 	snprintf(m->pend_label, sizeof(m->pend_label), "%s", label ? label : "");
-	explain_quiet_line(r, m->lang, false, m->pend_head, sizeof(m->pend_head));
+	head(m, r);
 	nums(m, r, m->pend_nums, sizeof(m->pend_nums));
 	explain_prose_ctx(&pc, r, m->lang, prose, sizeof(prose));
 	if (!(m->pend_prose = strdup(prose)))
