@@ -29,6 +29,7 @@ static const char usage[] =
 	"                        scroll, ? help. Without --log the log is printed when the\n"
 	"                        view closes, and so is the data the client received\n"
 	"  -q                    one line per segment\n"
+	"  --json                the logs as JSON Lines\n"
 	"  --lang en|zh          language of the explanations [en]\n"
 	"  --log FILE            the client end's log to FILE, the server end's to\n"
 	"                        FILE.server [both on stderr]\n"
@@ -66,7 +67,7 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 		o->step_clock_run = !strcmp(arg, "run");
 		return 0;
 	case O_TUI: o->tui = true; return 0;
-	case 'q': case 'w': case LIVE_O_LOG: case LIVE_O_LANG:
+	case 'q': case 'w': case LIVE_O_LOG: case LIVE_O_LANG: case LIVE_O_JSON:
 		return live_opts_apply(&o->out, c, arg, e) < 0 ? -1 : 0;
 	default:
 		return err_set(e, "option not supported by synlab-duo (see --help)");
@@ -81,6 +82,7 @@ int duo_parse(int argc, char **argv, struct duo_opts *o, struct err *e)
 		{ "sport", 1, NULL, O_SPORT }, { "no-step", 0, NULL, O_NOSTEP },
 		{ "step-clock", 1, NULL, O_CLOCK }, { "tui", 0, NULL, O_TUI },
 		{ "log", 1, NULL, LIVE_O_LOG }, { "lang", 1, NULL, LIVE_O_LANG },
+		{ "json", 0, NULL, LIVE_O_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct cli_prog prog = { "synlab-duo", usage, lo, one_opt, o };

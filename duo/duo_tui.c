@@ -173,10 +173,11 @@ static void refresh(struct duo *u, bool force)
 
 /* ---- what the keys ask ---- */
 
-/* The prompt's answer to the last command (refused, not understood), from the log. */
+/* The prompt's answer to the last command, from what it wrote: a refusal or "not
+ * understood" first (the "edits kept" line that follows it is no news). */
 static void answer(struct duo_tui *dt)
 {
-	char buf[4096], last[320] = "";
+	char buf[4096], last[320] = "", bad[320] = "";
 	ssize_t n;
 
 	fflush(stderr);
@@ -186,12 +187,13 @@ static void answer(struct duo_tui *dt)
 		dt->seen += n;
 		buf[n] = '\0';
 		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-			if (strstr(line, "refused") || strstr(line, "not understood") ||
-			    strstr(line, "edits kept"))
+			if (strstr(line, "refused") || strstr(line, "not understood"))
+				snprintf(bad, sizeof(bad), "%s", line + strspn(line, " "));
+			else if (strstr(line, "edits kept"))
 				snprintf(last, sizeof(last), "%s", line + strspn(line, " "));
 	}
-	if (last[0])
-		tui_set_status(dt->t, last);
+	if (bad[0] || last[0])
+		tui_set_status(dt->t, bad[0] ? bad : last);
 }
 
 /* "seq +5; flags S." -> "edit seq +5; edit flags S." (an "edit" already there stays). */
@@ -300,6 +302,21 @@ int duo_tui_hold(struct duo *u, struct err *e)
 	}
 }
 
+/* Writes n bytes of the kept log to fd without the line prompt's "step> " (the view
+ * was the prompt). */
+static void put_log(int fd, const char *s, size_t n)
+{
+	static const char pr[] = "step> ";
+	const char *end = s + n, *p;
+
+	while (s < end) {
+		p = memmem(s, (size_t)(end - s), pr, sizeof(pr) - 1);
+		if (write(fd, s, (size_t)((p ? p : end) - s)) < 0)
+			return;
+		s = p ? p + sizeof(pr) - 1 : end;
+	}
+}
+
 /* The log kept aside, then the data the client received, on the terminal again. */
 void duo_tui_end(struct duo *u)
 {
@@ -315,10 +332,10 @@ void duo_tui_end(struct duo *u)
 	fflush(stderr);
 	dup2(dt->real_err, STDERR_FILENO);
 	close(dt->real_err);
+	/* (a "step> " cut between two reads stays: it is only a prompt) */
 	while ((n = pread(dt->buf_fd, buf, sizeof(buf), off)) > 0) {
 		off += n;
-		if (write(STDERR_FILENO, buf, (size_t)n) != n)
-			break;
+		put_log(STDERR_FILENO, buf, (size_t)n);
 	}
 	close(dt->buf_fd);
 	fwrite(u->end[0].rx, 1, u->end[0].rxn, stdout);

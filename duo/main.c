@@ -216,9 +216,9 @@ static int loop(struct duo *u, struct err *e)
 			live_wait_info(u->end[i].l, &x);
 			dl = x < dl ? x : dl;
 		}
-		/* the view's countdowns and records waiting for their other half */
-		if (u->tui && dl > (x = evloop_now_us() + 50000))
-			dl = x, capped = true;
+		/* the view's countdowns when nothing is due soon (a draw never delays a timer) */
+		if (u->tui && dl > (x = evloop_now_us()) + 150000)
+			dl = x + 50000, capped = true;
 		if (evloop_wait(&u->ev, dl, &r, e) < 0)
 			return -1;
 		/* quiet for a while (not a timer about to fire: it goes first) */
