@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "explain_present.h"
 #include "live_step.h"
 #include "tui.h"
 #include "tui_pair.h"
@@ -26,6 +27,27 @@ struct duo_tui {
 };
 
 static struct duo_tui dt_store;
+
+/* The view's lines that are synlab-duo's own, in the language of the explanations. */
+enum duo_word { W_TITLE, W_HOLD, W_RUN, W_SENDS, W_BEHIND, W_NONE, W_ENDED, W_OVER, W_OVER2,
+		W_NWORDS };
+static const char *const words[2][W_NWORDS] = {
+	{ "synlab-duo  client %s (%s)  server %s (%s)  clocks %s", "stand still while you decide",
+	  "run while you decide", "%s sends", " (more of its segments wait behind)",
+	  "no segment waits for a decision now",
+	  "stepping ended: every segment passes from now on",
+	  "the connection is over (both ends CLOSED): scroll back through it; q quits",
+	  "the connection is over: nothing waits; q quits" },
+	{ "synlab-duo  客户端 %s（%s）  服务端 %s（%s）  时钟%s", "在你决定时停住",
+	  "在你决定时照走", "%s发送", "（它后面还有报文段在等）", "现在没有等你决定的报文段",
+	  "单步结束：此后所有报文段直接通过",
+	  "连接已结束（两端都是 CLOSED）：可以往回翻看；q 退出", "连接已结束：没有等待的报文段；q 退出" },
+};
+
+static const char *word(const struct duo *u, enum duo_word w)
+{
+	return words[u->o->out.lang == EXPLAIN_LANG_ZH][w];
+}
 
 static uint64_t now_us(void)
 {
@@ -67,9 +89,8 @@ int duo_tui_open(struct duo *u, struct err *e)
 		snprintf(a[i], sizeof(a[i]), "%u.%u.%u.%u:%u", ip >> 24, (ip >> 16) & 255,
 			 (ip >> 8) & 255, ip & 255, i ? ad->rport : ad->lport);
 	}
-	snprintf(title, sizeof(title), "synlab-duo  client %s (%s)  server %s (%s)  clocks %s",
-		 a[0], u->o->client_ns, a[1], u->o->server_ns,
-		 u->o->step_clock_run ? "run while you decide" : "stand still while you decide");
+	snprintf(title, sizeof(title), word(u, W_TITLE), a[0], u->o->client_ns, a[1],
+		 u->o->server_ns, word(u, u->o->step_clock_run ? W_RUN : W_HOLD));
 	if (!(u->tui->t = tui_open(&to, e)))
 		return -1;
 	for (int i = 0; i < 2; i++)
@@ -137,7 +158,7 @@ static void pending(struct duo *u)
 	struct duo_tui *dt = u->tui;
 	struct live_step_view v;
 	struct explain_rec r;
-	char label[64];
+	char label[64], who[32];
 	struct err e;
 	int i = oldest(u, &v);
 
@@ -155,8 +176,10 @@ static void pending(struct duo *u)
 		tui_set_status(dt->t, e.msg);
 		return;
 	}
-	snprintf(label, sizeof(label), "%s %s%s", u->end[i].name, v.out ? "sends" : "receives",
-		 v.queued ? " (more of its segments wait behind)" : "");
+	/* (only what an end sends stops: synlab-duo steps IMPAIR_OUT) */
+	snprintf(who, sizeof(who), word(u, W_SENDS),
+		 explain_side_name(u->o->out.lang, i ? EXPLAIN_SERVER : EXPLAIN_CLIENT, false));
+	snprintf(label, sizeof(label), "%s%s", who, v.queued ? word(u, W_BEHIND) : "");
 	tui_set_pending(dt->t, &r, label);
 }
 
@@ -227,7 +250,7 @@ static int command(struct duo *u, const char *text, struct err *e)
 	if (!strcmp(line, "c") || !strcmp(line, "continue"))
 		return duo_finish_both(u, e);
 	if (i < 0) {
-		tui_set_status(u->tui->t, "no segment waits for a decision now");
+		tui_set_status(u->tui->t, word(u, W_NONE));
 		return 0;
 	}
 	if (live_command(u->end[i].l, line, e) < 0)
@@ -249,7 +272,7 @@ static int act(struct duo *u, const struct tui_cmd *c, struct err *e)
 		return command(u, line, e);
 	case TUI_CMD_LINE: return command(u, c->text, e);
 	case TUI_CMD_CONTINUE:
-		tui_set_status(u->tui->t, "stepping ended: every segment passes from now on");
+		tui_set_status(u->tui->t, word(u, W_ENDED));
 		return duo_finish_both(u, e);
 	case TUI_CMD_QUIT: case TUI_CMD_SIGNAL: return 1;
 	case TUI_CMD_NONE: return 0;
@@ -291,14 +314,13 @@ int duo_tui_hold(struct duo *u, struct err *e)
 
 	(void)e;
 	refresh(u, true);	/* every record drawn, paired or not */
-	tui_set_status(dt->t, "the connection is over (both ends CLOSED): scroll back through "
-		       "it; q quits");
+	tui_set_status(dt->t, word(u, W_OVER));
 	for (;;) {
 		tui_draw(dt->t);
 		if (tui_wait(dt->t, 200, &c) && (c.kind == TUI_CMD_QUIT || c.kind == TUI_CMD_SIGNAL))
 			return 0;
 		if (c.kind != TUI_CMD_NONE)
-			tui_set_status(dt->t, "the connection is over: nothing waits; q quits");
+			tui_set_status(dt->t, word(u, W_OVER2));
 	}
 }
 
