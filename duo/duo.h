@@ -73,6 +73,8 @@ int duo_tui_step(struct duo *u, struct err *e);
 /* Draws what changed, when drawing costs the connection nothing: a decision waits and
  * both clocks stand still, or quiet (nothing happened for a while). */
 void duo_tui_draw(struct duo *u, bool quiet);
+/* The terminal went away (hung up): nothing can be typed any more. */
+bool duo_tui_gone(const struct duo *u);
 int duo_tui_hold(struct duo *u, struct err *e);
 void duo_tui_end(struct duo *u);
 /* A log record of end ctx (a struct duo_end), for live_cfg.rec_tap. */

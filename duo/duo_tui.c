@@ -1,6 +1,7 @@
 /* duo_tui.c - synlab-duo --tui: both ends' records, states, timers and the decision waiting into the full-screen view (common/tui); its keys into step commands. */
 #include "duo.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ struct duo_tui {
 	off_t seen;		/* bytes of buf_fd already scanned for the prompt's answers */
 	int waiting;		/* the end whose decision the panel shows, -1 none */
 	struct seg shown;	/* its segment as shown (an edit changes it) */
+	bool reword;		/* rows came since: word the panel again */
 };
 
 static struct duo_tui dt_store;
@@ -113,9 +115,11 @@ static void feed(struct duo_tui *dt, bool force)
 	struct explain_rec r;
 	struct err e;
 
-	while (tui_pair_take(&dt->pair, now_us(), force, &r))
+	while (tui_pair_take(&dt->pair, now_us(), force, &r)) {
 		if (tui_add_rec(dt->t, &r, &e) < 0)
 			tui_set_status(dt->t, e.msg);
+		dt->reword = true;	/* the panel's prose refers to the rows before it */
+	}
 }
 
 /* One end's state and running timers; deadlines on the view's clock (wall time now),
@@ -168,9 +172,10 @@ static void pending(struct duo *u)
 		dt->waiting = -1;
 		return;
 	}
-	if (dt->waiting == i && !memcmp(&dt->shown, v.s, sizeof(dt->shown)))
+	if (dt->waiting == i && !dt->reword && !memcmp(&dt->shown, v.s, sizeof(dt->shown)))
 		return;		/* the same decision, unchanged: its prose is worded once */
 	dt->waiting = i;
+	dt->reword = false;
 	dt->shown = *v.s;
 	if (live_preview(u->end[i].l, u->end[i].c, v.s, v.out, &r, &e) < 0) {
 		tui_set_status(dt->t, e.msg);
@@ -305,6 +310,13 @@ void duo_tui_draw(struct duo *u, bool quiet)
 		return;
 	refresh(u, false);
 	tui_draw(u->tui->t);
+}
+
+bool duo_tui_gone(const struct duo *u)
+{
+	struct pollfd p = { .fd = tui_fd(u->tui->t), .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
 }
 
 int duo_tui_hold(struct duo *u, struct err *e)

@@ -226,7 +226,10 @@ static int loop(struct duo *u, struct err *e)
 			duo_tui_draw(u, true);
 		if (r.signo)
 			return err_set(e, "interrupted");
-		/* (--tui: the view reads the keys itself, in duo_tui_step) */
+		/* (--tui: the view reads the keys itself, in duo_tui_step; a terminal that hung
+		 * up stays readable, and waiting again would spin) */
+		if (u->tui && (r.ready & 4) && duo_tui_gone(u))
+			return err_set(e, "the terminal went away");
 		if (!u->tui && (r.ready & 4) && live_prompt_read(&u->pr, e) < 0)
 			return -1;
 	}
