@@ -204,6 +204,9 @@ static int loop(struct duo *u, struct err *e)
 				if (duo_end_event(&u->end[i], &ev, e) < 0)
 					return -1;
 			}
+			/* a decision that just began stops both clocks before the view words it
+			 * (milliseconds under a sanitizer), then again after what was typed */
+			sync_clocks(u);
 			if ((u->tui ? duo_tui_step(u, e) : route(u, e)) < 0)
 				return -1;
 			sync_clocks(u);
