@@ -80,8 +80,20 @@ w_same() {	# CAPTURE
 	tshark -n -r "$tmp/w.pcapng" -T fields -e ip.src -e ipv6.src -e tcp.len -e tcp.seq_raw -e tcp.ack_raw 2>/dev/null >"$tmp/w.out"
 	[ -s "$tmp/w.src" ] && cmp -s "$tmp/w.src" "$tmp/w.out"
 }
+nskip64=$("$X" --json "$R/snap64_bulk.pcap" 2>/dev/null | grep -c '"type":"skipped"')
 check w_keeps_cut_lengths "w_same $R/snap96_bulk.pcap && tshark -n -r $tmp/w.pcapng -Y 'frame.cap_len < frame.len' 2>/dev/null | grep -q ."
 check w_copies_ipv6 "w_same $R/v6_ext.pcap"
+# ... and a skipped IP datagram is copied with its reason as the comment (ARP has no IP
+# bytes for the raw-IP -w file): every IP frame of the source is in the copy
+w_all_ip() {	# CAPTURE
+	"$X" -q -w "$tmp/w.pcapng" "$1" >/dev/null 2>&1 || return 1
+	local want got skipped
+	want=$(tshark -n -r "$1" -Y 'ip or ipv6' 2>/dev/null | wc -l)
+	got=$(tshark -n -r "$tmp/w.pcapng" 2>/dev/null | wc -l)
+	skipped=$(tshark -n -r "$tmp/w.pcapng" -Y 'frame.comment contains "skipped (no TCP segment to explain)"' 2>/dev/null | wc -l)
+	[ "$want" -gt 0 ] && [ "$got" = "$want" ] && [ "$skipped" -eq "$2" ]
+}
+check w_keeps_skipped_ip "w_all_ip $R/mixed.pcap 8 && w_all_ip $R/snap64_bulk.pcap $nskip64"
 
 # ---- a cut TCP header / non-TCP frame is a skipped record in every format ----
 "$X" --json "$R/snap64_bulk.pcap" >"$tmp/s64.jsonl"
