@@ -47,6 +47,11 @@ struct explain_build {
 
 void explain_build_init(struct explain_build *b, uint32_t conn);
 void explain_build_free(struct explain_build *b);
+/* dst becomes an independent copy of src (its lists duplicated): a scratch builder that
+ * can be advanced and freed without touching src (a preview of the next segment).
+ * -1 with e on allocation failure (dst then holds nothing to free). */
+int explain_build_clone(struct explain_build *dst, const struct explain_build *src,
+			struct err *e);
 /* A closed connection keeps its state for late segments, not its spare lists. */
 void explain_build_trim(struct explain_build *b);
 
@@ -83,9 +88,10 @@ void explain_build_numbers(const struct explain_build *b, enum explain_who from,
 
 /* The connection's SUMMARY record as its segments tell it (r zeroed first): counters,
  * handshake timing, retransmissions, who closed first and how, and for both endpoints
- * the inferred final state (sum.final, ep[] known) and which one is in TIME-WAIT. A
- * producer that knows an endpoint better (live: its own TCB) overwrites those. The
- * addresses (seg) are the caller's to fill. */
+ * the inferred final state once what was captured has arrived (explain_infer_summary:
+ * sum.final; ep[] known only for an end that sent a segment) and which one is in
+ * TIME-WAIT. A producer that knows an endpoint better (live: its own TCB) overwrites
+ * those. The addresses (seg) are the caller's to fill. */
 void explain_build_summary(const struct explain_build *b, uint64_t t_us, struct explain_rec *r);
 
 /* r zeroed, with its kind, frame, time and connection number. */
