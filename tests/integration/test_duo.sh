@@ -29,7 +29,7 @@ check duo_edit_applied [ "$(tshark -r "$T_TMP/duo.pcap" -Y "ip.src==$ADDR_S && t
 check duo_list grep -q "conn=1  $ADDR_C:[0-9]* > $ADDR_S:8080  TIME-WAIT" "$T_TMP/duo.log"
 # On a terminal (tmux), 0.5 s of thought before each decision: both ends' clocks stand
 # still meanwhile, so no end retransmits (its RTO is 50 ms at scale $S): the wire holds
-# the same seven segments.
+# the same eight segments.
 TM="synlab-duo-$$"
 trap 'tmux -L "$TM" kill-server 2>/dev/null; t_cleanup' EXIT
 cap_start "$T_TMP/tty.pcap"
