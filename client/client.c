@@ -297,7 +297,7 @@ static int loop(struct client *k, struct err *e)
 static int setup(struct client *k, struct err *e)
 {
 	struct client_opts *o = k->o;
-	struct tcb_addr a = { 0, o->daddr, o->sport ? o->sport : pick_port(), o->dport };
+	struct tcb_addr a = { .laddr = 0, .raddr = o->daddr, .lport = o->sport ? o->sport : pick_port(), .rport = o->dport };
 	struct live_cfg lc = { .local_name = "client", .peer_name = "server",
 			       .device = o->device, .out = &o->out, .params = &o->params };
 	struct tcb_out out;

@@ -113,7 +113,7 @@ static int accept_syn(struct duo_end *d, const struct seg *s, uint64_t now, stru
 	struct tcb_out o;
 	struct tcb *t;
 
-	d->a = (struct tcb_addr){ s->daddr, s->saddr, s->dport, s->sport };
+	d->a = tcb_addr_of_seg(s, true);
 	if (!(d->c = live_conn_new(d->l, &d->a, e)) || !(t = tcb_new(d->params, &d->a, e)))
 		return -1;
 	live_conn_set_tcb(d->c, t);

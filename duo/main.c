@@ -106,8 +106,9 @@ static int setup(struct duo *u, struct err *e)
 	*c = (struct duo_end){ .name = "client", .is_client = true, .params = &u->o->cparams,
 			       .o = u->o, .peer = s };
 	*s = (struct duo_end){ .name = "server", .params = &u->o->sparams, .o = u->o, .peer = c };
-	c->a = (struct tcb_addr){ 0, u->o->saddr, u->o->cport ? u->o->cport : 32768 + r % 28232,
-				  u->o->sport };
+	c->a = (struct tcb_addr){ .raddr = u->o->saddr,
+				  .lport = u->o->cport ? u->o->cport : 32768 + r % 28232,
+				  .rport = u->o->sport };
 	live_prompt_init(&u->pr, 0);
 	if (open_end(u, 1, u->o->server_ns, e) < 0 || open_end(u, 0, u->o->client_ns, e) < 0)
 		return -1;

@@ -314,7 +314,7 @@ static struct live_conn *no_conn(struct server *v, const struct seg *s, const st
 
 static int on_segment(struct server *v, const struct seg *s, uint64_t now, struct err *e)
 {
-	struct tcb_addr a = { s->daddr, s->saddr, s->dport, s->sport };
+	struct tcb_addr a = tcb_addr_of_seg(s, true);
 	struct live_conn *c = conntab_get(&v->tab, &a);
 	struct tcb_out out;
 	enum tcb_state before;
@@ -419,7 +419,7 @@ static int on_signal(struct server *v, uint64_t now, struct err *e)
 static struct live_conn *lookup(void *ctx, const struct seg *s, enum tcb_state *st)
 {
 	struct server *v = ctx;
-	struct tcb_addr a = { s->daddr, s->saddr, s->dport, s->sport };
+	struct tcb_addr a = tcb_addr_of_seg(s, true);
 	struct live_conn *c = conntab_get(&v->tab, &a);
 
 	if (c && live_conn_tcb(c))

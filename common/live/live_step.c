@@ -20,8 +20,8 @@ static struct tcb_addr key_of(const struct live_pkt *p, const struct live_conn *
 	if (c)
 		return c->addr;
 	if (p->dir == LIVE_OUT)
-		return (struct tcb_addr){ s->saddr, s->daddr, s->sport, s->dport };
-	return (struct tcb_addr){ s->daddr, s->saddr, s->dport, s->sport };
+		return tcb_addr_of_seg(s, false);
+	return tcb_addr_of_seg(s, true);
 }
 
 static bool same_key(const struct tcb_addr *a, const struct tcb_addr *b)

@@ -9,8 +9,7 @@ void tcb_cookie_synack(const struct tcb_params *p, const struct seg *syn, uint32
 	uint32_t win = p->rcv_buf == 0 || p->rcv_buf > 65535 ? 65535 : p->rcv_buf;
 
 	memset(synack, 0, sizeof(*synack));
-	synack->saddr = syn->daddr;
-	synack->daddr = syn->saddr;
+	tcb_seg_swap_addrs(syn, synack);
 	synack->sport = syn->dport;
 	synack->dport = syn->sport;
 	synack->df = true;
