@@ -174,7 +174,7 @@ int main(int argc, char **argv)
 	struct err e = { "" };
 	struct wire w;
 	struct evloop ev;
-	struct wire_cfg wc = { NULL, 0, 0, WIRE_MARK };
+	struct wire_cfg wc = { .mark = WIRE_MARK };
 
 	if (parse(argc, argv, &ho, &e) < 0) {
 		fprintf(stderr, "bench_hs: %s\nusage: bench_hs --local A --connect A:P [--count N] "
