@@ -7,6 +7,7 @@
 #include <sys/random.h>
 #include <arpa/inet.h>
 
+#include "cli.h"
 #include "conntab.h"
 #include "live.h"
 #include "priv.h"
@@ -488,6 +489,8 @@ int server_run(struct server_opts *o)
 	lc.lookup = lookup;
 	lc.lookup_ctx = &v;
 	lc.host_mode = o->out.host_mode;	/* the RST filter: our address and port, any peer */
+	lc.v6 = o->v6;
+	memcpy(lc.local6, o->addr6, 16);
 	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
 		seed = 0x5359;
 	if (conntab_init(&v.tab, 0, seed, &e) < 0 || !(v.l = live_open(&lc, &e))) {
@@ -500,10 +503,15 @@ int server_run(struct server_opts *o)
 		return 2;
 	}
 	sflood_init(&v.fl, o, live_now(v.l, NULL));
-	if (o->out.mode == LIVE_LOG_TEXT)
-		live_log_note(live_log_of(v.l), "synlab-server: listening on %s:%u (app %s)",
-			inet_ntoa((struct in_addr){ htonl(o->addr) }), o->port,
-			app_kind_name(o->app));
+	if (o->out.mode == LIVE_LOG_TEXT) {
+		struct cli_ip ip = { .v6 = o->v6, .a4 = o->addr };
+		char where[64];
+
+		memcpy(ip.a6, o->addr6, 16);
+		live_log_note(live_log_of(v.l), "synlab-server: listening on %s (app %s)",
+			      cli_ipport_str(&ip, o->port, where, sizeof(where)),
+			      app_kind_name(o->app));
+	}
 	rc = loop(&v, &e) < 0 ? 1 : 0;
 	rc = rc ? rc : live_log_of(v.l)->capture_lost;	/* -w failed (full disk): the run is not complete */
 	if (rc)
