@@ -110,6 +110,21 @@ const char *cli_ipport_str(const struct cli_ip *ip, uint16_t port, char *buf, si
 	return buf;
 }
 
+const char *cli_end_str(const struct tcb_addr *a, bool local, char *buf, size_t cap)
+{
+	struct cli_ip ip = { .v6 = a->v6, .a4 = local ? a->laddr : a->raddr };
+
+	memcpy(ip.a6, local ? a->laddr6 : a->raddr6, 16);
+	return cli_ipport_str(&ip, local ? a->lport : a->rport, buf, cap);
+}
+
+void cli_ip_to_addr(const struct cli_ip *ip, bool local, struct tcb_addr *a)
+{
+	a->v6 = ip->v6;
+	*(local ? &a->laddr : &a->raddr) = ip->a4;
+	memcpy(local ? a->laddr6 : a->raddr6, ip->a6, 16);
+}
+
 int cli_parse_addrport(const char *s, uint32_t *addr, uint16_t *port, struct err *e)
 {
 	char host[64];

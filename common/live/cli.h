@@ -30,6 +30,10 @@ int cli_parse_ipport(const char *s, bool bare_ok, struct cli_ip *ip, uint16_t *p
 
 /* Text for ip and port: "198.18.0.2:8080", "[fd00:5359::2]:8080". */
 const char *cli_ipport_str(const struct cli_ip *ip, uint16_t port, char *buf, size_t cap);
+/* The same for the local (or remote) end of a connection. */
+const char *cli_end_str(const struct tcb_addr *a, bool local, char *buf, size_t cap);
+/* Stores ip as the local (or remote) address of a (sets a->v6). */
+void cli_ip_to_addr(const struct cli_ip *ip, bool local, struct tcb_addr *a);
 
 /* An unsigned integer in [min, max]; decimal, or 0x hex. */
 int cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out, struct err *e);

@@ -7,12 +7,11 @@
 #include "explain_present.h"
 #include "seg.h"
 
-static json_t *addr_str(uint32_t a)
+static json_t *addr_str(const struct seg *s, bool src)
 {
-	struct in_addr in = {.s_addr = htonl(a)};
-	char buf[INET_ADDRSTRLEN];
+	char buf[SEG_ADDR_STR];
 
-	return json_string(inet_ntop(AF_INET, &in, buf, sizeof(buf)) ? buf : "?");
+	return json_string(seg_addr_str(s, src, buf, sizeof(buf)));
 }
 
 static json_t *ep_json(const struct explain_ep *ep)
@@ -35,8 +34,8 @@ static json_t *analysis_json(uint32_t bits)
 
 static void set_addrs(json_t *o, const struct seg *s)
 {
-	json_object_set_new(o, "src", addr_str(s->saddr));
-	json_object_set_new(o, "dst", addr_str(s->daddr));
+	json_object_set_new(o, "src", addr_str(s, true));
+	json_object_set_new(o, "dst", addr_str(s, false));
 	json_object_set_new(o, "sport", json_integer(s->sport));
 	json_object_set_new(o, "dport", json_integer(s->dport));
 }
