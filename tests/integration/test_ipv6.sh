@@ -89,7 +89,7 @@ fi
 mkdir -p "$T/www"
 head -c 102400 /dev/urandom >"$T/www/file.bin"
 bg HPID in_s $PY -m http.server 8000 --bind "$ADDR6_S" --directory "$T/www" \
-	2>"$T/b.kernel.log"
+	>"$T/b.kernel.log" 2>&1
 for _ in $(seq 50); do in_s ss -ltn | grep -q "\]:8000 " && break; sleep 0.1; done
 cap_start "$T/b.pcap"
 in_c "$BIN/synlab-client" --connect "[$ADDR6_S]:8000" --http-get /file.bin --no-time-wait \
