@@ -122,7 +122,18 @@ check v6_curl_checksums_good checksums_good "$T/c.pcap"
 check v6_curl_no_rst [ "$(count_rst "$T/c.pcap")" = 0 ]
 check v6_curl_all_ipv6 [ "$(tshark -r "$T/c.pcap" -Y 'ipv6 and tcp' 2>/dev/null | wc -l)" -ge 8 ]
 
-# ---- (d) bad addresses: one line, exit 2 ----
+# ---- (d) the demos over IPv6 (scripts/demo --ipv6) ----
+timeout -s KILL 60 "$TOP/scripts/demo" handshake --fast --ipv6 --msl 1s >"$T/d1.out" 2>&1
+check v6_demo_handshake_exit_0 [ $? = 0 ]
+check v6_demo_handshake_on_v6 grep -q 'synlab-server: listening on \[fd00:5359:' "$T/d1.out"
+check v6_demo_handshake_time_wait grep -q 'TIME-WAIT → CLOSED' "$T/d1.out"
+timeout -s KILL 60 "$TOP/scripts/demo" time-wait --fast --ipv6 --msl 1s >"$T/d2.out" 2>&1
+check v6_demo_time_wait_exit_0 [ $? = 0 ]
+# the lost final ACK: LAST-ACK resends its FIN, one interval measured on the veth (ipv6.src)
+check v6_demo_time_wait_fin_resent [ "$(sed -n '/server FINs on the veth/,/^$/p' "$T/d2.out" |
+	grep -c 's wall')" = 1 ]
+
+# ---- (e) bad addresses: one line, exit 2 ----
 bad() {
 	local name=$1; shift
 	"$@" >"$T/bad.out" 2>&1
