@@ -147,4 +147,26 @@ bad v6_bad_connect_zone "$BIN/synlab-client" --connect "[fe80::1%lo]:80"
 bad v6_bad_listen_ambiguous "$BIN/synlab-server" --listen "fd00::2:8080"
 bad v6_bad_listen_port_zero "$BIN/synlab-server" --listen "[$ADDR6_S]:0"
 
+# ---- (f) --host-mode over IPv6: the lab's filter removed, each program installs its own ----
+in_c nft delete table inet synlab && in_s nft delete table inet synlab
+wait_log() { for _ in $(seq 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+cap_start "$T/f.pcap"
+bg FPID in_s "$BIN/synlab-server" --listen "[$ADDR6_S]:8081" --once --msl 200ms -q --host-mode \
+	2>"$T/f.s.log"
+wait_log "$T/f.s.log" 'host mode: nft table'
+rule=$(in_s nft list table inet "synlab_host_$FPID" 2>/dev/null | grep drop)
+check v6_host_server_rule_ip6 grep -q "ip6 saddr $ADDR6_S tcp sport 8081 meta mark != 0x00005359 tcp flags rst" <<<"$rule"
+in_c timeout 20 "$BIN/synlab-client" --connect "[$ADDR6_S]:8081" --msl 200ms -q --host-mode \
+	>"$T/f.out" 2>"$T/f.c.log"
+rc=$?
+wait_pid "$FPID" 10
+src=$?
+cap_stop
+check v6_host_client_exit_0 [ "$rc" = 0 ]
+check v6_host_server_exit_0 [ "$src" = 0 ]
+check v6_host_echo_came_back grep -qx 'Server: Just a test.' <(tr -d '\r' <"$T/f.out")
+check v6_host_no_rst_on_wire [ "$(count_rst "$T/f.pcap")" = 0 ]
+check v6_host_client_names_4tuple grep -qF "from [$ADDR6_C]:" "$T/f.c.log"
+check v6_host_tables_removed [ -z "$(in_c nft list ruleset; in_s nft list ruleset)" ]
+
 exit $(( T_FAILS > 0 ))
