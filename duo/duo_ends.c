@@ -8,10 +8,7 @@
 
 static bool ours(const struct duo_end *d, const struct seg *s)
 {
-	const struct tcb_addr *a = &d->a;
-
-	return s->saddr == a->raddr && s->sport == a->rport && s->daddr == a->laddr &&
-	       s->dport == a->lport;
+	return tcb_addr_inbound(&d->a, s);
 }
 
 struct live_conn *duo_end_lookup(void *ctx, const struct seg *s, enum tcb_state *st)

@@ -85,6 +85,18 @@ sys.exit(0 if ok else 1)
 PY
 fi
 
+# ---- synlab-duo: both ends in one process over IPv6, running free ----
+cap_start "$T/duo.pcap"
+printf 'c\n' | timeout -s KILL 20 "$BIN/synlab-duo" --client-ns "$NS_C" --server-ns "$NS_S" \
+	--listen "[$ADDR6_S]:8080" --msl 1s --time-scale 0.05 -q >"$T/duo.out" 2>"$T/duo.log"
+rc=$?
+cap_stop
+check v6_duo_exit_0 [ "$rc" = 0 ]
+check v6_duo_echo cmp -s "$T/duo.out" <(printf 'Server: Just a test.\r\n')
+check v6_duo_wire_ipv6 [ "$(tshark -r "$T/duo.pcap" -Y "ipv6.dst == $ADDR6_S && tcp.dstport == 8080" \
+	2>/dev/null | wc -l)" -ge 4 ]
+check v6_duo_checksums_good checksums_good "$T/duo.pcap"
+
 # ---- (b) synlab-client -> the kernel's TCP over IPv6 (python3 -m http.server --bind ::) ----
 mkdir -p "$T/www"
 head -c 102400 /dev/urandom >"$T/www/file.bin"
