@@ -85,6 +85,25 @@ sys.exit(0 if ok else 1)
 PY
 fi
 
+# ---- full-sized segments: the MSS over IPv6 is 20 bytes less (1440 in the 1500-byte MTU) ----
+head -c 5000 /dev/urandom >"$T/big.bin"
+bg SPID in_s "$BIN/synlab-server" --listen "[$ADDR6_S]:8080" --once --msl 200ms -q 2>"$T/m.s.log"
+sleep 0.3
+cap_start "$T/m.pcap"
+in_c timeout 20 "$BIN/synlab-client" --connect "[$ADDR6_S]:8080" --data-file "$T/big.bin" \
+	--msl 200ms -q --log "$T/m.c.log" >"$T/m.out"
+rc=$?
+wait_pid "$SPID" 10
+cap_stop
+check v6_mss_transfer_exit_0 [ "$rc" = 0 ]
+check v6_mss_no_send_error bash -c "! grep -q 'Message too long' '$T/m.c.log' '$T/m.s.log'"
+check v6_mss_announced_1440_both [ "$(tshark -r "$T/m.pcap" -Y 'tcp.flags.syn == 1' -T fields \
+	-e tcp.options.mss_val 2>/dev/null | sort -u)" = 1440 ]
+check v6_mss_full_segments_1440 [ "$(fields "$T/m.pcap" tcp.len | sort -n | tail -1)" = 1440 ]
+check v6_mss_packets_fit_mtu [ "$(tshark -r "$T/m.pcap" -T fields -e ipv6.plen 2>/dev/null |
+	sort -n | tail -1)" = 1460 ]
+check v6_mss_checksums_good checksums_good "$T/m.pcap"
+
 # ---- synlab-duo: both ends in one process over IPv6, running free ----
 cap_start "$T/duo.pcap"
 printf 'c\n' | timeout -s KILL 20 "$BIN/synlab-duo" --client-ns "$NS_C" --server-ns "$NS_S" \

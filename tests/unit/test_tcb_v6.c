@@ -48,6 +48,9 @@ static void v6_handshake_between_two_tcbs(void **state)
 	assert_int_equal(o->nseg, 1);
 	syn = o->seg[0];
 	assert_int_equal(syn.ipv, 6);
+	/* --mss 1460 (the default) is counted for IPv4: 20 less over IPv6 (RFC 8200 §8.3) */
+	assert_true(syn.opts.has_mss);
+	assert_int_equal(syn.opts.mss, 1440);
 	assert_memory_equal(syn.saddr6, ca.laddr6, 16);
 	assert_memory_equal(syn.daddr6, ca.raddr6, 16);
 	assert_int_equal(syn.saddr, 0);
@@ -73,6 +76,37 @@ static void v6_handshake_between_two_tcbs(void **state)
 	tcb_input(s, &o->seg[0], 4000, o);
 	assert_int_equal(tcb_state(s), TCB_ESTABLISHED);
 	tcb_free(c);
+	tcb_free(s);
+	free(o);
+}
+
+/* RFC 9293 §3.7.1: a SYN without an MSS option means 1220 over IPv6 (536 over IPv4). */
+static void v6_default_peer_mss_1220(void **state)
+{
+	struct tcb_params p;
+	struct tcb_addr sa = v6_addr(false), ca = v6_addr(true);
+	struct tcb_out *o = calloc(1, sizeof(*o));
+	struct tcb *s;
+	struct tcb_vars v;
+	struct seg syn;
+
+	(void)state;
+	tcb_params_default(&p);
+	s = tcb_new(&p, &sa, NULL);
+	assert_non_null(s);
+	assert_int_equal(tcb_open_passive(s, 0, o, NULL), 0);
+	memset(&syn, 0, sizeof(syn));
+	tcb_addr_to_seg(&ca, &syn);
+	syn.sport = ca.lport;
+	syn.dport = ca.rport;
+	syn.seq = 5;
+	syn.flags = SEG_SYN;
+	syn.win = 65535;
+	tcb_out_reset(o);
+	tcb_input(s, &syn, 10, o);
+	tcb_get_vars(s, &v);
+	assert_int_equal(v.eff_mss, 1220);
+	assert_int_equal(o->seg[0].opts.mss, 1440);
 	tcb_free(s);
 	free(o);
 }
@@ -118,6 +152,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(v6_handshake_between_two_tcbs),
+		cmocka_unit_test(v6_default_peer_mss_1220),
 		cmocka_unit_test(v6_closed_reply_swaps_addresses),
 		cmocka_unit_test(v6_syncookie_keyed_on_full_address),
 	};
