@@ -153,16 +153,18 @@ void explain_build_summary(const struct explain_build *b, uint64_t t_us, struct 
 	m->nrtx = b->nrtx;
 	if (b->rtx)
 		memcpy(m->rtx, b->rtx, sizeof(m->rtx));
-	m->closer = in->first_fin >= 0 ? in->first_fin : in->reset_by;
-	m->reset = in->reset;
-	m->closed = in->reset || (in->fin_acked[0] && in->fin_acked[1]);
-	if (in->fin_sent[0] && in->fin_sent[1])
-		m->close_segments = in->ack_between_fins ? 4 : 3;
-	m->time_wait = -1;
-	for (int w = 0; w < 2; w++) {
-		m->final[w] = in->st[w];
-		if (in->st[w] == TCB_TIME_WAIT)
-			m->time_wait = w;
-		r->ep[w] = (struct explain_ep){ true, in->st[w], in->st[w] };
+	if (!b->started) {		/* summarised before any segment: nothing shown */
+		m->closer = m->time_wait = -1;
+		for (int w = 0; w < 2; w++) {
+			m->final[w] = TCB_CLOSED;
+			m->final_unknown[w] = true;
+		}
+		return;
 	}
+	/* Who closed, how, and the final states once everything captured has arrived
+	 * (explain_infer_summary: the RST's sender, crossed FINs, a challenged RST). */
+	explain_infer_summary(in, m);
+	for (int w = 0; w < 2; w++)	/* an end that never sent a segment showed nothing */
+		r->ep[w] = (struct explain_ep){ .known = !m->final_unknown[w],
+						.before = m->final[w], .after = m->final[w] };
 }
