@@ -191,16 +191,16 @@ static void initial_states(struct tui *t, const struct coll *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		const struct explain_rec *r = &c->k[i].r;
-		char a[48];
+		char a[SEG_ADDR_STR + 8], ip[SEG_ADDR_STR];
 
 		if (r->kind != EXPLAIN_REC_SEGMENT)
 			continue;
 		for (int w = 0; w < 2; w++) {
 			bool from = (r->dir == EXPLAIN_C2S) == (w == EXPLAIN_CLIENT);
-			uint32_t ip = from ? r->seg.saddr : r->seg.daddr;
-
-			snprintf(a, sizeof(a), "%u.%u.%u.%u:%u", ip >> 24, ip >> 16 & 255,
-				 ip >> 8 & 255, ip & 255, from ? r->seg.sport : r->seg.dport);
+			seg_addr_str(&r->seg, from, ip, sizeof(ip));
+			/* IPv6 in brackets before the port (RFC 3986 §3.2.2), as the ladder writes it */
+			snprintf(a, sizeof(a), r->seg.ipv == 6 ? "[%s]:%u" : "%s:%u", ip,
+				 from ? r->seg.sport : r->seg.dport);
 			tui_set_addr(t, (enum explain_who)w, a);
 			tui_set_state(t, (enum explain_who)w, r->ep[w].known, r->ep[w].before);
 		}

@@ -87,6 +87,22 @@ ok = ok and sums[0]["server_final"] == "CLOSED" and sums[0]["closed_first"] == "
 sys.exit(0 if ok else 1)
 PY
 
+# synlab-explain --tui on it (tmux): both ends named by their IPv6 address and port
+if command -v tmux >/dev/null; then
+	TM=slv6tui$$
+	tmux new-session -d -s "$TM" -x 160 -y 40 "$BIN/synlab-explain --tui $T/a.c.pcap; sleep 5"
+	for _ in $(seq 60); do
+		tmux capture-pane -p -t "$TM" >"$T/tui.txt" 2>/dev/null
+		grep -q 'Server \[' "$T/tui.txt" && break
+		sleep 0.05
+	done
+	tmux send-keys -t "$TM" q 2>/dev/null
+	tmux kill-session -t "$TM" 2>/dev/null
+	check v6_explain_tui_names_ends grep -qF "Client [$ADDR6_C]:" "$T/tui.txt"
+else
+	skip v6_explain_tui_names_ends "tmux is not installed (bash scripts/deps)"
+fi
+
 # ---- full-sized segments: the MSS over IPv6 is 20 bytes less (1440 in the 1500-byte MTU) ----
 head -c 5000 /dev/urandom >"$T/big.bin"
 bg SPID in_s "$BIN/synlab-server" --listen "[$ADDR6_S]:8080" --once --msl 200ms -q 2>"$T/m.s.log"
