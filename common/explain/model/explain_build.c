@@ -21,6 +21,40 @@ void explain_build_free(struct explain_build *b)
 	b->rtx = NULL;
 }
 
+/* Duplicates n elements of size sz at src (NULL stays NULL); false when out of memory. */
+static bool dup_list(void **dst, const void *src, size_t n, size_t sz)
+{
+	*dst = NULL;
+	if (!src || !n)
+		return true;
+	if (!(*dst = malloc(n * sz)))
+		return false;
+	memcpy(*dst, src, n * sz);
+	return true;
+}
+
+int explain_build_clone(struct explain_build *dst, const struct explain_build *src,
+			struct err *e)
+{
+	void *p[3] = { NULL, NULL, NULL };
+
+	*dst = *src;
+	/* each list is the copy's own: advancing the copy may grow (realloc) or fill it */
+	if (!dup_list(&p[0], src->rtx, EXPLAIN_MAX_RTX, sizeof(*src->rtx)) ||
+	    !dup_list(&p[1], src->an.fl[0].ual, src->an.fl[0].cap, sizeof(*src->an.fl[0].ual)) ||
+	    !dup_list(&p[2], src->an.fl[1].ual, src->an.fl[1].cap, sizeof(*src->an.fl[1].ual))) {
+		free(p[0]);
+		free(p[1]);
+		free(p[2]);
+		memset(dst, 0, sizeof(*dst));
+		return err_set(e, "out of memory (a copy of the connection's records)");
+	}
+	dst->rtx = p[0];
+	dst->an.fl[0].ual = p[1];
+	dst->an.fl[1].ual = p[2];
+	return 0;
+}
+
 void explain_build_trim(struct explain_build *b)
 {
 	explain_analysis_trim(&b->an);

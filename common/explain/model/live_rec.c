@@ -104,6 +104,19 @@ int live_rec_segment(struct live_rec_conn *x, const struct tcb *t, const struct 
 	return 0;
 }
 
+int live_rec_preview(const struct live_rec_conn *x, const struct tcb *t,
+		     const struct live_rec_seg *in, struct explain_rec *r, struct err *e)
+{
+	struct live_rec_conn tmp = *x;
+	int rc;
+
+	if (explain_build_clone(&tmp.b, &x->b, e) < 0)
+		return -1;
+	rc = live_rec_segment(&tmp, t, in, r, e);
+	explain_build_free(&tmp.b);
+	return rc;
+}
+
 void live_rec_stray(enum explain_who local, const struct live_rec_seg *in, struct explain_rec *r)
 {
 	const struct seg *s = in->s;
