@@ -199,6 +199,17 @@ bad v6_bad_listen_port_zero "$BIN/synlab-server" --listen "[$ADDR6_S]:0"
 # ---- (f) --host-mode over IPv6: the lab's filter removed, each program installs its own ----
 in_c nft delete table inet synlab && in_s nft delete table inet synlab
 wait_log() { for _ in $(seq 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+# control: without any filter the kernels reset the hand-made IPv6 connection (trap 1)
+cap_start "$T/f0.pcap"
+bg F0PID in_s "$BIN/synlab-server" --listen "[$ADDR6_S]:8082" --once --msl 200ms -q 2>/dev/null
+sleep 0.3
+in_c timeout 20 "$BIN/synlab-client" --connect "[$ADDR6_S]:8082" --msl 200ms --syn-retries 1 \
+	--rto-init 200ms --timeout 3s -q >/dev/null 2>&1
+rc=$?
+cap_stop
+kill -TERM "$F0PID" 2>/dev/null; sleep 0.2; kill -TERM "$F0PID" 2>/dev/null; wait_pid "$F0PID" 5
+check v6_control_kernel_rsts_seen [ "$(count_rst "$T/f0.pcap")" -gt 0 ]
+check v6_control_client_fails [ "$rc" != 0 ]
 cap_start "$T/f.pcap"
 bg FPID in_s "$BIN/synlab-server" --listen "[$ADDR6_S]:8081" --once --msl 200ms -q --host-mode \
 	2>"$T/f.s.log"
