@@ -70,7 +70,7 @@ static int wait_established(struct wire *w, struct evloop *ev, struct tcb *t, ui
 static int one(struct wire *w, struct evloop *ev, const struct hs_opts *ho,
 	       const struct tcb_params *pp, uint16_t sport, uint64_t *us, struct err *e)
 {
-	struct tcb_addr a = { ho->local, ho->raddr, sport, ho->rport };
+	struct tcb_addr a = { .laddr = ho->local, .raddr = ho->raddr, .lport = sport, .rport = ho->rport };
 	static struct tcb_out o;
 	struct tcb *t;
 	uint64_t t0;
@@ -174,7 +174,7 @@ int main(int argc, char **argv)
 	struct err e = { "" };
 	struct wire w;
 	struct evloop ev;
-	struct wire_cfg wc = { NULL, 0, 0, WIRE_MARK };
+	struct wire_cfg wc = { .mark = WIRE_MARK };
 
 	if (parse(argc, argv, &ho, &e) < 0) {
 		fprintf(stderr, "bench_hs: %s\nusage: bench_hs --local A --connect A:P [--count N] "

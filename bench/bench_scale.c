@@ -61,8 +61,9 @@ static void input(struct scale *S, struct live_conn *c, const struct seg *s)
 
 static int add_one(struct scale *S, const struct tcb_params *p, size_t i, struct err *e)
 {
-	struct tcb_addr a = { 0x0a640001u, 0x0a000000u + (uint32_t)(i / 50000) * 256 + 1,
-			      80, (uint16_t)(10000 + i % 50000) };
+	struct tcb_addr a = { .laddr = 0x0a640001u,
+			      .raddr = 0x0a000000u + (uint32_t)(i / 50000) * 256 + 1, .lport = 80,
+			      .rport = (uint16_t)(10000 + i % 50000) };
 	struct live_conn *c = calloc(1, sizeof(*c));
 	struct scale_sconn *sc = calloc(1, sizeof(*sc));
 	struct seg s;

@@ -1,6 +1,7 @@
 /* client.c - synlab-client's connection: open, send, print the reply, close as asked. */
 #include "client.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,10 +48,17 @@ static void build_request(struct client *k)
 		k->req_len = o->data_len;
 		return;
 	}
+	char host[INET6_ADDRSTRLEN + 2] = "[";
+
+	/* RFC 9110 §7.2 / RFC 3986 §3.2.2: an IPv6 literal in Host goes in brackets */
+	if (o->v6 && inet_ntop(AF_INET6, o->daddr6, host + 1, INET6_ADDRSTRLEN))
+		strcat(host, "]");
+	else
+		snprintf(host, sizeof(host), "%u.%u.%u.%u", o->daddr >> 24, (o->daddr >> 16) & 255,
+			 (o->daddr >> 8) & 255, o->daddr & 255);
 	n = snprintf((char *)k->req, sizeof(k->req),
-		     "GET %s HTTP/1.0\r\nHost: %u.%u.%u.%u\r\nUser-Agent: synlab-client\r\n"
-		     "Accept: */*\r\n\r\n", o->http_path, o->daddr >> 24, (o->daddr >> 16) & 255,
-		     (o->daddr >> 8) & 255, o->daddr & 255);
+		     "GET %s HTTP/1.0\r\nHost: %s\r\nUser-Agent: synlab-client\r\n"
+		     "Accept: */*\r\n\r\n", o->http_path, host);
 	k->req_len = n > 0 ? (size_t)n : 0;
 }
 
@@ -187,10 +195,7 @@ static int advance(struct client *k, uint64_t now, struct err *e)
 
 static bool ours(const struct client *k, const struct seg *s)
 {
-	const struct tcb_addr *a = live_conn_addr(k->c);
-
-	return s->saddr == a->raddr && s->sport == a->rport && s->daddr == a->laddr &&
-	       s->dport == a->lport;
+	return tcb_addr_inbound(live_conn_addr(k->c), s);
 }
 
 /* A segment for no connection of ours gets the RFC 9293 §3.10.7.1 answer. */
@@ -324,7 +329,8 @@ static int loop(struct client *k, struct err *e)
 static int setup(struct client *k, struct err *e)
 {
 	struct client_opts *o = k->o;
-	struct tcb_addr a = { 0, o->daddr, o->sport ? o->sport : pick_port(), o->dport };
+	struct tcb_addr a = { .raddr = o->daddr, .lport = o->sport ? o->sport : pick_port(),
+			      .rport = o->dport, .v6 = o->v6 };
 	struct live_cfg lc = { .local_name = "client", .peer_name = "server",
 			       .device = o->device, .out = &o->out, .params = &o->params };
 	struct tcb_out out;
@@ -333,9 +339,14 @@ static int setup(struct client *k, struct err *e)
 	live_impair_opts_cfg(&o->lo, &lc);
 	lc.lookup = lookup;
 	lc.lookup_ctx = k;
-	if (live_route_src(o->daddr, &a.laddr, e) < 0)
+	memcpy(a.raddr6, o->daddr6, 16);
+	if (o->v6 ? live_route_src6(a.raddr6, a.laddr6, e) < 0
+		  : live_route_src(o->daddr, &a.laddr, e) < 0)
 		return -1;
 	lc.local = a.laddr;
+	lc.v6 = a.v6;
+	memcpy(lc.local6, a.laddr6, 16);
+	memcpy(lc.peer6, a.raddr6, 16);
 	lc.port = a.lport;
 	lc.host_mode = o->out.host_mode;	/* the RST filter names the whole 4-tuple */
 	lc.peer = o->daddr;

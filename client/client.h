@@ -14,6 +14,8 @@
 
 struct client_opts {
 	uint32_t daddr;			/* --connect ADDR:PORT, host order */
+	bool v6;			/* --connect [ADDR6]:PORT: daddr6 instead */
+	uint8_t daddr6[16];		/* network order */
 	uint16_t dport;
 	uint16_t sport;			/* --sport, 0: pick one */
 	uint8_t data[CLIENT_DATA_MAX];	/* --data, escapes applied */

@@ -16,7 +16,7 @@ static const char usage[] =
 	"Usage: synlab-client --connect ADDR:PORT [options]\n"
 	"Opens a TCP connection whose every segment is crafted in user space, sends data,\n"
 	"prints what comes back on stdout, and closes; every segment is explained on stderr.\n\n"
-	"  --connect ADDR:PORT   the server\n"
+	"  --connect ADDR:PORT   the server; IPv6 in brackets: [fd00:5359::2]:8080\n"
 	"  --data STRING         what to send, C escapes understood [Just a test.\\r\\n]\n"
 	"  --data-file FILE      send FILE's bytes as they are (at most 64 KiB)\n"
 	"  --expect N            close only once N bytes came back (or the server closed);\n"
@@ -65,6 +65,18 @@ static int read_data_file(const char *path, struct client_opts *o, struct err *e
 	return 0;
 }
 
+static int connect_opt(const char *arg, struct client_opts *o, struct err *e)
+{
+	struct cli_ip ip;
+
+	if (cli_parse_ipport(arg, false, &ip, &o->dport, e) < 0)
+		return err_wrap(e, "--connect");
+	o->daddr = ip.a4;
+	o->v6 = ip.v6;
+	memcpy(o->daddr6, ip.a6, 16);
+	return 0;
+}
+
 static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 {
 	struct client_opts *o = ctx;
@@ -73,8 +85,7 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 
 	switch (c) {
 	case O_CONNECT:
-		return cli_parse_addrport(arg, &o->daddr, &o->dport, e) < 0
-			       ? err_wrap(e, "--connect") : 0;
+		return connect_opt(arg, o, e);
 	case O_DATA:
 		if ((n = cli_unescape(arg, o->data, sizeof(o->data), e)) < 0)
 			return err_wrap(e, "--data");

@@ -17,6 +17,8 @@
 struct duo_opts {
 	const char *client_ns, *server_ns;	/* --client-ns / --server-ns (ip netns names) */
 	uint32_t saddr;				/* --listen ADDR:PORT (the server end) */
+	bool v6;				/* --listen [ADDR6]:PORT: saddr6 instead */
+	uint8_t saddr6[16];
 	uint16_t sport;
 	uint16_t cport;				/* --sport (the client end's port), 0: pick */
 	uint8_t data[DUO_DATA_MAX];		/* --data */

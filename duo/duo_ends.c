@@ -8,10 +8,7 @@
 
 static bool ours(const struct duo_end *d, const struct seg *s)
 {
-	const struct tcb_addr *a = &d->a;
-
-	return s->saddr == a->raddr && s->sport == a->rport && s->daddr == a->laddr &&
-	       s->dport == a->lport;
+	return tcb_addr_inbound(&d->a, s);
 }
 
 struct live_conn *duo_end_lookup(void *ctx, const struct seg *s, enum tcb_state *st)
@@ -118,7 +115,7 @@ static int accept_syn(struct duo_end *d, const struct seg *s, uint64_t now, stru
 	struct tcb_out o;
 	struct tcb *t;
 
-	d->a = (struct tcb_addr){ s->daddr, s->saddr, s->dport, s->sport };
+	d->a = tcb_addr_of_seg(s, true);
 	if (!(d->c = live_conn_new(d->l, &d->a, e)) || !(t = tcb_new(d->params, &d->a, e)))
 		return -1;
 	live_conn_set_tcb(d->c, t);

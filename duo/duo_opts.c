@@ -47,9 +47,16 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 	switch (c) {
 	case O_CNS: o->client_ns = arg; return 0;
 	case O_SNS: o->server_ns = arg; return 0;
-	case O_LISTEN:
-		return cli_parse_addrport(arg, &o->saddr, &o->sport, e) < 0 ? err_wrap(e, "--listen")
-									    : 0;
+	case O_LISTEN: {
+		struct cli_ip ip;
+
+		if (cli_parse_ipport(arg, true, &ip, &o->sport, e) < 0)
+			return err_wrap(e, "--listen");
+		o->saddr = ip.a4;
+		o->v6 = ip.v6;
+		memcpy(o->saddr6, ip.a6, 16);
+		return 0;
+	}
 	case O_DATA:
 		if ((n = cli_unescape(arg, o->data, sizeof(o->data), e)) < 0)
 			return err_wrap(e, "--data");

@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "explain_present.h"
 #include "live_step.h"
 #include "tui.h"
@@ -79,17 +80,13 @@ int duo_tui_begin(struct duo *u, struct err *e)
 
 int duo_tui_open(struct duo *u, struct err *e)
 {
-	char title[512], a[2][48];
+	char title[512], a[2][64];
 	struct tui_opts to = { .lang = u->o->out.lang, .title = title,
 			       .keys = TUI_KEY_DROP | TUI_KEY_EDIT | TUI_KEY_LINE |
 				       TUI_KEY_CONTINUE, .manual_draw = true };
 
 	for (int i = 0; i < 2; i++) {
-		const struct tcb_addr *ad = &u->end[0].a;
-		uint32_t ip = i ? ad->raddr : ad->laddr;
-
-		snprintf(a[i], sizeof(a[i]), "%u.%u.%u.%u:%u", ip >> 24, (ip >> 16) & 255,
-			 (ip >> 8) & 255, ip & 255, i ? ad->rport : ad->lport);
+		cli_end_str(&u->end[0].a, i == 0, a[i], sizeof(a[i]));	/* [ADDR6]:PORT too */
 	}
 	snprintf(title, sizeof(title), word(u, W_TITLE), a[0], u->o->client_ns, a[1],
 		 u->o->server_ns, word(u, u->o->step_clock_run ? W_RUN : W_HOLD));

@@ -93,9 +93,12 @@ static int open_end(struct duo *u, int i, const char *ns, struct err *e)
 
 	if (enter_ns(ns, e) < 0)
 		return -1;
-	if (d->is_client && live_route_src(d->a.raddr, &d->a.laddr, e) < 0)
+	if (d->is_client && (d->a.v6 ? live_route_src6(d->a.raddr6, d->a.laddr6, e)
+				     : live_route_src(d->a.raddr, &d->a.laddr, e)) < 0)
 		return -1;
 	lc.local = d->is_client ? d->a.laddr : u->o->saddr;
+	lc.v6 = u->o->v6;
+	memcpy(lc.local6, d->is_client ? d->a.laddr6 : u->o->saddr6, 16);
 	lc.port = d->is_client ? d->a.lport : u->o->sport;
 	/* the raw socket and the capture belong to the namespace they were made in */
 	return (d->l = live_open(&lc, e)) ? 0 : -1;
@@ -111,8 +114,10 @@ static int setup(struct duo *u, struct err *e)
 	*c = (struct duo_end){ .name = "client", .is_client = true, .params = &u->o->cparams,
 			       .o = u->o, .peer = s };
 	*s = (struct duo_end){ .name = "server", .params = &u->o->sparams, .o = u->o, .peer = c };
-	c->a = (struct tcb_addr){ 0, u->o->saddr, u->o->cport ? u->o->cport : 32768 + r % 28232,
-				  u->o->sport };
+	c->a = (struct tcb_addr){ .raddr = u->o->saddr,
+				  .lport = u->o->cport ? u->o->cport : 32768 + r % 28232,
+				  .rport = u->o->sport, .v6 = u->o->v6 };
+	memcpy(c->a.raddr6, u->o->saddr6, 16);
 	live_prompt_init(&u->pr, 0);
 	if (open_end(u, 1, u->o->server_ns, e) < 0 || open_end(u, 0, u->o->client_ns, e) < 0)
 		return -1;

@@ -7,6 +7,7 @@
 #include <sys/random.h>
 #include <arpa/inet.h>
 
+#include "cli.h"
 #include "conntab.h"
 #include "live.h"
 #include "priv.h"
@@ -315,7 +316,7 @@ static struct live_conn *no_conn(struct server *v, const struct seg *s, const st
 
 static int on_segment(struct server *v, const struct seg *s, uint64_t now, struct err *e)
 {
-	struct tcb_addr a = { s->daddr, s->saddr, s->dport, s->sport };
+	struct tcb_addr a = tcb_addr_of_seg(s, true);
 	struct live_conn *c = conntab_get(&v->tab, &a);
 	struct tcb_out out;
 	enum tcb_state before;
@@ -421,7 +422,7 @@ static int on_signal(struct server *v, uint64_t now, struct err *e)
 static struct live_conn *lookup(void *ctx, const struct seg *s, enum tcb_state *st)
 {
 	struct server *v = ctx;
-	struct tcb_addr a = { s->daddr, s->saddr, s->dport, s->sport };
+	struct tcb_addr a = tcb_addr_of_seg(s, true);
 	struct live_conn *c = conntab_get(&v->tab, &a);
 
 	if (c && live_conn_tcb(c))
@@ -490,6 +491,8 @@ int server_run(struct server_opts *o)
 	lc.lookup = lookup;
 	lc.lookup_ctx = &v;
 	lc.host_mode = o->out.host_mode;	/* the RST filter: our address and port, any peer */
+	lc.v6 = o->v6;
+	memcpy(lc.local6, o->addr6, 16);
 	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
 		seed = 0x5359;
 	if (conntab_init(&v.tab, 0, seed, &e) < 0 || !(v.l = live_open(&lc, &e))) {
@@ -502,10 +505,15 @@ int server_run(struct server_opts *o)
 		return 2;
 	}
 	sflood_init(&v.fl, o, live_now(v.l, NULL));
-	if (o->out.mode == LIVE_LOG_TEXT)
-		live_log_note(live_log_of(v.l), "synlab-server: listening on %s:%u (app %s)",
-			inet_ntoa((struct in_addr){ htonl(o->addr) }), o->port,
-			app_kind_name(o->app));
+	if (o->out.mode == LIVE_LOG_TEXT) {
+		struct cli_ip ip = { .v6 = o->v6, .a4 = o->addr };
+		char where[64];
+
+		memcpy(ip.a6, o->addr6, 16);
+		live_log_note(live_log_of(v.l), "synlab-server: listening on %s (app %s)",
+			      cli_ipport_str(&ip, o->port, where, sizeof(where)),
+			      app_kind_name(o->app));
+	}
 	rc = loop(&v, &e) < 0 ? 1 : 0;
 	rc = rc ? rc : live_log_of(v.l)->capture_lost;	/* -w failed (full disk): the run is not complete */
 	if (rc)

@@ -20,6 +20,8 @@ enum server_cookies {
 
 struct server_opts {
 	uint32_t addr;			/* --listen ADDR:PORT, host order */
+	bool v6;			/* --listen [ADDR6]:PORT: addr6 instead */
+	uint8_t addr6[16];		/* network order */
 	uint16_t port;
 	enum app_kind app;		/* --app [echo] */
 	bool close_first;		/* --close-first: close after replying */

@@ -119,7 +119,7 @@ void sflood_refuse(struct sflood *f, struct live *l, const struct seg *s, const 
 void sflood_send_cookie(struct sflood *f, struct live *l, const struct seg *syn,
 			uint64_t now)
 {
-	struct tcb_addr a = { syn->daddr, syn->saddr, syn->dport, syn->sport };
+	struct tcb_addr a = tcb_addr_of_seg(syn, true);
 	uint16_t mss = syn->opts.has_mss ? syn->opts.mss : 0;
 	struct seg sa;
 
@@ -135,7 +135,7 @@ void sflood_send_cookie(struct sflood *f, struct live *l, const struct seg *syn,
 bool sflood_check_cookie(struct sflood *f, const struct seg *s, uint64_t now, uint32_t *iss,
 			 uint32_t *irs, uint16_t *mss)
 {
-	struct tcb_addr a = { s->daddr, s->saddr, s->dport, s->sport };
+	struct tcb_addr a = tcb_addr_of_seg(s, true);
 
 	*iss = s->ack - 1;
 	*irs = s->seq - 1;

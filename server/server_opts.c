@@ -15,7 +15,8 @@ static const char usage[] =
 	"Usage: synlab-server --listen ADDR:PORT [options]\n"
 	"Accepts TCP connections whose every segment is crafted in user space and answers\n"
 	"with an application; every segment is explained on stderr (see --log).\n\n"
-	"  --listen ADDR:PORT    address and port to accept connections on\n"
+	"  --listen ADDR:PORT    address and port to accept connections on; IPv6 as\n"
+	"                        [fd00:5359::2]:8080 (or unbracketed when unambiguous)\n"
 	"  --app NAME            echo (\"Server: \" + each chunk), mirror (the same bytes\n"
 	"                        back, nothing added), discard, or http [echo]\n"
 	"  --close-first         close after replying (the server's FIN comes first)\n"
@@ -104,6 +105,18 @@ static int cookies_fix_argv(int argc, char **argv)
 	return argc;
 }
 
+static int listen_opt(const char *arg, struct server_opts *o, struct err *e)
+{
+	struct cli_ip ip;
+
+	if (cli_parse_ipport(arg, true, &ip, &o->port, e) < 0)
+		return err_wrap(e, "--listen");
+	o->addr = ip.a4;
+	o->v6 = ip.v6;
+	memcpy(o->addr6, ip.a6, 16);
+	return 0;
+}
+
 static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 {
 	struct server_opts *o = ctx;
@@ -116,8 +129,7 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 		o->send_after_fin = (size_t)n;
 		return 0;
 	case O_LISTEN:
-		return cli_parse_addrport(arg, &o->addr, &o->port, e) < 0 ? err_wrap(e, "--listen")
-									    : 0;
+		return listen_opt(arg, o, e);
 	case O_APP:
 		return app_parse_kind(arg, &o->app, e) < 0 ? err_wrap(e, "--app") : 0;
 	case O_CLOSEDELAY:

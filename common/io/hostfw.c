@@ -122,17 +122,27 @@ int hostfw_sweep(struct hostfw *f, char removed[][HOSTFW_NAME_MAX], unsigned max
 	return 0;
 }
 
-/* "ip saddr A tcp sport P" and, when known, the peer's half. */
+/* "ip saddr A tcp sport P" ("ip6 saddr A6 ..." for IPv6: the table is of the inet
+ * family, so one hook sees both) and, when known, the peer's half. */
 static void match(const struct hostfw_tuple *t, char *buf, size_t cap)
 {
-	char l[16], r[16];
+	static const uint8_t none6[16];
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
+	const char *ip = t->v6 ? "ip6" : "ip";
+	bool peer = t->v6 ? memcmp(t->raddr6, none6, 16) != 0 : t->raddr != 0;
 	int n;
 
-	inet_ntop(AF_INET, &(uint32_t){ htonl(t->laddr) }, l, sizeof(l));
-	n = snprintf(buf, cap, "ip saddr %s tcp sport %u", l, t->lport);
-	if (t->raddr && n > 0 && (size_t)n < cap) {
-		inet_ntop(AF_INET, &(uint32_t){ htonl(t->raddr) }, r, sizeof(r));
-		n += snprintf(buf + n, cap - (size_t)n, " ip daddr %s", r);
+	if (t->v6)
+		inet_ntop(AF_INET6, t->laddr6, l, sizeof(l));
+	else
+		inet_ntop(AF_INET, &(uint32_t){ htonl(t->laddr) }, l, sizeof(l));
+	n = snprintf(buf, cap, "%s saddr %s tcp sport %u", ip, l, t->lport);
+	if (peer && n > 0 && (size_t)n < cap) {
+		if (t->v6)
+			inet_ntop(AF_INET6, t->raddr6, r, sizeof(r));
+		else
+			inet_ntop(AF_INET, &(uint32_t){ htonl(t->raddr) }, r, sizeof(r));
+		n += snprintf(buf + n, cap - (size_t)n, " %s daddr %s", ip, r);
 	}
 	if (t->rport && n > 0 && (size_t)n < cap)
 		snprintf(buf + n, cap - (size_t)n, " tcp dport %u", t->rport);
@@ -141,7 +151,7 @@ static void match(const struct hostfw_tuple *t, char *buf, size_t cap)
 int hostfw_install(struct hostfw *f, const struct hostfw_tuple *t, uint32_t mark,
 		   const char *who, struct err *e)
 {
-	char m[128], cmd[1024], name[HOSTFW_NAME_MAX];
+	char m[192], cmd[1024], name[HOSTFW_NAME_MAX];
 
 	snprintf(name, sizeof(name), HOSTFW_PREFIX "%ld", (long)getpid());
 	match(t, m, sizeof(m));

@@ -29,6 +29,8 @@ struct hostfw {
 struct hostfw_tuple {
 	uint32_t laddr, raddr;
 	uint16_t lport, rport;
+	bool v6;		/* IPv6: laddr6/raddr6 (network order; raddr6 zero: any) */
+	uint8_t laddr6[16], raddr6[16];
 };
 
 /* Opens the nftables context (no rule yet). */

@@ -17,9 +17,11 @@ struct pcap;			/* pcap_t */
 
 struct wire_cfg {
 	const char *device;	/* NULL: the interface that owns `local` (getifaddrs) */
-	uint32_t local;		/* our IPv4 address, host byte order; required */
+	uint32_t local;		/* our IPv4 address, host byte order; required unless v6 */
 	uint16_t port;		/* receive only segments to this port; 0: any port */
 	uint32_t mark;		/* SO_MARK on the raw socket; 0: none (LAB-NOTES trap 2) */
+	bool v6;		/* IPv6: local6 is our address (network order), local unused */
+	uint8_t local6[16];
 };
 
 /* Counters; every captured packet lands in exactly one rx_* counter. */
@@ -39,6 +41,8 @@ struct wire {
 	bool nano;		/* pcap timestamps are nanoseconds (else microseconds) */
 	char device[WIRE_IFNAMSIZ];
 	uint32_t local;
+	bool v6;		/* the wire's family: only segments of it are ours */
+	uint8_t local6[16];
 	uint16_t port;
 	uint16_t next_ip_id;	/* for segments with ip_id 0 and DF clear, see wire_send */
 	uint8_t *rxbuf;		/* SEG_IP_MAX bytes: the last received datagram */
@@ -57,16 +61,17 @@ enum wire_pkt_kind {
 struct wire_pkt {
 	enum wire_pkt_kind kind;
 	struct seg seg;
-	const uint8_t *ip;	/* the IPv4 datagram as captured (link header stripped) */
+	const uint8_t *ip;	/* the IP datagram as captured (link header stripped) */
 	size_t ip_len;
 	uint64_t ts_real_ns;	/* capture time, CLOCK_REALTIME nanoseconds */
 	char why[160];
 };
 
-/* Opens the raw sender (libnet LIBNET_RAW4, bound to the device, SO_MARK set) and the
- * pcap receiver (immediate mode, inbound only, BPF "tcp and dst host A [and dst port P]",
- * non-blocking). Fails with a clear message without CAP_NET_RAW or when no interface
- * owns cfg->local. On failure nothing stays open. */
+/* Opens the raw sender (libnet LIBNET_RAW4, or LIBNET_RAW6 for cfg->v6; bound to the
+ * device, SO_MARK set) and the pcap receiver (immediate mode, inbound only, BPF "tcp and
+ * dst host A [and dst port P]", "ip6 and tcp ..." for IPv6, non-blocking). Fails with a
+ * clear message without CAP_NET_RAW or when no interface owns cfg->local (local6). On
+ * failure nothing stays open. */
 int wire_open(struct wire *w, const struct wire_cfg *cfg, struct err *e);
 void wire_close(struct wire *w);
 
@@ -98,5 +103,7 @@ int wire_link_offset(int dlt, const uint8_t *frame, size_t caplen, size_t *off,
 
 /* The interface that owns IPv4 address addr (host order); copies its name to name. */
 int wire_find_device(uint32_t addr, char name[WIRE_IFNAMSIZ], struct err *e);
+/* The same for IPv6 address addr (16 bytes, network order). */
+int wire_find_device6(const uint8_t addr[16], char name[WIRE_IFNAMSIZ], struct err *e);
 
 #endif

@@ -10,7 +10,8 @@
 static int wire_pick_device(struct wire *w, const struct wire_cfg *cfg, struct err *e)
 {
 	if (!cfg->device)
-		return wire_find_device(cfg->local, w->device, e);
+		return cfg->v6 ? wire_find_device6(cfg->local6, w->device, e)
+			       : wire_find_device(cfg->local, w->device, e);
 	if (strlen(cfg->device) >= WIRE_IFNAMSIZ)
 		return err_set(e, "device name '%.40s' is too long", cfg->device);
 	snprintf(w->device, sizeof(w->device), "%s", cfg->device);
@@ -21,9 +22,13 @@ int wire_open(struct wire *w, const struct wire_cfg *cfg, struct err *e)
 {
 	memset(w, 0, sizeof(*w));
 	w->fd = -1;
-	if (cfg->local == 0)
+	static const uint8_t none6[16];
+
+	if (cfg->v6 ? !memcmp(cfg->local6, none6, 16) : cfg->local == 0)
 		return err_set(e, "wire: no local address given");
 	w->local = cfg->local;
+	w->v6 = cfg->v6;
+	memcpy(w->local6, cfg->local6, 16);
 	w->port = cfg->port;
 	w->next_ip_id = 1;
 	if (wire_pick_device(w, cfg, e) < 0)

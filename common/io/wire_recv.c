@@ -1,6 +1,8 @@
 /* wire_recv.c - the receiving half of the wire: libpcap in immediate mode, link stripping, seg_parse. */
 #include "wire_priv.h"
+#include "link.h"
 
+#include <arpa/inet.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,10 +38,14 @@ static int wire_rx_activate(struct wire *w, struct err *e)
 static int wire_rx_filter(struct wire *w, struct err *e)
 {
 	struct bpf_program prog;
-	char expr[96], a[16];
+	char expr[128], a[INET6_ADDRSTRLEN];
 	int n;
 
-	n = snprintf(expr, sizeof(expr), "tcp and dst host %s", wire_ntoa(w->local, a));
+	if (w->v6)	/* "ip6 and": only TCP directly after the fixed header, as we send it */
+		n = snprintf(expr, sizeof(expr), "ip6 and tcp and dst host %s",
+			     inet_ntop(AF_INET6, w->local6, a, sizeof(a)) ? a : "::");
+	else
+		n = snprintf(expr, sizeof(expr), "tcp and dst host %s", wire_ntoa(w->local, a));
 	if (w->port)
 		snprintf(expr + n, sizeof(expr) - (size_t)n, " and dst port %u", w->port);
 	if (pcap_compile(w->pc, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0)
@@ -81,11 +87,16 @@ static int wire_unparsed(struct wire *w, struct wire_pkt *p, const char *why)
 	return 1;
 }
 
-/* Ethernet pads short frames to 60 bytes: trust the IP total length when it is shorter. */
+/* Ethernet pads short frames to 60 bytes: trust the IP total length when it is shorter
+ * (IPv6: 40 + the payload length, RFC 8200 §3). */
 static size_t wire_ip_trim(const uint8_t *ip, size_t len)
 {
 	size_t tot;
 
+	if (len >= 40 && ip[0] >> 4 == 6) {
+		tot = 40 + ((size_t)ip[4] << 8 | ip[5]);
+		return tot < len ? tot : len;
+	}
 	if (len < 20)
 		return len;
 	tot = (size_t)ip[2] << 8 | ip[3];
@@ -94,7 +105,24 @@ static size_t wire_ip_trim(const uint8_t *ip, size_t len)
 
 static bool wire_is_ours(const struct wire *w, const struct seg *s)
 {
-	return s->daddr == w->local && (w->port == 0 || s->dport == w->port);
+	bool addr = w->v6 ? s->ipv == 6 && !memcmp(s->daddr6, w->local6, 16)
+			  : s->ipv != 6 && s->daddr == w->local;
+
+	return addr && (w->port == 0 || s->dport == w->port);
+}
+
+/* The IP header's offset; IPv6 too when the wire is IPv6 (wire_link_offset, which the
+ * IPv4 wire and its tests use, says why a frame is not IPv4). */
+static int wire_ip_offset(const struct wire *w, const uint8_t *d, size_t caplen, size_t *off,
+			  struct err *e)
+{
+	struct link_info li;
+
+	if (w->v6 && link_ip_offset(w->dlt, d, caplen, &li) == LINK_OK && li.ipv == 6) {
+		*off = li.off;
+		return 0;
+	}
+	return wire_link_offset(w->dlt, d, caplen, off, e);
 }
 
 /* Returns 1 when p is to be delivered, 0 when the packet is someone else's. */
@@ -109,7 +137,7 @@ static int wire_classify(struct wire *w, const struct pcap_pkthdr *h, const uint
 			(uint64_t)h->ts.tv_usec * (w->nano ? 1u : 1000u);
 	if (h->caplen < h->len)
 		return wire_unparsed(w, p, "truncated capture (caplen < len)");
-	if (wire_link_offset(w->dlt, d, h->caplen, &off, &e2) < 0)
+	if (wire_ip_offset(w, d, h->caplen, &off, &e2) < 0)
 		return wire_unparsed(w, p, e2.msg);
 	p->ip_len = wire_ip_trim(d + off, h->caplen - off);
 	memcpy(w->rxbuf, d + off, p->ip_len);

@@ -14,6 +14,27 @@ int cli_parse_addrport(const char *s, uint32_t *addr, uint16_t *port, struct err
 /* A dotted IPv4 address (host order). */
 int cli_parse_addr(const char *s, uint32_t *addr, struct err *e);
 
+/* An IPv4 (host order, in a4) or IPv6 (v6 set; 16 bytes in network order, in a6) address. */
+struct cli_ip {
+	bool v6;
+	uint32_t a4;
+	uint8_t a6[16];
+};
+
+/* "198.18.0.2:8080" or "[fd00:5359::2]:8080" (RFC 3986 §3.2.2's brackets) -> address and
+ * port; port 0 is rejected. With bare_ok (--listen) an unbracketed IPv6 address is taken
+ * when the port after its last colon cannot be part of it ("fd00:5359:0:0:0:0:0:2:8080");
+ * "fd00:5359::2:8080", itself an address, is refused as ambiguous. No zone ids. */
+int cli_parse_ipport(const char *s, bool bare_ok, struct cli_ip *ip, uint16_t *port,
+		     struct err *e);
+
+/* Text for ip and port: "198.18.0.2:8080", "[fd00:5359::2]:8080". */
+const char *cli_ipport_str(const struct cli_ip *ip, uint16_t port, char *buf, size_t cap);
+/* The same for the local (or remote) end of a connection. */
+const char *cli_end_str(const struct tcb_addr *a, bool local, char *buf, size_t cap);
+/* Stores ip as the local (or remote) address of a (sets a->v6). */
+void cli_ip_to_addr(const struct cli_ip *ip, bool local, struct tcb_addr *a);
+
 /* An unsigned integer in [min, max]; decimal, or 0x hex. */
 int cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out, struct err *e);
 

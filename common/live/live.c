@@ -41,7 +41,10 @@ static int build(struct live *l, const struct live_cfg *cfg, struct err *e)
 
 static int open_io(struct live *l, const struct live_cfg *cfg, struct err *e)
 {
-	struct wire_cfg wc = { cfg->device, cfg->local, cfg->port, WIRE_MARK };
+	struct wire_cfg wc = { .device = cfg->device, .local = cfg->local, .port = cfg->port,
+			       .mark = WIRE_MARK, .v6 = cfg->v6 };
+
+	memcpy(wc.local6, cfg->local6, 16);
 
 	if (wire_open(&l->wire.w, &wc, e) < 0)
 		return -1;
@@ -82,7 +85,8 @@ struct live *live_open(const struct live_cfg *cfg, struct err *e)
 		goto fail;
 	/* the claim after the wire (whose errors say more: no interface, no CAP_NET_RAW),
 	 * before the log and -w files are made or anything is sent */
-	if ((cfg->claim && live_claim_port(cfg->local, cfg->port, &l->claim_fd, e) < 0) ||
+	if ((cfg->claim && (cfg->v6 ? live_claim_port6(cfg->local6, cfg->port, &l->claim_fd, e)
+			    : live_claim_port(cfg->local, cfg->port, &l->claim_fd, e)) < 0) ||
 	    live_log_open(&l->g, cfg->out, strcmp(cfg->local_name, "server") == 0 ?
 			  EXPLAIN_SERVER : EXPLAIN_CLIENT, e) < 0) {
 		evloop_close(&l->ev);
@@ -459,5 +463,30 @@ int live_route_src(uint32_t dst, uint32_t *src, struct err *e)
 	}
 	close(fd);
 	*src = ntohl(sa.sin_addr.s_addr);
+	return 0;
+}
+
+int live_route_src6(const uint8_t dst[16], uint8_t src[16], struct err *e)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_port = htons(9) };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	char buf[INET6_ADDRSTRLEN];
+
+	memcpy(sa.sin6_addr.s6_addr, dst, 16);
+	inet_ntop(AF_INET6, dst, buf, sizeof(buf));
+	if (fd < 0)
+		return err_set(e, "socket: %s", strerror(errno));
+	/* a UDP connect() only asks the routing table which source it would use */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0) {
+		int saved = errno;
+
+		close(fd);
+		return err_set(e, "no route to %s (%s); inside the lab run it with "
+			       "`scripts/lab exec client ...`", buf, strerror(saved));
+	}
+	close(fd);
+	memcpy(src, sa.sin6_addr.s6_addr, 16);
 	return 0;
 }

@@ -24,6 +24,9 @@ struct live_cfg {
 	const char *peer_name;
 	const char *device;	/* -i DEV, or NULL */
 	uint32_t local;		/* our address, host order */
+	bool v6;		/* IPv6: local6 (and peer6) instead of local (and peer) */
+	uint8_t local6[16];	/* network order, as struct seg holds them */
+	uint8_t peer6[16];	/* host mode: the peer; all zero: any */
 	uint16_t port;		/* our port: the capture filter */
 	const struct live_out_opts *out;	/* the log and -w (NULL: text on stderr) */
 	bool claim;		/* a server: claim local:port, refuse a second one (live_claim.c) */
@@ -218,5 +221,7 @@ void live_impair_opts_cfg(struct live_impair_opts *o, struct live_cfg *cfg);
 
 /* The source address the kernel would use to reach dst (a routing lookup). */
 int live_route_src(uint32_t dst, uint32_t *src, struct err *e);
+/* The same for IPv6 (16 bytes each, network order). */
+int live_route_src6(const uint8_t dst[16], uint8_t src[16], struct err *e);
 
 #endif

@@ -42,6 +42,20 @@ int live_cmd_seqval(const char *v, uint32_t cur, uint32_t base, uint32_t *out)
 	return 0;
 }
 
+/* One end "A:P" or "[A6]:P" into the local or remote half of t->a. */
+static int target_end(const char *s, bool local, struct live_target *t)
+{
+	struct cli_ip ip;
+	struct err e;
+
+	if (cli_parse_ipport(s, false, &ip, local ? &t->a.lport : &t->a.rport, &e) < 0)
+		return -1;
+	if (local && ip.v6 != t->a.v6)	/* both ends of one connection: one family */
+		return -1;
+	cli_ip_to_addr(&ip, local, &t->a);
+	return 0;
+}
+
 static int target_value(const char *v, struct live_target *t)
 {
 	char l[64], r[64];
@@ -52,14 +66,11 @@ static int target_value(const char *v, struct live_target *t)
 	if (!strchr(v, ':'))
 		return cli_parse_u64(v, 1, UINT32_MAX, &n, &e) < 0 ? -1 : (t->id = (unsigned)n, 0);
 	if (!dash)
-		return cli_parse_addrport(v, &t->a.raddr, &t->a.rport, &e);
+		return target_end(v, false, t);
 	snprintf(l, sizeof(l), "%.*s", (int)(dash - v), v);
 	snprintf(r, sizeof(r), "%s", dash + 1);
 	t->full = true;
-	if (cli_parse_addrport(l, &t->a.laddr, &t->a.lport, &e) < 0 ||
-	    cli_parse_addrport(r, &t->a.raddr, &t->a.rport, &e) < 0)
-		return -1;
-	return 0;
+	return target_end(r, false, t) < 0 || target_end(l, true, t) < 0 ? -1 : 0;
 }
 
 char *live_cmd_target(char *line, struct live_target *t)
@@ -82,9 +93,13 @@ bool live_cmd_target_match(const struct live_target *t, unsigned id, const struc
 {
 	if (t->id)
 		return t->id == id;
-	if (a->raddr != t->a.raddr || a->rport != t->a.rport)
+	if (a->v6 != t->a.v6 || a->rport != t->a.rport)
 		return false;
-	return !t->full || (a->laddr == t->a.laddr && a->lport == t->a.lport);
+	if (a->v6 ? memcmp(a->raddr6, t->a.raddr6, 16) != 0 : a->raddr != t->a.raddr)
+		return false;
+	if (!t->full || a->lport != t->a.lport)
+		return !t->full;
+	return a->v6 ? memcmp(a->laddr6, t->a.laddr6, 16) == 0 : a->laddr == t->a.laddr;
 }
 
 void live_cmd_target_text(const struct live_target *t, char *buf, size_t cap)
@@ -93,9 +108,11 @@ void live_cmd_target_text(const struct live_target *t, char *buf, size_t cap)
 
 	if (t->id)
 		snprintf(buf, cap, "conn=%u", t->id);
-	else
-		snprintf(buf, cap, "conn=%u.%u.%u.%u:%u", a->raddr >> 24, (a->raddr >> 16) & 255,
-			 (a->raddr >> 8) & 255, a->raddr & 255, a->rport);
+	else {
+		char s[64];
+
+		snprintf(buf, cap, "conn=%s", cli_end_str(a, false, s, sizeof(s)));
+	}
 }
 
 char *live_cmd_next(char **line)

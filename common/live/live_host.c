@@ -1,14 +1,22 @@
 /* live_host.c - host mode: the program's own RST filter (hostfw) around its run, and the checksum-offload warning. */
 #include "live_impl.h"
 
-#include <arpa/inet.h>
 #include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
 
 #define SWEEP_MAX 8
 
-static const char *ntoa(uint32_t a, char buf[16])
+/* "198.18.0.1:40000" or "[fd00:5359::1]:40000" for the tuple's local or remote end. */
+static const char *end_str(const struct hostfw_tuple *t, bool local, char *buf, size_t cap)
 {
-	return inet_ntop(AF_INET, &(uint32_t){ htonl(a) }, buf, 16);
+	struct tcb_addr a = { .laddr = t->laddr, .raddr = t->raddr, .lport = t->lport,
+			      .rport = t->rport, .v6 = t->v6 };
+
+	memcpy(a.laddr6, t->laddr6, 16);
+	memcpy(a.raddr6, t->raddr6, 16);
+	return cli_end_str(&a, local, buf, cap);
 }
 
 static void note_swept(struct live *l, const char *prog, char names[][HOSTFW_NAME_MAX],
@@ -24,17 +32,17 @@ static void note_swept(struct live *l, const char *prog, char names[][HOSTFW_NAM
 
 static void note_filter(struct live *l, const char *prog, const struct hostfw_tuple *t)
 {
-	char a[16], b[16];
+	char a[64], b[64];
 
-	if (t->raddr)
+	if (t->rport)
 		live_log_note(&l->g, "%s: host mode: nft table inet %s drops this host's kernel "
-			      "RSTs from %s:%u to %s:%u (synlab's own, marked 0x%x, pass); it is "
-			      "removed at exit", prog, l->fw.table, ntoa(t->laddr, a), t->lport,
-			      ntoa(t->raddr, b), t->rport, WIRE_MARK);
+			      "RSTs from %s to %s (synlab's own, marked 0x%x, pass); it is "
+			      "removed at exit", prog, l->fw.table, end_str(t, true, a, sizeof(a)),
+			      end_str(t, false, b, sizeof(b)), WIRE_MARK);
 	else
 		live_log_note(&l->g, "%s: host mode: nft table inet %s drops this host's kernel "
-			      "RSTs from %s:%u to anyone (synlab's own, marked 0x%x, pass); it is "
-			      "removed at exit", prog, l->fw.table, ntoa(t->laddr, a), t->lport,
+			      "RSTs from %s to anyone (synlab's own, marked 0x%x, pass); it is "
+			      "removed at exit", prog, l->fw.table, end_str(t, true, a, sizeof(a)),
 			      WIRE_MARK);
 }
 
@@ -63,9 +71,12 @@ static void note_offload(struct live *l, const char *prog)
 int live_host_open(struct live *l, const struct live_cfg *cfg, struct err *e)
 {
 	char prog[32], swept[SWEEP_MAX][HOSTFW_NAME_MAX];
-	struct hostfw_tuple t = { cfg->local, cfg->peer, cfg->port, cfg->peer_port };
+	struct hostfw_tuple t = { .laddr = cfg->local, .raddr = cfg->peer, .lport = cfg->port,
+				  .rport = cfg->peer_port, .v6 = cfg->v6 };
 	unsigned n = 0;
 
+	memcpy(t.laddr6, cfg->local6, 16);
+	memcpy(t.raddr6, cfg->peer6, 16);
 	l->fw.nft = NULL;
 	if (!cfg->host_mode)
 		return 0;

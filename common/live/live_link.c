@@ -57,17 +57,14 @@ int live_link_check(struct live *l, uint64_t now, struct err *e)
  * to the address (never listening, so the kernel still answers nothing itself) makes
  * the second bind fail with EADDRINUSE, the way two kernel listeners are kept apart;
  * it also keeps a kernel program from taking the port while we serve it. */
-int live_claim_port(uint32_t addr, uint16_t port, int *fd, struct err *e)
+static int claim(int fam, const struct sockaddr *sa, socklen_t len, const char *a,
+		 uint16_t port, int *fd, struct err *e)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
-				  .sin_addr.s_addr = htonl(addr) };
-	char a[INET_ADDRSTRLEN];
-	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int s = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
-	inet_ntop(AF_INET, &sa.sin_addr, a, sizeof(a));
 	if (s < 0)
 		return err_set(e, "socket: %s", strerror(errno));
-	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	if (bind(s, sa, len) < 0) {
 		int saved = errno;
 
 		close(s);
@@ -78,4 +75,25 @@ int live_claim_port(uint32_t addr, uint16_t port, int *fd, struct err *e)
 	}
 	*fd = s;
 	return 0;
+}
+
+int live_claim_port(uint32_t addr, uint16_t port, int *fd, struct err *e)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr.s_addr = htonl(addr) };
+	char a[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &sa.sin_addr, a, sizeof(a));
+	return claim(AF_INET, (struct sockaddr *)&sa, sizeof(sa), a, port, fd, e);
+}
+
+int live_claim_port6(const uint8_t addr[16], uint16_t port, int *fd, struct err *e)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+	char a[INET6_ADDRSTRLEN + 2] = "[";
+
+	memcpy(sa.sin6_addr.s6_addr, addr, 16);
+	inet_ntop(AF_INET6, addr, a + 1, INET6_ADDRSTRLEN);
+	strcat(a, "]");
+	return claim(AF_INET6, (struct sockaddr *)&sa, sizeof(sa), a, port, fd, e);
 }

@@ -9,5 +9,7 @@
 /* Binds a TCP socket (never listening) to addr:port (host order); *fd keeps the claim
  * until it is closed. -1 with e when the address is taken (EADDRINUSE) or not ours. */
 int live_claim_port(uint32_t addr, uint16_t port, int *fd, struct err *e);
+/* The same for an IPv6 address (16 bytes, network order). */
+int live_claim_port6(const uint8_t addr[16], uint16_t port, int *fd, struct err *e);
 
 #endif

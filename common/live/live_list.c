@@ -5,13 +5,9 @@
 
 #include <stdio.h>
 
+#include "cli.h"
 #include "live_log.h"
 
-static void addr_text(uint32_t a, uint16_t port, char *buf, size_t cap)
-{
-	snprintf(buf, cap, "%u.%u.%u.%u:%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255,
-		 port);
-}
 
 static void timers(const struct live_conn *c, uint64_t now, FILE *f)
 {
@@ -37,15 +33,15 @@ static void timers(const struct live_conn *c, uint64_t now, FILE *f)
 void live_list(struct live_pipe *pp, uint64_t now, bool tty)
 {
 	FILE *f = live_note_prompt_file(pp, tty);
-	char a[32], b[32];
+	char a[64], b[64];
 	unsigned n = 0;
 
 	live_log_flush(pp->g);
 	for (const struct live_conn *c = pp->conns; c; c = c->ix->next) {
 		if (!c->tcb)
 			continue;
-		addr_text(c->addr.laddr, c->addr.lport, a, sizeof(a));
-		addr_text(c->addr.raddr, c->addr.rport, b, sizeof(b));
+		cli_end_str(&c->addr, true, a, sizeof(a));
+		cli_end_str(&c->addr, false, b, sizeof(b));
 		fprintf(f, "          conn=%u  %s > %s  %s", c->id, a, b,
 			tcb_state_name(tcb_state(c->tcb)));
 		timers(c, now, f);

@@ -109,8 +109,7 @@ static void craft(const struct live_conn *c, const struct tcb_vars *v, uint8_t f
 		  struct seg *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->saddr = c->addr.laddr;
-	s->daddr = c->addr.raddr;
+	tcb_addr_to_seg(&c->addr, s);
 	s->sport = c->addr.lport;
 	s->dport = c->addr.rport;
 	s->flags = flags;

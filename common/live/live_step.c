@@ -20,14 +20,22 @@ static struct tcb_addr key_of(const struct live_pkt *p, const struct live_conn *
 	if (c)
 		return c->addr;
 	if (p->dir == LIVE_OUT)
-		return (struct tcb_addr){ s->saddr, s->daddr, s->sport, s->dport };
-	return (struct tcb_addr){ s->daddr, s->saddr, s->dport, s->sport };
+		return tcb_addr_of_seg(s, false);
+	return tcb_addr_of_seg(s, true);
 }
 
+/* A local address of zero (not known yet) matches any. */
 static bool same_key(const struct tcb_addr *a, const struct tcb_addr *b)
 {
-	return a->raddr == b->raddr && a->rport == b->rport && a->lport == b->lport &&
-	       (!a->laddr || !b->laddr || a->laddr == b->laddr);
+	static const uint8_t none6[16];
+
+	if (a->v6 != b->v6 || a->rport != b->rport || a->lport != b->lport)
+		return false;
+	if (!a->v6)
+		return a->raddr == b->raddr && (!a->laddr || !b->laddr || a->laddr == b->laddr);
+	return !memcmp(a->raddr6, b->raddr6, 16) &&
+	       (!memcmp(a->laddr6, none6, 16) || !memcmp(b->laddr6, none6, 16) ||
+		!memcmp(a->laddr6, b->laddr6, 16));
 }
 
 static struct step_hold *find_hold(struct live_step *x, const struct tcb_addr *k)

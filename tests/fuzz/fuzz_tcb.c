@@ -276,8 +276,8 @@ static void step(struct fz *f)
 
 static int setup(struct fz *f)
 {
-	static const struct tcb_addr ca = { 0xc6120001, 0xc6120002, 40000, 8080 };
-	static const struct tcb_addr sa = { 0xc6120002, 0xc6120001, 8080, 40000 };
+	static const struct tcb_addr ca = { .laddr = 0xc6120001, .raddr = 0xc6120002, .lport = 40000, .rport = 8080 };
+	static const struct tcb_addr sa = { .laddr = 0xc6120002, .raddr = 0xc6120001, .lport = 8080, .rport = 40000 };
 	struct tcb_params *p = &f->par[0];
 	struct err e;
 	uint8_t cfg = byte(f);

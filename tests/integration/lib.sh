@@ -24,7 +24,8 @@ need_root() {
 # check NAME CMD...: ok when CMD succeeds.
 check() { local n=$1; shift; if "$@"; then ok "$n"; else not_ok "$n" "($*)"; fi; }
 
-# lab_up NAME [--filter WHICH]: a private lab; sets NS_C NS_S ADDR_C ADDR_S DEV_C DEV_S.
+# lab_up NAME [--filter WHICH]: a private lab; sets NS_C NS_S ADDR_C ADDR_S ADDR6_C ADDR6_S
+# (the IPv6 addresses of the two ends) DEV_C DEV_S.
 lab_up() {
 	local name=$1; shift
 	T_PREFIX="sl${name:0:6}$$"

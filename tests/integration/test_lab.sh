@@ -8,6 +8,7 @@ cd "$(dirname "$0")/../.."
 LAB=scripts/lab
 P=sl-tl-$$
 NET=198.18.$(($$ % 200 + 40))
+NET6=fd00:5359:0:$(printf %x $(($$ % 200 + 40)))	# scripts/lab's /64 for that /24
 LONGP=sl-tl-long-prefix-$$
 TMP=$(mktemp -d)
 if [ "$(id -u)" -eq 0 ]; then MODE=root N=lab; else MODE=user N=lab_rootless; fi
@@ -88,14 +89,20 @@ rc=$?
 
 # ---- up: names, addresses, offload, filter ----
 expect up 0 lab up
-grep -q "lab up: $P-client $NET.1 <-> $P-server $NET.2" "$TMP/out" && ok up_prints_what_it_made ||
+grep -qF "lab up: $P-client $NET.1 [$NET6::1] <-> $P-server $NET.2 [$NET6::2]" "$TMP/out" && ok up_prints_what_it_made ||
 	notok up_prints_what_it_made "$(tail -1 "$TMP/out")"
 expect env 0 lab env
 grep -q "^LAB_MODE=$MODE NS_C=$P-client NS_S=$P-server DEV_C=$P-c DEV_S=$P-s ADDR_C=$NET.1 ADDR_S=$NET.2 " \
-	"$TMP/out" && ok env_names || notok env_names "$(cat "$TMP/out")"
+	"$TMP/out" && grep -q " ADDR6_C=$NET6::1 ADDR6_S=$NET6::2 " "$TMP/out" && ok env_names ||
+	notok env_names "$(cat "$TMP/out")"
 in_ns client ip -br addr show dev "$P-c" 2>/dev/null | grep -qw "$NET.1/24" &&
 	in_ns server ip -br addr show dev "$P-s" 2>/dev/null | grep -qw "$NET.2/24" &&
 	ok addresses || notok addresses
+# IPv6: the static /64 addresses, usable at once (nodad: not "tentative"), no link-local
+in_ns client ip -6 addr show dev "$P-c" 2>/dev/null | grep -q "inet6 $NET6::1/64 scope global nodad" &&
+	in_ns server ip -6 addr show dev "$P-s" 2>/dev/null | grep -q "inet6 $NET6::2/64 scope global nodad" &&
+	! in_ns client ip -6 addr show dev "$P-c" | grep -q 'tentative\|scope link' &&
+	ok addresses_v6 || notok addresses_v6 "$(in_ns client ip -6 addr show dev "$P-c" 2>&1 | head -c 300)"
 # each side sees only its own end of the pair (two namespaces, not one)
 ! in_ns client ip link show "$P-s" >/dev/null 2>&1 && ! in_ns server ip link show "$P-c" >/dev/null 2>&1 &&
 	ok sides_apart || notok sides_apart
@@ -118,6 +125,15 @@ got=$(in_ns client timeout 5 python3 -c "
 import socket; s=socket.create_connection(('$NET.2', 7777), timeout=3); print(s.recv(2).decode())" 2>&1)
 wait $lpid
 [ "$got" = hi ] && ok kernel_tcp_works_across_veth || notok kernel_tcp_works_across_veth "$got"
+# the same over IPv6, straight after `up` (no DAD wait)
+in_ns server timeout 5 python3 -c "
+import socket; s=socket.socket(socket.AF_INET6); s.bind(('$NET6::2', 7778)); s.listen(); c,_=s.accept(); c.send(b'hi')" &
+lpid=$!
+sleep 0.3
+got=$(in_ns client timeout 5 python3 -c "
+import socket; s=socket.create_connection(('$NET6::2', 7778), timeout=3); print(s.recv(2).decode())" 2>&1)
+wait $lpid
+[ "$got" = hi ] && ok kernel_tcp_v6_works_across_veth || notok kernel_tcp_v6_works_across_veth "$got"
 # exec keeps the current folder; what it writes belongs to the user who ran it
 (cd "$TMP" && bash "$OLDPWD/$LAB" --prefix "$P" exec client sh -c 'echo x >written')
 [ -O "$TMP/written" ] && ok exec_file_belongs_to_user || notok exec_file_belongs_to_user "$(ls -ln "$TMP")"

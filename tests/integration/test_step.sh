@@ -5,9 +5,13 @@
 command -v tmux >/dev/null || { not_ok step_tmux "tmux is not installed (bash scripts/deps)"; exit 1; }
 lab_up step || { not_ok step_lab_up; exit 1; }
 S=0.05			# time scale: 1 s of protocol time = 50 ms of wall time
-TM="synlab-step-$$"	# our own tmux server socket (-L): nothing else is touched
+TM="synlab-step-$$-0"	# our own tmux server sockets (-L): nothing else is touched
+NTERM=0
 tm() { tmux -L "$TM" "$@"; }
-tm_cleanup() { tm kill-server 2>/dev/null; t_cleanup; }
+tm_cleanup() {
+	for ((i = 0; i <= NTERM; i++)); do tmux -L "synlab-step-$$-$i" kill-server 2>/dev/null; done
+	t_cleanup
+}
 trap tm_cleanup EXIT
 
 # pane: the terminal's text now; wait_pane TEXT SECONDS: until the pane shows TEXT
@@ -25,8 +29,13 @@ wait_count() {
 	echo "# pane never showed '$1' $2 times" >&2; return 1
 }
 # term CMD: runs CMD on a fresh tmux terminal (200x50), its exit status into $T_TMP/term.rc
+# Each terminal gets a server socket of its own: kill-server returns before the old
+# server is gone, and a new session started on the same socket meanwhile can attach to the
+# dying server and die with it (seen on a loaded machine: "server exited unexpectedly").
 term() {
 	tm kill-server 2>/dev/null
+	NTERM=$((NTERM + 1))
+	TM="synlab-step-$$-$NTERM"
 	rm -f "$T_TMP/term.rc"
 	tm -f /dev/null new-session -d -s t -x 200 -y 50 \
 		"$* ; echo \$? >$T_TMP/term.rc; sleep 30"

@@ -389,7 +389,7 @@ static size_t make(struct hostile *h, enum kind k, uint8_t *b, size_t cap)
 
 static int open_out(struct hostile *h)
 {
-	struct wire_cfg wc = { h->dev, h->src, 0, WIRE_MARK };
+	struct wire_cfg wc = { .device = h->dev, .local = h->src, .mark = WIRE_MARK };
 	struct err e;
 
 	if ((h->fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP))) < 0) {

@@ -9,8 +9,8 @@
 
 #include "helper_tcbnet.h"
 
-const struct tcb_addr tn_ca = {0xc6120001u, 0xc6120002u, 40000, 8080};
-const struct tcb_addr tn_sa = {0xc6120002u, 0xc6120001u, 8080, 40000};
+const struct tcb_addr tn_ca = { .laddr = 0xc6120001u, .raddr = 0xc6120002u, .lport = 40000, .rport = 8080 };
+const struct tcb_addr tn_sa = { .laddr = 0xc6120002u, .raddr = 0xc6120001u, .lport = 8080, .rport = 40000 };
 
 void tn_params(struct tcb_params *p, uint32_t iss)
 {

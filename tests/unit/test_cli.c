@@ -50,6 +50,66 @@ static void addrport_port_zero_and_too_big_rejected(void **state)
 	expect_addrport_error("198.18.0.2:65536", "out of range");
 }
 
+static void ipport_v4_and_v6_parse(void **state)
+{
+	static const uint8_t want[16] = { 0xfd, 0x00, 0x53, 0x59, [15] = 2 };
+	struct cli_ip ip;
+	uint16_t p;
+	struct err e = { "" };
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(cli_parse_ipport("198.18.0.2:8080", false, &ip, &p, &e), 0);
+	assert_false(ip.v6);
+	assert_int_equal(ip.a4, 0xC6120002u);
+	assert_int_equal(p, 8080);
+	assert_int_equal(cli_parse_ipport("[fd00:5359::2]:8080", false, &ip, &p, &e), 0);
+	assert_true(ip.v6);
+	assert_memory_equal(ip.a6, want, 16);
+	assert_int_equal(p, 8080);
+	assert_string_equal(cli_ipport_str(&ip, p, buf, sizeof(buf)), "[fd00:5359::2]:8080");
+	/* --listen's bare form, when the port cannot be read as a ninth group */
+	assert_int_equal(cli_parse_ipport("fd00:5359:0:0:0:0:0:2:80", true, &ip, &p, &e), 0);
+	assert_true(ip.v6);
+	assert_memory_equal(ip.a6, want, 16);
+	assert_int_equal(p, 80);
+	assert_int_equal(cli_parse_ipport("[::ffff:198.18.0.2]:1", false, &ip, &p, &e), 0);
+	assert_true(ip.v6);
+	assert_int_equal(ip.a6[10], 0xff);
+}
+
+static void expect_ipport_error(const char *in, bool bare, const char *substr)
+{
+	struct cli_ip ip;
+	uint16_t p;
+	struct err e = { "" };
+
+	assert_int_equal(cli_parse_ipport(in, bare, &ip, &p, &e), -1);
+	if (!strstr(e.msg, substr))
+		fail_msg("'%s': message '%s' lacks '%s'", in, e.msg, substr);
+}
+
+static void ipport_bad_input_rejected_with_reason(void **state)
+{
+	(void)state;
+	expect_ipport_error("[fd00::2]", false, "a ':' and the port must follow");
+	expect_ipport_error("[fd00::2]8080", false, "a ':' and the port must follow");
+	expect_ipport_error("[fd00::2:8080", false, "not [ADDR]:PORT");
+	expect_ipport_error("[]:80", false, "not [ADDR]:PORT");
+	expect_ipport_error("[198.18.0.2]:80", false, "not an IPv6 address");
+	expect_ipport_error("[fe80::1%eth0]:80", false, "zone ids");
+	expect_ipport_error("[fd00::g]:80", false, "not an IPv6 address");
+	expect_ipport_error("[fd00::2]:0", false, "out of range");
+	expect_ipport_error("[fd00::2]:65536", false, "out of range");
+	expect_ipport_error("[fd00::2]:x", false, "not a number");
+	expect_ipport_error("fd00::2:8080", false, "goes in brackets");
+	expect_ipport_error("fd00::2:8080", true, "ambiguous");
+	expect_ipport_error("fd00::2", true, "has no port");
+	expect_ipport_error("fd00::2", false, "goes in brackets");
+	expect_ipport_error("198.18.0.2:80:90", true, "not ADDR:PORT or [ADDR]:PORT");
+	expect_ipport_error("198.18.0.2", false, "not ADDR:PORT");
+}
+
 static void duration_units_convert_to_us(void **state)
 {
 	uint64_t us;
@@ -149,6 +209,8 @@ int main(void)
 		cmocka_unit_test(addrport_valid_parses_host_order),
 		cmocka_unit_test(addrport_malformed_rejected),
 		cmocka_unit_test(addrport_port_zero_and_too_big_rejected),
+		cmocka_unit_test(ipport_v4_and_v6_parse),
+		cmocka_unit_test(ipport_bad_input_rejected_with_reason),
 		cmocka_unit_test(duration_units_convert_to_us),
 		cmocka_unit_test(duration_garbage_rejected),
 		cmocka_unit_test(engine_option_sets_each_field),

@@ -9,8 +9,8 @@
 
 static struct tcb_addr key(uint32_t i)
 {
-	struct tcb_addr k = { 0xC6120002u, 0xC6120001u + (i >> 16), 8080,
-			      (uint16_t)(i & 0xffff) };
+	struct tcb_addr k = { .laddr = 0xC6120002u, .raddr = 0xC6120001u + (i >> 16),
+			      .lport = 8080, .rport = (uint16_t)(i & 0xffff) };
 	return k;
 }
 
@@ -141,6 +141,35 @@ static void conntab_null_value_refused(void **state)
 	conntab_free(&t);
 }
 
+/* IPv6 keys: the 128-bit addresses and the family take part in lookup; an IPv4 key with
+ * the same ports is another connection. */
+static void conntab_v6_keys_distinct(void **state)
+{
+	struct conntab t;
+	struct err e = { "" };
+	struct tcb_addr a = { .lport = 8080, .rport = 40000, .v6 = true }, b, v4 = { .lport = 8080,
+		.rport = 40000 };
+	int va, vb, vc;
+
+	(void)state;
+	a.laddr6[0] = b.laddr6[0] = 0xfd;
+	a.laddr6[15] = 2;
+	b = a;
+	b.raddr6[4] = 9;	/* differs only in the upper 96 bits */
+	assert_int_equal(conntab_init(&t, 0, 7, &e), 0);
+	assert_int_equal(conntab_put(&t, &a, &va, &e), 0);
+	assert_int_equal(conntab_put(&t, &b, &vb, &e), 0);
+	assert_int_equal(conntab_put(&t, &v4, &vc, &e), 0);
+	assert_ptr_equal(conntab_get(&t, &a), &va);
+	assert_ptr_equal(conntab_get(&t, &b), &vb);
+	assert_ptr_equal(conntab_get(&t, &v4), &vc);
+	assert_int_equal(conntab_put(&t, &b, &va, &e), -1);
+	assert_ptr_equal(conntab_del(&t, &a), &va);
+	assert_null(conntab_get(&t, &a));
+	assert_ptr_equal(conntab_get(&t, &b), &vb);
+	conntab_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -149,6 +178,7 @@ int main(void)
 		cmocka_unit_test(conntab_keys_differ_in_every_field),
 		cmocka_unit_test(conntab_random_ops_match_oracle),
 		cmocka_unit_test(conntab_null_value_refused),
+		cmocka_unit_test(conntab_v6_keys_distinct),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

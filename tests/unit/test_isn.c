@@ -9,7 +9,7 @@
 
 #include "tcb.h"
 
-static const struct tcb_addr A = {0xc6120001u, 0xc6120002u, 40000, 8080};
+static const struct tcb_addr A = { .laddr = 0xc6120001u, .raddr = 0xc6120002u, .lport = 40000, .rport = 8080 };
 static const uint8_t KEY[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
 
 static void isn_clock_advances_one_per_4us(void **state)
@@ -75,11 +75,34 @@ static void isn_keyed_used_when_not_fixed(void **state)
 	free(o);
 }
 
+/* RFC 6528 §3 over the 128-bit IPv6 addresses: a change in the upper 96 bits of either
+ * address (invisible to a hash of only the low 32 bits) changes F; the 4 us clock M
+ * still ticks. */
+static void isn_v6_uses_all_128_bits(void **state)
+{
+	struct tcb_addr a = { .lport = 40000, .rport = 8080, .v6 = true }, b, c;
+
+	(void)state;
+	a.laddr6[0] = 0xfd;
+	a.laddr6[15] = 1;
+	a.raddr6[0] = 0xfd;
+	a.raddr6[15] = 2;
+	b = a;
+	c = a;
+	b.laddr6[3] ^= 1;
+	c.raddr6[8] ^= 0x40;
+	assert_int_not_equal(tcb_isn(KEY, &a, 0), tcb_isn(KEY, &b, 0));
+	assert_int_not_equal(tcb_isn(KEY, &a, 0), tcb_isn(KEY, &c, 0));
+	assert_int_equal(tcb_isn(KEY, &a, 4000), tcb_isn(KEY, &a, 0) + 1000);
+	assert_int_equal(tcb_isn(KEY, &a, 0), tcb_isn(KEY, &a, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(isn_clock_advances_one_per_4us),
 		cmocka_unit_test(isn_differs_per_4tuple_and_key),
+		cmocka_unit_test(isn_v6_uses_all_128_bits),
 		cmocka_unit_test(isn_fixed_override_used_by_open),
 		cmocka_unit_test(isn_keyed_used_when_not_fixed),
 	};

@@ -172,7 +172,7 @@ static void cmd_targets_and_lines(void **state)
 	char l1[] = "conn=2 edit seq +5", l2[] = "conn=198.18.0.1:40001 d",
 	     l3[] = "conn=198.18.0.2:8080-198.18.0.1:40001 c", l4[] = "conn=x d", l5[] = "d";
 	char l6[] = " edit seq +5;edit flags S. ; send", *rest = l6, *c;
-	struct tcb_addr a = { 0xC6120002, 0xC6120001, 8080, 40001 };
+	struct tcb_addr a = { .laddr = 0xC6120002, .raddr = 0xC6120001, .lport = 8080, .rport = 40001 };
 	struct live_target t;
 	uint8_t fl;
 	uint32_t v;

@@ -53,7 +53,7 @@ struct fx {
 static struct live_conn *conn(struct fx *f, unsigned id, uint16_t lport)
 {
 	struct live_conn *c = calloc(1, sizeof(*c));
-	struct tcb_addr a = { 0xC6120001, 0xC6120002, lport, 8080 };
+	struct tcb_addr a = { .laddr = 0xC6120001, .raddr = 0xC6120002, .lport = lport, .rport = 8080 };
 	struct tcb_out o;
 	struct err e;
 

@@ -10,7 +10,7 @@
 #include "syncookie.h"
 #include "tcb.h"
 
-static const struct tcb_addr A = {0xc6120002u, 0xc6130101u, 8080, 40000};	/* server side */
+static const struct tcb_addr A = { .laddr = 0xc6120002u, .raddr = 0xc6130101u, .lport = 8080, .rport = 40000 };	/* server side */
 static const uint8_t KEY[16] = {9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 11, 12, 13, 14, 15, 16};
 #define T 1000000000000ull	/* some time, us */
 #define IRS 0x12345678u
@@ -95,7 +95,7 @@ static const struct tcb_event *find(const struct tcb_out *o, enum tcb_why why)
 /* A client TCB against the stateless server: SYN, cookie SYN+ACK, ACK, data both ways. */
 static void cookie_handshake_to_established(void **state)
 {
-	struct tcb_addr ca = {A.raddr, A.laddr, A.rport, A.lport};
+	struct tcb_addr ca = { .laddr = A.raddr, .raddr = A.laddr, .lport = A.rport, .rport = A.lport };
 	struct tcb_params p;
 	struct tcb_out oc, os;
 	struct tcb *cl, *sv;

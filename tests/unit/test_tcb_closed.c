@@ -279,7 +279,7 @@ TEST(closed_isn_hashed_from_tuple_and_clock)
 	p.isn_fixed = false;
 	memset(p.isn_secret, 0x5a, sizeof p.isn_secret);
 	t.tcb = NULL;
-	a = (struct tcb_addr){ CLIENT_ADDR, SERVER_ADDR, CLIENT_PORT, SERVER_PORT };
+	a = (struct tcb_addr){ .laddr = CLIENT_ADDR, .raddr = SERVER_ADDR, .lport = CLIENT_PORT, .rport = SERVER_PORT };
 	t.tcb = tcb_new(&p, &a, &e);
 	assert_non_null(t.tcb);
 	tcb_out_reset(&t.out);
@@ -293,7 +293,7 @@ TEST(closed_isn_hashed_from_tuple_and_clock)
 TEST(closed_isn_clock_ticks_every_4us)
 {
 	uint8_t k[16] = { 1, 2, 3 };
-	struct tcb_addr a = { CLIENT_ADDR, SERVER_ADDR, CLIENT_PORT, SERVER_PORT };
+	struct tcb_addr a = { .laddr = CLIENT_ADDR, .raddr = SERVER_ADDR, .lport = CLIENT_PORT, .rport = SERVER_PORT };
 	uint32_t i0 = tcb_isn(k, &a, T0);
 
 	/* RFC 9293 §3.4.1: M is a timer that ticks every 4 microseconds */
@@ -305,8 +305,8 @@ TEST(closed_isn_clock_ticks_every_4us)
 TEST(closed_isn_depends_on_tuple_and_secret)
 {
 	uint8_t k[16] = { 1, 2, 3 }, k2[16] = { 1, 2, 4 };
-	struct tcb_addr a = { CLIENT_ADDR, SERVER_ADDR, CLIENT_PORT, SERVER_PORT };
-	struct tcb_addr b = { CLIENT_ADDR, SERVER_ADDR, CLIENT_PORT + 1, SERVER_PORT };
+	struct tcb_addr a = { .laddr = CLIENT_ADDR, .raddr = SERVER_ADDR, .lport = CLIENT_PORT, .rport = SERVER_PORT };
+	struct tcb_addr b = { .laddr = CLIENT_ADDR, .raddr = SERVER_ADDR, .lport = CLIENT_PORT + 1, .rport = SERVER_PORT };
 
 	assert_int_equal(tcb_isn(k, &a, T0), tcb_isn(k, &a, T0));
 	assert_int_not_equal(tcb_isn(k, &a, T0), tcb_isn(k, &b, T0));

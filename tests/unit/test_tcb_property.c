@@ -42,7 +42,7 @@ static struct seg random_seg(uint64_t *x, struct tcb *t)
 	struct tcb_vars v;
 	struct seg s;
 	const struct tcb_addr *a = tcb_addr(t);
-	struct tcb_addr peer = {a->raddr, a->laddr, a->rport, a->lport};
+	struct tcb_addr peer = { .laddr = a->raddr, .raddr = a->laddr, .lport = a->rport, .rport = a->lport };
 
 	tcb_get_vars(t, &v);
 	s = tn_seg(&peer, near(x, v.rcv_nxt, v.irs), near(x, v.snd_una, v.snd_nxt),

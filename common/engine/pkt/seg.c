@@ -1,4 +1,4 @@
-/* seg.c - parses IPv4+TCP bytes into struct seg and builds them back, with checksums. */
+/* seg.c - parses IPv4+TCP bytes into struct seg and builds them back, with checksums (IPv6: seg_v6.c). */
 #include "seg.h"
 
 #include <string.h>
@@ -95,6 +95,8 @@ int seg_parse(const uint8_t *buf, size_t len, struct seg *s, struct err *e)
 	memset(s, 0, sizeof(*s));
 	if (!buf)
 		return err_set(e, "no buffer");
+	if (len > 0 && buf[0] >> 4 == 6)
+		return seg_parse6(buf, len, s, e);
 	if (ip_check(buf, len, &ihl, &tot, e) < 0)
 		return -1;
 	/* Bytes past the total length (Ethernet padding) are not part of the datagram. */
@@ -136,6 +138,8 @@ int seg_build(const struct seg *s, uint8_t *buf, size_t cap, size_t *out_len, st
 	uint8_t opts[SEG_OPT_SPACE];
 	size_t optlen, tlen, tot;
 
+	if (s->ipv == 6)
+		return seg_build6(s, buf, cap, out_len, e);
 	if (seg_opts_encode(&s->opts, opts, &optlen, e) < 0)
 		return -1;
 	if (s->len > 0 && !s->payload)

@@ -60,7 +60,7 @@ struct seg_opts {
 	uint8_t raw[SEG_OPT_SPACE];
 };
 
-/* One TCP segment over IPv4 (built and parsed) or IPv6 (parsed: seg_parse_cap). Addresses
+/* One TCP segment over IPv4 or IPv6 (built and parsed; captures: seg_parse_cap). Addresses
  * and all numbers are in host byte order. */
 struct seg {
 	/* ---- IP ---- */
@@ -111,7 +111,8 @@ static inline uint32_t seg_seqlen(const struct seg *s)
 /* Parses an IPv4 datagram holding TCP. Rejects (with a reason) truncated or inconsistent
  * input: IHL < 5, total length mismatch, not TCP, fragment, data offset < 5 or past the
  * end, malformed options. Never reads out of bounds. Checksums are verified and reported
- * in ip_csum_ok / tcp_csum_ok, not rejected. s->payload points into buf. */
+ * in ip_csum_ok / tcp_csum_ok, not rejected. s->payload points into buf. An IPv6
+ * datagram (version nibble 6) is parsed as seg_parse_cap does, refused when truncated. */
 int seg_parse(const uint8_t *buf, size_t len, struct seg *s, struct err *e);
 
 /* Parses an IPv4 or IPv6 datagram holding TCP as a capture file gives it: cap bytes were
@@ -139,7 +140,9 @@ int seg_opts_parse(const uint8_t *p, size_t len, struct seg_opts *o, struct err 
  * Fails when they exceed 40 bytes or nsack > SEG_MAX_SACK. Sets *out_len. */
 int seg_opts_encode(const struct seg_opts *o, uint8_t *out, size_t *out_len, struct err *e);
 
-/* Builds IPv4+TCP bytes with correct IPv4 and TCP checksums. Returns 0 and sets *out_len. */
+/* Builds IPv4+TCP bytes with correct IPv4 and TCP checksums, or IPv6+TCP (s->ipv 6: a
+ * 40-byte header, no extension headers, the TCP checksum over the RFC 8200 §8.1
+ * pseudo-header). Returns 0 and sets *out_len. */
 int seg_build(const struct seg *s, uint8_t *buf, size_t cap, size_t *out_len, struct err *e);
 
 /* RFC 1071 Internet checksum helpers. */

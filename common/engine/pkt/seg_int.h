@@ -13,4 +13,8 @@ void seg_ip4_store(const uint8_t *b, size_t ihl, struct seg *s);
 /* Copies the fixed TCP header fields (RFC 9293 §3.1) of t (>= 20 bytes) into s. */
 void seg_tcp_store(const uint8_t *t, struct seg *s);
 
+/* IPv6 halves of seg_build / seg_parse (seg_v6.c), chosen by s->ipv / the version nibble. */
+int seg_build6(const struct seg *s, uint8_t *buf, size_t cap, size_t *out_len, struct err *e);
+int seg_parse6(const uint8_t *buf, size_t len, struct seg *s, struct err *e);
+
 #endif

@@ -2,6 +2,7 @@
 #include "conntab.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define CONNTAB_MIN 64
 
@@ -12,6 +13,14 @@ static size_t key_hash(const struct conntab *t, const struct tcb_addr *k)
 
 	x ^= ((uint64_t)k->laddr << 32) | k->raddr;
 	x ^= ((uint64_t)k->lport << 16 | k->rport) * 0x9E3779B97F4A7C15ull;
+	if (k->v6)	/* IPv6: fold in the 128-bit addresses, 8 bytes at a time */
+		for (int i = 0; i < 16; i += 8) {
+			uint64_t l, r;
+
+			memcpy(&l, k->laddr6 + i, 8);
+			memcpy(&r, k->raddr6 + i, 8);
+			x ^= (l ^ (r * 0x9E3779B97F4A7C15ull)) + (x << 6);
+		}
 	x ^= x >> 30;
 	x *= 0xBF58476D1CE4E5B9ull;
 	x ^= x >> 27;
@@ -22,8 +31,7 @@ static size_t key_hash(const struct conntab *t, const struct tcb_addr *k)
 
 static int key_eq(const struct tcb_addr *a, const struct tcb_addr *b)
 {
-	return a->laddr == b->laddr && a->raddr == b->raddr && a->lport == b->lport &&
-	       a->rport == b->rport;
+	return tcb_addr_eq(a, b);
 }
 
 /* The table stays at most 3/4 full: linear probing's runs stay short. */

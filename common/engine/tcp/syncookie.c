@@ -27,18 +27,24 @@ static unsigned mss_index(uint16_t mss)
 static uint32_t mac24(const uint8_t secret[16], const struct tcb_addr *a, uint32_t irs,
 		      uint32_t t, unsigned idx)
 {
-	uint8_t in[25], out[crypto_shorthash_BYTES];
+	uint8_t in[57], out[crypto_shorthash_BYTES];
+	size_t n = 12;
 	uint32_t m;
 
 	bytes_put32(in, a->laddr);
 	bytes_put16(in + 4, a->lport);
 	bytes_put32(in + 6, a->raddr);
 	bytes_put16(in + 10, a->rport);
-	bytes_put32(in + 12, irs);
-	bytes_put32(in + 16, t);
-	bytes_put32(in + 20, idx);
-	in[24] = 0x5c;	/* domain separation from the ISN hash */
-	crypto_shorthash(out, in, sizeof(in), secret);
+	if (a->v6) {	/* the full 128-bit addresses, as for the ISN (isn.c) */
+		memcpy(in + 12, a->laddr6, 16);
+		memcpy(in + 28, a->raddr6, 16);
+		n = 44;
+	}
+	bytes_put32(in + n, irs);
+	bytes_put32(in + n + 4, t);
+	bytes_put32(in + n + 8, idx);
+	in[n + 12] = 0x5c;	/* domain separation from the ISN hash */
+	crypto_shorthash(out, in, n + 13, secret);
 	memcpy(&m, out, sizeof(m));
 	return m & 0xffffffu;
 }

@@ -90,8 +90,7 @@ bool tcb_rcv_edge_update(struct tcb *t)
 void tcb_seg_init(const struct tcb *t, struct seg *s, uint32_t seq, uint8_t flags)
 {
 	memset(s, 0, sizeof(*s));
-	s->saddr = t->a.laddr;
-	s->daddr = t->a.raddr;
+	tcb_addr_to_seg(&t->a, s);
 	s->sport = t->a.lport;
 	s->dport = t->a.rport;
 	s->ttl = 0;	/* 64 */

@@ -360,11 +360,26 @@ struct tcb_out {
 
 void tcb_out_reset(struct tcb_out *o);
 
-/* The connection's identity, host byte order. */
+/* The connection's identity, host byte order. IPv6 (v6 true): laddr/raddr stay 0 and
+ * the 128-bit addresses are in laddr6/raddr6, network byte order as in struct seg. */
 struct tcb_addr {
 	uint32_t laddr, raddr;
 	uint16_t lport, rport;
+	bool v6;
+	uint8_t laddr6[16], raddr6[16];
 };
+
+/* The 4-tuple of s as its receiver sees it (inbound: local = destination) or as its
+ * sender does; either family. */
+struct tcb_addr tcb_addr_of_seg(const struct seg *s, bool inbound);
+/* Whether s travels from a's remote end to its local end (same family, addresses, ports). */
+bool tcb_addr_inbound(const struct tcb_addr *a, const struct seg *s);
+/* Same 4-tuple and family. */
+bool tcb_addr_eq(const struct tcb_addr *a, const struct tcb_addr *b);
+/* Sets s's family and addresses from a, local -> remote. */
+void tcb_addr_to_seg(const struct tcb_addr *a, struct seg *s);
+/* Sets rep's family and addresses to answer s (source and destination swapped). */
+void tcb_seg_swap_addrs(const struct seg *s, struct seg *rep);
 
 struct tcb;	/* defined in tcb_impl.h; allocate with tcb_new() */
 

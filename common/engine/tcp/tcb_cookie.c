@@ -9,8 +9,7 @@ void tcb_cookie_synack(const struct tcb_params *p, const struct seg *syn, uint32
 	uint32_t win = p->rcv_buf == 0 || p->rcv_buf > 65535 ? 65535 : p->rcv_buf;
 
 	memset(synack, 0, sizeof(*synack));
-	synack->saddr = syn->daddr;
-	synack->daddr = syn->saddr;
+	tcb_seg_swap_addrs(syn, synack);
 	synack->sport = syn->dport;
 	synack->dport = syn->sport;
 	synack->df = true;
@@ -19,7 +18,7 @@ void tcb_cookie_synack(const struct tcb_params *p, const struct seg *syn, uint32
 	synack->flags = SEG_SYN | SEG_ACK;
 	synack->win = (uint16_t)win;
 	synack->opts.has_mss = true;
-	synack->opts.mss = p->mss ? p->mss : TCB_DEFAULT_MSS;
+	synack->opts.mss = tcb_mss_for(p, syn->ipv == 6);
 }
 
 struct tcb *tcb_accept_cookie(const struct tcb_params *p, const struct tcb_addr *a,
@@ -39,7 +38,7 @@ struct tcb *tcb_accept_cookie(const struct tcb_params *p, const struct tcb_addr 
 	t->irs = irs;
 	t->rcv_nxt = irs + 1;
 	t->rcv_adv = t->rcv_nxt + tcb_p_rcv_buf(t);
-	t->peer_mss = mss ? mss : TCB_DEFAULT_MSS;
+	t->peer_mss = mss ? mss : tcb_default_mss(t->a.v6);
 	t->snd_wnd = t->max_snd_wnd = 0;
 	t->snd_wl1 = irs;	/* older than the ACK's SEQ (IRS+1): its window is taken */
 	t->snd_wl2 = iss;

@@ -11,6 +11,8 @@
 #define TCB_RTXQ_MAX 128	/* segments in flight at once (a 65535 window / 536 < 128);
 				 * fits struct tcb's uint16_t ring indexes */
 #define TCB_DEFAULT_MSS 536	/* RFC 9293 §3.7.1: peer MSS when its SYN has no option */
+#define TCB_DEFAULT_MSS6 1220	/* the same over IPv6: 1280 - 60 (RFC 9293 §3.7.1) */
+#define TCB_IP6_EXTRA 20	/* an IPv6 header is 20 bytes longer than IPv4's (RFC 8200 §3) */
 #define TCB_CHACK_WINDOW_US 1000000	/* RFC 5961 §7 rate-limit interval, us */
 
 /* One transmitted segment awaiting acknowledgment (RFC 9293 §3.8.1). */
@@ -112,9 +114,23 @@ static inline uint32_t tcb_p_rcv_buf(const struct tcb *t)
 
 	return b == 0 || b > 65535 ? 65535 : b;
 }
+/* The peer's MSS when its SYN has none (RFC 9293 §3.7.1: 536 for IPv4, 1220 for IPv6). */
+static inline uint16_t tcb_default_mss(bool v6)
+{
+	return v6 ? TCB_DEFAULT_MSS6 : TCB_DEFAULT_MSS;
+}
+/* The MSS we announce and send. --mss is counted for IPv4 (1460 = a 1500-byte MTU - 40);
+ * over IPv6 the same MTU holds 20 bytes less (RFC 8200 §8.3: MSS = MTU - 60), so a
+ * segment of the announced size still fits the link. */
+static inline uint16_t tcb_mss_for(const struct tcb_params *p, bool v6)
+{
+	if (!p->mss)
+		return tcb_default_mss(v6);
+	return v6 && p->mss > TCB_IP6_EXTRA ? (uint16_t)(p->mss - TCB_IP6_EXTRA) : p->mss;
+}
 static inline uint16_t tcb_p_mss(const struct tcb *t)
 {
-	return t->p->mss ? t->p->mss : TCB_DEFAULT_MSS;
+	return tcb_mss_for(t->p, t->a.v6);
 }
 static inline int tcb_p_nonneg(int n) { return n < 0 ? 0 : n; }
 

@@ -10,8 +10,7 @@ bool tcb_closed_reply(const struct seg *s, struct seg *rst)
 	if (!s || !rst || (s->flags & SEG_RST))
 		return false;
 	memset(rst, 0, sizeof(*rst));
-	rst->saddr = s->daddr;
-	rst->daddr = s->saddr;
+	tcb_seg_swap_addrs(s, rst);
 	rst->sport = s->dport;
 	rst->dport = s->sport;
 	rst->df = true;

@@ -41,7 +41,7 @@ struct tcb *tcb_new(const struct tcb_params *p, const struct tcb_addr *a, struct
 	t->a = *a;
 	t->p = p;	/* shared, not copied: the caller keeps it alive (tcb.h) */
 	t->state = TCB_CLOSED;
-	t->peer_mss = TCB_DEFAULT_MSS;
+	t->peer_mss = tcb_default_mss(t->a.v6);
 	sndq_init(&t->sndq, t->p->snd_buf);
 	rcvq_init(&t->rcvq, tcb_p_rcv_buf(t));
 	rto_init(&t->rto, tcb_p_rto_init(t), tcb_p_rto_min(t), tcb_p_rto_max(t));

@@ -47,7 +47,7 @@ void tcb_reset_conn(struct tcb *t)
 	t->close_pending = t->fin_sent = t->fin_rcvd = t->ooo_fin = false;
 	t->syn_timed_out = false;
 	t->probes = 0;
-	t->peer_mss = TCB_DEFAULT_MSS;
+	t->peer_mss = tcb_default_mss(t->a.v6);
 	t->snd_wnd = t->max_snd_wnd = 0;
 	t->rcv_nxt = t->rcv_adv = t->irs = 0;
 }
@@ -60,7 +60,7 @@ uint32_t tcb_choose_iss(const struct tcb *t, uint64_t now)
 /* Peer's MSS and window from its SYN (RFC 9293 §3.7.1; SYN windows are never scaled). */
 void tcb_open_windows(struct tcb *t, const struct seg *s)
 {
-	t->peer_mss = s->opts.has_mss && s->opts.mss > 0 ? s->opts.mss : TCB_DEFAULT_MSS;
+	t->peer_mss = s->opts.has_mss && s->opts.mss > 0 ? s->opts.mss : tcb_default_mss(t->a.v6);
 	t->snd_wnd = s->win;
 	t->max_snd_wnd = s->win;
 	t->snd_wl1 = s->seq;

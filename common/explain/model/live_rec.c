@@ -215,6 +215,9 @@ static void summary_addrs(enum explain_who local, const struct tcb_addr *a, stru
 	s->sport = client ? a->lport : a->rport;
 	s->daddr = client ? a->raddr : a->laddr;
 	s->dport = client ? a->rport : a->lport;
+	s->ipv = a->v6 ? 6 : 4;
+	memcpy(s->saddr6, client ? a->laddr6 : a->raddr6, 16);
+	memcpy(s->daddr6, client ? a->raddr6 : a->laddr6, 16);
 }
 
 /* The summary as the segments tell it (explain_build_summary), with the local side's
