@@ -233,6 +233,7 @@ static void valid_bools(struct explain_rec *r, int fill)
 	r->seg.df = r->seg.ip_csum_ok = r->seg.tcp_csum_ok = b;
 	r->ep[0].known = r->ep[1].known = r->new_conn = r->ev.limited = b;
 	r->sum.has_handshake = r->sum.closed = r->sum.reset = b;
+	r->edited = r->why.not_resent = r->why.acks_syn = b;
 }
 
 static void garbage_records_do_not_crash(void **state)
