@@ -259,6 +259,145 @@ static void time_wait_acks_a_resent_fin_again(void **state)
 	has(t, "restarts the 2MSL timer");
 }
 
+/* B. "the client's summary then says 'ended by a RST from the client. Final states:
+ * client ESTABLISHED, server CLOSED' though the server stayed ESTABLISHED" (the client's
+ * records end before the challenge ACK arrives). */
+static void inexact_rst_ends_nothing_unanswered(void **state)
+{
+	struct feed f;
+	const char *t = "";
+	const struct explain_rec *r;
+
+	(void)state;
+	feed_init(&f);
+	handshake(&f);
+	data14(&f);
+	send_seg(&f, true, 300000, SEG_RST, 115, 0, 0, 0, 4);
+	finish(&f);
+	r = summary(&f, &t);
+	assert_false(r->sum.reset);
+	assert_int_equal(r->sum.final[EXPLAIN_SERVER], TCB_ESTABLISHED);
+	lacks(t, "ended by a RST");
+	lacks(t, "server CLOSED");
+}
+
+/* ---- live records through the shared builder: edits and holds (live_rec_mark) ---- */
+
+struct lb {
+	struct explain_build b;
+	struct explain_prose_ctx ctx;
+	uint64_t frame;
+};
+
+/* seg of the client (c2s) or server, numbers relative to CISN / SISN. */
+static struct seg mkseg(bool c2s, uint8_t flags, uint32_t rseq, uint32_t rack, uint32_t len)
+{
+	static const uint8_t data[16] = "Just a test.\r\n";
+	struct seg s;
+
+	memset(&s, 0, sizeof(s));
+	s.saddr = c2s ? 0xc6120001 : 0xc6120002;
+	s.daddr = c2s ? 0xc6120002 : 0xc6120001;
+	s.sport = c2s ? 40000 : 80;
+	s.dport = c2s ? 80 : 40000;
+	s.seq = (c2s ? CISN : SISN) + rseq;
+	s.ack = (flags & SEG_ACK) ? (c2s ? SISN : CISN) + rack : 0;
+	s.flags = flags;
+	s.win = 65535;
+	s.len = len;
+	s.payload = len ? data : NULL;
+	return s;
+}
+
+/* One segment through explain_build_segment with the live numbering (ISNs known), as
+ * live_rec.c calls it; made / held as live_rec_mark passes them. */
+static void lb_seg(struct lb *l, bool c2s, uint64_t t_us, const struct seg *s,
+		   const struct seg *made, uint64_t held_us, struct explain_rec *r, char *text,
+		   size_t cap)
+{
+	struct explain_bases bs = { c2s ? CISN : SISN, c2s ? SISN : CISN, true };
+	struct explain_seg_in in = { s, c2s ? EXPLAIN_CLIENT : EXPLAIN_SERVER, ++l->frame, t_us,
+				     &bs, false, made, held_us, t_us };	/* sent after it */
+
+	assert_int_equal(explain_build_segment(&l->b, &in, r, NULL), 0);
+	explain_prose_ctx(&l->ctx, r, EXPLAIN_LANG_EN, text, cap);
+}
+
+static void lb_plain(struct lb *l, bool c2s, uint64_t t_us, uint8_t flags, uint32_t rseq,
+		     uint32_t rack, uint32_t len, struct explain_rec *r, char *text)
+{
+	struct seg s = mkseg(c2s, flags, rseq, rack, len);
+
+	lb_seg(l, c2s, t_us, &s, NULL, 0, r, text, 4096);
+}
+
+/* A, live. "The live log knows the edit was applied ...: the live record of an edited
+ * segment must say it was edited and what the TCB's own numbers were, and must not feed
+ * the edited seq into later resend detection." */
+static void edited_seq_is_said_and_not_fed_to_resends(void **state)
+{
+	struct lb l;
+	struct explain_rec r, sum;
+	static char t[4096];
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	explain_build_init(&l.b, 1);
+	explain_prose_ctx_init(&l.ctx);
+	lb_plain(&l, true, 0, SEG_SYN, 0, 0, 0, &r, t);
+	lb_plain(&l, false, 100, SEG_SYN | SEG_ACK, 0, 1, 0, &r, t);
+	lb_plain(&l, true, 200, SEG_ACK, 1, 1, 0, &r, t);
+	lb_plain(&l, true, 1000, SEG_PSH | SEG_ACK, 1, 1, 14, &r, t);
+	lb_plain(&l, false, 1100, SEG_PSH | SEG_ACK, 1, 15, 14, &r, t);	/* the echo */
+	struct seg made = mkseg(true, SEG_ACK, 15, 15, 0), wire = made;
+	wire.seq += 5;					/* `edit seq +5` */
+	lb_seg(&l, true, 2000, &wire, &made, 0, &r, t, sizeof(t));
+	assert_true(r.edited);
+	assert_int_equal(r.seq, 20);
+	assert_int_equal(r.made_seq, 15);
+	assert_int_equal(r.made_ack, 15);
+	has(t, "Edited at the step prompt");
+	has(t, "seq 15");
+	lacks(t, "still byte 20");
+	lacks(t, "missing");
+	lb_plain(&l, true, 900000, SEG_FIN | SEG_ACK, 15, 15, 0, &r, t);
+	assert_false(r.analysis & EXPLAIN_AF_RETRANSMISSION);	/* the TCB's numbers: new */
+	lacks(t, "retransmission");
+	explain_build_summary(&l.b, 900000, &sum);
+	assert_int_equal(sum.sum.nrtx, 0);
+	explain_build_free(&l.b);
+}
+
+/* E. "After a long step prompt: 'It acknowledges frame 2, sent 13.346 s earlier (the
+ * round-trip time seen at this point)' and 'handshake RTT 515.966 ms'." */
+static void held_time_is_no_round_trip_time(void **state)
+{
+	struct lb l;
+	struct explain_rec r, sum;
+	static char t[4096];
+	struct seg s;
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	explain_build_init(&l.b, 1);
+	explain_prose_ctx_init(&l.ctx);
+	lb_plain(&l, true, 0, SEG_SYN, 0, 0, 0, &r, t);
+	s = mkseg(false, SEG_SYN | SEG_ACK, 0, 1, 0);		/* held 13.3 s at the prompt */
+	lb_seg(&l, false, 13300000, &s, NULL, 13299000, &r, t, sizeof(t));
+	assert_int_equal(r.held_us, 13299000);
+	lacks(t, "the round-trip time seen");
+	has(t, "held at the step prompt");
+	lb_plain(&l, true, 13300200, SEG_ACK, 1, 1, 0, &r, t);
+	lb_plain(&l, true, 13400000, SEG_PSH | SEG_ACK, 1, 1, 14, &r, t);
+	lb_plain(&l, false, 13400300, SEG_ACK, 1, 15, 0, &r, t);	/* after the hold */
+	has(t, "the round-trip time seen");
+	explain_build_summary(&l.b, 13400300, &sum);
+	assert_int_equal(sum.sum.hs_held_us, 13299000);
+	explain_prose_ctx(&l.ctx, &sum, EXPLAIN_LANG_EN, t, sizeof(t));
+	has(t, "held at the step prompt, so it is no round-trip time");
+	explain_build_free(&l.b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +406,9 @@ int main(void)
 		cmocka_unit_test(inexact_rst_is_answered),
 		cmocka_unit_test(data_completes_the_handshake),
 		cmocka_unit_test(time_wait_acks_a_resent_fin_again),
+		cmocka_unit_test(inexact_rst_ends_nothing_unanswered),
+		cmocka_unit_test(edited_seq_is_said_and_not_fed_to_resends),
+		cmocka_unit_test(held_time_is_no_round_trip_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

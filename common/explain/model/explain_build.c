@@ -167,7 +167,7 @@ int explain_build_segment(struct explain_build *b, const struct explain_seg_in *
 		explain_infer_init(&b->inf, s);
 		b->started = true;
 	}
-	if (explain_handmade_hold(b, in->t_us, in->held_us, e) < 0)
+	if (explain_handmade_hold(b, in->hold_end_us, in->held_us, e) < 0)
 		return -1;
 	r->held_us = in->held_us;
 	if (explain_analysis_segment(&b->an, in->from, made, in->frame, in->t_us, r, e) < 0)

@@ -87,6 +87,7 @@ struct explain_seg_in {
 	 * edit does not turn later segments into "retransmissions". NULL: not edited. */
 	const struct seg *made;
 	uint64_t held_us;		/* held at a step prompt this long (explain_rec.held_us) */
+	uint64_t hold_end_us;		/* when the hold ended, on t_us's clock */
 };
 
 /* Fills r (a SEGMENT record, zeroed first) for in->s and advances the connection: the

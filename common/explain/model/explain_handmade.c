@@ -6,7 +6,7 @@
 
 #include "seq.h"
 
-int explain_handmade_hold(struct explain_build *b, uint64_t t_us, uint64_t held_us,
+int explain_handmade_hold(struct explain_build *b, uint64_t end_us, uint64_t held_us,
 			  struct err *e)
 {
 	if (!held_us)
@@ -17,7 +17,7 @@ int explain_handmade_hold(struct explain_build *b, uint64_t t_us, uint64_t held_
 		memmove(b->holds, b->holds + 1, (EXPLAIN_MAX_HOLDS - 1) * sizeof(*b->holds));
 		b->nholds--;
 	}
-	b->holds[b->nholds++] = (struct explain_hold){ t_us, held_us };
+	b->holds[b->nholds++] = (struct explain_hold){ end_us, held_us };
 	return 0;
 }
 

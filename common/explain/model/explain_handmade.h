@@ -15,8 +15,8 @@
 #include "err.h"
 #include "explain_build.h"
 
-/* Remembers that a segment at t_us was held held_us at a step prompt (0: not held). */
-int explain_handmade_hold(struct explain_build *b, uint64_t t_us, uint64_t held_us,
+/* Remembers that a segment was held held_us at a step prompt until end_us (0: not held). */
+int explain_handmade_hold(struct explain_build *b, uint64_t end_us, uint64_t held_us,
 			  struct err *e);
 
 /* Time within [from_us, to_us] that segments spent held at a step prompt. */
