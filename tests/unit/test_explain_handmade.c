@@ -192,6 +192,38 @@ static void ack_of_unsent_data_is_no_bytes_received(void **state)
 	lacks(t, "is missing");
 }
 
+/* B, as the live client logged it: the server's echo came before its answer, and was
+ * "[TCP Spurious Retransmission] ... The client has already acknowledged all of it, so
+ * it drops this old duplicate" although it was the server's first send of those bytes. */
+static void first_send_after_an_ack_of_unsent_data(void **state)
+{
+	struct feed f;
+	const char *t = "";
+	const struct explain_rec *r;
+
+	(void)state;
+	feed_init(&f);
+	handshake(&f);
+	send_seg(&f, true, 1000, SEG_PSH | SEG_ACK, 1, 1, 65535, 14, 3);	/* 4 */
+	send_seg(&f, true, 1100, SEG_ACK, 15, 5001, 65535, 0, 4);		/* 5 */
+	send_seg(&f, false, 1200, SEG_PSH | SEG_ACK, 1, 15, 65535, 22, 2);	/* 6: echo */
+	send_seg(&f, true, 1300, SEG_ACK, 15, 23, 65535, 0, 5);
+	send_seg(&f, false, 1400, SEG_ACK, 23, 15, 65535, 0, 3);		/* answers 5 */
+	finish(&f);
+	r = frame_rec(&f, 6, &t);
+	assert_true(r->analysis & EXPLAIN_AF_SPURIOUS_RETRANSMISSION);	/* tshark's label */
+	assert_int_equal(r->why.drop, EXPLAIN_DROP_NONE);
+	lacks(t, "already acknowledged");
+	lacks(t, "old duplicate");
+	lacks(t, "retransmission #");
+	has(t, "first send of seq 1");
+	r = frame_rec(&f, 8, &t);
+	assert_int_equal(r->why.unsent_of_frame, 5);
+	lacks(t, "is missing");
+	summary(&f, &t);
+	lacks(t, "resends");
+}
+
 /* B. "`send R seq=+100`: 'a RST is never answered' (false when the RST is in-window but
  * not exact: RFC 5961 §3.2 challenge ACK)." */
 static void inexact_rst_is_answered(void **state)
@@ -403,6 +435,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(seq_ahead_of_what_was_sent),
 		cmocka_unit_test(ack_of_unsent_data_is_no_bytes_received),
+		cmocka_unit_test(first_send_after_an_ack_of_unsent_data),
 		cmocka_unit_test(inexact_rst_is_answered),
 		cmocka_unit_test(data_completes_the_handshake),
 		cmocka_unit_test(time_wait_acks_a_resent_fin_again),

@@ -173,6 +173,8 @@ struct explain_why_in {
 	uint32_t ack_unsent;		/* its ACK runs this far beyond everything the receiver
 					 * was seen sending: data never sent (§3.10.7.4) */
 	uint64_t unsent_of_frame;	/* this ACK answers that frame's ACK of unsent data */
+	uint64_t acked_ahead_frame;	/* first send of numbers that frame's ACK of unsent
+					 * data already covered: no resend, not received */
 	bool acks_syn;			/* not a SYN, its first ACK: it acknowledges the peer's
 					 * SYN (completes the handshake when the client's, §3.5) */
 	uint8_t tw_reack;		/* 1: a FIN resent to an end in TIME-WAIT that ACKed it;

@@ -181,6 +181,7 @@ int explain_build_segment(struct explain_build *b, const struct explain_seg_in *
 		r->why.bytes_acked = prev_ack == 0 ? r->ack : s->ack - prev_ack;
 	explain_handmade_before(b, in->from, s, r);
 	explain_infer_segment(&b->inf, in->from, s, r->seq, r->ack, r);
+	explain_handmade_after(r);
 	return note_summary(b, r, e);
 }
 

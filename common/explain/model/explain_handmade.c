@@ -67,6 +67,15 @@ static void seq_checks(const struct explain_side *d, const struct seg *s, struct
 		r->why.not_resent = true;
 }
 
+/* A first send of numbers the peer's hand-made ACK already covered: tshark calls it a
+ * (spurious) retransmission, and the peer's ACK field cannot tell that it was received. */
+static void acked_ahead(const struct explain_build *b, enum explain_who from,
+			const struct explain_side *d, const struct seg *s, struct explain_rec *r)
+{
+	if (seg_seqlen(s) && b->unsent_frame[!from] && d->known && seq_geq(r->seq, d->snd_nxt))
+		r->why.acked_ahead_frame = b->unsent_frame[!from];
+}
+
 /* The ACK field against what the receiver q sent (RFC 9293 §3.10.7.4: an ACK of
  * something not yet sent is answered by an ACK and the segment dropped). */
 static void ack_checks(struct explain_build *b, enum explain_who from,
@@ -105,12 +114,20 @@ static void time_wait_checks(struct explain_build *b, enum explain_who from,
 	}
 }
 
+void explain_handmade_after(struct explain_rec *r)
+{
+	/* what the receiver "already acknowledged" was an ACK of data never sent */
+	if (r->why.acked_ahead_frame && r->why.drop == EXPLAIN_DROP_OLD)
+		r->why.drop = EXPLAIN_DROP_NONE;
+}
+
 void explain_handmade_before(struct explain_build *b, enum explain_who from,
 			     const struct seg *s, struct explain_rec *r)
 {
 	const struct explain_side *d = &b->inf.sd[from], *q = &b->inf.sd[!from];
 
 	seq_checks(d, s, r);
+	acked_ahead(b, from, d, s, r);
 	ack_checks(b, from, d, q, s, r);
 	time_wait_checks(b, from, d, q, s, r);
 	if (r->why.acks_frame && b->nholds)

@@ -31,4 +31,8 @@ void explain_handmade_edited(const struct explain_build *b, const struct explain
 void explain_handmade_before(struct explain_build *b, enum explain_who from,
 			     const struct seg *s, struct explain_rec *r);
 
+/* After the inference: undoes its readings that a hand-made ACK misled (a first send
+ * taken for an old duplicate). */
+void explain_handmade_after(struct explain_rec *r);
+
 #endif

@@ -323,6 +323,8 @@ enum explain_msg_id {
 	EXPLAIN_M_AR_ACK_RTT_HELD,	/* the ACK's delay includes a step prompt hold */
 	EXPLAIN_M_SUM_HS_HELD,	/* the handshake RTT includes a step prompt hold */
 	EXPLAIN_M_EDITED,	/* an edited segment: the TCB's own numbers */
+	EXPLAIN_M_AF_RTX_ACKED_AHEAD,	/* tshark's retransmission: a hand-made ACK ran ahead */
+	EXPLAIN_M_AF_SPURIOUS_AHEAD,	/* ... and its spurious label */
 
 	EXPLAIN_M_COUNT
 };

@@ -482,6 +482,10 @@ static enum explain_msg_id analysis_msg(const struct explain_rec *r, uint32_t bi
 		return EXPLAIN_M_AF_DUPACK_TW;
 	if (bit == EXPLAIN_AF_LOST_SEGMENT && r->why.seq_ahead)
 		return EXPLAIN_M_AF_LOST_AHEAD;
+	if (bit == EXPLAIN_AF_RETRANSMISSION && r->why.acked_ahead_frame)
+		return EXPLAIN_M_AF_RTX_ACKED_AHEAD;
+	if (bit == EXPLAIN_AF_SPURIOUS_RETRANSMISSION && r->why.acked_ahead_frame)
+		return EXPLAIN_M_AF_SPURIOUS_AHEAD;
 	if (bit == EXPLAIN_AF_RETRANSMISSION && r->why.not_resent)
 		return EXPLAIN_M_AF_RTX_NOT_RESENT;
 	if (bit == EXPLAIN_AF_DUPLICATE_ACK && r->why.dup_of_frame)
@@ -503,6 +507,7 @@ static void say_analysis(struct prose *p)
 							   : r->why.dupack_of_frame);
 	explain_var_u(&p->v, "challenge", r->why.challenge_of_frame);
 	explain_var_u(&p->v, "unsentof", r->why.unsent_of_frame);
+	explain_var_u(&p->v, "aheadof", r->why.acked_ahead_frame);
 	/* the retransmission label is said by say_retransmission, unless it is no resend */
 	for (unsigned i = r->why.not_resent ? 0 : 1; i < EXPLAIN_AF_COUNT; i++) {
 		if (!(r->analysis & (1u << i)))
