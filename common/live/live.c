@@ -278,6 +278,8 @@ static void hand_out(struct live *l, struct live_ev *ev, uint64_t now)
 static int own_event(struct live *l, struct live_ev *ev, uint64_t now)
 {
 	l->cur.frame = l->cur.arrived = 0;	/* no segment of this event yet */
+	l->cur.edited = false;
+	l->cur.held_us = 0;
 	if (quit_asked(l)) {
 		ev->kind = LIVE_QUIT;
 		ev->now = now;
@@ -428,6 +430,7 @@ void live_log_received(struct live *l, struct live_conn *c, const struct seg *s,
 		       enum tcb_state before, enum tcb_state after)
 {
 	/* the frame and arrival of the segment live_next handed out (0 after other events) */
+	live_log_mark(&l->g, c, l->cur.edited ? &l->cur.made : NULL, l->cur.held_us);
 	live_log_in(&l->g, c, s, l->cur.frame, l->cur.arrived, before, after);
 }
 

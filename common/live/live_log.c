@@ -53,6 +53,15 @@ void live_log_in(struct live_log *g, struct live_conn *c, const struct seg *s, u
 	log_segment(g, c, &in, NULL);
 }
 
+void live_log_mark(struct live_log *g, struct live_conn *c, const struct seg *made,
+		   uint64_t held_us)
+{
+	struct live_log_conn *x = c && c->tcb ? conn_log(g, c) : NULL;
+
+	if (x)
+		live_rec_mark(&x->rec, made, held_us);
+}
+
 void live_log_seg(struct live_log *g, struct live_conn *c, const struct seg *s, uint64_t now,
 		  const char *note)
 {

@@ -82,6 +82,11 @@ void live_log_packet(struct live_log *g, uint64_t now, const uint8_t *ip, size_t
  * latest when a delay held it. */
 void live_log_in(struct live_log *g, struct live_conn *c, const struct seg *s, uint64_t frame,
 		 uint64_t mono_us, enum tcb_state before, enum tcb_state after);
+/* Marks the next segment record of c (live_log_in / live_log_seg): made = its numbers
+ * before a step edit (NULL: not edited), held_us = time held at the step prompt
+ * (live_rec_mark). No-op for c NULL. */
+void live_log_mark(struct live_log *g, struct live_conn *c, const struct seg *made,
+		   uint64_t held_us);
 /* A segment sent for c (NULL: no TCB owns it); note: an extra line in text mode. */
 void live_log_seg(struct live_log *g, struct live_conn *c, const struct seg *s, uint64_t now,
 		  const char *note);

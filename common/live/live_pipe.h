@@ -33,6 +33,10 @@ struct live_pkt {
 	uint64_t frame;		/* in: its frame on the log and -w, and when it arrived (the */
 	uint64_t arrived;	/*     capture stage sets them); out: 0 until it is sent */
 	uint64_t now;		/* wall us it entered the current stage */
+	/* The step prompt's marks, for its record (live_log_mark): */
+	bool edited;		/* changed at the prompt; made = its numbers before */
+	struct seg made;	/* (payload not kept: only its numbers are used) */
+	uint64_t held_us;	/* held this long at the prompt, 0 none */
 };
 
 /* A stage's own copy of a segment. */

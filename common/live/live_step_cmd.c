@@ -184,6 +184,14 @@ static int decide_pass(struct live_step *x, struct step_hold *h, uint64_t now, s
 			     "took the segment as sent when it made it)", (now - h->since) / 1e6);
 	n = take_head(h);
 	n->k.p.now = now;
+	/* for its record: the TCB's own numbers when edited, and the wait at the prompt
+	 * (its wire times include it, so an interval across it is no round-trip time) */
+	n->k.p.held_us = now - h->since >= 1000 ? now - h->since : 0;
+	if (ed[0]) {
+		n->k.p.edited = true;
+		n->k.p.made = h->before;
+		n->k.p.made.payload = NULL;
+	}
 	if (n->k.p.dir == LIVE_OUT && !n->k.p.tail && now - h->since >= 1000) {
 		/* the wire's times include the user's pause: say so under its record */
 		snprintf(n->k.tail, sizeof(n->k.tail), "(held %.3f s at the step prompt before it "

@@ -275,6 +275,7 @@ static void valid_bools(struct explain_rec *r, int fill)
 	r->sum.sim_close = r->sum.time_wait_cut = b;
 	r->sum.final_unknown[0] = r->sum.final_unknown[1] = b;
 	r->why.ack_base_unknown = r->why.zero_window_probe = b;
+	r->edited = r->why.not_resent = r->why.acks_syn = b;
 }
 
 static void garbage_records_do_not_crash(void **state)

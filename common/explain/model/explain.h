@@ -164,6 +164,24 @@ struct explain_why_in {
 	uint8_t rst_form;		/* 1: SEQ = the sender's SND.NXT, an ABORT (§3.10.5);
 					 * 2: another seq, not its own abort (made by hand) */
 	uint64_t challenge_of_frame;	/* this ACK answers that frame's RST / SYN (RFC 5961) */
+
+	/* Segments made or edited by hand (explain_build.c decides these from the record). */
+	uint32_t seq_ahead;		/* no sequence space, and its seq runs this far ahead
+					 * of everything its sender sent (SND.NXT): made by hand */
+	bool not_resent;		/* tshark's retransmission label only follows such a
+					 * seq: no earlier segment used this seq, no resend */
+	uint32_t ack_unsent;		/* its ACK runs this far beyond everything the receiver
+					 * was seen sending: data never sent (§3.10.7.4) */
+	uint64_t unsent_of_frame;	/* this ACK answers that frame's ACK of unsent data */
+	uint64_t acked_ahead_frame;	/* first send of numbers that frame's ACK of unsent
+					 * data already covered: no resend, not received */
+	bool acks_syn;			/* not a SYN, its first ACK: it acknowledges the peer's
+					 * SYN (completes the handshake when the client's, §3.5) */
+	uint8_t tw_reack;		/* 1: a FIN resent to an end in TIME-WAIT that ACKed it;
+					 * 2: that end's ACK of it again (restarts 2MSL) */
+	uint64_t tw_fin_frame;		/* tw_reack 2: the resent FIN's frame */
+	uint64_t ack_rtt_held_us;	/* of ack_rtt_us, time segments spent held at a step
+					 * prompt (live: from explain_rec.held_us) */
 };
 
 /* Why the same sequence numbers were sent again (explain_analysis.c decides it from the
@@ -241,6 +259,7 @@ struct explain_summary {
 	bool has_handshake;		/* SYN, SYN+ACK and ACK all seen */
 	uint64_t hs_rtt_us;		/* SYN -> handshake ACK (the client's view) */
 	uint64_t hs_syn_synack_us;	/* SYN -> SYN+ACK (wire between capture point & server) */
+	uint64_t hs_held_us;		/* of hs_rtt_us, time held at a step prompt (live) */
 	bool closed;			/* both FINs seen and acknowledged, or a RST */
 	bool reset;			/* ended by a RST */
 	int closer;			/* who sent the RST when reset, else the first FIN; -1 none */
@@ -278,6 +297,11 @@ struct explain_rec {
 	uint32_t analysis;		/* EXPLAIN_AF_* bits */
 	struct explain_why_in why;	/* explanation inputs */
 	bool new_conn;			/* first record of a connection (SYN or mid-stream) */
+	/* Live only, filled by the live runtime (0 / false elsewhere: nothing is said). */
+	uint64_t held_us;		/* held this long at a step prompt before it was sent
+					 * or given to the TCB: its wire times include that */
+	bool edited;			/* changed at the step prompt after the TCB made it */
+	uint32_t made_seq, made_ack;	/* edited: the TCB's own numbers (relative) */
 
 	/* ---- EVENT ---- */
 	struct tcb_event ev;

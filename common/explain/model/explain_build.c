@@ -1,5 +1,6 @@
 /* explain_build.c - the one builder of explain records (offline tracker and live programs alike). */
 #include "explain_build.h"
+#include "explain_handmade.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,9 @@ void explain_build_free(struct explain_build *b)
 {
 	explain_analysis_free(&b->an);
 	free(b->rtx);
+	free(b->holds);
 	b->rtx = NULL;
+	b->holds = NULL;
 }
 
 /* Duplicates n elements of size sz at src (NULL stays NULL); false when out of memory. */
@@ -36,22 +39,23 @@ static bool dup_list(void **dst, const void *src, size_t n, size_t sz)
 int explain_build_clone(struct explain_build *dst, const struct explain_build *src,
 			struct err *e)
 {
-	void *p[3] = { NULL, NULL, NULL };
+	void *p[4] = { NULL, NULL, NULL, NULL };
 
 	*dst = *src;
 	/* each list is the copy's own: advancing the copy may grow (realloc) or fill it */
 	if (!dup_list(&p[0], src->rtx, EXPLAIN_MAX_RTX, sizeof(*src->rtx)) ||
 	    !dup_list(&p[1], src->an.fl[0].ual, src->an.fl[0].cap, sizeof(*src->an.fl[0].ual)) ||
-	    !dup_list(&p[2], src->an.fl[1].ual, src->an.fl[1].cap, sizeof(*src->an.fl[1].ual))) {
-		free(p[0]);
-		free(p[1]);
-		free(p[2]);
+	    !dup_list(&p[2], src->an.fl[1].ual, src->an.fl[1].cap, sizeof(*src->an.fl[1].ual)) ||
+	    !dup_list(&p[3], src->holds, EXPLAIN_MAX_HOLDS, sizeof(*src->holds))) {
+		for (int i = 0; i < 4; i++)
+			free(p[i]);
 		memset(dst, 0, sizeof(*dst));
 		return err_set(e, "out of memory (a copy of the connection's records)");
 	}
 	dst->rtx = p[0];
 	dst->an.fl[0].ual = p[1];
 	dst->an.fl[1].ual = p[2];
+	dst->holds = p[3];
 	return 0;
 }
 
@@ -107,7 +111,7 @@ void explain_build_numbers(const struct explain_build *b, enum explain_who from,
 
 static int note_rtx(struct explain_build *b, const struct explain_rec *r, struct err *e)
 {
-	if (!(r->analysis & EXPLAIN_AF_RETRANSMISSION))
+	if (!(r->analysis & EXPLAIN_AF_RETRANSMISSION) || r->why.not_resent)
 		return 0;
 	if (b->nrtx < EXPLAIN_MAX_RTX) {
 		if (!b->rtx && !(b->rtx = calloc(EXPLAIN_MAX_RTX, sizeof(*b->rtx))))
@@ -135,10 +139,14 @@ static int note_summary(struct explain_build *b, const struct explain_rec *r, st
 	} else if ((s->flags & SEG_SYN) && b->have_syn && !b->have_synack) {
 		b->have_synack = true;
 		b->hs_syn_synack_us = explain_since_us(r->t_us, b->syn_us);
-	} else if (r->why.rule == EXPLAIN_WHY_HANDSHAKE_ACK && b->have_synack &&
+	} else if ((r->why.rule == EXPLAIN_WHY_HANDSHAKE_ACK ||
+		    (r->why.acks_syn && r->who == EXPLAIN_CLIENT)) && b->have_synack &&
 		   !b->has_handshake) {
+		/* RFC 9293 §3.5: any third segment that acknowledges the SYN+ACK, with or
+		 * without data, completes the handshake */
 		b->has_handshake = true;
 		b->hs_rtt_us = explain_since_us(r->t_us, b->syn_us);
+		b->hs_held_us = explain_handmade_held(b, b->syn_us, r->t_us);
 	}
 	return note_rtx(b, r, e);
 }
@@ -147,6 +155,7 @@ int explain_build_segment(struct explain_build *b, const struct explain_seg_in *
 			  struct explain_rec *r, struct err *e)
 {
 	const struct seg *s = in->s;
+	const struct seg *made = in->made ? in->made : in->s;	/* the TCB's numbers */
 	uint32_t prev_ack = b->an.fl[in->from].lastack;	/* the sender's previous ACK field */
 
 	explain_build_head(r, EXPLAIN_REC_SEGMENT, in->frame, in->t_us, b->conn);
@@ -158,14 +167,21 @@ int explain_build_segment(struct explain_build *b, const struct explain_seg_in *
 		explain_infer_init(&b->inf, s);
 		b->started = true;
 	}
-	if (explain_analysis_segment(&b->an, in->from, s, in->frame, in->t_us, r, e) < 0)
+	if (explain_handmade_hold(b, in->hold_end_us, in->held_us, e) < 0)
+		return -1;
+	r->held_us = in->held_us;
+	if (explain_analysis_segment(&b->an, in->from, made, in->frame, in->t_us, r, e) < 0)
 		return -1;
 	if (in->reused_ports)
 		r->analysis |= EXPLAIN_AF_REUSED_PORTS;
 	explain_build_numbers(b, in->from, s, in->bases, r);
+	if (in->made)
+		explain_handmade_edited(b, in, r);
 	if ((s->flags & SEG_ACK) && (prev_ack == 0 || seq_gt(s->ack, prev_ack)))
 		r->why.bytes_acked = prev_ack == 0 ? r->ack : s->ack - prev_ack;
+	explain_handmade_before(b, in->from, s, r);
 	explain_infer_segment(&b->inf, in->from, s, r->seq, r->ack, r);
+	explain_handmade_after(r);
 	return note_summary(b, r, e);
 }
 
@@ -184,6 +200,7 @@ void explain_build_summary(const struct explain_build *b, uint64_t t_us, struct 
 	m->has_handshake = b->has_handshake;
 	m->hs_rtt_us = b->hs_rtt_us;
 	m->hs_syn_synack_us = b->hs_syn_synack_us;
+	m->hs_held_us = b->hs_held_us;
 	m->nrtx = b->nrtx;
 	if (b->rtx)
 		memcpy(m->rtx, b->rtx, sizeof(m->rtx));

@@ -28,6 +28,13 @@
 #include "explain_infer.h"
 #include "seg.h"
 
+#define EXPLAIN_MAX_HOLDS 16	/* step-prompt holds remembered per connection (the latest) */
+
+/* A segment held at a step prompt: the hold ended at end_us and lasted dur_us. */
+struct explain_hold {
+	uint64_t end_us, dur_us;
+};
+
 /* One connection's record state. The retransmission list lives out of line (NULL until
  * the first retransmission): most connections never need it, and the offline tracker
  * holds tens of thousands of connections. */
@@ -39,8 +46,12 @@ struct explain_build {
 	uint32_t nrtx;
 	uint64_t first_frame, last_frame;
 	uint64_t nsegs[2], bytes[2];	/* per enum explain_dir */
-	uint64_t syn_us, hs_rtt_us, hs_syn_synack_us;
+	uint64_t syn_us, hs_rtt_us, hs_syn_synack_us, hs_held_us;
 	struct explain_rtx_note *rtx;	/* EXPLAIN_MAX_RTX entries once allocated */
+	struct explain_hold *holds;	/* EXPLAIN_MAX_HOLDS step-prompt holds, once one is seen */
+	uint32_t nholds;
+	uint64_t unsent_frame[2];	/* per sender: its last ACK of unsent data, 0 none */
+	uint64_t tw_fin_frame[2];	/* per receiver: a FIN resent to it in TIME-WAIT */
 	struct explain_analysis an;
 	struct explain_infer inf;
 };
@@ -71,6 +82,12 @@ struct explain_seg_in {
 	 * analysis has seen this segment. */
 	const struct explain_bases *bases;
 	bool reused_ports;		/* a new SYN on the ports of an earlier connection */
+	/* Live only. made: the segment as the TCB made it, when the step prompt edited it
+	 * (s is what went on the wire); resend detection follows the TCB's numbers, so an
+	 * edit does not turn later segments into "retransmissions". NULL: not edited. */
+	const struct seg *made;
+	uint64_t held_us;		/* held at a step prompt this long (explain_rec.held_us) */
+	uint64_t hold_end_us;		/* when the hold ended, on t_us's clock */
 };
 
 /* Fills r (a SEGMENT record, zeroed first) for in->s and advances the connection: the

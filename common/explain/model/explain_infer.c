@@ -317,7 +317,9 @@ static void note_sent(struct explain_side *d, const struct seg *s, uint32_t rseq
 	uint32_t end = rseq + seg_seqlen(s);
 
 	d->snd_nxt_before = d->snd_nxt;
-	if (seq_gt(end, d->snd_nxt) && !(s->flags & SEG_RST))	/* a RST uses no number */
+	/* a RST uses no number; a segment without sequence space moves SND.NXT only as the
+	 * first one seen (mid-stream): one made by hand with a seq ahead sent nothing there */
+	if (seq_gt(end, d->snd_nxt) && !(s->flags & SEG_RST) && (seg_seqlen(s) || !d->known))
 		d->snd_nxt = end;
 	if (s->flags & SEG_SYN)
 		d->syn_seen = true;

@@ -96,12 +96,22 @@ int live_rec_segment(struct live_rec_conn *x, const struct tcb *t, const struct 
 {
 	struct explain_bases bs = bases_of(x, t, in);
 	struct explain_seg_in si = { in->s, in->out ? x->local : other(x->local), in->frame,
-				     in->t_us, &bs, false };
+				     in->t_us, &bs, false, x->next_made, x->next_held_us,
+				     /* sent after the hold; received: held after it arrived */
+				     in->out ? in->t_us : in->t_us + x->next_held_us };
 
+	x->next_made = NULL;	/* marks are for one segment */
+	x->next_held_us = 0;
 	if (explain_build_segment(&x->b, &si, r, e) < 0)
 		return -1;
 	local_states(x, t, in, r);
 	return 0;
+}
+
+void live_rec_mark(struct live_rec_conn *x, const struct seg *made, uint64_t held_us)
+{
+	x->next_made = made;
+	x->next_held_us = held_us;
 }
 
 int live_rec_preview(const struct live_rec_conn *x, const struct tcb *t,

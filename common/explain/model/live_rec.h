@@ -31,6 +31,8 @@ struct live_rec_conn {
 	bool tw_cut;			/* it left TIME-WAIT before the 2MSL timer fired */
 	bool irs_known;
 	uint32_t irs;
+	const struct seg *next_made;	/* live_rec_mark, for the next segment only */
+	uint64_t next_held_us;
 };
 
 void live_rec_init(struct live_rec_conn *x, uint32_t id, enum explain_who local,
@@ -48,6 +50,15 @@ struct live_rec_seg {
 };
 int live_rec_segment(struct live_rec_conn *x, const struct tcb *t, const struct live_rec_seg *in,
 		     struct explain_rec *r, struct err *e);
+
+/* Marks the next segment live_rec_segment records (then forgotten): made = the segment
+ * as the TCB made it when the step prompt edited it (NULL: not edited; it must stay valid
+ * until that call), held_us = how long it was held at a step prompt before it was sent or
+ * given to the TCB (0: not held). The record then says so (explain_rec.edited, made_seq /
+ * made_ack, held_us): resends are detected on the TCB's numbers, and an interval across
+ * the hold is not called a round-trip time. The live runtime calls it; without it
+ * nothing is said. */
+void live_rec_mark(struct live_rec_conn *x, const struct seg *made, uint64_t held_us);
 
 /* The record segment in->s would get if it were logged now, without advancing x (a step
  * front end shows the segment waiting for a decision with its explanation): a scratch

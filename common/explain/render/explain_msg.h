@@ -311,6 +311,21 @@ enum explain_msg_id {
 	EXPLAIN_M_LEG_RTX,
 	EXPLAIN_M_LEG_STATE,
 
+	EXPLAIN_M_AR_SEQ_AHEAD,	/* a pure ACK whose seq runs ahead of what its sender sent */
+	EXPLAIN_M_AF_LOST_AHEAD,	/* tshark's lost-segment label on such a seq */
+	EXPLAIN_M_AF_RTX_NOT_RESENT,	/* tshark's retransmission label on the first send of a seq */
+	EXPLAIN_M_AR_ACK_UNSENT,	/* an ACK beyond everything the receiver sent */
+	EXPLAIN_M_AF_DUPACK_UNSENT,	/* a duplicate ACK answering an ACK of unsent data */
+	EXPLAIN_M_WHY_RST_CHALLENGED,	/* a RST in the window but not exact: answered by a challenge ACK */
+	EXPLAIN_M_TW_REFIN,	/* a FIN resent to an end in TIME-WAIT */
+	EXPLAIN_M_TW_REACK,	/* TIME-WAIT acknowledging a resent FIN again */
+	EXPLAIN_M_AF_DUPACK_TW,	/* a duplicate ACK that is TIME-WAIT's ACK of a resent FIN */
+	EXPLAIN_M_AR_ACK_RTT_HELD,	/* the ACK's delay includes a step prompt hold */
+	EXPLAIN_M_SUM_HS_HELD,	/* the handshake RTT includes a step prompt hold */
+	EXPLAIN_M_EDITED,	/* an edited segment: the TCB's own numbers */
+	EXPLAIN_M_AF_RTX_ACKED_AHEAD,	/* tshark's retransmission: a hand-made ACK ran ahead */
+	EXPLAIN_M_AF_SPURIOUS_AHEAD,	/* ... and its spurious label */
+
 	EXPLAIN_M_COUNT
 };
 

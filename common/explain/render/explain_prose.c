@@ -174,6 +174,8 @@ static void say_retransmission(struct prose *p)
 	}
 	if (!(r->analysis & EXPLAIN_AF_RETRANSMISSION) && r->why.rtx_count == 0)
 		return;
+	if (r->why.not_resent)	/* the first send of this seq: say_analysis tells */
+		return;
 	if (r->why.rtx_cause == EXPLAIN_RTX_REUSE) {
 		explain_var_u(&p->v, "rprev", r->why.rtx_prev_frame);
 		explain_var_s(&p->v, "origwhat",
@@ -235,6 +237,8 @@ static enum explain_msg_id headline(const struct prose *p, bool fin_acked)
 	if (r->why.rule == EXPLAIN_WHY_RST && me->known && me->before == TCB_CLOSED &&
 	    (r->seg.flags & SEG_ACK) && r->ack == 1)
 		return EXPLAIN_M_WHY_RST_REFUSE;
+	if (r->why.rule == EXPLAIN_WHY_RST && r->why.rst == EXPLAIN_RST_CHALLENGE)
+		return EXPLAIN_M_WHY_RST_CHALLENGED;	/* answered: RFC 5961 §3.2 */
 	switch (r->why.rule) {
 	case EXPLAIN_WHY_FIN:
 		return r->len ? EXPLAIN_M_WHY_DATA_FIN : EXPLAIN_M_WHY_FIN;
@@ -293,6 +297,17 @@ static void say_rst(struct prose *p)
 		say(p, EXPLAIN_M_AR_RST_SEQ);
 }
 
+/* A pure ACK whose seq runs ahead of what its sender sent (made or edited by hand). */
+static void say_seq_ahead(struct prose *p)
+{
+	uint32_t nxt = p->r->seq - p->r->why.seq_ahead;
+
+	explain_var_u(&p->v, "snd_nxt", nxt);
+	explain_var_u(&p->v, "snd_last", nxt - 1);
+	explain_var_u(&p->v, "ahead", p->r->why.seq_ahead);
+	say(p, EXPLAIN_M_AR_SEQ_AHEAD);
+}
+
 static void say_seq(struct prose *p)
 {
 	const struct explain_rec *r = p->r;
@@ -308,6 +323,8 @@ static void say_seq(struct prose *p)
 		say(p, EXPLAIN_M_AR_DATA);
 	else if (r->seq == 1 && r->why.rule == EXPLAIN_WHY_HANDSHAKE_ACK)
 		say(p, EXPLAIN_M_AR_SEQ_AFTER_SYN);
+	else if (r->why.seq_ahead)
+		say_seq_ahead(p);
 	else
 		say(p, EXPLAIN_M_AR_SEQ_PLAIN);
 }
@@ -319,7 +336,8 @@ static void say_ack(struct prose *p, bool fin_acked)
 
 	if (!(r->seg.flags & SEG_ACK))
 		return;
-	bool syn_ack = (r->seg.flags & SEG_SYN) || r->why.rule == EXPLAIN_WHY_HANDSHAKE_ACK;
+	bool syn_ack = (r->seg.flags & SEG_SYN) || r->why.rule == EXPLAIN_WHY_HANDSHAKE_ACK ||
+		       r->why.acks_syn;	/* a data segment can carry the handshake's ACK */
 
 	if (r->seg.flags & SEG_RST)
 		say(p, EXPLAIN_M_AR_RST_ACK);
@@ -327,6 +345,10 @@ static void say_ack(struct prose *p, bool fin_acked)
 		say(p, EXPLAIN_M_AR_SYN_ACK_BAD);
 	else if (syn_ack)
 		say(p, EXPLAIN_M_AR_SYN_ACK);
+	else if (r->why.ack_unsent) {	/* RFC 9293 §3.10.7.4: no bytes were received */
+		explain_var_u(&p->v, "rnxt", r->ack - r->why.ack_unsent);
+		say(p, EXPLAIN_M_AR_ACK_UNSENT);
+	}
 	else if (r->why.ack_base_unknown)
 		say(p, EXPLAIN_M_AR_ACK_FIRST);
 	else if (acked == 0)
@@ -339,7 +361,9 @@ static void say_ack(struct prose *p, bool fin_acked)
 		explain_var_u(&p->v, "acks_frame", r->why.acks_frame);
 		explain_var_u(&p->v, "sends", r->why.acks_sends);
 		set_dur(p, "rtt", r->why.ack_rtt_us);
-		say(p, r->why.acks_sends > 1 ? EXPLAIN_M_AR_ACK_RTT_KARN : EXPLAIN_M_AR_ACK_RTT);
+		set_dur(p, "held", r->why.ack_rtt_held_us);
+		say(p, r->why.acks_sends > 1 ? EXPLAIN_M_AR_ACK_RTT_KARN
+		       : r->why.ack_rtt_held_us ? EXPLAIN_M_AR_ACK_RTT_HELD : EXPLAIN_M_AR_ACK_RTT);
 	}
 }
 
@@ -452,6 +476,18 @@ static enum explain_msg_id analysis_msg(const struct explain_rec *r, uint32_t bi
 {
 	if (bit == EXPLAIN_AF_DUPLICATE_ACK && r->why.challenge_of_frame)
 		return EXPLAIN_M_AF_DUPACK_CHALLENGE;
+	if (bit == EXPLAIN_AF_DUPLICATE_ACK && r->why.unsent_of_frame)
+		return EXPLAIN_M_AF_DUPACK_UNSENT;
+	if (bit == EXPLAIN_AF_DUPLICATE_ACK && r->why.tw_reack == 2)
+		return EXPLAIN_M_AF_DUPACK_TW;
+	if (bit == EXPLAIN_AF_LOST_SEGMENT && r->why.seq_ahead)
+		return EXPLAIN_M_AF_LOST_AHEAD;
+	if (bit == EXPLAIN_AF_RETRANSMISSION && r->why.acked_ahead_frame)
+		return EXPLAIN_M_AF_RTX_ACKED_AHEAD;
+	if (bit == EXPLAIN_AF_SPURIOUS_RETRANSMISSION && r->why.acked_ahead_frame)
+		return EXPLAIN_M_AF_SPURIOUS_AHEAD;
+	if (bit == EXPLAIN_AF_RETRANSMISSION && r->why.not_resent)
+		return EXPLAIN_M_AF_RTX_NOT_RESENT;
 	if (bit == EXPLAIN_AF_DUPLICATE_ACK && r->why.dup_of_frame)
 		return EXPLAIN_M_AF_DUPACK_COPY;
 	if (bit == EXPLAIN_AF_KEEP_ALIVE && r->why.zero_window_probe)
@@ -470,7 +506,10 @@ static void say_analysis(struct prose *p)
 	explain_var_u(&p->v, "dupof", r->why.dup_of_frame ? r->why.dup_of_frame
 							   : r->why.dupack_of_frame);
 	explain_var_u(&p->v, "challenge", r->why.challenge_of_frame);
-	for (unsigned i = 1; i < EXPLAIN_AF_COUNT; i++) {
+	explain_var_u(&p->v, "unsentof", r->why.unsent_of_frame);
+	explain_var_u(&p->v, "aheadof", r->why.acked_ahead_frame);
+	/* the retransmission label is said by say_retransmission, unless it is no resend */
+	for (unsigned i = r->why.not_resent ? 0 : 1; i < EXPLAIN_AF_COUNT; i++) {
 		if (!(r->analysis & (1u << i)))
 			continue;
 		explain_var_s(&p->v, "label",
@@ -575,6 +614,27 @@ static void say_capture(struct prose *p)
 		say(p, EXPLAIN_M_CAP_FRAG);
 }
 
+/* Changed at the step prompt: the TCB's own numbers (live records only). */
+static void say_edited(struct prose *p)
+{
+	if (!p->r->edited)
+		return;
+	explain_var_u(&p->v, "made_seq", p->r->made_seq);
+	explain_var_u(&p->v, "made_ack", p->r->made_ack);
+	say(p, EXPLAIN_M_EDITED);
+}
+
+/* A FIN resent to an end in TIME-WAIT, and that end's ACK of it again (§3.10.7.4). */
+static void say_time_wait_again(struct prose *p)
+{
+	if (p->r->why.tw_reack == 1) {
+		say(p, EXPLAIN_M_TW_REFIN);
+	} else if (p->r->why.tw_reack == 2) {
+		explain_var_u(&p->v, "twfin", p->r->why.tw_fin_frame);
+		say(p, EXPLAIN_M_TW_REACK);
+	}
+}
+
 static void prose_segment(struct prose *p)
 {
 	const struct explain_rec *r = p->r;
@@ -583,6 +643,7 @@ static void prose_segment(struct prose *p)
 	set_segment_vars(p);
 	if (!fin_acked)
 		explain_var_u(&p->v, "data", r->why.bytes_acked);
+	say_edited(p);
 	say_retransmission(p);
 	say(p, headline(p, fin_acked));
 	say_seq(p);
@@ -594,6 +655,7 @@ static void prose_segment(struct prose *p)
 	if (r->why.drop != EXPLAIN_DROP_NONE && r->why.drop <= EXPLAIN_DROP_OLD)
 		say(p, (enum explain_msg_id)(EXPLAIN_M_DROP_NO_ACK + r->why.drop - 1));
 	say_states(p);
+	say_time_wait_again(p);
 	say_analysis(p);
 	say_capture(p);
 }
@@ -861,6 +923,10 @@ static void prose_summary(struct prose *p)
 	set_dur(p, "hs_rtt", s->hs_rtt_us);
 	set_dur(p, "syn_synack", s->hs_syn_synack_us);
 	say(p, s->has_handshake ? EXPLAIN_M_SUM_HS : EXPLAIN_M_SUM_NO_HS);
+	if (s->has_handshake && s->hs_held_us) {	/* a step prompt held it: no RTT */
+		set_dur(p, "held", s->hs_held_us);
+		say(p, EXPLAIN_M_SUM_HS_HELD);
+	}
 	say_close(p);
 	explain_var_s(&p->v, "c_final", final_label(p, EXPLAIN_CLIENT));
 	explain_var_s(&p->v, "s_final", final_label(p, EXPLAIN_SERVER));

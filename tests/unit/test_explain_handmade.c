@@ -1,0 +1,448 @@
+/* test_explain_handmade.c - segments made or edited by hand (step edits, --manual) and held at a prompt: their explanations stay true. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "explain_build.h"
+#include "explain_present.h"
+#include "explain_track.h"
+
+/* Each test replays what a tester saw (the false sentence quoted above it) through the
+ * tracker or the shared builder and the English prose. */
+
+#define MAXR 32
+#define CISN 1000u
+#define SISN 5000u
+#define MS 1000u
+
+struct got {
+	struct explain_rec r[MAXR];
+	char text[MAXR][4096];
+	int n;
+	struct explain_prose_ctx ctx;
+};
+
+static int collect(void *ctx, const struct explain_rec *r, struct err *e)
+{
+	struct got *g = ctx;
+
+	(void)e;
+	if (g->n >= MAXR)
+		return 0;
+	g->r[g->n] = *r;
+	g->r[g->n].seg.payload = NULL;	/* valid only during the callback */
+	explain_prose_ctx(&g->ctx, r, EXPLAIN_LANG_EN, g->text[g->n], sizeof(g->text[0]));
+	g->n++;
+	return 0;
+}
+
+struct feed {
+	struct got g;
+	struct explain_track *t;
+	uint64_t frame;
+};
+
+static void feed_init(struct feed *f)
+{
+	memset(f, 0, sizeof(*f));
+	explain_prose_ctx_init(&f->g.ctx);
+	f->t = explain_track_new(NULL, collect, &f->g, NULL);
+	assert_non_null(f->t);
+}
+
+/* One segment: c2s from the client (198.18.0.1:40000) or back; seq/ack relative to the
+ * sender's / receiver's ISN; the IP ID distinguishes real resends from copies. */
+static void send_seg(struct feed *f, bool c2s, uint64_t t_us, uint8_t flags, uint32_t rseq,
+		     uint32_t rack, uint16_t win, uint32_t len, uint16_t ip_id)
+{
+	static const uint8_t data[64] = "Just a test.\r\nJust a test.\r\nJust a test.\r\n";
+	struct seg s;
+
+	memset(&s, 0, sizeof(s));
+	s.saddr = c2s ? 0xc6120001 : 0xc6120002;
+	s.daddr = c2s ? 0xc6120002 : 0xc6120001;
+	s.sport = c2s ? 40000 : 80;
+	s.dport = c2s ? 80 : 40000;
+	s.seq = (c2s ? CISN : SISN) + rseq;
+	s.ack = (flags & SEG_ACK) ? (c2s ? SISN : CISN) + rack : 0;
+	s.flags = flags;
+	s.win = win;
+	s.len = len;
+	s.payload = len ? data : NULL;
+	s.ip_id = ip_id;
+	s.tcp_csum = (uint16_t)(s.seq ^ s.ack ^ flags ^ len ^ win);
+	assert_int_equal(explain_track_segment(f->t, ++f->frame, t_us, &s, NULL), 0);
+}
+
+static void finish(struct feed *f)
+{
+	assert_int_equal(explain_track_finish(f->t, NULL), 0);
+	explain_track_free(f->t);
+}
+
+/* The record of frame n (1-based), and the connection's summary. */
+static const struct explain_rec *frame_rec(const struct feed *f, uint64_t n, const char **text)
+{
+	for (int i = 0; i < f->g.n; i++)
+		if (f->g.r[i].kind == EXPLAIN_REC_SEGMENT && f->g.r[i].frame == n) {
+			*text = f->g.text[i];
+			return &f->g.r[i];
+		}
+	fail_msg("no record of frame %llu", (unsigned long long)n);
+	return NULL;
+}
+
+static const struct explain_rec *summary(const struct feed *f, const char **text)
+{
+	for (int i = 0; i < f->g.n; i++)
+		if (f->g.r[i].kind == EXPLAIN_REC_SUMMARY) {
+			*text = f->g.text[i];
+			return &f->g.r[i];
+		}
+	fail_msg("no summary");
+	return NULL;
+}
+
+static void has(const char *text, const char *want)
+{
+	if (!strstr(text, want))
+		fail_msg("missing '%s' in: %s", want, text);
+}
+
+static void lacks(const char *text, const char *bad)
+{
+	if (strstr(text, bad))
+		fail_msg("false claim '%s' in: %s", bad, text);
+}
+
+static void handshake(struct feed *f)
+{
+	send_seg(f, true, 0, SEG_SYN, 0, 0, 65535, 0, 1);
+	send_seg(f, false, 100, SEG_SYN | SEG_ACK, 0, 1, 65535, 0, 1);
+	send_seg(f, true, 200, SEG_ACK, 1, 1, 65535, 0, 2);
+}
+
+/* Client data "Just a test.\r\n" (bytes 1..14) after the handshake, acknowledged. */
+static void data14(struct feed *f)
+{
+	send_seg(f, true, 1000, SEG_PSH | SEG_ACK, 1, 1, 65535, 14, 3);	/* frame 4 */
+	send_seg(f, false, 1100, SEG_ACK, 1, 15, 65535, 0, 2);		/* frame 5 */
+}
+
+/* A. "`edit seq +5; send` on a pure ACK: 'seq 20 ... the client's next byte is still byte
+ * 20' (it is 15) and 'a segment before this one is missing from the capture'. The first
+ * and only FIN then becomes 'FIN+ACK retransmission #1 ... No acknowledgement arrived
+ * before the retransmission timer expired', and the summary 'Frame 7 resends frame 6'." */
+static void seq_ahead_of_what_was_sent(void **state)
+{
+	struct feed f;
+	const char *t = "";
+	const struct explain_rec *r;
+
+	(void)state;
+	feed_init(&f);
+	handshake(&f);
+	data14(&f);
+	send_seg(&f, true, 2000, SEG_ACK, 20, 1, 65535, 0, 4);		/* edited: seq +5 */
+	send_seg(&f, true, 900000, SEG_FIN | SEG_ACK, 15, 1, 65535, 0, 5);
+	send_seg(&f, false, 900100, SEG_FIN | SEG_ACK, 1, 16, 65535, 0, 3);
+	send_seg(&f, true, 900200, SEG_ACK, 16, 2, 65535, 0, 6);
+	finish(&f);
+	r = frame_rec(&f, 6, &t);
+	assert_true(r->analysis & EXPLAIN_AF_LOST_SEGMENT);	/* tshark's label stays */
+	lacks(t, "still byte 20");
+	lacks(t, "a segment before this one is missing");
+	has(t, "ahead of");
+	r = frame_rec(&f, 7, &t);
+	lacks(t, "retransmission #1");
+	lacks(t, "retransmission timer expired");
+	lacks(t, "first sent in frame");
+	has(t, "no resend");
+	summary(&f, &t);
+	lacks(t, "resends frame");
+}
+
+/* B. "`--manual send . ack=+5000`: 'the client has received 5000 more bytes (up to byte
+ * 5022)'." RFC 9293 §3.10.7.4: an ACK of something not yet sent is answered by an ACK and
+ * dropped. */
+static void ack_of_unsent_data_is_no_bytes_received(void **state)
+{
+	struct feed f;
+	const char *t = "";
+	const struct explain_rec *r;
+
+	(void)state;
+	feed_init(&f);
+	handshake(&f);
+	data14(&f);
+	send_seg(&f, true, 2000, SEG_ACK, 15, 5001, 65535, 0, 4);	/* frame 6 */
+	send_seg(&f, false, 2100, SEG_ACK, 1, 15, 65535, 0, 3);		/* the server's answer */
+	finish(&f);
+	r = frame_rec(&f, 6, &t);
+	lacks(t, "more bytes");
+	lacks(t, "has received 5000");
+	has(t, "never sent");
+	has(t, "§3.10.7.4");
+	r = frame_rec(&f, 7, &t);
+	assert_int_equal(r->why.unsent_of_frame, 6);
+	lacks(t, "is missing");
+}
+
+/* B, as the live client logged it: the server's echo came before its answer, and was
+ * "[TCP Spurious Retransmission] ... The client has already acknowledged all of it, so
+ * it drops this old duplicate" although it was the server's first send of those bytes. */
+static void first_send_after_an_ack_of_unsent_data(void **state)
+{
+	struct feed f;
+	const char *t = "";
+	const struct explain_rec *r;
+
+	(void)state;
+	feed_init(&f);
+	handshake(&f);
+	send_seg(&f, true, 1000, SEG_PSH | SEG_ACK, 1, 1, 65535, 14, 3);	/* 4 */
+	send_seg(&f, true, 1100, SEG_ACK, 15, 5001, 65535, 0, 4);		/* 5 */
+	send_seg(&f, false, 1200, SEG_PSH | SEG_ACK, 1, 15, 65535, 22, 2);	/* 6: echo */
+	send_seg(&f, true, 1300, SEG_ACK, 15, 23, 65535, 0, 5);
+	send_seg(&f, false, 1400, SEG_ACK, 23, 15, 65535, 0, 3);		/* answers 5 */
+	finish(&f);
+	r = frame_rec(&f, 6, &t);
+	assert_true(r->analysis & EXPLAIN_AF_SPURIOUS_RETRANSMISSION);	/* tshark's label */
+	assert_int_equal(r->why.drop, EXPLAIN_DROP_NONE);
+	lacks(t, "already acknowledged");
+	lacks(t, "old duplicate");
+	lacks(t, "retransmission #");
+	has(t, "first send of seq 1");
+	r = frame_rec(&f, 8, &t);
+	assert_int_equal(r->why.unsent_of_frame, 5);
+	lacks(t, "is missing");
+	summary(&f, &t);
+	lacks(t, "resends");
+}
+
+/* B. "`send R seq=+100`: 'a RST is never answered' (false when the RST is in-window but
+ * not exact: RFC 5961 §3.2 challenge ACK)." */
+static void inexact_rst_is_answered(void **state)
+{
+	struct feed f;
+	const char *t = "";
+
+	(void)state;
+	feed_init(&f);
+	handshake(&f);
+	data14(&f);
+	send_seg(&f, true, 300000, SEG_RST, 115, 0, 0, 0, 4);
+	send_seg(&f, false, 300100, SEG_ACK, 1, 15, 65535, 0, 3);
+	finish(&f);
+	frame_rec(&f, 6, &t);
+	lacks(t, "never answered");
+}
+
+/* C. "A data segment that carries the handshake's ACK: 'ack 1 = 0 + 1: the client has
+ * received 1 more bytes (up to byte 0)' and the summary 'No complete three-way handshake
+ * was seen'." RFC 9293 §3.5: any third segment acknowledging the SYN+ACK completes it. */
+static void data_completes_the_handshake(void **state)
+{
+	struct feed f;
+	const char *t = "";
+	const struct explain_rec *r;
+
+	(void)state;
+	feed_init(&f);
+	send_seg(&f, true, 0, SEG_SYN, 0, 0, 65535, 0, 1);
+	send_seg(&f, false, 100, SEG_SYN | SEG_ACK, 0, 1, 65535, 0, 1);
+	send_seg(&f, true, 200, SEG_PSH | SEG_ACK, 1, 1, 65535, 14, 2);
+	send_seg(&f, false, 300, SEG_ACK, 1, 15, 65535, 0, 2);
+	finish(&f);
+	r = frame_rec(&f, 3, &t);
+	lacks(t, "more bytes");
+	lacks(t, "up to byte 0");
+	has(t, "ISN");
+	r = summary(&f, &t);
+	assert_true(r->sum.has_handshake);
+	assert_int_equal(r->sum.final[EXPLAIN_SERVER], TCB_ESTABLISHED);
+	assert_int_equal(r->sum.hs_rtt_us, 200);
+	lacks(t, "No complete three-way handshake");
+}
+
+/* D. "The offline story of a lost final ACK: the FIN resent by LAST-ACK and the ACK that
+ * TIME-WAIT sends again do not say that TIME-WAIT acknowledged again and restarted its
+ * 2MSL timer (RFC 9293 §3.10.7.4, TIME-WAIT), which the live log states." */
+static void time_wait_acks_a_resent_fin_again(void **state)
+{
+	struct feed f;
+	const char *t = "";
+
+	(void)state;
+	feed_init(&f);
+	handshake(&f);
+	send_seg(&f, true, 1000, SEG_FIN | SEG_ACK, 1, 1, 65535, 0, 3);		/* 4 */
+	send_seg(&f, false, 1100, SEG_FIN | SEG_ACK, 1, 2, 65535, 0, 2);	/* 5 */
+	send_seg(&f, true, 1200, SEG_ACK, 2, 2, 65535, 0, 4);			/* 6: lost */
+	send_seg(&f, false, 1001100, SEG_FIN | SEG_ACK, 1, 2, 65535, 0, 3);	/* 7 */
+	send_seg(&f, true, 1001200, SEG_ACK, 2, 2, 65535, 0, 5);		/* 8 */
+	finish(&f);
+	frame_rec(&f, 8, &t);
+	has(t, "TIME-WAIT");
+	has(t, "restarts the 2MSL timer");
+}
+
+/* B. "the client's summary then says 'ended by a RST from the client. Final states:
+ * client ESTABLISHED, server CLOSED' though the server stayed ESTABLISHED" (the client's
+ * records end before the challenge ACK arrives). */
+static void inexact_rst_ends_nothing_unanswered(void **state)
+{
+	struct feed f;
+	const char *t = "";
+	const struct explain_rec *r;
+
+	(void)state;
+	feed_init(&f);
+	handshake(&f);
+	data14(&f);
+	send_seg(&f, true, 300000, SEG_RST, 115, 0, 0, 0, 4);
+	finish(&f);
+	r = summary(&f, &t);
+	assert_false(r->sum.reset);
+	assert_int_equal(r->sum.final[EXPLAIN_SERVER], TCB_ESTABLISHED);
+	lacks(t, "ended by a RST");
+	lacks(t, "server CLOSED");
+}
+
+/* ---- live records through the shared builder: edits and holds (live_rec_mark) ---- */
+
+struct lb {
+	struct explain_build b;
+	struct explain_prose_ctx ctx;
+	uint64_t frame;
+};
+
+/* seg of the client (c2s) or server, numbers relative to CISN / SISN. */
+static struct seg mkseg(bool c2s, uint8_t flags, uint32_t rseq, uint32_t rack, uint32_t len)
+{
+	static const uint8_t data[16] = "Just a test.\r\n";
+	struct seg s;
+
+	memset(&s, 0, sizeof(s));
+	s.saddr = c2s ? 0xc6120001 : 0xc6120002;
+	s.daddr = c2s ? 0xc6120002 : 0xc6120001;
+	s.sport = c2s ? 40000 : 80;
+	s.dport = c2s ? 80 : 40000;
+	s.seq = (c2s ? CISN : SISN) + rseq;
+	s.ack = (flags & SEG_ACK) ? (c2s ? SISN : CISN) + rack : 0;
+	s.flags = flags;
+	s.win = 65535;
+	s.len = len;
+	s.payload = len ? data : NULL;
+	return s;
+}
+
+/* One segment through explain_build_segment with the live numbering (ISNs known), as
+ * live_rec.c calls it; made / held as live_rec_mark passes them. */
+static void lb_seg(struct lb *l, bool c2s, uint64_t t_us, const struct seg *s,
+		   const struct seg *made, uint64_t held_us, struct explain_rec *r, char *text,
+		   size_t cap)
+{
+	struct explain_bases bs = { c2s ? CISN : SISN, c2s ? SISN : CISN, true };
+	struct explain_seg_in in = { s, c2s ? EXPLAIN_CLIENT : EXPLAIN_SERVER, ++l->frame, t_us,
+				     &bs, false, made, held_us, t_us };	/* sent after it */
+
+	assert_int_equal(explain_build_segment(&l->b, &in, r, NULL), 0);
+	explain_prose_ctx(&l->ctx, r, EXPLAIN_LANG_EN, text, cap);
+}
+
+static void lb_plain(struct lb *l, bool c2s, uint64_t t_us, uint8_t flags, uint32_t rseq,
+		     uint32_t rack, uint32_t len, struct explain_rec *r, char *text)
+{
+	struct seg s = mkseg(c2s, flags, rseq, rack, len);
+
+	lb_seg(l, c2s, t_us, &s, NULL, 0, r, text, 4096);
+}
+
+/* A, live. "The live log knows the edit was applied ...: the live record of an edited
+ * segment must say it was edited and what the TCB's own numbers were, and must not feed
+ * the edited seq into later resend detection." */
+static void edited_seq_is_said_and_not_fed_to_resends(void **state)
+{
+	struct lb l;
+	struct explain_rec r, sum;
+	static char t[4096];
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	explain_build_init(&l.b, 1);
+	explain_prose_ctx_init(&l.ctx);
+	lb_plain(&l, true, 0, SEG_SYN, 0, 0, 0, &r, t);
+	lb_plain(&l, false, 100, SEG_SYN | SEG_ACK, 0, 1, 0, &r, t);
+	lb_plain(&l, true, 200, SEG_ACK, 1, 1, 0, &r, t);
+	lb_plain(&l, true, 1000, SEG_PSH | SEG_ACK, 1, 1, 14, &r, t);
+	lb_plain(&l, false, 1100, SEG_PSH | SEG_ACK, 1, 15, 14, &r, t);	/* the echo */
+	struct seg made = mkseg(true, SEG_ACK, 15, 15, 0), wire = made;
+	wire.seq += 5;					/* `edit seq +5` */
+	lb_seg(&l, true, 2000, &wire, &made, 0, &r, t, sizeof(t));
+	assert_true(r.edited);
+	assert_int_equal(r.seq, 20);
+	assert_int_equal(r.made_seq, 15);
+	assert_int_equal(r.made_ack, 15);
+	has(t, "Edited at the step prompt");
+	has(t, "seq 15");
+	lacks(t, "still byte 20");
+	lacks(t, "missing");
+	lb_plain(&l, true, 900000, SEG_FIN | SEG_ACK, 15, 15, 0, &r, t);
+	assert_false(r.analysis & EXPLAIN_AF_RETRANSMISSION);	/* the TCB's numbers: new */
+	lacks(t, "retransmission");
+	explain_build_summary(&l.b, 900000, &sum);
+	assert_int_equal(sum.sum.nrtx, 0);
+	explain_build_free(&l.b);
+}
+
+/* E. "After a long step prompt: 'It acknowledges frame 2, sent 13.346 s earlier (the
+ * round-trip time seen at this point)' and 'handshake RTT 515.966 ms'." */
+static void held_time_is_no_round_trip_time(void **state)
+{
+	struct lb l;
+	struct explain_rec r, sum;
+	static char t[4096];
+	struct seg s;
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	explain_build_init(&l.b, 1);
+	explain_prose_ctx_init(&l.ctx);
+	lb_plain(&l, true, 0, SEG_SYN, 0, 0, 0, &r, t);
+	s = mkseg(false, SEG_SYN | SEG_ACK, 0, 1, 0);		/* held 13.3 s at the prompt */
+	lb_seg(&l, false, 13300000, &s, NULL, 13299000, &r, t, sizeof(t));
+	assert_int_equal(r.held_us, 13299000);
+	lacks(t, "the round-trip time seen");
+	has(t, "held at the step prompt");
+	lb_plain(&l, true, 13300200, SEG_ACK, 1, 1, 0, &r, t);
+	lb_plain(&l, true, 13400000, SEG_PSH | SEG_ACK, 1, 1, 14, &r, t);
+	lb_plain(&l, false, 13400300, SEG_ACK, 1, 15, 0, &r, t);	/* after the hold */
+	has(t, "the round-trip time seen");
+	explain_build_summary(&l.b, 13400300, &sum);
+	assert_int_equal(sum.sum.hs_held_us, 13299000);
+	explain_prose_ctx(&l.ctx, &sum, EXPLAIN_LANG_EN, t, sizeof(t));
+	has(t, "held at the step prompt, so it is no round-trip time");
+	explain_build_free(&l.b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(seq_ahead_of_what_was_sent),
+		cmocka_unit_test(ack_of_unsent_data_is_no_bytes_received),
+		cmocka_unit_test(first_send_after_an_ack_of_unsent_data),
+		cmocka_unit_test(inexact_rst_is_answered),
+		cmocka_unit_test(data_completes_the_handshake),
+		cmocka_unit_test(time_wait_acks_a_resent_fin_again),
+		cmocka_unit_test(inexact_rst_ends_nothing_unanswered),
+		cmocka_unit_test(edited_seq_is_said_and_not_fed_to_resends),
+		cmocka_unit_test(held_time_is_no_round_trip_time),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
