@@ -64,7 +64,7 @@ static void fast_retransmit_lines(void **state)
 	for (int i = 0; i < 3; i++)
 		cc_ack(n, CC_SEQ(0), n->now + 10 * MS);
 	prose_of(cc_ev(n->oc, TCB_WHY_CC_THIRD_DUPACK), EXPLAIN_LANG_EN, buf, sizeof(buf));
-	expect(buf, "cwnd 14600 → 11680 bytes, ssthresh set to 7300: a third duplicate ACK");
+	expect(buf, "cwnd 14600 → 13140 bytes, ssthresh set to 8760: a third duplicate ACK");
 	expect(buf, "RFC 5681 §3.2, RFC 6582 §3.2");
 	prose_of(tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_FAST_RETRANSMIT), EXPLAIN_LANG_EN,
 		 buf, sizeof(buf));

@@ -28,10 +28,11 @@ static void dupacks(struct net *n, uint32_t ack, unsigned k, uint64_t now)
 		cc_ack(n, ack, now);
 }
 
-/* Segment 0 of ten lost: the third duplicate ACK resends it at once (no timer), ssthresh =
- * 14600 / 2, cwnd = ssthresh + 3 SMSS; each further duplicate inflates cwnd by one SMSS
- * and lets new data out once cwnd exceeds what is in flight; the full ACK ends recovery
- * at min(ssthresh, FlightSize + SMSS). */
+/* Segment 0 of ten lost: the first two duplicates each let one new segment out (Limited
+ * Transmit, RFC 3042), cwnd unchanged; the third resends segment 0 at once (no timer),
+ * ssthresh = 12 segments in flight / 2, cwnd = ssthresh + 3 SMSS; each further duplicate
+ * inflates cwnd by one SMSS and lets new data out once cwnd exceeds what is in flight;
+ * the full ACK ends recovery at min(ssthresh, FlightSize + SMSS). */
 static void third_dupack_fast_retransmit_and_full_ack(void **state)
 {
 	struct net *n = cc_sender(100000);
@@ -39,12 +40,17 @@ static void third_dupack_fast_retransmit_and_full_ack(void **state)
 	uint64_t t = n->now + 10 * MS;
 
 	(void)state;
-	dupacks(n, CC_SEQ(0), 2, t);
-	assert_int_equal(n->oc->nseg, 0);	/* two are not enough */
-	assert_int_equal(cc_count(n->oc, TCB_EV_CWND), 0);
-	assert_int_equal(cc_vars(n).dupacks, 2);
+	for (unsigned k = 1; k <= 2; k++) {	/* two are not enough to resend */
+		cc_ack(n, CC_SEQ(0), t);
+		assert_int_equal(n->oc->nseg, 1);
+		assert_int_equal(n->oc->seg[0].seq, CC_SEQ(9 + k));
+		assert_int_equal(cc_count(n->oc, TCB_EV_CWND), 0);
+		assert_int_equal(cc_count(n->oc, TCB_EV_RETRANSMIT), 0);
+		assert_int_equal(cc_vars(n).dupacks, k);
+		assert_int_equal(cc_vars(n).cwnd, 14600);
+	}
 	cc_ack(n, CC_SEQ(0), t);
-	assert_cwnd(n, TCB_WHY_CC_THIRD_DUPACK, 14600, 11680, UINT32_MAX, 7300);
+	assert_cwnd(n, TCB_WHY_CC_THIRD_DUPACK, 14600, 13140, UINT32_MAX, 8760);
 	ev = tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_FAST_RETRANSMIT);
 	assert_non_null(ev);
 	assert_int_equal(ev->n[0], CC_SEQ(0));
@@ -53,27 +59,27 @@ static void third_dupack_fast_retransmit_and_full_ack(void **state)
 	assert_int_equal(ev->rto_us, 0);	/* not a timeout: no "next try doubles" */
 	assert_int_equal(n->oc->nseg, 1);
 	assert_int_equal(n->oc->seg[0].seq, CC_SEQ(0));
-	assert_int_equal(cc_vars(n).recover, CC_SEQ(10));
-	/* 4th, 5th: cwnd 13140, 14600 = flight: nothing new yet */
-	for (uint32_t c = 13140; c <= 14600; c += CC_MSS) {
+	assert_int_equal(cc_vars(n).recover, CC_SEQ(12));
+	/* 4th to 6th: cwnd 14600 .. 17520 = flight: nothing new yet */
+	for (uint32_t c = 14600; c <= 17520; c += CC_MSS) {
 		cc_ack(n, CC_SEQ(0), t);
-		assert_cwnd(n, TCB_WHY_CC_DUPACK_INFLATE, c - CC_MSS, c, 7300, 7300);
+		assert_cwnd(n, TCB_WHY_CC_DUPACK_INFLATE, c - CC_MSS, c, 8760, 8760);
 		assert_int_equal(n->oc->nseg, 0);
 	}
-	/* 6th, 7th: one new segment each */
-	for (unsigned k = 10; k <= 11; k++) {
+	/* 7th, 8th: one new segment each */
+	for (unsigned k = 12; k <= 13; k++) {
 		cc_ack(n, CC_SEQ(0), t);
 		assert_int_equal(n->oc->nseg, 1);
 		assert_int_equal(n->oc->seg[0].seq, CC_SEQ(k));
 		assert_null(tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_FAST_RETRANSMIT));
 	}
-	assert_int_equal(cc_vars(n).cwnd, 17520);
+	assert_int_equal(cc_vars(n).cwnd, 20440);
 	/* the full ACK: everything up to the recovery point */
-	cc_ack(n, CC_SEQ(10), t + 1 * MS);
-	assert_cwnd(n, TCB_WHY_CC_RECOVERY_EXIT, 17520, 4380, 7300, 7300);
+	cc_ack(n, CC_SEQ(12), t + 1 * MS);
+	assert_cwnd(n, TCB_WHY_CC_RECOVERY_EXIT, 20440, 4380, 8760, 8760);
 	assert_null(tn_find(n->oc, TCB_EV_RTT, TCB_WHY_ACK_NEW));	/* Karn */
 	assert_int_equal(n->oc->nseg, 1);	/* 4380 - 2920 in flight */
-	assert_int_equal(n->oc->seg[0].seq, CC_SEQ(12));
+	assert_int_equal(n->oc->seg[0].seq, CC_SEQ(14));
 	assert_int_equal(cc_vars(n).cc_phase, 0);
 	tn_free(n);
 }
@@ -87,16 +93,17 @@ static void dupacks_at_recovery_point_start_no_second_recovery(void **state)
 
 	(void)state;
 	dupacks(n, CC_SEQ(0), 3, t);
-	cc_ack(n, CC_SEQ(10), t + 1 * MS);	/* full ACK: recover = CC_SEQ(10) */
-	dupacks(n, CC_SEQ(10), 3, t + 2 * MS);
+	assert_int_equal(cc_vars(n).recover, CC_SEQ(12));
+	cc_ack(n, CC_SEQ(12), t + 1 * MS);	/* full ACK */
+	dupacks(n, CC_SEQ(12), 3, t + 2 * MS);
 	assert_null(tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_FAST_RETRANSMIT));
 	assert_int_equal(cc_count(n->oc, TCB_EV_CWND), 0);
 	assert_int_equal(cc_vars(n).cc_phase, 0);
 	/* once an ACK covers more than recover, three duplicates recover again */
-	cc_ack(n, CC_SEQ(11), t + 3 * MS);
-	dupacks(n, CC_SEQ(11), 3, t + 4 * MS);
+	cc_ack(n, CC_SEQ(13), t + 3 * MS);
+	dupacks(n, CC_SEQ(13), 3, t + 4 * MS);
 	assert_non_null(tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_FAST_RETRANSMIT));
-	assert_int_equal(n->oc->seg[0].seq, CC_SEQ(11));
+	assert_int_equal(n->oc->seg[0].seq, CC_SEQ(13));
 	tn_free(n);
 }
 
@@ -110,18 +117,19 @@ static void partial_acks_resend_each_hole(void **state)
 
 	(void)state;
 	dupacks(n, CC_SEQ(0), 7, t);	/* 1, 2, 3, 5, 7, 8, 9 arrived */
-	assert_int_equal(cc_vars(n).cwnd, 17520);
+	assert_int_equal(cc_vars(n).cwnd, 18980);	/* 10 .. 12 went out meanwhile */
+	assert_int_equal(cc_vars(n).recover, CC_SEQ(12));
 	/* the resent segment 0 arrives: the receiver now misses 4 */
 	cc_ack(n, CC_SEQ(4), t + 10 * MS);
 	ev = tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_PARTIAL_ACK_RTX);
 	assert_non_null(ev);
 	assert_int_equal(ev->n[0], CC_SEQ(4));
 	assert_int_equal(ev->n[2], CC_SEQ(4));
-	assert_int_equal(ev->n[3], CC_SEQ(10));
-	assert_cwnd(n, TCB_WHY_CC_PARTIAL_ACK, 17520, 17520 - 5840 + 1460, 7300, 7300);
+	assert_int_equal(ev->n[3], CC_SEQ(12));
+	assert_cwnd(n, TCB_WHY_CC_PARTIAL_ACK, 18980, 18980 - 5840 + 1460, 8760, 8760);
 	assert_int_equal(n->oc->nseg, 2);	/* the hole, then one new segment */
 	assert_int_equal(n->oc->seg[0].seq, CC_SEQ(4));
-	assert_int_equal(n->oc->seg[1].seq, CC_SEQ(12));
+	assert_int_equal(n->oc->seg[1].seq, CC_SEQ(13));
 	rtx_at = tcb_timer_at(n->c, TCB_TIMER_RTX);
 	assert_int_equal(rtx_at, t + 10 * MS + 200 * MS);
 	/* the second partial ACK: 6 is missing too; the timer keeps running */
@@ -129,17 +137,17 @@ static void partial_acks_resend_each_hole(void **state)
 	ev = tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_PARTIAL_ACK_RTX);
 	assert_non_null(ev);
 	assert_int_equal(ev->n[0], CC_SEQ(6));
-	assert_cwnd(n, TCB_WHY_CC_PARTIAL_ACK, 13140, 13140 - 2920 + 1460, 7300, 7300);
+	assert_cwnd(n, TCB_WHY_CC_PARTIAL_ACK, 14600, 14600 - 2920 + 1460, 8760, 8760);
 	assert_int_equal(n->oc->nseg, 2);
 	assert_int_equal(n->oc->seg[0].seq, CC_SEQ(6));
-	assert_int_equal(n->oc->seg[1].seq, CC_SEQ(13));
+	assert_int_equal(n->oc->seg[1].seq, CC_SEQ(14));
 	assert_int_equal(tcb_timer_at(n->c, TCB_TIMER_RTX), rtx_at);
 	/* everything arrived */
-	cc_ack(n, CC_SEQ(14), t + 20 * MS);
-	assert_cwnd(n, TCB_WHY_CC_RECOVERY_EXIT, 11680, 2920, 7300, 7300);
+	cc_ack(n, CC_SEQ(15), t + 20 * MS);
+	assert_cwnd(n, TCB_WHY_CC_RECOVERY_EXIT, 13140, 2920, 8760, 8760);
 	assert_null(tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_PARTIAL_ACK_RTX));
 	assert_int_equal(n->oc->nseg, 2);
-	assert_int_equal(n->oc->seg[0].seq, CC_SEQ(14));
+	assert_int_equal(n->oc->seg[0].seq, CC_SEQ(15));
 	tn_free(n);
 }
 

@@ -38,7 +38,8 @@
  *    (RFC 5681 §3.2, RFC 6582). After an RTO only the first unacknowledged segment is
  *    resent (cwnd = 1 SMSS); each later ACK that does not reach the recovery point resends
  *    the one segment it shows missing (RFC 6582 §4), never the whole window. What is sent
- *    is limited by min(cwnd, SND.WND). No SACK (the peer's option is ignored); cwnd is not
+ *    is limited by min(cwnd, SND.WND); the first two duplicate ACKs each let one new
+ *    segment out (Limited Transmit, RFC 3042), cwnd unchanged. No SACK (the peer's option is ignored); cwnd is not
  *    reduced after an idle period (RFC 5681 §4.1 not implemented).
  *  - Zero-window probes are Linux style: <SEQ=SND.UNA-1><ACK=RCV.NXT><CTL=ACK>, no data,
  *    which the peer must answer with an ACK carrying its window (RFC 9293 §3.10.7.4).

@@ -122,12 +122,6 @@ static inline uint16_t tcb_p_mss(const struct tcb *t)
 }
 static inline int tcb_p_nonneg(int n) { return n < 0 ? 0 : n; }
 
-/* What the sender may keep in flight: min(cwnd, SND.WND) (RFC 5681 §3.1); the peer's
- * window alone before congestion control starts (cwnd 0: handshake). */
-static inline uint32_t tcb_send_window(const struct tcb *t)
-{
-	return t->cc.cwnd && t->cc.cwnd < t->snd_wnd ? t->cc.cwnd : t->snd_wnd;
-}
 
 /*
  * The functions the tcb*.c files share, by floor: a file calls only into the floors
@@ -141,6 +135,18 @@ static inline uint32_t tcb_send_window(const struct tcb *t)
  *      tcb_life.c     tcb_new / tcb_free, queries
  *   5  tcb_cookie.c   a TCB born ESTABLISHED from a SYN cookie
  */
+
+/* What the sender may keep in flight: min(cwnd, SND.WND) (RFC 5681 §3.1), plus one SMSS
+ * for each of the first two duplicate ACKs (Limited Transmit, RFC 3042 §2: new data,
+ * cwnd unchanged); the peer's window alone before congestion control starts (cwnd 0). */
+static inline uint32_t tcb_send_window(const struct tcb *t, uint16_t smss)
+{
+	uint32_t c = t->cc.cwnd;
+
+	if (c && t->cc.phase == TCB_CC_OPEN && t->cc.dupacks <= 2)
+		c += t->cc.dupacks * smss;
+	return c && c < t->snd_wnd ? c : t->snd_wnd;
+}
 
 /* ---- 1. tcb.c: filling the tcb_out ---- */
 struct tcb_event *tcb_ev(const struct tcb *t, struct tcb_out *o, enum tcb_ev_kind k,

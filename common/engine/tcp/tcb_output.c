@@ -17,10 +17,10 @@ void tcb_send_syn(struct tcb *t, uint64_t now, struct tcb_out *o)
 }
 
 /* Bytes the windows still allow (RFC 9293 §3.8.6: SND.UNA + SND.WND - SND.NXT, with
- * min(cwnd, SND.WND) for SND.WND, RFC 5681 §3.1). */
+ * min(cwnd, SND.WND) for SND.WND, RFC 5681 §3.1, and Limited Transmit). */
 static uint32_t tcb_usable_window(const struct tcb *t)
 {
-	uint32_t right = t->snd_una + tcb_send_window(t);
+	uint32_t right = t->snd_una + tcb_send_window(t, tcb_eff_mss(t));
 
 	return seq_gt(right, t->snd_nxt) ? right - t->snd_nxt : 0;
 }
