@@ -84,26 +84,31 @@ static void third_dupack_fast_retransmit_and_full_ack(void **state)
 	tn_free(n);
 }
 
-/* RFC 6582 §3.2 step 1: duplicate ACKs that do not cover more than recover start no
- * second recovery (they may come from our own retransmissions). */
-static void dupacks_at_recovery_point_start_no_second_recovery(void **state)
+/* The first new segment after a recovery is lost: duplicate ACKs exactly at the recovery
+ * point start the next recovery (RFC 6582 §3.2 step 1's "more than recover" guard is not
+ * applied, see tcb_cc.c); the next recovery point is SND.NXT then. */
+static void loss_right_after_recovery_recovers_again(void **state)
 {
 	struct net *n = cc_sender(100000);
+	const struct tcb_event *ev;
 	uint64_t t = n->now + 10 * MS;
+	uint32_t nxt;
 
 	(void)state;
 	dupacks(n, CC_SEQ(0), 3, t);
 	assert_int_equal(cc_vars(n).recover, CC_SEQ(12));
 	cc_ack(n, CC_SEQ(12), t + 1 * MS);	/* full ACK */
-	dupacks(n, CC_SEQ(12), 3, t + 2 * MS);
-	assert_null(tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_FAST_RETRANSMIT));
-	assert_int_equal(cc_count(n->oc, TCB_EV_CWND), 0);
 	assert_int_equal(cc_vars(n).cc_phase, 0);
-	/* once an ACK covers more than recover, three duplicates recover again */
-	cc_ack(n, CC_SEQ(13), t + 3 * MS);
-	dupacks(n, CC_SEQ(13), 3, t + 4 * MS);
-	assert_non_null(tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_FAST_RETRANSMIT));
-	assert_int_equal(n->oc->seg[0].seq, CC_SEQ(13));
+	dupacks(n, CC_SEQ(12), 2, t + 2 * MS);	/* segment 12 lost */
+	nxt = cc_vars(n).snd_nxt;
+	cc_ack(n, CC_SEQ(12), t + 2 * MS);
+	ev = tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_FAST_RETRANSMIT);
+	assert_non_null(ev);
+	assert_int_equal(ev->n[0], CC_SEQ(12));
+	assert_int_equal(n->oc->seg[0].seq, CC_SEQ(12));
+	assert_non_null(cc_ev(n->oc, TCB_WHY_CC_THIRD_DUPACK));
+	assert_int_equal(cc_vars(n).recover, nxt);
+	assert_int_equal(cc_vars(n).cc_phase, 1);
 	tn_free(n);
 }
 
@@ -192,7 +197,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(third_dupack_fast_retransmit_and_full_ack),
-		cmocka_unit_test(dupacks_at_recovery_point_start_no_second_recovery),
+		cmocka_unit_test(loss_right_after_recovery_recovers_again),
 		cmocka_unit_test(partial_acks_resend_each_hole),
 		cmocka_unit_test(dupacks_after_rto_ignored),
 		cmocka_unit_test(window_change_or_data_is_not_a_dupack),

@@ -61,8 +61,7 @@ void tcb_cc_init(struct tcb *t)
 	t->cc.cwnd = iw > TCB_CC_CWND_MAX / tcb_cc_smss(t) ? TCB_CC_CWND_MAX
 							  : iw * tcb_cc_smss(t);
 	t->cc.ssthresh = UINT32_MAX;	/* "arbitrarily high" (RFC 5681 §3.1) */
-	t->cc.recover = t->iss;		/* RFC 6582 §3: initially the ISS; ours is one past
-					 * RFC 6582's, so the first data can start a recovery */
+	t->cc.recover = t->iss;		/* RFC 6582 §3: initially the ISS */
 }
 
 /* RFC 5681 §3.1: slow start below ssthresh (eq. 2, + min(acked, SMSS) per ACK), else
@@ -162,13 +161,15 @@ static bool tcb_cc_is_dupack(const struct tcb *t, const struct seg *s)
 	       !(s->flags & (SEG_SYN | SEG_FIN)) && s->win == t->snd_wnd;
 }
 
-/* RFC 6582 §3.2 step 1: a new recovery only when the ACK covers more than recover
- * (SEG.ACK - 1 > recover, our recover being one past RFC 6582's): duplicate ACKs caused by
- * segments resent in the last recovery start no other. The optional heuristics of §4 are
- * not implemented. */
+/* RFC 6582 §3.2 step 1 starts a recovery only when the duplicate ACKs cover MORE than
+ * recover, so that ACKs caused by needless go-back-N retransmissions after a timeout
+ * start none, and allows heuristics to start one anyway (§4). Deliberately not applied
+ * here: this sender never makes those retransmissions (it resends only what an ACK shows
+ * missing), and with the guard the common loss right after a recovery, of the first new
+ * segment (duplicate ACKs exactly AT recover), would wait for the timer. */
 static bool tcb_cc_may_recover(const struct tcb *t, uint32_t ack)
 {
-	return seq_gt(ack, t->cc.recover);
+	return seq_geq(ack, t->cc.recover);
 }
 
 /* RFC 5681 §3.2 steps 2-4, RFC 6582 §3.2 step 2: fast retransmit. */
