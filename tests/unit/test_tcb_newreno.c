@@ -156,6 +156,60 @@ static void partial_acks_resend_each_hole(void **state)
 	tn_free(n);
 }
 
+/* Early Retransmit (RFC 5827): three segments in flight, nothing more to send: the second
+ * duplicate is the signal; two in flight: the first. */
+static void early_retransmit_with_few_segments(void **state)
+{
+	for (uint32_t segs = 2; segs <= 3; segs++) {
+		struct net *n = cc_sender(segs * CC_MSS);
+		const struct tcb_event *ev;
+
+		assert_int_equal(n->oc->nseg, segs);
+		for (uint32_t d = 1; d < segs - 1; d++) {
+			cc_ack(n, CC_SEQ(0), n->now + 10 * MS);
+			assert_int_equal(n->oc->nseg, 0);
+			assert_int_equal(cc_count(n->oc, TCB_EV_CWND), 0);
+		}
+		cc_ack(n, CC_SEQ(0), n->now + 10 * MS);
+		assert_cwnd(n, TCB_WHY_CC_EARLY_RETRANSMIT, 14600, 2920 + 3 * CC_MSS, UINT32_MAX,
+			    2920);
+		ev = tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_FAST_RETRANSMIT);
+		assert_non_null(ev);
+		assert_int_equal(ev->n[3], segs - 1);
+		assert_int_equal(n->oc->nseg, 1);
+		assert_int_equal(n->oc->seg[0].seq, CC_SEQ(0));
+		tn_free(n);
+	}
+	(void)state;
+}
+
+/* With data waiting, Limited Transmit keeps segments flowing: no early retransmit. */
+static void no_early_retransmit_while_data_can_go(void **state)
+{
+	struct tcb_params pc, ps;
+	static uint8_t data[20000];
+	struct net *n;
+
+	(void)state;
+	tn_params(&pc, C_ISS);
+	tn_params(&ps, S_ISS);
+	pc.init_cwnd = 3;
+	n = tn_new(&pc, &ps);
+	tn_handshake(n);
+	tcb_send(n->c, data, sizeof(data), n->now, n->oc, NULL);
+	assert_int_equal(n->oc->nseg, 3);
+	cc_ack(n, CC_SEQ(0), n->now + 10 * MS);	/* Limited Transmit: segment 3 */
+	assert_int_equal(n->oc->nseg, 1);
+	assert_int_equal(n->oc->seg[0].seq, CC_SEQ(3));
+	cc_ack(n, CC_SEQ(0), n->now + 10 * MS);	/* and 4 */
+	assert_int_equal(n->oc->nseg, 1);
+	assert_int_equal(n->oc->seg[0].seq, CC_SEQ(4));
+	assert_null(tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_FAST_RETRANSMIT));
+	cc_ack(n, CC_SEQ(0), n->now + 10 * MS);
+	assert_non_null(cc_ev(n->oc, TCB_WHY_CC_THIRD_DUPACK));
+	tn_free(n);
+}
+
 /* After an RTO, duplicate ACKs below the recovery point are no new loss signal. */
 static void dupacks_after_rto_ignored(void **state)
 {
@@ -199,6 +253,8 @@ int main(void)
 		cmocka_unit_test(third_dupack_fast_retransmit_and_full_ack),
 		cmocka_unit_test(loss_right_after_recovery_recovers_again),
 		cmocka_unit_test(partial_acks_resend_each_hole),
+		cmocka_unit_test(early_retransmit_with_few_segments),
+		cmocka_unit_test(no_early_retransmit_while_data_can_go),
 		cmocka_unit_test(dupacks_after_rto_ignored),
 		cmocka_unit_test(window_change_or_data_is_not_a_dupack),
 	};

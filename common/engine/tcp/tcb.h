@@ -39,7 +39,9 @@
  *    resent (cwnd = 1 SMSS); each later ACK that does not reach the recovery point resends
  *    the one segment it shows missing (RFC 6582 §4), never the whole window. What is sent
  *    is limited by min(cwnd, SND.WND); the first two duplicate ACKs each let one new
- *    segment out (Limited Transmit, RFC 3042), cwnd unchanged. No SACK (the peer's option is ignored); cwnd is not
+ *    segment out (Limited Transmit, RFC 3042), cwnd unchanged; with fewer than four
+ *    segments in flight and nothing more allowed out, fewer duplicates (segments in flight
+ *    - 1) trigger the fast retransmit (Early Retransmit, RFC 5827). No SACK (the peer's option is ignored); cwnd is not
  *    reduced after an idle period (RFC 5681 §4.1 not implemented).
  *  - Zero-window probes are Linux style: <SEQ=SND.UNA-1><ACK=RCV.NXT><CTL=ACK>, no data,
  *    which the peer must answer with an ACK carrying its window (RFC 9293 §3.10.7.4).
@@ -354,6 +356,8 @@ enum tcb_why {
 	TCB_WHY_CC_THIRD_DUPACK,	/* third duplicate ACK: ssthresh = max(FlightSize / 2,
 					 * 2 SMSS), cwnd = ssthresh + 3 SMSS */
 	TCB_WHY_CC_DUPACK_INFLATE,	/* another duplicate ACK in fast recovery: + SMSS */
+	TCB_WHY_CC_EARLY_RETRANSMIT,	/* as THIRD_DUPACK, after fewer duplicates: too few
+					 * segments in flight for three (RFC 5827) */
 	TCB_WHY_CC_PARTIAL_ACK,		/* partial ACK in fast recovery: cwnd - acked (+ SMSS
 					 * when acked >= SMSS) */
 	TCB_WHY_CC_RECOVERY_EXIT,	/* full ACK: recovery over, cwnd = min(ssthresh,

@@ -172,9 +172,25 @@ static bool tcb_cc_may_recover(const struct tcb *t, uint32_t ack)
 	return seq_geq(ack, t->cc.recover);
 }
 
+/* RFC 5827 §3.1 (byte-based): the duplicate ACKs that signal a loss: 3, or one fewer than
+ * the segments in flight when those are fewer than four and no new segment may go out.
+ * RFC 5827 counts only the peer's window and an empty queue as "may not"; here cwnd also
+ * counts, once Limited Transmit has used its two segments. */
+static uint32_t tcb_cc_dupthresh(const struct tcb *t)
+{
+	uint32_t smss = tcb_cc_smss(t), flight = t->snd_nxt - t->snd_una;
+	uint32_t oseg = (flight + smss - 1) / smss;
+	uint32_t unsent = t->sndq.len - (t->snd_nxt - t->sndq_seq);
+	uint32_t right = t->snd_una + tcb_send_window(t, (uint16_t)smss);
+	uint32_t room = seq_gt(right, t->snd_nxt) ? right - t->snd_nxt : 0;
+	bool stuck = unsent == 0 || room < (unsent < smss ? unsent : smss);
+
+	return oseg >= 2 && oseg < 4 && stuck ? oseg - 1 : TCB_CC_DUPTHRESH;
+}
+
 /* RFC 5681 §3.2 steps 2-4, RFC 6582 §3.2 step 2: fast retransmit. */
-static void tcb_cc_fast_retransmit(struct tcb *t, const struct seg *s, uint64_t now,
-				   struct tcb_out *o)
+static void tcb_cc_fast_retransmit(struct tcb *t, const struct seg *s, enum tcb_why why,
+				   uint64_t now, struct tcb_out *o)
 {
 	struct tcb_cc *c = &t->cc;
 	uint32_t ssthresh = tcb_cc_half_flight(t);
@@ -183,8 +199,7 @@ static void tcb_cc_fast_retransmit(struct tcb *t, const struct seg *s, uint64_t 
 	c->phase = TCB_CC_FAST_RECOVERY;
 	c->recover = t->snd_nxt;
 	c->partial_seen = false;
-	tcb_cc_set(t, ssthresh + 3 * tcb_cc_smss(t), ssthresh, TCB_WHY_CC_THIRD_DUPACK, true,
-		   now, o);
+	tcb_cc_set(t, ssthresh + 3 * tcb_cc_smss(t), ssthresh, why, true, now, o);
 	if ((r = tcb_cc_next_hole(t)) != NULL)
 		tcb_rtx_resend(t, r, TCB_WHY_FAST_RETRANSMIT, s->ack, c->dupacks, now, o);
 }
@@ -201,9 +216,12 @@ void tcb_cc_on_old_ack(struct tcb *t, const struct seg *s, uint64_t now, struct 
 			   false, now, o);
 		return;
 	}
-	if (c->dupacks == TCB_CC_DUPTHRESH && c->phase == TCB_CC_OPEN &&
-	    tcb_cc_may_recover(t, s->ack))
-		tcb_cc_fast_retransmit(t, s, now, o);
+	if (c->phase != TCB_CC_OPEN || !tcb_cc_may_recover(t, s->ack))
+		return;
+	if (c->dupacks == TCB_CC_DUPTHRESH)
+		tcb_cc_fast_retransmit(t, s, TCB_WHY_CC_THIRD_DUPACK, now, o);
+	else if (c->dupacks < TCB_CC_DUPTHRESH && c->dupacks >= tcb_cc_dupthresh(t))
+		tcb_cc_fast_retransmit(t, s, TCB_WHY_CC_EARLY_RETRANSMIT, now, o);
 }
 
 /* RFC 5681 §3.1: ssthresh per eq. 4 unless this segment was already resent by the timer

@@ -103,6 +103,7 @@ static const struct tcb_why_info tcb_whys[TCB_WHY_COUNT] = {
 	[TCB_WHY_CC_RTO] = {"cc_rto", "RFC 5681 §3.1, RFC 6298 §5"},
 	[TCB_WHY_CC_THIRD_DUPACK] = {"cc_third_dupack", "RFC 5681 §3.2, RFC 6582 §3.2"},
 	[TCB_WHY_CC_DUPACK_INFLATE] = {"cc_dupack_inflate", "RFC 5681 §3.2, RFC 6582 §3.2"},
+	[TCB_WHY_CC_EARLY_RETRANSMIT] = {"cc_early_retransmit", "RFC 5827 §3.1, RFC 5681 §3.2"},
 	[TCB_WHY_CC_PARTIAL_ACK] = {"cc_partial_ack", "RFC 6582 §3.2"},
 	[TCB_WHY_CC_RECOVERY_EXIT] = {"cc_recovery_exit", "RFC 6582 §3.2"},
 	[TCB_WHY_FAST_RETRANSMIT] = {"fast_retransmit", "RFC 5681 §3.2"},

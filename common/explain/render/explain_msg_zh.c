@@ -235,6 +235,7 @@ const char *const explain_msg_zh[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_TW_CC_RTO] = "重传定时器超时，被视为拥塞的信号：ssthresh = max(FlightSize / 2, 2 × SMSS)（如果这个报文段已经超时过一次则保持不变），cwnd = 1 个 SMSS（丢失窗口）；只重发第一个未确认的报文段，然后重新慢启动",
 	[EXPLAIN_M_TW_CC_THIRD_DUPACK] = "第三个重复 ACK：一个报文段丢了而后面的到达了，所以立即重发它（快速重传），ssthresh = max(FlightSize / 2, 2 × SMSS)，cwnd = ssthresh + 3 × SMSS（三个报文段已离开网络）；快速恢复（NewReno）持续到目前已发送的数据全部被确认",
 	[EXPLAIN_M_TW_CC_DUPACK_INFLATE] = "快速恢复中又一个重复 ACK：又有一个报文段离开了网络，所以 cwnd 增加一个 SMSS，可能放出新数据",
+	[EXPLAIN_M_TW_CC_EARLY_RETRANSMIT] = "在途的报文段太少，又不能再发新的，永远等不到三个重复 ACK：比在途报文段数少一个的重复 ACK 就算丢包信号（早期重传）；立即重发该报文段，ssthresh = max(FlightSize / 2, 2 × SMSS)，cwnd = ssthresh + 3 × SMSS，快速恢复（NewReno）持续到目前已发送的数据全部被确认",
 	[EXPLAIN_M_TW_CC_PARTIAL_ACK] = "快速恢复中的部分确认（确认了新数据，但没有确认恢复开始前发出的全部数据）：cwnd 减去被确认的字节数，若至少确认了一个 SMSS 再加回一个 SMSS，并重发下一个缺失的报文段",
 	[EXPLAIN_M_TW_CC_RECOVERY_EXIT] = "这个 ACK 确认了快速恢复开始前发出的全部数据：恢复结束，cwnd = min(ssthresh, max(FlightSize, SMSS) + SMSS)，因此不会突发",
 	[EXPLAIN_M_TW_FAST_RETRANSMIT] = "重复 ACK {n2} 收到了 {n3} 次：接收方缺 seq = {n0}（占 {n1} 个序号）而后面的报文段到达了，所以现在就重发它，不等重传定时器",
