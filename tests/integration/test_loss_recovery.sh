@@ -28,14 +28,16 @@ check loss_upload_byte_exact_back [ "$rc" = 0 ]
 secs=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"] or 999)' "$T_TMP/xfer.json" 2>/dev/null || echo 999)
 check loss_upload_within_${BOUND}s $PY -c "import sys; sys.exit(not float('$secs') <= $BOUND)"
 
-# the server resends one segment per loss signal, never a window
-verdict=$(tshark -r "$T_TMP/up.pcap" -T fields -E separator=, -e tcp.srcport -e tcp.seq_raw \
+# the server resends one segment per loss signal, never a window: a resend of bytes the
+# peer already had needs a spurious timeout, so there are at most as many as timeouts
+# (go-back-N, main before this branch: 288 needless resends in a 30 s run with seed 5)
+verdict=$(tshark -r "$T_TMP/up.pcap" -T fields -E separator=, -e tcp.srcport -e tcp.seq \
 	-e tcp.len "tcp.port == $PORT" 2>/dev/null | $PY "$TOP/tests/integration/loss_recovery_check.py" $PORT)
-echo "# server: $verdict" >&2
-read -r _ burst _ resent _ data _ peer <<<"$verdict"
+rtos=$(grep -c 'the retransmission timer fired' "$T_TMP/server.log")
+echo "# server: $verdict; $rtos retransmission timeouts" >&2
+read -r _ resent _ needless _ data <<<"$verdict"
 check loss_capture_has_transfer [ "${data:-0}" -ge $((SIZE / 1460)) ]
-check loss_no_whole_window_resend [ "${burst:-99}" -le 1 ]
-check loss_some_segments_resent [ "${resent:-0}" -ge 1 ]
+check loss_no_whole_window_resend [ "${needless:-999}" -le "$rtos" ]
 # and the log says why, one line per cwnd change
 check loss_log_fast_retransmit grep -q 'Why: duplicate ACK [0-9]* arrived' "$T_TMP/server.log"
 check loss_log_cwnd_lines grep -q 'congestion window cwnd [0-9]* → [0-9]* bytes, ssthresh' "$T_TMP/server.log"
