@@ -131,8 +131,8 @@ static void tcb_cc_rto_ack(struct tcb *t, uint32_t ack, uint64_t now, struct tcb
 	}
 	if ((r = tcb_cc_next_hole(t)) == NULL)
 		return;
+	/* the timer restarts with this ACK: the next try, if needed, is one RTO away */
 	ev = tcb_rtx_resend(t, r, TCB_WHY_RTX_AFTER_RTO, ack, t->cc.recover, now, o);
-	ev->timer = TCB_TIMER_RTX;
 	ev->rto_us = t->rto.rto;
 }
 
