@@ -76,6 +76,30 @@ static void fast_retransmit_lines(void **state)
 	tn_free(n);
 }
 
+static void early_retransmit_and_recovery_lines(void **state)
+{
+	struct net *n = cc_sender(3 * CC_MSS);
+	char buf[EXPLAIN_PROSE_MAX];
+
+	(void)state;
+	cc_ack(n, CC_SEQ(0), n->now + 10 * MS);
+	cc_ack(n, CC_SEQ(0), n->now + 10 * MS);
+	prose_of(cc_ev(n->oc, TCB_WHY_CC_EARLY_RETRANSMIT), EXPLAIN_LANG_EN, buf, sizeof(buf));
+	expect(buf, "cwnd 14600 → 7300 bytes, ssthresh set to 2920: so few segments are in "
+		    "flight");
+	expect(buf, "(Early Retransmit)");
+	expect(buf, "RFC 5827 §3.1");
+	if (strstr(buf, "third"))
+		fail_msg("two duplicates are not a third: %s", buf);
+	prose_of(cc_ev(n->oc, TCB_WHY_CC_EARLY_RETRANSMIT), EXPLAIN_LANG_ZH, buf, sizeof(buf));
+	expect(buf, "早期重传");
+	cc_ack(n, CC_SEQ(3), n->now + 11 * MS);
+	prose_of(cc_ev(n->oc, TCB_WHY_CC_RECOVERY_EXIT), EXPLAIN_LANG_EN, buf, sizeof(buf));
+	expect(buf, "cwnd 7300 → 2920 bytes, ssthresh 2920: the ACK covers all data sent before "
+		    "fast recovery began");
+	tn_free(n);
+}
+
 static void delayed_ack_lines(void **state)
 {
 	struct tcb_params pc, ps;
@@ -112,6 +136,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(slow_start_and_rto_lines),
 		cmocka_unit_test(fast_retransmit_lines),
+		cmocka_unit_test(early_retransmit_and_recovery_lines),
 		cmocka_unit_test(delayed_ack_lines),
 	};
 
