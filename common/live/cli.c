@@ -138,6 +138,8 @@ static const struct engine_opt engine_opts[] = {
 	{ "challenge-ack-limit", OPT_U32, P(challenge_ack_limit), UINT32_MAX },
 	{ "invalid-ratelimit", OPT_US, P(invalid_ratelimit_us), 0 },
 	{ "rfc1337", OPT_BOOL, P(rfc1337), 0 },
+	{ "delayed-ack", OPT_US, P(dack_us), 0 },
+	{ "init-cwnd", OPT_U32, P(init_cwnd), 1000 },
 };
 #undef P
 
@@ -163,6 +165,10 @@ const char cli_engine_help[] =
 	"                          segments, unacceptable ACKs and challenges, per\n"
 	"                          connection; 0 = off [500ms] (RFC 5961 7)\n"
 	"  --rfc1337               ignore RST in TIME-WAIT (RFC 1337) [off]\n"
+	"  --delayed-ack DUR       delay the ACK of in-order data up to DUR, or until a\n"
+	"                          second full-sized segment; 0 = ACK every segment at\n"
+	"                          once [0; Linux and RFC 5681 4.2: 200ms]\n"
+	"  --init-cwnd N           initial congestion window, segments [10] (RFC 6928)\n"
 	"  DUR is 200ms, 1.5s, 800us or a number of milliseconds.\n";
 
 static int apply_int(const struct engine_opt *o, const char *v, void *f, struct err *e)

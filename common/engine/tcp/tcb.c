@@ -120,6 +120,11 @@ void tcb_emit(struct tcb *t, struct tcb_out *o, const struct seg *s, uint64_t no
 {
 	struct seg *prev = (s->flags & SEG_ACK) ? tcb_pending_ack(t, o) : NULL;
 
+	if ((s->flags & (SEG_ACK | SEG_RST)) == SEG_ACK) {	/* it acks RCV.NXT: no delay left */
+		t->dack.bytes = 0;
+		t->tmr[TCB_TIMER_DACK].at = TCB_NEVER;
+	}
+
 	if (prev && tcb_pure_ack(s)) {	/* the same ACK again: one is enough */
 		*prev = *s;
 		return;

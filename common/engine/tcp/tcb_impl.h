@@ -7,6 +7,7 @@
 #include "seq.h"
 #include "sndq.h"
 #include "tcb.h"
+#include "tcb_cc.h"
 
 #define TCB_RTXQ_MAX 128	/* segments in flight at once (a 65535 window / 536 < 128);
 				 * fits struct tcb's uint16_t ring indexes */
@@ -19,7 +20,6 @@ struct tcb_rtx_ent {
 	uint32_t len;		/* payload bytes */
 	uint8_t flags;		/* SEG_SYN / SEG_FIN / SEG_PSH it carries */
 	int rtx;		/* retransmissions so far; Karn: no RTT sample when > 0 */
-	bool lost;		/* sent before the last RTO: resend as the window allows */
 	uint64_t first_at;	/* first transmission, us */
 	uint64_t last_at;	/* latest transmission, us */
 };
@@ -87,6 +87,10 @@ struct tcb {
 	uint64_t chack_start;		/* start of the current one-second window, us */
 	uint64_t reply_at;		/* the last answer to a segment not accepted, us;
 					 * TCB_NEVER before the first */
+
+	/* ---- congestion control, loss recovery, delayed ACK (tcb_cc.h) ---- */
+	struct tcb_cc cc;
+	struct tcb_dack dack;
 };
 
 /* ---- parameters: time_scale and clamps applied on use (tcb.h, struct tcb_params) ---- */
@@ -118,17 +122,31 @@ static inline uint16_t tcb_p_mss(const struct tcb *t)
 }
 static inline int tcb_p_nonneg(int n) { return n < 0 ? 0 : n; }
 
+
 /*
  * The functions the tcb*.c files share, by floor: a file calls only into the floors
  * below its own (and into rto, sndq, rcvq, isn, names), never sideways or up.
  *   1  tcb.c          events and segments into a tcb_out, this connection's header
  *   2  tcb_timer.c    timers as data;  tcb_rtx.c  retransmission queue;
  *      tcb_reply.c    rate-limited answers to segments not accepted
- *   3  tcb_output.c   SYN, data and FIN;  tcb_state.c  the one state change
+ *   3  tcb_output.c   SYN, data and FIN;  tcb_state.c  the one state change;
+ *      tcb_cc.c       congestion control and loss recovery;  tcb_dack.c  delayed ACK
  *   4  tcb_input.c, tcb_user.c, tcb_timeout.c  the three ways in (segment, user, time);
  *      tcb_life.c     tcb_new / tcb_free, queries
  *   5  tcb_cookie.c   a TCB born ESTABLISHED from a SYN cookie
  */
+
+/* What the sender may keep in flight: min(cwnd, SND.WND) (RFC 5681 §3.1), plus one SMSS
+ * for each of the first two duplicate ACKs (Limited Transmit, RFC 3042 §2: new data,
+ * cwnd unchanged); the peer's window alone before congestion control starts (cwnd 0). */
+static inline uint32_t tcb_send_window(const struct tcb *t, uint16_t smss)
+{
+	uint32_t c = t->cc.cwnd;
+
+	if (c && t->cc.phase == TCB_CC_OPEN && t->cc.dupacks <= 2)
+		c += t->cc.dupacks * smss;
+	return c && c < t->snd_wnd ? c : t->snd_wnd;
+}
 
 /* ---- 1. tcb.c: filling the tcb_out ---- */
 struct tcb_event *tcb_ev(const struct tcb *t, struct tcb_out *o, enum tcb_ev_kind k,
@@ -163,8 +181,11 @@ void tcb_rtx_send(struct tcb *t, const struct tcb_rtx_ent *r, uint64_t now,
 		  struct tcb_out *o);
 /* Removes what SEG.ACK covers; sets *rtt (TCB_NEVER when Karn forbids a sample). */
 void tcb_rtx_ack(struct tcb *t, uint32_t ack, uint64_t now, uint64_t *rtt);
-void tcb_rtx_mark_lost(struct tcb *t);
-void tcb_rtx_resend_lost(struct tcb *t, uint64_t now, struct tcb_out *o);
+/* Resends entry r (one more transmission: Karn, last_at) with a TCB_EV_RETRANSMIT event
+ * why, n0 its seq, n1 its seq length, n2 and n3 given; returns the event. */
+struct tcb_event *tcb_rtx_resend(struct tcb *t, struct tcb_rtx_ent *r, enum tcb_why why,
+				 uint32_t n2, uint32_t n3, uint64_t now, struct tcb_out *o);
+uint32_t tcb_rtx_seqlen(const struct tcb_rtx_ent *r);
 void tcb_rtx_clear(struct tcb *t);
 
 /* ---- 2. tcb_reply.c: answers to segments not accepted ---- */

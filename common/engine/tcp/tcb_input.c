@@ -83,11 +83,13 @@ static void tcb_input_listen(struct tcb *t, const struct seg *s, uint64_t now,
 	}
 }
 
-/* SND.UNA < SEG.ACK =< SND.NXT: drop what is acknowledged, sample the RTT, restart the
- * timer (RFC 6298 §5.3) and resend what an RTO marked lost. */
+/* SND.UNA < SEG.ACK =< SND.NXT: drop what is acknowledged, sample the RTT (Karn),
+ * congestion control (tcb_cc.c: cwnd grows, or recovery resends one segment), restart
+ * the timer (RFC 6298 §5.3; RFC 6582 §3.2 step 5: not on a later partial ACK). */
 static void tcb_ack_new(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o)
 {
-	uint32_t old = t->snd_una, n = 0, what = 0;
+	uint32_t old = t->snd_una, n = 0, what = 0, flight = t->snd_nxt - t->snd_una;
+	bool restart = true;
 	uint64_t rtt;
 
 	if (t->snd_una == t->iss)
@@ -113,11 +115,15 @@ static void tcb_ack_new(struct tcb *t, const struct seg *s, uint64_t now, struct
 	}
 	if ((what & 1) && t->syn_timed_out)	/* RFC 6298 §5.7 */
 		rto_floor(&t->rto, 3 * tcb_p_rto_init(t));
+	if (what & 1)
+		tcb_cc_init(t);
+	else
+		restart = tcb_cc_on_ack(t, s->ack, s->ack - old, flight, now, o);
 	t->rtx_count = 0;
 	t->probes = 0;
-	tcb_timer_stop(t, TCB_TIMER_RTX);
+	if (restart)
+		tcb_timer_stop(t, TCB_TIMER_RTX);
 	tcb_rtx_timer_update(t, now);
-	tcb_rtx_resend_lost(t, now, o);
 }
 
 /* §3.10.7.4 fifth: take SND.WND when the segment is newer (SND.WL1 / SND.WL2 rule). */
@@ -354,6 +360,8 @@ static bool tcb_check_ack(struct tcb *t, const struct seg *s, uint64_t now, stru
 	}
 	if (seq_lt(t->snd_una, s->ack))
 		tcb_ack_new(t, s, now, o);
+	else	/* before the window update: a duplicate ACK repeats the window */
+		tcb_cc_on_old_ack(t, s, now, o);
 	tcb_window_update(t, s, now, o);
 	tcb_check_fin_acked(t, s, now, o);
 	return t->state != TCB_CLOSED;
@@ -373,6 +381,7 @@ static void tcb_take_text(struct tcb *t, const struct seg *s, bool *fin, uint64_
 {
 	uint32_t seq = s->seq, len = s->len, adv = 0;
 	const uint8_t *p = s->payload;
+	bool had_hole = t->rcvq.nooo > 0;
 
 	if (seq_lt(seq, t->rcv_nxt)) {
 		uint32_t skip = t->rcv_nxt - seq;
@@ -398,10 +407,16 @@ static void tcb_take_text(struct tcb *t, const struct seg *s, bool *fin, uint64_
 		*fin = false;
 	} else {
 		t->rcv_nxt += adv;
-		tcb_ev_n(tcb_ev(t, o, TCB_EV_DATA_IN, TCB_WHY_DATA_IN_ORDER, now), seq, adv,
-			 t->rcv_nxt, t->rcvq.ready);
+		/* delayed unless it filled (part of) a hole or one remains (RFC 5681 §4.2) */
+		if (tcb_dack_data(t, adv, had_hole || t->rcvq.nooo > 0, now, o))
+			tcb_ev_n(tcb_ev(t, o, TCB_EV_DATA_IN, TCB_WHY_DATA_IN_ORDER, now), seq,
+				 adv, t->rcv_nxt, t->rcvq.ready);
+		else
+			tcb_ev_n(tcb_ev(t, o, TCB_EV_DATA_IN, TCB_WHY_DATA_ACK_DELAYED, now), seq,
+				 adv, t->rcv_nxt, t->dack.bytes);
+		return;
 	}
-	tcb_send_ack(t, now, o);	/* every data segment is ACKed at once (tcb.h) */
+	tcb_send_ack(t, now, o);	/* out of order or not stored: ACKed at once */
 }
 
 /* §3.10.7.4 eighth: the peer's FIN, in order. */
