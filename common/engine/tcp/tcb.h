@@ -25,9 +25,25 @@
  *
  * Defaults and simplifications (documented, deliberate):
  *  - We ACK every in-order data segment at once (no delayed ACK), deterministic for a lab.
- *  - We never offer window scaling, SACK or timestamps (RFC 7323 §2.2: scaling applies only
- *    when both SYNs carry it), so the peer's wscale/SACK/TS options are ignored and the
- *    largest window we offer is 65535 (rcv_buf is clamped to that).
+ *  - TCP options (tcb_opts.c, tcb_sack.c): our SYN offers window scale, SACK-permitted and
+ *    timestamps unless turned off (no_wscale, no_timestamps, no_sack); a SYN+ACK offers
+ *    only what the peer's SYN offered. Each is in force only when both SYNs carried it
+ *    (RFC 7323 §2.2, §3.2; RFC 2018 §2). Our shift is the smallest that lets the 16-bit
+ *    field hold rcv_buf (0 for the default 65535: offered, but windows are unchanged).
+ *    TSval is `now` in milliseconds plus a per-connection offset (a keyed hash of the
+ *    4-tuple, RFC 7323 §5.4, like Linux); a segment without TSopt after timestamps were
+ *    agreed is accepted, as Linux does (RFC 7323 §3.2 says SHOULD drop). An RTT sample
+ *    comes from the retransmission queue (us precision) when the acknowledged segment
+ *    was sent once, and from TSecr (1 ms ticks, 0 counted as 1 as in Linux) when it
+ *    was resent: the echo says which transmission is acknowledged, so Karn's rule is
+ *    not needed then (RFC 7323 §4.1, Linux tcp_ack_update_rtt).
+ *  - SACK (RFC 2018): the receiver's ACKs carry up to 4 blocks (3 with timestamps), the
+ *    block of the latest out-of-order segment first, then the most recently reported
+ *    (§4). The sender marks queued segments wholly covered by a block and does not
+ *    resend them after an RTO. SACK marks are kept across an RTO (RFC 6675 §5.1 and
+ *    Errata 1610 allow it; Linux does) unless the head segment itself is SACKed when the
+ *    timer fires: the receiver reneged, and every mark is forgotten (Linux's
+ *    tcp_check_sack_reneging).
  *  - No congestion control: the peer's window alone limits what is in flight. After an RTO
  *    the segments sent before it are marked lost and resent as ACKs arrive (go-back-N).
  *  - Zero-window probes are Linux style: <SEQ=SND.UNA-1><ACK=RCV.NXT><CTL=ACK>, no data,
@@ -137,7 +153,7 @@ struct tcb_params {
 	/* ---- windows and sizes ---- */
 	uint16_t mss;		/* MSS we announce and the most we send, bytes (1460) */
 	uint32_t rcv_buf;	/* receive buffer = largest window we offer, bytes (65535;
-				 * clamped to 1..65535: we never offer window scaling) */
+				 * clamped to 1..65535 << 14, and to 65535 with no_wscale) */
 	uint32_t snd_buf;	/* send buffer, bytes (262144) */
 	/* ---- ISN (RFC 6528) ---- */
 	bool isn_fixed;		/* use isn below instead of the keyed hash */
@@ -150,6 +166,10 @@ struct tcb_params {
 					 * segments we do not accept (see the top), us
 					 * (500 ms, Linux tcp_invalid_ratelimit; 0 = off) */
 	bool rfc1337;		/* ignore RST in TIME-WAIT (off, as Linux) */
+	/* ---- TCP options (RFC 7323, RFC 2018): offered unless turned off ---- */
+	bool no_wscale;		/* offer no window scale option (--no-wscale) */
+	bool no_timestamps;	/* offer no timestamps, so no RTTM or PAWS (--no-timestamps) */
+	bool no_sack;		/* offer no SACK-permitted, send no SACK blocks (--no-sack) */
 };
 
 void tcb_params_default(struct tcb_params *p);
@@ -193,6 +213,7 @@ enum tcb_ev_kind {
 	TCB_EV_WINDOW,		/* peer's window changed: n[0] old, n[1] new (bytes) */
 	TCB_EV_RTT,		/* RTT sample: n[0] sample us, n[1] SRTT us, n[2] RTTVAR us,
 				 * rto_us the new RTO */
+	TCB_EV_OPTION,		/* a TCP option agreed, refused or used (tcb_opts.c, tcb_sack.c) */
 	TCB_NEV_KINDS
 };
 
@@ -318,6 +339,32 @@ enum tcb_why {
 					 * answer) comes too soon after the last one.
 					 * n1 us since the last answer, n2 the interval us,
 					 * n3 answers suppressed so far on this connection */
+	/* ---- TCP options (RFC 7323, RFC 2018; tcb_opts.c, tcb_sack.c) ---- */
+	TCB_WHY_WSCALE_ON,		/* both SYNs carried window scale. n0 the peer's shift
+					 * (its windows << n0), n1 ours (our windows >> n1) */
+	TCB_WHY_WSCALE_OFF_LOCAL,	/* the peer offered it, turned off here. n0 its shift */
+	TCB_WHY_WSCALE_OFF_PEER,	/* we offered it, the peer's SYN did not carry it */
+	TCB_WHY_WSCALE_APPLIED,		/* the first scaled window taken: n0 the field, n1 the
+					 * shift, n2 the window in bytes (n0 << n1) */
+	TCB_WHY_TS_ON,			/* both SYNs carried timestamps. n0 the peer's TSval,
+					 * n1 our TSval (TS.Recent = n0) */
+	TCB_WHY_TS_OFF_LOCAL,		/* the peer offered them, turned off here */
+	TCB_WHY_TS_OFF_PEER,		/* we offered them, the peer did not */
+	TCB_WHY_TS_RTTM,		/* TCB_EV_RTT from TSecr of a resent segment: n as RTT,
+					 * n3 the TSecr */
+	TCB_WHY_PAWS_REJECT,		/* SEG.TSval < TS.Recent: an old duplicate, dropped,
+					 * ACK sent. n0 SEG.TSval, n1 TS.Recent, n2 SEG.SEQ,
+					 * n3 SEG.LEN (seq space) */
+	TCB_WHY_SACK_ON,		/* both SYNs carried SACK-permitted */
+	TCB_WHY_SACK_OFF_LOCAL,		/* the peer offered it, turned off here */
+	TCB_WHY_SACK_OFF_PEER,		/* we offered it, the peer did not */
+	TCB_WHY_SACK_MARKED,		/* a SACK block covers queued segments: not resent.
+					 * n0 left edge, n1 right edge, n2 bytes newly marked,
+					 * n3 SND.UNA */
+	TCB_WHY_SACK_KEPT,		/* RTO: SACKed segments are not marked lost. n0 segments,
+					 * n1 bytes, n2 SND.UNA */
+	TCB_WHY_SACK_RENEGED,		/* RTO with the head SACKed: the receiver dropped what it
+					 * reported, marks cleared. n0 head seq, n1 marks cleared */
 	TCB_WHY_COUNT
 };
 const char *tcb_why_name(enum tcb_why w);
@@ -429,6 +476,11 @@ struct tcb_vars {
 	uint64_t srtt_us, rttvar_us, rto_us;
 	int rtx_count;		/* consecutive timeouts of the current head */
 	uint32_t replies_limited;	/* answers suppressed by a rate limit so far */
+	/* ---- TCP options in force (RFC 7323, RFC 2018) ---- */
+	bool ws_ok, ts_ok, sack_ok;	/* agreed by both SYNs */
+	uint8_t snd_shift, rcv_shift;	/* Snd.Wind.Shift (the peer's), Rcv.Wind.Shift (ours) */
+	uint32_t ts_recent;		/* TS.Recent (RFC 7323 §4.3) */
+	uint32_t sacked_bytes;		/* bytes in flight the peer reported by SACK */
 };
 void tcb_get_vars(const struct tcb *t, struct tcb_vars *v);
 

@@ -12,6 +12,7 @@
 				 * fits struct tcb's uint16_t ring indexes */
 #define TCB_DEFAULT_MSS 536	/* RFC 9293 §3.7.1: peer MSS when its SYN has no option */
 #define TCB_CHACK_WINDOW_US 1000000	/* RFC 5961 §7 rate-limit interval, us */
+#define TCB_TS_OPT_LEN 12	/* NOP NOP + the 10-byte timestamps option (RFC 7323 §3.2) */
 
 /* One transmitted segment awaiting acknowledgment (RFC 9293 §3.8.1). */
 struct tcb_rtx_ent {
@@ -20,6 +21,7 @@ struct tcb_rtx_ent {
 	uint8_t flags;		/* SEG_SYN / SEG_FIN / SEG_PSH it carries */
 	int rtx;		/* retransmissions so far; Karn: no RTT sample when > 0 */
 	bool lost;		/* sent before the last RTO: resend as the window allows */
+	bool sacked;		/* wholly inside a SACK block of the peer (tcb_sack.c) */
 	uint64_t first_at;	/* first transmission, us */
 	uint64_t last_at;	/* latest transmission, us */
 };
@@ -28,6 +30,23 @@ struct tcb_rtx_ent {
 struct tcb_tmr {
 	uint64_t at;		/* us */
 	uint64_t set_at;	/* us */
+};
+
+/* TCP options of one connection (tcb_opts.c, tcb_sack.c): what was agreed and the state
+ * timestamps and SACK keep (RFC 7323 §2-§5, RFC 2018). */
+struct tcb_optst {
+	uint32_t ts_off;		/* our TSval = now in ms + ts_off (RFC 7323 §5.4) */
+	uint32_t ts_recent;		/* TS.Recent (§4.3) */
+	uint64_t ts_recent_at;		/* when TS.Recent was set, us (PAWS §5.5: 24 days) */
+	uint32_t last_ack_sent;		/* Last.ACK.sent (§4.3) */
+	uint32_t sack_recent[SEG_MAX_SACK];	/* receiver: a seq inside each of the blocks
+					 * reported most recently, newest first (RFC 2018 §4) */
+	uint8_t nsack_recent;
+	uint8_t snd_shift;		/* Snd.Wind.Shift: the peer's windows << this */
+	uint8_t rcv_shift;		/* Rcv.Wind.Shift: our windows >> this */
+	bool ws_ok, ts_ok, sack_ok;	/* agreed: both SYNs carried it */
+	bool ts_recent_valid;
+	bool ws_told;			/* the first scaled window was explained */
 };
 
 /* Fields are grouped by meaning but ordered so the compiler adds no padding (the size
@@ -87,6 +106,9 @@ struct tcb {
 	uint64_t chack_start;		/* start of the current one-second window, us */
 	uint64_t reply_at;		/* the last answer to a segment not accepted, us;
 					 * TCB_NEVER before the first */
+
+	/* ---- TCP options (tcb_opts.c, tcb_sack.c) ---- */
+	struct tcb_optst opt;
 };
 
 /* ---- parameters: time_scale and clamps applied on use (tcb.h, struct tcb_params) ---- */
@@ -105,12 +127,12 @@ static inline uint64_t tcb_p_fin_wait_2(const struct tcb *t)
 {
 	return tcb_p_time(t, t->p->fin_wait_2_us);
 }
-/* 1..65535: no window scaling offered (tcb.h) */
+/* 1..65535 << 14 (RFC 7323 §2.3: shift at most 14), 1..65535 with no_wscale (tcb.h) */
 static inline uint32_t tcb_p_rcv_buf(const struct tcb *t)
 {
-	uint32_t b = t->p->rcv_buf;
+	uint32_t b = t->p->rcv_buf, max = t->p->no_wscale ? 65535 : 65535u << 14;
 
-	return b == 0 || b > 65535 ? 65535 : b;
+	return b == 0 ? 65535 : b > max ? max : b;
 }
 static inline uint16_t tcb_p_mss(const struct tcb *t)
 {
@@ -128,6 +150,9 @@ static inline int tcb_p_nonneg(int n) { return n < 0 ? 0 : n; }
  *   4  tcb_input.c, tcb_user.c, tcb_timeout.c  the three ways in (segment, user, time);
  *      tcb_life.c     tcb_new / tcb_free, queries
  *   5  tcb_cookie.c   a TCB born ESTABLISHED from a SYN cookie
+ * TCP options sit beside floor 1: tcb_opts.c (window scale, timestamps, PAWS, the
+ * options of every segment we send) and tcb_sack.c (SACK blocks and scoreboard) call
+ * only tcb.c's event helpers and rcvq, and are called from floors 1-4.
  */
 
 /* ---- 1. tcb.c: filling the tcb_out ---- */
@@ -185,5 +210,37 @@ struct tcb_event *tcb_set_state(struct tcb *t, enum tcb_state to, enum tcb_why w
 void tcb_reset_conn(struct tcb *t);
 uint32_t tcb_choose_iss(const struct tcb *t, uint64_t now);
 void tcb_open_windows(struct tcb *t, const struct seg *s);
+
+/* ---- beside 1. tcb_opts.c: window scale, timestamps, PAWS (RFC 7323) ---- */
+/* The peer's SYN (LISTEN, SYN-SENT): what is agreed, TS.Recent; explains it. */
+void tcb_opts_take_syn(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o);
+/* Options of a segment we send (called by tcb_emit): SYN offers, TSopt, SACK blocks. */
+void tcb_opts_stamp(struct tcb *t, struct seg *s, uint64_t now);
+/* SEG.WND in bytes: the field << Snd.Wind.Shift, never for a SYN (RFC 7323 §2.3). */
+uint32_t tcb_opts_seg_wnd(const struct tcb *t, const struct seg *s);
+/* Our window in the 16-bit field: >> Rcv.Wind.Shift, never on a SYN. */
+uint16_t tcb_opts_win_field(const struct tcb *t, uint32_t wnd, uint8_t flags);
+/* The largest window the field can say: 65535 << Rcv.Wind.Shift. */
+uint32_t tcb_opts_max_wnd(const struct tcb *t);
+/* Explains the first window that scaling changes (once per connection). */
+void tcb_opts_note_wnd(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o);
+/* RFC 7323 §5.3 R1 PAWS: false when the segment was dropped (and answered). */
+bool tcb_opts_paws(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o);
+/* RFC 7323 §4.3: TS.Recent from a segment that passed the sequence check. */
+void tcb_opts_ts_recent(struct tcb *t, const struct seg *s, uint64_t now);
+/* RTTM (RFC 7323 §4.1): a sample in us from the TSecr of an ACK of new data, or
+ * TCB_NEVER when the segment has none. */
+uint64_t tcb_opts_ts_rtt(const struct tcb *t, const struct seg *s, uint64_t now);
+
+/* ---- beside 1. tcb_sack.c: SACK (RFC 2018) ---- */
+/* Receiver: remembers the out-of-order segment at seq for the next SACK blocks. */
+void tcb_sack_note(struct tcb *t, uint32_t seq);
+/* Receiver: the blocks of an ACK we send (most recent first, §4). */
+void tcb_sack_blocks(struct tcb *t, struct seg_opts *so, uint32_t len);
+/* Sender: marks queued segments the peer's SACK blocks cover; explains new marks. */
+void tcb_sack_input(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o);
+/* Sender, RTO: reneging check and the explanation of SACKed segments kept. */
+void tcb_sack_on_rto(struct tcb *t, uint64_t now, struct tcb_out *o);
+uint32_t tcb_sack_bytes(const struct tcb *t);
 
 #endif

@@ -95,4 +95,11 @@ void tcb_get_vars(const struct tcb *t, struct tcb_vars *v)
 	v->rto_us = t->rto.rto;
 	v->rtx_count = t->rtx_count;
 	v->replies_limited = t->replies_limited;
+	v->ws_ok = t->opt.ws_ok;
+	v->ts_ok = t->opt.ts_ok;
+	v->sack_ok = t->opt.sack_ok;
+	v->snd_shift = t->opt.snd_shift;
+	v->rcv_shift = t->opt.rcv_shift;
+	v->ts_recent = t->opt.ts_recent;
+	v->sacked_bytes = tcb_sack_bytes(t);
 }

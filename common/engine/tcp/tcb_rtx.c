@@ -140,7 +140,8 @@ void tcb_rtx_send(struct tcb *t, const struct tcb_rtx_ent *r, uint64_t now,
 void tcb_rtx_mark_lost(struct tcb *t)
 {
 	for (unsigned i = 1; i < t->rtx_n; i++)
-		tcb_rtx_get(t, i)->lost = true;
+		if (!tcb_rtx_get(t, i)->sacked)	/* RFC 2018 §8: the peer holds it */
+			tcb_rtx_get(t, i)->lost = true;
 }
 
 /* Go-back-N after an RTO: resend the segments marked lost that the window allows. */

@@ -72,6 +72,7 @@ static void tcb_rtx_fire(struct tcb *t, uint64_t now, struct tcb_out *o)
 	if (r->flags & SEG_SYN)
 		t->syn_timed_out = true;
 	tcb_rtx_backoff(t, r);
+	tcb_sack_on_rto(t, now, o);
 	tcb_rtx_mark_lost(t);
 	ev = tcb_ev(t, o, TCB_EV_RETRANSMIT, TCB_WHY_RTO, now);
 	tcb_ev_n(ev, r->seq, r->len + !!(r->flags & SEG_SYN) + !!(r->flags & SEG_FIN),

@@ -1,0 +1,157 @@
+/* tcb_sack.c - selective acknowledgment (RFC 2018): the receiver's SACK blocks and the sender's scoreboard that keeps SACKed segments from being resent. */
+#include "tcb_impl.h"
+
+#include <string.h>
+
+/*
+ * The receiver's half (tcb_sack_note, tcb_sack_blocks) reads only the receive queue and
+ * t->opt, so tcb.c may call it while it builds a segment; the sender's half walks the
+ * retransmission queue (tcb_rtx.c) and is called by tcb_input.c and tcb_timeout.c.
+ */
+
+/* RFC 2018 §4: the block holding the segment that triggered the ACK comes first, then
+ * the blocks reported most recently. sack_recent keeps one seq inside each. */
+void tcb_sack_note(struct tcb *t, uint32_t seq)
+{
+	struct tcb_optst *x = &t->opt;
+	unsigned n = x->nsack_recent < SEG_MAX_SACK ? x->nsack_recent : SEG_MAX_SACK - 1;
+
+	memmove(x->sack_recent + 1, x->sack_recent, n * sizeof(x->sack_recent[0]));
+	x->sack_recent[0] = seq;
+	x->nsack_recent = (uint8_t)(n + 1);
+}
+
+/* The out-of-order range holding seq, or -1. */
+static int sack_range_of(const struct rcvq *q, uint32_t seq)
+{
+	for (unsigned i = 0; i < q->nooo; i++)
+		if (seq_geq(seq, q->ooo[i].lo) && seq_lt(seq, q->ooo[i].hi))
+			return (int)i;
+	return -1;
+}
+
+static void sack_add(struct seg_opts *so, const struct rcvq_range *r, uint8_t max)
+{
+	for (unsigned i = 0; i < so->nsack; i++)
+		if (so->sack[i].left == r->lo)
+			return;
+	if (so->nsack >= max)
+		return;
+	so->sack[so->nsack].left = r->lo;
+	so->sack[so->nsack].right = r->hi;
+	so->nsack++;
+}
+
+/* §3: at most 4 blocks fit in 40 option bytes, 3 beside a timestamp (10 + 2 bytes).
+ * On a segment with data, only as many as fit beside it in the MSS (the 4 bytes of
+ * NOP NOP kind length, then 8 a block), so that no segment grows past the MSS. */
+void tcb_sack_blocks(struct tcb *t, struct seg_opts *so, uint32_t len)
+{
+	const struct rcvq *q = &t->rcvq;
+	uint32_t room = tcb_eff_mss(t) > len ? tcb_eff_mss(t) - len : 0;
+	uint8_t max = t->opt.ts_ok ? 3 : SEG_MAX_SACK;
+	int k;
+
+	if (len > 0)
+		max = room < 12 ? 0 : (uint8_t)((room - 4) / 8 < max ? (room - 4) / 8 : max);
+
+	so->nsack = 0;
+	if (q->nooo == 0 || !q->ooo)
+		return;
+	for (unsigned i = 0; i < t->opt.nsack_recent; i++)
+		if ((k = sack_range_of(q, t->opt.sack_recent[i])) >= 0)
+			sack_add(so, &q->ooo[k], max);
+	for (int i = (int)q->nooo - 1; i >= 0; i--)	/* then the rest, highest first */
+		sack_add(so, &q->ooo[i], max);
+}
+
+/* Sequence numbers of an entry a SACK block can cover: its data and a FIN. */
+static uint32_t sack_ent_end(const struct tcb_rtx_ent *r)
+{
+	return r->seq + r->len + !!(r->flags & SEG_FIN);
+}
+
+/* Marks the entries wholly inside [left, right) at or after `from`; the bytes newly
+ * marked. An entry marked is no longer lost: it is not resent (RFC 2018 §8). */
+static uint32_t sack_mark(struct tcb *t, uint32_t left, uint32_t right, uint32_t from)
+{
+	uint32_t n = 0;
+
+	for (unsigned i = 0; i < t->rtx_n; i++) {
+		struct tcb_rtx_ent *r = tcb_rtx_get(t, i);
+
+		if (r->sacked || (r->flags & SEG_SYN) || seq_lt(r->seq, from) ||
+		    seq_lt(r->seq, left) || seq_gt(sack_ent_end(r), right))
+			continue;
+		r->sacked = true;
+		r->lost = false;
+		n += r->len;
+	}
+	return n;
+}
+
+/* Blocks that lie below the cumulative ACK (a D-SACK, RFC 2883, or stale) or beyond
+ * SND.NXT are ignored: they mark nothing. */
+void tcb_sack_input(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o)
+{
+	uint32_t from = seq_gt(s->ack, t->snd_una) ? s->ack : t->snd_una;
+
+	if (!t->opt.sack_ok || !(s->flags & SEG_ACK))
+		return;
+	for (unsigned i = 0; i < s->opts.nsack && i < SEG_MAX_SACK; i++) {
+		const struct seg_sack *b = &s->opts.sack[i];
+		uint32_t n;
+
+		if (!seq_lt(b->left, b->right) || seq_leq(b->right, from) ||
+		    seq_gt(b->right, t->snd_nxt))
+			continue;
+		n = sack_mark(t, b->left, b->right, from);
+		if (n > 0)
+			tcb_ev_n(tcb_ev(t, o, TCB_EV_OPTION, TCB_WHY_SACK_MARKED, now), b->left,
+				 b->right, n, from);
+	}
+}
+
+/* Before an RTO marks segments lost: when the head itself is SACKed the receiver has
+ * dropped what it reported (reneging, RFC 2018 §8), so every mark goes (Linux's
+ * tcp_check_sack_reneging); else the SACKed segments stay out of the resend. */
+void tcb_sack_on_rto(struct tcb *t, uint64_t now, struct tcb_out *o)
+{
+	struct tcb_rtx_ent *h = tcb_rtx_first(t);
+	uint32_t segs = 0, bytes = 0;
+
+	if (!h || !t->opt.sack_ok)
+		return;
+	if (h->sacked) {
+		for (unsigned i = 0; i < t->rtx_n; i++) {
+			struct tcb_rtx_ent *r = tcb_rtx_get(t, i);
+
+			segs += r->sacked;
+			r->sacked = false;
+		}
+		tcb_ev_n(tcb_ev(t, o, TCB_EV_OPTION, TCB_WHY_SACK_RENEGED, now), h->seq, segs, 0,
+			 0);
+		return;
+	}
+	for (unsigned i = 1; i < t->rtx_n; i++) {
+		struct tcb_rtx_ent *r = tcb_rtx_get(t, i);
+
+		segs += r->sacked;
+		bytes += r->sacked ? r->len : 0;
+	}
+	if (segs)
+		tcb_ev_n(tcb_ev(t, o, TCB_EV_OPTION, TCB_WHY_SACK_KEPT, now), segs, bytes,
+			 t->snd_una, 0);
+}
+
+uint32_t tcb_sack_bytes(const struct tcb *t)
+{
+	uint32_t n = 0;
+
+	for (unsigned i = 0; i < t->rtx_n; i++) {
+		const struct tcb_rtx_ent *r = &t->rtx[(t->rtx_head + i) & (t->rtx_cap - 1)];
+
+		n += r->sacked ? r->len : 0;
+	}
+	return n;
+}
