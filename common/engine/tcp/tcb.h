@@ -342,13 +342,14 @@ enum tcb_why {
 	/* ---- TCP options (RFC 7323, RFC 2018; tcb_opts.c, tcb_sack.c) ---- */
 	TCB_WHY_WSCALE_ON,		/* both SYNs carried window scale. n0 the peer's shift
 					 * (its windows << n0), n1 ours (our windows >> n1) */
-	TCB_WHY_WSCALE_OFF_LOCAL,	/* the peer offered it, turned off here. n0 its shift */
+	TCB_WHY_WSCALE_OFF_LOCAL,	/* turned off here (--no-wscale). n0 1 when the peer's
+					 * SYN carried it */
 	TCB_WHY_WSCALE_OFF_PEER,	/* we offered it, the peer's SYN did not carry it */
 	TCB_WHY_WSCALE_APPLIED,		/* the first scaled window taken: n0 the field, n1 the
 					 * shift, n2 the window in bytes (n0 << n1) */
 	TCB_WHY_TS_ON,			/* both SYNs carried timestamps. n0 the peer's TSval,
 					 * n1 our TSval (TS.Recent = n0) */
-	TCB_WHY_TS_OFF_LOCAL,		/* the peer offered them, turned off here */
+	TCB_WHY_TS_OFF_LOCAL,		/* turned off here. n0 as WSCALE_OFF_LOCAL */
 	TCB_WHY_TS_OFF_PEER,		/* we offered them, the peer did not */
 	TCB_WHY_TS_RTTM,		/* TCB_EV_RTT from TSecr of a resent segment: n as RTT,
 					 * n3 the TSecr */
@@ -356,7 +357,7 @@ enum tcb_why {
 					 * ACK sent. n0 SEG.TSval, n1 TS.Recent, n2 SEG.SEQ,
 					 * n3 SEG.LEN (seq space) */
 	TCB_WHY_SACK_ON,		/* both SYNs carried SACK-permitted */
-	TCB_WHY_SACK_OFF_LOCAL,		/* the peer offered it, turned off here */
+	TCB_WHY_SACK_OFF_LOCAL,		/* turned off here. n0 as WSCALE_OFF_LOCAL */
 	TCB_WHY_SACK_OFF_PEER,		/* we offered it, the peer did not */
 	TCB_WHY_SACK_MARKED,		/* a SACK block covers queued segments: not resent.
 					 * n0 left edge, n1 right edge, n2 bytes newly marked,

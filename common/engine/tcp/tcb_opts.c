@@ -37,15 +37,15 @@ static void opts_ev(struct tcb *t, struct tcb_out *o, enum tcb_why why, uint64_t
 }
 
 /* One option: agreed when the peer's SYN carries it and it is not turned off here;
- * explained either way when at least one side wanted it. */
+ * explained either way. n0 of OFF_LOCAL: 1 when the peer's SYN carried it. */
 static bool opts_agree(struct tcb *t, struct tcb_out *o, uint64_t now, bool off, bool peer,
 		       enum tcb_why on_why, uint32_t n0, uint32_t n1)
 {
 	if (!off && peer)
 		opts_ev(t, o, on_why, now, n0, n1);
-	else if (peer)	/* OFF_LOCAL follows ON in enum tcb_why, OFF_PEER after it */
-		opts_ev(t, o, (enum tcb_why)(on_why + 1), now, n0, 0);
-	else if (!off)
+	else if (off)	/* OFF_LOCAL follows ON in enum tcb_why, OFF_PEER after it */
+		opts_ev(t, o, (enum tcb_why)(on_why + 1), now, peer, 0);
+	else
 		opts_ev(t, o, (enum tcb_why)(on_why + 2), now, 0, 0);
 	return !off && peer;
 }
