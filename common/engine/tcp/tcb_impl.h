@@ -32,21 +32,25 @@ struct tcb_tmr {
 	uint64_t set_at;	/* us */
 };
 
+#define TCB_SACK_RECENT 3	/* blocks remembered by recency; a 4th comes from the queue */
+
 /* TCP options of one connection (tcb_opts.c, tcb_sack.c): what was agreed and the state
- * timestamps and SACK keep (RFC 7323 §2-§5, RFC 2018). */
+ * timestamps and SACK keep (RFC 7323 §2-§5, RFC 2018). 28 bytes: every connection
+ * carries them (bench/README.md, bytes per connection), so the TSval offset is
+ * recomputed rather than stored and TS.Recent's age is kept in seconds. */
 struct tcb_optst {
-	uint32_t ts_off;		/* our TSval = now in ms + ts_off (RFC 7323 §5.4) */
 	uint32_t ts_recent;		/* TS.Recent (§4.3) */
-	uint64_t ts_recent_at;		/* when TS.Recent was set, us (PAWS §5.5: 24 days) */
+	uint32_t ts_recent_s;		/* when TS.Recent was set, s of `now` (PAWS §5.5) */
 	uint32_t last_ack_sent;		/* Last.ACK.sent (§4.3) */
-	uint32_t sack_recent[SEG_MAX_SACK];	/* receiver: a seq inside each of the blocks
-					 * reported most recently, newest first (RFC 2018 §4) */
+	uint32_t sack_recent[TCB_SACK_RECENT];	/* receiver: a seq inside each of the
+					 * blocks reported most recently, newest first
+					 * (RFC 2018 §4) */
 	uint8_t nsack_recent;
 	uint8_t snd_shift;		/* Snd.Wind.Shift: the peer's windows << this */
 	uint8_t rcv_shift;		/* Rcv.Wind.Shift: our windows >> this */
-	bool ws_ok, ts_ok, sack_ok;	/* agreed: both SYNs carried it */
-	bool ts_recent_valid;
-	bool ws_told;			/* the first scaled window was explained */
+	bool ws_ok : 1, ts_ok : 1, sack_ok : 1;	/* agreed: both SYNs carried it */
+	bool ts_recent_valid : 1;
+	bool ws_told : 1;		/* the first scaled window was explained */
 };
 
 /* Fields are grouped by meaning but ordered so the compiler adds no padding (the size

@@ -2,7 +2,7 @@
 #include "tcb_impl.h"
 
 #define TCB_WS_MAX 14	/* RFC 7323 §2.3: a larger shift is used as 14 */
-#define TCB_PAWS_IDLE_US (24ull * 86400 * 1000000)	/* RFC 7323 §5.5: 24 days */
+#define TCB_PAWS_IDLE_S (24u * 86400)	/* RFC 7323 §5.5: 24 days */
 
 /* The smallest shift that lets the 16-bit field say our whole buffer (RFC 7323 §2.3). */
 static uint8_t opts_our_shift(const struct tcb *t)
@@ -15,19 +15,26 @@ static uint8_t opts_our_shift(const struct tcb *t)
 	return s;
 }
 
-/* Our timestamp clock: 1 ms ticks (§5.4 asks for 1 ms .. 1 s) of the `now` passed in,
- * plus an offset per connection so the clock's value says nothing about uptime. */
-static uint32_t opts_tsval(const struct tcb *t, uint64_t now)
-{
-	return (uint32_t)(now / 1000) + t->opt.ts_off;
-}
-
-/* A keyed hash of the reversed 4-tuple: not the ISN's F() of the same tuple. */
+/* The offset of our clock: a keyed hash of the reversed 4-tuple (not the ISN's F() of
+ * the same tuple), so the clock's value says nothing about uptime (§5.4, §7.1). */
 static uint32_t opts_ts_offset(const struct tcb *t)
 {
 	struct tcb_addr rev = { t->a.raddr, t->a.laddr, t->a.rport, t->a.lport };
 
 	return tcb_isn(t->p->isn_secret, &rev, 0);
+}
+
+/* Our timestamp clock: 1 ms ticks (§5.4 asks for 1 ms .. 1 s) of the `now` passed in. */
+static uint32_t opts_tsval(const struct tcb *t, uint64_t now)
+{
+	return (uint32_t)(now / 1000) + opts_ts_offset(t);
+}
+
+static void opts_ts_recent_set(struct tcb_optst *x, uint32_t tsval, uint64_t now)
+{
+	x->ts_recent = tsval;
+	x->ts_recent_s = (uint32_t)(now / 1000000);
+	x->ts_recent_valid = true;
 }
 
 static void opts_ev(struct tcb *t, struct tcb_out *o, enum tcb_why why, uint64_t now,
@@ -63,14 +70,10 @@ void tcb_opts_take_syn(struct tcb *t, const struct seg *s, uint64_t now, struct 
 			      peer_ws, opts_our_shift(t));
 	x->snd_shift = x->ws_ok ? peer_ws : 0;
 	x->rcv_shift = x->ws_ok ? opts_our_shift(t) : 0;
-	x->ts_off = opts_ts_offset(t);
 	x->ts_ok = opts_agree(t, o, now, t->p->no_timestamps, so->has_ts, TCB_WHY_TS_ON,
 			      so->tsval, opts_tsval(t, now));
-	if (x->ts_ok) {	/* §4.3: the SYN's TSval is the first TS.Recent */
-		x->ts_recent = so->tsval;
-		x->ts_recent_at = now;
-		x->ts_recent_valid = true;
-	}
+	if (x->ts_ok)	/* §4.3: the SYN's TSval is the first TS.Recent */
+		opts_ts_recent_set(x, so->tsval, now);
 	x->sack_ok = opts_agree(t, o, now, t->p->no_sack, so->sack_perm, TCB_WHY_SACK_ON, 0, 0);
 }
 
@@ -81,8 +84,6 @@ static void opts_offer(struct tcb *t, struct seg *s, uint64_t now)
 	bool synack = s->flags & SEG_ACK;
 	struct seg_opts *so = &s->opts;
 
-	if (!synack)
-		t->opt.ts_off = opts_ts_offset(t);
 	if (synack ? t->opt.ws_ok : !t->p->no_wscale) {
 		so->has_wscale = true;
 		so->wscale = opts_our_shift(t);
@@ -154,7 +155,7 @@ bool tcb_opts_paws(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_
 	if (!x->ts_ok || !s->opts.has_ts || (s->flags & SEG_RST) || !x->ts_recent_valid ||
 	    !seq_lt(s->opts.tsval, x->ts_recent))
 		return true;
-	if (now >= x->ts_recent_at && now - x->ts_recent_at > TCB_PAWS_IDLE_US) {
+	if ((uint32_t)(now / 1000000) - x->ts_recent_s > TCB_PAWS_IDLE_S) {
 		x->ts_recent_valid = false;
 		return true;
 	}
@@ -175,9 +176,7 @@ void tcb_opts_ts_recent(struct tcb *t, const struct seg *s, uint64_t now)
 		return;
 	if (!seq_leq(s->seq, x->last_ack_sent))
 		return;
-	x->ts_recent = s->opts.tsval;
-	x->ts_recent_at = now;
-	x->ts_recent_valid = true;
+	opts_ts_recent_set(x, s->opts.tsval, now);
 }
 
 /* §4.1 RTTM: now - TSecr, in our 1 ms ticks; 0 ticks counts as 1 (Linux

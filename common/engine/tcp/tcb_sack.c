@@ -14,7 +14,7 @@
 void tcb_sack_note(struct tcb *t, uint32_t seq)
 {
 	struct tcb_optst *x = &t->opt;
-	unsigned n = x->nsack_recent < SEG_MAX_SACK ? x->nsack_recent : SEG_MAX_SACK - 1;
+	unsigned n = x->nsack_recent < TCB_SACK_RECENT ? x->nsack_recent : TCB_SACK_RECENT - 1;
 
 	memmove(x->sack_recent + 1, x->sack_recent, n * sizeof(x->sack_recent[0]));
 	x->sack_recent[0] = seq;
