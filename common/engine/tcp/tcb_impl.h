@@ -154,9 +154,11 @@ static inline int tcb_p_nonneg(int n) { return n < 0 ? 0 : n; }
  *   4  tcb_input.c, tcb_user.c, tcb_timeout.c  the three ways in (segment, user, time);
  *      tcb_life.c     tcb_new / tcb_free, queries
  *   5  tcb_cookie.c   a TCB born ESTABLISHED from a SYN cookie
- * TCP options sit beside floor 1: tcb_opts.c (window scale, timestamps, PAWS, the
- * options of every segment we send) and tcb_sack.c (SACK blocks and scoreboard) call
- * only tcb.c's event helpers and rcvq, and are called from floors 1-4.
+ * TCP options sit beside them: tcb_opts.c (window scale, timestamps, PAWS, the options
+ * of every segment we send) and tcb_sack.c (SACK blocks and scoreboard). The one
+ * exception to "downwards only": tcb_emit (floor 1) calls tcb_opts_stamp, which reads
+ * only t->opt, the receive queue and tcb_eff_mss; the rest of both files (PAWS answers
+ * via tcb_reply.c, the scoreboard over tcb_rtx.c's queue) is called from floors 3-4.
  */
 
 /* ---- 1. tcb.c: filling the tcb_out ---- */
