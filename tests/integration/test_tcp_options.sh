@@ -70,8 +70,8 @@ check on_kernel_tsecr_echoes_ours tsecr_echoes "$P" "$S2C" "$C2S"
 check on_sack_blocks_sent [ "$(n_of "$P" "$C2S && tcp.options.sack_le")" -ge 1 ]
 # the first block of each of our SACKs holds the newest segment: its right edge only grows
 check on_sack_first_block_newest bash -c '[ "$(tshark -r "$0" -Y "$1 && tcp.options.sack_le" \
-	-o tcp.relative_sequence_numbers:FALSE -T fields -e tcp.options.sack_re 2>/dev/null |
-	cut -d, -f1 | sort -nc 2>&1)" = "" ]' "$P" "$C2S"
+	-T fields -e tcp.options.sack_re 2>/dev/null | cut -d, -f1 | sort -nc 2>&1)" = "" ]' \
+	"$P" "$C2S"
 check on_data_fits_the_mtu [ "$(n_of "$P" "ip.len > 1500")" = 0 ]
 
 # --- each turned off: the option is absent from the wire ---
