@@ -96,7 +96,7 @@ check nosack_ts_still_agreed [ "$(n_of "$P" "$S2C && tcp.flags.syn == 1 && tcp.o
 # --- kernel client -> synlab-server: the SYN+ACK answers what the SYN offered ---
 synack_opts() {	# NAME [server options]: the option kinds of the server's SYN+ACK
 	local name=$1 port=$2; shift 2
-	bg SP in_s "$BIN/synlab-server" --listen "$ADDR_S:$port" --app http -q \
+	bg SP in_s "$BIN/synlab-server" --listen "$ADDR_S:$port" --app http \
 		--log "$T_TMP/$name.server.log" --msl 200ms "$@"
 	sleep 0.3
 	cap_start "$T_TMP/$name.pcap"
@@ -119,6 +119,13 @@ check srv_nows_curl_ok [ "$(cat "$T_TMP/srv_nows.rc")" = 0 ]
 check srv_nows_synack_no_wscale [ "$(n_of "$P" "$S2C && tcp.flags.syn == 1 && !tcp.options.wscale.shift &&
 	tcp.options.sack_perm && tcp.options.timestamp.tsval")" = 1 ]
 check srv_nows_kernel_unscaled [ "$(n_of "$P" "$C2S && tcp.window_size != tcp.window_size_value")" = 0 ]
+synack_opts srv_off 85 --no-wscale --no-timestamps --no-sack
+P=$T_TMP/srv_off.pcap
+check srv_off_curl_ok [ "$(cat "$T_TMP/srv_off.rc")" = 0 ]
+check srv_off_synack_only_mss [ "$(tsh "$P" "$S2C && tcp.flags.syn == 1" tcp.option_kind | sort -u)" = 2 ]
+check srv_off_kernel_sends_no_ts [ "$(n_of "$P" "$C2S && tcp.flags.syn == 0 && tcp.options.timestamp.tsval")" = 0 ]
+check srv_off_checksums_good checksums_good "$P"
+check srv_off_said_in_log grep -q 'turned off on this side (--no-timestamps)' "$T_TMP/srv_off.server.log"
 
 # --- synlab-server sends, the kernel SACKs, the scoreboard keeps SACKed data from the resend ---
 # mirror NAME PORT [server options]: 200 KB to synlab-server --app mirror and back, the 3rd
