@@ -32,20 +32,15 @@ struct tcb_tmr {
 	uint64_t set_at;	/* us */
 };
 
-#define TCB_SACK_RECENT 3	/* blocks remembered by recency; a 4th comes from the queue */
-
 /* TCP options of one connection (tcb_opts.c, tcb_sack.c): what was agreed and the state
- * timestamps and SACK keep (RFC 7323 §2-§5, RFC 2018). 28 bytes: every connection
- * carries them (bench/README.md, bytes per connection), so the TSval offset is
- * recomputed rather than stored and TS.Recent's age is kept in seconds. */
+ * timestamps keep (RFC 7323 §2-§5). 16 bytes: every connection carries them
+ * (bench/README.md, bytes per connection), so the TSval offset is recomputed rather
+ * than stored, TS.Recent's age is kept in seconds, and the recency SACK needs lives in
+ * the out-of-order queue (struct rcvq_range, allocated only when one is held). */
 struct tcb_optst {
 	uint32_t ts_recent;		/* TS.Recent (§4.3) */
 	uint32_t ts_recent_s;		/* when TS.Recent was set, s of `now` (PAWS §5.5) */
 	uint32_t last_ack_sent;		/* Last.ACK.sent (§4.3) */
-	uint32_t sack_recent[TCB_SACK_RECENT];	/* receiver: a seq inside each of the
-					 * blocks reported most recently, newest first
-					 * (RFC 2018 §4) */
-	uint8_t nsack_recent;
 	uint8_t snd_shift;		/* Snd.Wind.Shift: the peer's windows << this */
 	uint8_t rcv_shift;		/* Rcv.Wind.Shift: our windows >> this */
 	bool ws_ok : 1, ts_ok : 1, sack_ok : 1;	/* agreed: both SYNs carried it */
@@ -239,8 +234,6 @@ void tcb_opts_ts_recent(struct tcb *t, const struct seg *s, uint64_t now);
 uint64_t tcb_opts_ts_rtt(const struct tcb *t, const struct seg *s, uint64_t now);
 
 /* ---- beside 1. tcb_sack.c: SACK (RFC 2018) ---- */
-/* Receiver: remembers the out-of-order segment at seq for the next SACK blocks. */
-void tcb_sack_note(struct tcb *t, uint32_t seq);
 /* Receiver: the blocks of an ACK we send (most recent first, §4). */
 void tcb_sack_blocks(struct tcb *t, struct seg_opts *so, uint32_t len);
 /* Sender: marks queued segments the peer's SACK blocks cover; explains new marks. */

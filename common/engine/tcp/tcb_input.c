@@ -403,7 +403,6 @@ static void tcb_take_text(struct tcb *t, const struct seg *s, bool *fin, uint64_
 		tcb_drop(t, o, TCB_WHY_OOO_FULL, now, seq, len, t->rcv_nxt, 0);
 		*fin = false;
 	} else if (adv == 0) {
-		tcb_sack_note(t, seq);	/* RFC 2018 §4: its block goes first */
 		tcb_ev_n(tcb_ev(t, o, TCB_EV_OOO_QUEUED, TCB_WHY_DATA_OUT_OF_ORDER, now), seq, len,
 			 t->rcv_nxt, 0);
 		if (*fin)

@@ -1,68 +1,42 @@
 /* tcb_sack.c - selective acknowledgment (RFC 2018): the receiver's SACK blocks and the sender's scoreboard that keeps SACKed segments from being resent. */
 #include "tcb_impl.h"
 
-#include <string.h>
-
 /*
- * The receiver's half (tcb_sack_note, tcb_sack_blocks) reads only the receive queue and
- * t->opt, so tcb.c may call it while it builds a segment; the sender's half walks the
+ * The receiver's half (tcb_sack_blocks) reads only the receive queue and t->opt, so
+ * tcb.c may call it while it builds a segment; the sender's half walks the
  * retransmission queue (tcb_rtx.c) and is called by tcb_input.c and tcb_timeout.c.
  */
 
-/* RFC 2018 §4: the block holding the segment that triggered the ACK comes first, then
- * the blocks reported most recently. sack_recent keeps one seq inside each. */
-void tcb_sack_note(struct tcb *t, uint32_t seq)
-{
-	struct tcb_optst *x = &t->opt;
-	unsigned n = x->nsack_recent < TCB_SACK_RECENT ? x->nsack_recent : TCB_SACK_RECENT - 1;
-
-	memmove(x->sack_recent + 1, x->sack_recent, n * sizeof(x->sack_recent[0]));
-	x->sack_recent[0] = seq;
-	x->nsack_recent = (uint8_t)(n + 1);
-}
-
-/* The out-of-order range holding seq, or -1. */
-static int sack_range_of(const struct rcvq *q, uint32_t seq)
-{
-	for (unsigned i = 0; i < q->nooo; i++)
-		if (seq_geq(seq, q->ooo[i].lo) && seq_lt(seq, q->ooo[i].hi))
-			return (int)i;
-	return -1;
-}
-
-static void sack_add(struct seg_opts *so, const struct rcvq_range *r, uint8_t max)
-{
-	for (unsigned i = 0; i < so->nsack; i++)
-		if (so->sack[i].left == r->lo)
-			return;
-	if (so->nsack >= max)
-		return;
-	so->sack[so->nsack].left = r->lo;
-	so->sack[so->nsack].right = r->hi;
-	so->nsack++;
-}
-
-/* §3: at most 4 blocks fit in 40 option bytes, 3 beside a timestamp (10 + 2 bytes).
- * On a segment with data, only as many as fit beside it in the MSS (the 4 bytes of
- * NOP NOP kind length, then 8 a block), so that no segment grows past the MSS. */
+/* RFC 2018 §4: the first block holds the segment that triggered the ACK, the others
+ * repeat the most recently reported; the queue stamps each range with the age of its
+ * latest segment, so newest first is both. At most 4 blocks fit in 40 option bytes, 3
+ * beside a timestamp (10 + 2 bytes, §3); on a segment with data, only as many as fit
+ * beside it in the MSS (4 bytes of NOP NOP kind length, then 8 a block), so that no
+ * segment grows past the MSS. */
 void tcb_sack_blocks(struct tcb *t, struct seg_opts *so, uint32_t len)
 {
 	const struct rcvq *q = &t->rcvq;
 	uint32_t room = tcb_eff_mss(t) > len ? tcb_eff_mss(t) - len : 0;
 	uint8_t max = t->opt.ts_ok ? 3 : SEG_MAX_SACK;
-	int k;
+	unsigned used = 0;	/* bit k: range k already reported */
 
 	if (len > 0)
 		max = room < 12 ? 0 : (uint8_t)((room - 4) / 8 < max ? (room - 4) / 8 : max);
-
 	so->nsack = 0;
-	if (q->nooo == 0 || !q->ooo)
+	if (!q->ooo)
 		return;
-	for (unsigned i = 0; i < t->opt.nsack_recent; i++)
-		if ((k = sack_range_of(q, t->opt.sack_recent[i])) >= 0)
-			sack_add(so, &q->ooo[k], max);
-	for (int i = (int)q->nooo - 1; i >= 0; i--)	/* then the rest, highest first */
-		sack_add(so, &q->ooo[i], max);
+	while (so->nsack < max && so->nsack < q->nooo) {
+		int k = -1;
+
+		for (unsigned i = 0; i < q->nooo; i++)
+			if (!(used >> i & 1) &&
+			    (k < 0 || (int32_t)(q->ooo[i].age - q->ooo[k].age) > 0))
+				k = (int)i;
+		used |= 1u << k;
+		so->sack[so->nsack].left = q->ooo[k].lo;
+		so->sack[so->nsack].right = q->ooo[k].hi;
+		so->nsack++;
+	}
 }
 
 /* Sequence numbers of an entry a SACK block can cover: its data and a FIN. */
