@@ -221,6 +221,8 @@ static void established_rto_resends_one_segment_a_time_and_karn(void **state)
 	tn_params(&pc, C_ISS);
 	tn_params(&ps, S_ISS);
 	ps.mss = 1000;
+	pc.no_timestamps = true;	/* Karn's rule; with timestamps TSecr gives a sample
+					 * (test_tcb_opts.c) */
 	n = tn_new(&pc, &ps);
 	tn_handshake(n);
 	tcb_send(n->c, data, sizeof(data), n->now, n->oc, NULL);

@@ -103,4 +103,11 @@ void tcb_get_vars(const struct tcb *t, struct tcb_vars *v)
 	v->recover = t->cc.recover;
 	v->cc_phase = t->cc.phase;
 	v->dack_bytes = t->dack.bytes;
+	v->ws_ok = t->opt.ws_ok;
+	v->ts_ok = t->opt.ts_ok;
+	v->sack_ok = t->opt.sack_ok;
+	v->snd_shift = t->opt.snd_shift;
+	v->rcv_shift = t->opt.rcv_shift;
+	v->ts_recent = t->opt.ts_recent;
+	v->sacked_bytes = tcb_sack_bytes(t);
 }

@@ -27,7 +27,7 @@ const char *tcb_ev_kind_name(enum tcb_ev_kind k)
 	static const char *const names[TCB_NEV_KINDS] = {
 		"state", "seg-dropped", "challenge-ack", "rst-sent", "timer", "retransmit",
 		"gave-up", "tw-restart", "acked", "data-in", "ooo-queued", "reset", "ack-sent",
-		"ack-merged", "window", "rtt", "cwnd",
+		"ack-merged", "window", "rtt", "cwnd", "option",
 	};
 
 	return (unsigned)k < TCB_NEV_KINDS ? names[k] : "?";
@@ -108,6 +108,21 @@ static const struct tcb_why_info tcb_whys[TCB_WHY_COUNT] = {
 	[TCB_WHY_CC_RECOVERY_EXIT] = {"cc_recovery_exit", "RFC 6582 §3.2"},
 	[TCB_WHY_FAST_RETRANSMIT] = {"fast_retransmit", "RFC 5681 §3.2"},
 	[TCB_WHY_PARTIAL_ACK_RTX] = {"partial_ack_rtx", "RFC 6582 §3.2"},
+	[TCB_WHY_WSCALE_ON] = {"wscale_on", "RFC 7323 §2.2, §2.3"},
+	[TCB_WHY_WSCALE_OFF_LOCAL] = {"wscale_off_local", "RFC 7323 §2.2"},
+	[TCB_WHY_WSCALE_OFF_PEER] = {"wscale_off_peer", "RFC 7323 §2.2"},
+	[TCB_WHY_WSCALE_APPLIED] = {"wscale_applied", "RFC 7323 §2.3"},
+	[TCB_WHY_TS_ON] = {"ts_on", "RFC 7323 §3.2"},
+	[TCB_WHY_TS_OFF_LOCAL] = {"ts_off_local", "RFC 7323 §3.2"},
+	[TCB_WHY_TS_OFF_PEER] = {"ts_off_peer", "RFC 7323 §3.2"},
+	[TCB_WHY_TS_RTTM] = {"ts_rttm", "RFC 7323 §4.1, RFC 6298 §2"},
+	[TCB_WHY_PAWS_REJECT] = {"paws_reject", "RFC 7323 §5.3"},
+	[TCB_WHY_SACK_ON] = {"sack_on", "RFC 2018 §2"},
+	[TCB_WHY_SACK_OFF_LOCAL] = {"sack_off_local", "RFC 2018 §2"},
+	[TCB_WHY_SACK_OFF_PEER] = {"sack_off_peer", "RFC 2018 §2"},
+	[TCB_WHY_SACK_MARKED] = {"sack_marked", "RFC 2018 §3, §8"},
+	[TCB_WHY_SACK_KEPT] = {"sack_kept", "RFC 2018 §8, RFC 6675 §5.1"},
+	[TCB_WHY_SACK_RENEGED] = {"sack_reneged", "RFC 2018 §8"},
 };
 
 const char *tcb_why_name(enum tcb_why w)

@@ -72,6 +72,7 @@ static void tcb_rtx_fire(struct tcb *t, uint64_t now, struct tcb_out *o)
 	if (r->flags & SEG_SYN)
 		t->syn_timed_out = true;
 	tcb_rtx_backoff(t, r);
+	tcb_sack_on_rto(t, now, o);	/* RFC 2018 §8: SACKed segments stay out of the resend */
 	if (!(r->flags & SEG_SYN))	/* RFC 5681 §3.1: cwnd 1 SMSS; only this segment goes */
 		tcb_cc_on_rto(t, now, o);
 	ev = tcb_ev(t, o, TCB_EV_RETRANSMIT, TCB_WHY_RTO, now);

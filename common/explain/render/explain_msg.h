@@ -184,6 +184,7 @@ enum explain_msg_id {
 	EXPLAIN_M_EV_WINDOW,
 	EXPLAIN_M_EV_RTT,		/* sample {n0d}, SRTT {n1d}, RTTVAR {n2d}, RTO {rto} */
 	EXPLAIN_M_EV_CWND,		/* cwnd {n0} -> {n1}, {ssth}: {reason} */
+	EXPLAIN_M_EV_OPTION,		/* a TCP option agreed, refused or used: {reason} */
 	EXPLAIN_M_EV_CHALLENGE_LIMITED,	/* challenge ACK suppressed by the rate limit */
 	EXPLAIN_M_EV_NEXT_RTO,		/* "; next RTO {rto}" */
 	EXPLAIN_M_EV_REASON,		/* "{reason}; {rfc}": a tcb_why with its section */
@@ -278,7 +279,22 @@ enum explain_msg_id {
 	EXPLAIN_M_TW_CC_RECOVERY_EXIT,
 	EXPLAIN_M_TW_FAST_RETRANSMIT,
 	EXPLAIN_M_TW_PARTIAL_ACK_RTX,
-	EXPLAIN_M_TW_LAST = EXPLAIN_M_TW_PARTIAL_ACK_RTX,
+	EXPLAIN_M_TW_WSCALE_ON,
+	EXPLAIN_M_TW_WSCALE_OFF_LOCAL,
+	EXPLAIN_M_TW_WSCALE_OFF_PEER,
+	EXPLAIN_M_TW_WSCALE_APPLIED,
+	EXPLAIN_M_TW_TS_ON,
+	EXPLAIN_M_TW_TS_OFF_LOCAL,
+	EXPLAIN_M_TW_TS_OFF_PEER,
+	EXPLAIN_M_TW_TS_RTTM,
+	EXPLAIN_M_TW_PAWS_REJECT,
+	EXPLAIN_M_TW_SACK_ON,
+	EXPLAIN_M_TW_SACK_OFF_LOCAL,
+	EXPLAIN_M_TW_SACK_OFF_PEER,
+	EXPLAIN_M_TW_SACK_MARKED,
+	EXPLAIN_M_TW_SACK_KEPT,
+	EXPLAIN_M_TW_SACK_RENEGED,
+	EXPLAIN_M_TW_LAST = EXPLAIN_M_TW_SACK_RENEGED,
 	/* ssthresh in a cwnd line ({ssth}) */
 	EXPLAIN_M_CC_SSTH_NONE,		/* no ssthresh yet */
 	EXPLAIN_M_CC_SSTH_SAME,		/* {n3} */

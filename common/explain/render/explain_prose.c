@@ -596,7 +596,7 @@ static void prose_segment(struct prose *p)
 
 _Static_assert(EXPLAIN_M_TW_LAST - EXPLAIN_M_TW_NONE + 1 == TCB_WHY_COUNT,
 	       "one EXPLAIN_M_TW_* message per enum tcb_why value");
-_Static_assert(EXPLAIN_M_EV_CWND - EXPLAIN_M_EV_STATE + 1 == TCB_NEV_KINDS,
+_Static_assert(EXPLAIN_M_EV_OPTION - EXPLAIN_M_EV_STATE + 1 == TCB_NEV_KINDS,
 	       "one EXPLAIN_M_EV_* message per enum tcb_ev_kind value");
 
 static enum explain_msg_id why_msg(const struct tcb_event *ev)
@@ -701,6 +701,7 @@ static bool event_says_why(const struct tcb_event *ev)
 	case TCB_EV_RST_SENT:
 	case TCB_EV_RTT:
 	case TCB_EV_CWND:
+	case TCB_EV_OPTION:
 		return false;
 	case TCB_EV_TIMER:
 		return ev->why == TCB_WHY_PERSIST_PROBE || ev->why == TCB_WHY_DACK_TIMEOUT;
