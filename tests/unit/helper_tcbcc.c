@@ -9,14 +9,20 @@
 
 #include "helper_tcbcc.h"
 
+void cc_params(struct tcb_params *pc, struct tcb_params *ps)
+{
+	tn_params(pc, C_ISS);
+	tn_params(ps, S_ISS);
+	pc->no_timestamps = true;	/* SMSS = MSS = 1460: whole segments (RFC 6691) */
+}
+
 struct net *cc_sender(uint32_t bytes)
 {
 	static uint8_t data[262144];
 	struct tcb_params pc, ps;
 	struct net *n;
 
-	tn_params(&pc, C_ISS);
-	tn_params(&ps, S_ISS);
+	cc_params(&pc, &ps);
 	n = tn_new(&pc, &ps);
 	tn_handshake(n);
 	assert_true(bytes <= sizeof(data));

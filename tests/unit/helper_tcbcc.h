@@ -7,8 +7,13 @@
 #define CC_MSS 1460u
 #define CC_SEQ(k) (C_ISS + 1 + (k) * CC_MSS)	/* first byte of the client's segment k */
 
-/* Client and server ESTABLISHED (MSS 1460 both, IW 10), outs reset; the client has
- * queued `bytes` and sent what cwnd allows into n->oc. */
+/* tn_params for both ends, the client offering no timestamps: the 12 bytes of TSopt
+ * would make SMSS 1448 (RFC 6691), and these tests count in segments of 1460. Window
+ * scale and SACK stay offered (shift 0 with the default 65535 buffer; the hand-made ACKs
+ * carry no SACK blocks). test_tcb_newreno.c's with_options_* run with all three on. */
+void cc_params(struct tcb_params *pc, struct tcb_params *ps);
+/* Client and server ESTABLISHED (cc_params: MSS 1460 both, IW 10), outs reset; the
+ * client has queued `bytes` and sent what cwnd allows into n->oc. */
 struct net *cc_sender(uint32_t bytes);
 /* The server's ACK `ack` (window 65535, no data) given to the client at `now`; the
  * client's output is appended to n->oc after it is reset. */
