@@ -191,8 +191,7 @@ static void no_early_retransmit_while_data_can_go(void **state)
 	struct net *n;
 
 	(void)state;
-	tn_params(&pc, C_ISS);
-	tn_params(&ps, S_ISS);
+	cc_params(&pc, &ps);
 	pc.init_cwnd = 3;
 	n = tn_new(&pc, &ps);
 	tn_handshake(n);
@@ -247,6 +246,42 @@ static void window_change_or_data_is_not_a_dupack(void **state)
 	tn_free(n);
 }
 
+/* Every option on (timestamps: SMSS 1448) and a server buffer of 1 MB, so the server
+ * scales its windows (RFC 7323 §2.3). SND.WND is in bytes, the duplicate ACKs' field is
+ * 65535 units: compared scaled, the same window; the third resends the hole. */
+static void with_options_scaled_dupacks_fast_retransmit(void **state)
+{
+	const uint32_t smss = CC_MSS - 12;
+	struct tcb_params pc, ps;
+	static uint8_t data[100000];
+	const struct tcb_event *ev;
+	struct tcb_vars v;
+	struct net *n;
+
+	(void)state;
+	tn_params(&pc, C_ISS);
+	tn_params(&ps, S_ISS);
+	ps.rcv_buf = 1u << 20;
+	n = tn_new(&pc, &ps);
+	tn_handshake(n);
+	tcb_get_vars(n->c, &v);
+	assert_true(v.ws_ok && v.ts_ok && v.sack_ok);
+	assert_int_equal(v.snd_shift, 5);	/* the smallest with 65535 << s >= 1 MB */
+	tcb_send(n->c, data, sizeof(data), n->now, n->oc, NULL);
+	assert_int_equal(n->oc->nseg, 10);
+	cc_ack(n, C_ISS + 1 + smss, n->now + 10 * MS);	/* segment 0; the window scaled */
+	assert_int_equal(cc_vars(n).snd_wnd, 65535u << 5);
+	dupacks(n, C_ISS + 1 + smss, 2, n->now + 11 * MS);	/* segment 1 lost */
+	assert_int_equal(cc_vars(n).dupacks, 2);
+	cc_ack(n, C_ISS + 1 + smss, n->now + 11 * MS);
+	ev = tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_FAST_RETRANSMIT);
+	assert_non_null(ev);
+	assert_int_equal(ev->n[0], C_ISS + 1 + smss);
+	assert_int_equal(ev->n[1], smss);
+	assert_non_null(cc_ev(n->oc, TCB_WHY_CC_THIRD_DUPACK));
+	tn_free(n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +292,7 @@ int main(void)
 		cmocka_unit_test(no_early_retransmit_while_data_can_go),
 		cmocka_unit_test(dupacks_after_rto_ignored),
 		cmocka_unit_test(window_change_or_data_is_not_a_dupack),
+		cmocka_unit_test(with_options_scaled_dupacks_fast_retransmit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

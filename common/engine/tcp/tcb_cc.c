@@ -3,9 +3,12 @@
 
 /*
  * One function changes cwnd and ssthresh (tcb_cc_set) and each change is a TCB_EV_CWND
- * with its reason. Which segment to resend is chosen in one place (tcb_cc_next_hole): today
- * the first unacknowledged one, all NewReno can know; a SACK scoreboard (RFC 6675
- * NextSeg()) would choose there instead, and feed tcb_cc_on_old_ack its loss signal.
+ * with its reason. Which segment to resend is chosen in one place (tcb_cc_next_hole): the
+ * first unacknowledged segment the peer has not reported by SACK (tcb_sack.c's
+ * scoreboard; without SACK that is the first unacknowledged one, all NewReno can know).
+ * This is the scoreboard's use from RFC 6675 NextSeg() rule 1 without its IsLost() test:
+ * the loss signal is still NewReno's (duplicate ACKs, partial ACKs, the RTO), and one
+ * segment goes per signal.
  */
 
 #define TCB_CC_DUPTHRESH 3		/* RFC 5681 §3.2: the third duplicate ACK */
@@ -44,10 +47,17 @@ static uint32_t tcb_cc_half_flight(const struct tcb *t)
 	return tcb_cc_max((t->snd_nxt - t->snd_una) / 2, 2 * tcb_cc_smss(t));
 }
 
-/* The segment loss recovery resends next (see the top: the SACK hook). */
+/* The segment loss recovery resends next: the first one not SACKed (RFC 2018 §8: the
+ * peer holds those; RFC 6675 §4 NextSeg() picks the first un-SACKed sequence number).
+ * NULL when every segment in flight is SACKed. */
 static struct tcb_rtx_ent *tcb_cc_next_hole(struct tcb *t)
 {
-	return tcb_rtx_first(t);
+	struct tcb_rtx_ent *r;
+
+	for (unsigned i = 0; (r = tcb_rtx_get(t, i)) != NULL; i++)
+		if (!r->sacked)
+			return r;
+	return NULL;
 }
 
 void tcb_cc_init(struct tcb *t)
@@ -106,7 +116,7 @@ static bool tcb_cc_recovery_ack(struct tcb *t, uint32_t ack, uint32_t acked, uin
 			   TCB_WHY_CC_RECOVERY_EXIT, true, now, o);
 		return true;
 	}
-	/* partial ACK: the first unacknowledged segment is lost too */
+	/* partial ACK: the first unacknowledged segment (not SACKed) is lost too */
 	if ((r = tcb_cc_next_hole(t)) != NULL)
 		tcb_rtx_resend(t, r, TCB_WHY_PARTIAL_ACK_RTX, ack, c->recover, now, o);
 	w = c->cwnd > acked ? c->cwnd - acked : 0;	/* deflate by what left the network */
@@ -153,12 +163,13 @@ bool tcb_cc_on_ack(struct tcb *t, uint32_t ack, uint32_t acked, uint32_t flight,
 }
 
 /* RFC 5681 §2 DUPLICATE ACKNOWLEDGMENT: data outstanding, no data and no SYN/FIN on the
- * segment, SEG.ACK = SND.UNA, the same window as last taken. (With window scaling the
- * window compared must be the scaled one.) */
+ * segment, SEG.ACK = SND.UNA, the same window as last taken. SND.WND holds the window in
+ * bytes, so the field is scaled first (RFC 7323 §2.3): compared raw, no ACK would count
+ * as a duplicate once window scaling is on. */
 static bool tcb_cc_is_dupack(const struct tcb *t, const struct seg *s)
 {
 	return t->cc.cwnd && t->snd_nxt != t->snd_una && s->ack == t->snd_una && s->len == 0 &&
-	       !(s->flags & (SEG_SYN | SEG_FIN)) && s->win == t->snd_wnd;
+	       !(s->flags & (SEG_SYN | SEG_FIN)) && tcb_opts_seg_wnd(t, s) == t->snd_wnd;
 }
 
 /* RFC 6582 §3.2 step 1 starts a recovery only when the duplicate ACKs cover MORE than
