@@ -414,7 +414,7 @@ enum tcb_why {
 	TCB_WHY_SACK_MARKED,		/* a SACK block covers queued segments: not resent.
 					 * n0 left edge, n1 right edge, n2 bytes newly marked,
 					 * n3 SND.UNA */
-	TCB_WHY_SACK_KEPT,		/* RTO: SACKed segments are not marked lost. n0 segments,
+	TCB_WHY_SACK_KEPT,		/* RTO: SACKed segments stay out of the resends. n0 segments,
 					 * n1 bytes, n2 SND.UNA */
 	TCB_WHY_SACK_RENEGED,		/* RTO with the head SACKed: the receiver dropped what it
 					 * reported, marks cleared. n0 head seq, n1 marks cleared */

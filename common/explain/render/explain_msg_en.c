@@ -256,8 +256,8 @@ const char *const explain_msg_en[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_TW_SACK_OFF_LOCAL] = "SACK is turned off on this side (--no-sack), so whatever the peer offers, only cumulative ACKs are used: after a loss the sender cannot tell which later segments arrived",
 	[EXPLAIN_M_TW_SACK_OFF_PEER] = "the peer's SYN did not carry SACK-permitted, so no SACK blocks are used: only cumulative ACKs",
 	[EXPLAIN_M_TW_SACK_MARKED] = "the peer's SACK block {n0} .. {n1} says it holds those sequence numbers although {n3} is still missing: {n2} bytes of sent segments are marked SACKed and will not be sent again",
-	[EXPLAIN_M_TW_SACK_KEPT] = "{n0} sent segment(s) after SND.UNA {n2} ({n1} bytes) were reported by SACK, so the timeout does not count them as lost: only the others are sent again",
-	[EXPLAIN_M_TW_SACK_RENEGED] = "the segment at SND.UNA ({n0}) was reported by SACK yet is still unacknowledged when the timer fires: the receiver has dropped data it had reported (reneging), so all {n1} SACK marks are forgotten and every segment counts as lost",
+	[EXPLAIN_M_TW_SACK_KEPT] = "{n0} sent segment(s) after SND.UNA {n2} ({n1} bytes) were reported by SACK, so the timeout does not count them as lost: they are not sent again; the others are, one at a time, as the ACKs that follow show each one missing",
+	[EXPLAIN_M_TW_SACK_RENEGED] = "the segment at SND.UNA ({n0}) was reported by SACK yet is still unacknowledged when the timer fires: the receiver has dropped data it had reported (reneging), so all {n1} SACK marks are forgotten and any segment may be sent again",
 
 	[EXPLAIN_M_SUM_HEAD] = "Connection {conn} summary: client → server {c_segs} segments, {c_bytes} bytes; server → client {s_segs} segments, {s_bytes} bytes.",
 	[EXPLAIN_M_SUM_HS] = "Three-way handshake complete: SYN → ACK took {hs_rtt} at the client (handshake RTT), SYN → SYN+ACK {syn_synack}.",

@@ -256,8 +256,8 @@ const char *const explain_msg_zh[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_TW_SACK_OFF_LOCAL] = "本端关闭了 SACK（--no-sack），所以无论对方是否提出，都只用累计确认：丢包后发送方无法知道后面哪些报文段已经到达",
 	[EXPLAIN_M_TW_SACK_OFF_PEER] = "对方的 SYN 没有带 SACK-permitted，所以不使用 SACK 块：只有累计确认",
 	[EXPLAIN_M_TW_SACK_MARKED] = "对方的 SACK 块 {n0} .. {n1} 表示它已收到这些序号，虽然 {n3} 仍然缺失：已发送报文段中的 {n2} 字节被标记为已 SACK，不会再发送",
-	[EXPLAIN_M_TW_SACK_KEPT] = "SND.UNA {n2} 之后有 {n0} 个已发送的报文段（{n1} 字节）已被 SACK 报告，所以超时不把它们算作丢失：只重发其余的",
-	[EXPLAIN_M_TW_SACK_RENEGED] = "SND.UNA 处的报文段（{n0}）曾被 SACK 报告，但定时器超时时仍未被确认：接收方丢弃了它报告过的数据（reneging），所以全部 {n1} 个 SACK 标记作废，每个报文段都算作丢失",
+	[EXPLAIN_M_TW_SACK_KEPT] = "SND.UNA {n2} 之后有 {n0} 个已发送的报文段（{n1} 字节）已被 SACK 报告，所以超时不把它们算作丢失：它们不会再发送；其余的会在之后的 ACK 显示缺失时逐个重发",
+	[EXPLAIN_M_TW_SACK_RENEGED] = "SND.UNA 处的报文段（{n0}）曾被 SACK 报告，但定时器超时时仍未被确认：接收方丢弃了它报告过的数据（reneging），所以全部 {n1} 个 SACK 标记作废，任何报文段都可能再次发送",
 
 	[EXPLAIN_M_SUM_HEAD] = "连接 {conn} 小结：客户端 → 服务端 {c_segs} 个报文段、{c_bytes} 字节；服务端 → 客户端 {s_segs} 个报文段、{s_bytes} 字节。",
 	[EXPLAIN_M_SUM_HS] = "三次握手完成：在客户端看，从 SYN 到第三次握手的 ACK 用时 {hs_rtt}（握手 RTT），SYN → SYN+ACK 用时 {syn_synack}。",
