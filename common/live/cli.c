@@ -368,5 +368,8 @@ int cli_getopt(int argc, char **argv, const struct cli_prog *prog, struct tcb_pa
 	if (p->rto_min_us > p->rto_max_us)	/* RFC 6298 §2.4-2.5: min <= RTO <= max */
 		return err_set(e, "--rto-min (%.3f s) is above --rto-max (%.3f s)",
 			       p->rto_min_us / 1e6, p->rto_max_us / 1e6);
+	if (p->no_wscale && p->rcv_buf > 65535)	/* RFC 7323 §2: 16 bits unscaled */
+		return err_set(e, "--window %u needs window scaling, which --no-wscale turns "
+			       "off: without it a window is at most 65535", p->rcv_buf);
 	return 0;
 }
