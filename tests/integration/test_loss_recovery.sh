@@ -7,10 +7,11 @@ PORT=7300
 SIZE=1000000
 SEED=${LOSS_SEED:-$(( (RANDOM * 32768 + RANDOM) % 1000000 ))}
 # Bound: the waits for retransmission timers dominate (10% of each side's segments lost,
-# RTO >= 200 ms and doubling each time a resend is lost too, on both ends; without SACK
-# the kernel's recovery of its upload is NewReno-like as well), so the time spreads
-# widely: measured 8-46 s here, once 112 s in a bench run. Go-back-N took 26 s to never
-# (issue #14). Wall time, not CPU: load hardly moves it.
+# RTO >= 200 ms and doubling each time a resend is lost too, on both ends), so the time
+# spreads: before SACK (branch cc) 8-46 s here, once 112 s in a bench run; with SACK
+# offered to the kernel (branch tcpx) 8.3-14.1 s in five runs (seeds 5, 561499, 12345,
+# 777, 4242), still 38-53 timeouts a run (branch cc, seeds 5, 12345, 4242: 8.7-23.1 s). Go-back-N took 26 s to never (issue #14).
+# Wall time, not CPU: load hardly moves it.
 BOUND=180
 
 echo "# seed $SEED: replay with LOSS_SEED=$SEED" >&2
