@@ -10,7 +10,8 @@ SEED=${LOSS_SEED:-$(( (RANDOM * 32768 + RANDOM) % 1000000 ))}
 # RTO >= 200 ms and doubling each time a resend is lost too, on both ends), so the time
 # spreads: before SACK (branch cc) 8-46 s here, once 112 s in a bench run; with SACK
 # offered to the kernel (branch tcpx) 8.3-14.1 s in five runs (seeds 5, 561499, 12345,
-# 777, 4242), still 38-53 timeouts a run (branch cc, seeds 5, 12345, 4242: 8.7-23.1 s). Go-back-N took 26 s to never (issue #14).
+# 777, 4242), still 38-53 timeouts a run (branch cc, seeds 5, 12345, 4242: 8.7-23.1 s).
+# Go-back-N took 26 s to never (issue #14).
 # Wall time, not CPU: load hardly moves it.
 BOUND=180
 
