@@ -449,6 +449,74 @@ def scale_phase(cfg, figs):
     return d
 
 
+# ---------------------------------------------------------------- 6: transfer through loss
+XFER = os.path.join(TOP, "tests", "integration", "kernel_xfer.py")
+
+
+def nft_loss(lab, side, match, pct):
+    """Drops pct% of the TCP segments `match` selects as they ENTER side's namespace
+    (input hook: the kernel loses them after the wire; an output drop would only make
+    the kernel's send fail and retry). Table cclab, replaced each time."""
+    rules = "table inet cclab\ndelete table inet cclab\ntable inet cclab {\n chain in {\n" \
+            "  type filter hook input priority 0;\n"
+    if pct > 0:
+        rules += "  %s numgen random mod 10000 < %d drop\n" % (match, int(round(pct * 100)))
+    rules += " }\n}\n"
+    subprocess.run(lab.cmd(side, ["nft", "-f", "-"]), input=rules, text=True, check=True)
+
+
+def transfer_phase(cfg, figs):
+    """A kernel client uploads cfg.xfer_bytes and reads them back from a mirror through
+    loss each way: synlab-server --app mirror (its own --impair drops what it receives,
+    nftables what the kernel client receives) against a kernel mirror (nftables both
+    ways), interleaved, the same loss in each direction."""
+    lab = Lab("x", "198.18.%d" % cfg.net_x)
+    kern = start(lab.cmd("s", [PY, XFER, "--serve", lab.addr_s + ":7001"]))
+    res = {}
+    try:
+        for pct in cfg.xfer_loss:
+            nft_loss(lab, "s", "tcp dport 7001", pct)
+            nft_loss(lab, "c", "tcp sport { 7000, 7001 }", pct)
+            imp = ["--impair", "loss in %g%%" % pct] if pct > 0 else []
+            srv = start(lab.cmd("s", [os.path.join(BUILD, "synlab-server"), "--listen",
+                                      lab.addr_s + ":7000", "--app", "mirror", "-q",
+                                      "--close-delay", "0"] + imp),
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.3)
+            runs = {"synlab": [], "kernel": []}
+            # through 10% loss one 10 MB run of synlab takes minutes (timeouts): one round
+            for r in range(cfg.rounds if pct < 5 else 1):
+                for label, port in (("synlab", 7000), ("kernel", 7001)):
+                    argv = lab.cmd("c", [PY, XFER, "%s:%d" % (lab.addr_s, port),
+                                         str(cfg.xfer_bytes), "--seed", str(r + 1),
+                                         "--timeout", str(cfg.xfer_limit)])
+                    out = subprocess.run(argv, capture_output=True, text=True,
+                                         timeout=cfg.xfer_limit + 30)
+                    try:
+                        d = json.loads(out.stdout)
+                    except ValueError:
+                        d = {"ok": False, "seconds": None, "error": out.stderr[-200:]}
+                    runs[label].append(d)
+            srv.send_signal(signal.SIGINT)	# closes; the second interrupt aborts
+            time.sleep(0.1)
+            stop(srv, signal.SIGINT)
+            res["%g%%" % pct] = runs
+
+            def secs(label):
+                v = [d["seconds"] for d in runs[label] if d.get("ok")]
+                # a run that did not finish has no time: the figure says so (null)
+                return summary(v) if len(v) == len(runs[label]) else None
+            figs.append(fig("%g MB upload + mirror back through %g%% loss each way, kernel client "
+                            "(synlab-server --app mirror vs kernel mirror)" % (cfg.xfer_bytes / 10**6, pct),
+                            "s", secs("synlab"), secs("kernel"), "kernel", "ratio <= 1.5",
+                            lambda q: q <= 1.5))
+    finally:
+        nft_loss(lab, "s", "", 0)
+        nft_loss(lab, "c", "", 0)
+        stop(kern)
+    return res
+
+
 # ---------------------------------------------------------------- report
 def machine():
     cpu = "?"
@@ -495,7 +563,12 @@ def config(a):
     c.load_n, c.load_s, c.nlocal = (300, 2, 4) if a.quick else (20000, 5, 8)
     c.synack_retries = 1 if a.quick else 3
     c.gen_n = 20000 if a.quick else 1000000
-    c.net_a, c.net_t, c.net_k = random.sample(range(200, 250), 3)
+    c.net_a, c.net_t, c.net_k, c.net_x = random.sample(range(200, 250), 4)
+    # quick: 100 kB and 8 s per transfer, so that test_bench's 60 s hold whatever the
+    # timeouts do (a transfer not done in time leaves its figure null)
+    c.xfer_bytes = 10**5 if a.quick else 10 * 10**6
+    c.xfer_loss = (0, 1, 10)
+    c.xfer_limit = 8 if a.quick else 900    # seconds per transfer; beyond: not finished
     return c
 
 
@@ -504,7 +577,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="small counts, one round (~30 s): a smoke test")
     ap.add_argument("--rounds", type=int, default=0)
     ap.add_argument("--out", default=os.path.join(TOP, "bench", "results.json"))
-    ap.add_argument("--only", default="latency,rate,timer,explain,scale")
+    ap.add_argument("--only", default="latency,rate,timer,explain,scale,transfer")
     a = ap.parse_args()
     cfg = config(a)
     only = set(a.only.split(","))
@@ -535,6 +608,9 @@ def main():
         if "scale" in only:
             log("connection table scale")
             raw["scale"] = scale_phase(cfg, figs)
+        if "transfer" in only:
+            log("transfer through loss (%d bytes, %s%% loss)" % (cfg.xfer_bytes, cfg.xfer_loss))
+            raw["transfer"] = transfer_phase(cfg, figs)
     finally:
         cleanup()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -236,11 +236,16 @@ static const struct engine_opt engine_opts[] = {
 	{ "time-scale", OPT_DBL, P(time_scale), 0 },
 	{ "isn", OPT_ISN, P(isn), UINT32_MAX },
 	{ "mss", OPT_U16, P(mss), 65495 },
-	{ "window", OPT_WIN, P(rcv_buf), 65535 },
+	{ "window", OPT_WIN, P(rcv_buf), 65535u << 14 },
 	{ "sndbuf", OPT_U32, P(snd_buf), 1u << 30 },
 	{ "challenge-ack-limit", OPT_U32, P(challenge_ack_limit), UINT32_MAX },
 	{ "invalid-ratelimit", OPT_US, P(invalid_ratelimit_us), 0 },
 	{ "rfc1337", OPT_BOOL, P(rfc1337), 0 },
+	{ "delayed-ack", OPT_US, P(dack_us), 0 },
+	{ "init-cwnd", OPT_U32, P(init_cwnd), 1000 },
+	{ "no-wscale", OPT_BOOL, P(no_wscale), 0 },
+	{ "no-timestamps", OPT_BOOL, P(no_timestamps), 0 },
+	{ "no-sack", OPT_BOOL, P(no_sack), 0 },
 };
 #undef P
 
@@ -260,24 +265,35 @@ const char cli_engine_help[] =
 	"  --isn N                 fixed initial sequence number (else RFC 6528)\n"
 	"  --mss N                 MSS to announce and send [1460]; over IPv6 20 less\n"
 	"                          (a 40-byte IPv6 header: 1440 in a 1500-byte MTU)\n"
-	"  --window N              receive buffer = largest window offered [65535]\n"
+	"  --window N              receive buffer = largest window offered [65535];\n"
+	"                          above 65535 only with window scaling (RFC 7323)\n"
 	"  --sndbuf N              send buffer bytes [262144]\n"
 	"  --challenge-ack-limit N RFC 5961 challenge ACKs per second [1000]\n"
 	"  --invalid-ratelimit DUR at most one ACK per DUR answers out-of-window\n"
 	"                          segments, unacceptable ACKs and challenges, per\n"
 	"                          connection; 0 = off [500ms] (RFC 5961 7)\n"
 	"  --rfc1337               ignore RST in TIME-WAIT (RFC 1337) [off]\n"
+	"  --delayed-ack DUR       delay the ACK of in-order data up to DUR, or until a\n"
+	"                          second full-sized segment; 0 = ACK every segment at\n"
+	"                          once [0; Linux and RFC 5681 4.2: 200ms]\n"
+	"  --init-cwnd N           initial congestion window, segments [10] (RFC 6928)\n"
+	"  --no-wscale             offer no window scale option (RFC 7323 2) [offered]\n"
+	"  --no-timestamps         offer no timestamps: no RTTM, no PAWS (RFC 7323 3-5)\n"
+	"                          [offered]\n"
+	"  --no-sack               offer no SACK-permitted, send no SACK blocks\n"
+	"                          (RFC 2018) [offered]\n"
 	"  DUR is 200ms, 1.5s, 800us or a number of milliseconds.\n";
 
 static int apply_int(const struct engine_opt *o, const char *v, void *f, struct err *e)
 {
 	uint64_t n;
 
-	/* a window of 0 could never open, and without window scaling (RFC 7323, which the
-	 * engine does not offer) the 16-bit window field holds at most 65535 */
+	/* a window of 0 could never open, and even scaled (RFC 7323 §2.3: shift <= 14) the
+	 * 16-bit field says at most 65535 << 14 */
 	if (cli_parse_u64(v, o->type == OPT_U16 || o->type == OPT_WIN ? 1 : 0, o->max, &n, e) < 0)
-		return o->type == OPT_WIN ? err_set(e, "'%s' is not a window of 1..65535 (the "
-						    "field has 16 bits and the engine does not scale it, RFC 7323)", v) : -1;
+		return o->type == OPT_WIN ? err_set(e, "'%s' is not a window of 1..%u (the "
+						    "field has 16 bits, scaled by at most 2^14, RFC 7323)",
+						    v, 65535u << 14) : -1;
 	if (o->type == OPT_INT)
 		*(int *)f = (int)n;
 	else if (o->type == OPT_U16)
@@ -456,5 +472,8 @@ int cli_getopt(int argc, char **argv, const struct cli_prog *prog, struct tcb_pa
 	if (p->rto_min_us > p->rto_max_us)	/* RFC 6298 §2.4-2.5: min <= RTO <= max */
 		return err_set(e, "--rto-min (%.3f s) is above --rto-max (%.3f s)",
 			       p->rto_min_us / 1e6, p->rto_max_us / 1e6);
+	if (p->no_wscale && p->rcv_buf > 65535)	/* RFC 7323 §2: 16 bits unscaled */
+		return err_set(e, "--window %u needs window scaling, which --no-wscale turns "
+			       "off: without it a window is at most 65535", p->rcv_buf);
 	return 0;
 }

@@ -38,9 +38,10 @@ bad server_port_zero "out of range" "$S" --listen 198.18.0.2:0
 bad server_bad_backlog "--backlog" "$S" --listen 198.18.0.2:80 --backlog 0
 bad server_bad_syncookies "'sometimes' is not off, on or always" "$S" --listen 198.18.0.2:80 \
 	--syncookies sometimes
-bad client_window_zero "not a window of 1..65535" "$C" --connect 198.18.0.2:80 --window 0
-bad client_window_too_big "not a window of 1..65535" "$C" --connect 198.18.0.2:80 --window 99999999
-bad server_window_too_big "not a window of 1..65535" "$S" --listen 198.18.0.2:80 --window 65536
+bad client_window_zero "not a window of 1..1073725440" "$C" --connect 198.18.0.2:80 --window 0
+bad client_window_too_big "not a window of 1..1073725440" "$C" --connect 198.18.0.2:80 --window 1073725441
+bad server_window_too_big "not a window of 1..1073725440" "$S" --listen 198.18.0.2:80 --window 4294967295
+bad client_window_needs_wscale "needs window scaling, which --no-wscale" "$C" --connect 198.18.0.2:80 --window 65536 --no-wscale
 bad client_rto_min_above_max "--rto-min (5.000 s) is above --rto-max (1.000 s)" "$C" --connect 198.18.0.2:80 --rto-min 5s --rto-max 1s
 bad server_rto_min_above_max "is above --rto-max" "$S" --listen 198.18.0.2:80 --rto-max 100ms
 bad server_missing_value "needs a value" "$S" --listen 198.18.0.2:80 --msl

@@ -250,6 +250,62 @@ static void zero_window_probe(void **state)
 	tn_free(n);
 }
 
+
+/* Options: what both SYNs agreed, the first scaled window with its arithmetic, PAWS. */
+static void options_agreed_scaled_paws(void **state)
+{
+	struct tcb_params pc, ps;
+	struct net *n;
+	struct seg d;
+	static const uint8_t data[5];
+	char buf[EXPLAIN_PROSE_MAX], want[160];
+
+	(void)state;
+	tn_params(&pc, C_ISS);
+	tn_params(&ps, S_ISS);
+	ps.rcv_buf = 262144;	/* shift 3 */
+	pc.no_sack = true;
+	n = tn_new(&pc, &ps);
+	tn_handshake(n);
+	tcb_send(n->s, data, sizeof(data), n->now, n->os, NULL);
+	tn_xfer(n->os, n->c, n->oc, n->now);
+	ev_prose(n->oc, TCB_EV_OPTION, TCB_WHY_WSCALE_APPLIED, EXPLAIN_LANG_EN, buf, sizeof(buf));
+	expect(buf, "the 16-bit field says 32768, and with the agreed shift 3 the window is "
+		 "32768 << 3 = 262144 bytes; RFC 7323 §2.3");
+	ev_prose(n->oc, TCB_EV_OPTION, TCB_WHY_WSCALE_APPLIED, EXPLAIN_LANG_ZH, buf, sizeof(buf));
+	expect(buf, "窗口为 32768 << 3 = 262144 字节");
+	tn_free(n);
+
+	n = tn_new(&pc, &ps);
+	assert_int_equal(tcb_open_passive(n->s, n->now, n->os, NULL), 0);
+	assert_int_equal(tcb_open_active(n->c, n->now, n->oc, NULL), 0);
+	tcb_out_reset(n->os);
+	tn_xfer(n->oc, n->s, n->os, n->now);
+	ev_prose(n->os, TCB_EV_OPTION, TCB_WHY_WSCALE_ON, EXPLAIN_LANG_EN, buf, sizeof(buf));
+	expect(buf, "both SYNs carried the window scale option");
+	expect(buf, "this side divides its own window by 2^3 (shift 3)");
+	ev_prose(n->os, TCB_EV_OPTION, TCB_WHY_SACK_OFF_PEER, EXPLAIN_LANG_EN, buf, sizeof(buf));
+	expect(buf, "the peer's SYN did not carry SACK-permitted");
+	tn_xfer(n->os, n->c, n->oc, n->now);
+	ev_prose(n->oc, TCB_EV_OPTION, TCB_WHY_TS_ON, EXPLAIN_LANG_EN, buf, sizeof(buf));
+	expect(buf, "TS.Recent starts at the peer's TSval");
+	d = tn_seg(&tn_ca, C_ISS + 1, S_ISS + 1, SEG_ACK);
+	d.opts = n->oc->seg[0].opts;	/* the handshake ACK's TSopt, less 7 ticks */
+	d.opts.raw_len = 0;
+	d.opts.tsval -= 7;
+	d.payload = data;
+	d.len = sizeof(data);
+	tn_xfer(n->oc, n->s, n->os, n->now);
+	tcb_out_reset(n->os);
+	tcb_input(n->s, &d, n->now, n->os);
+	ev_prose(n->os, TCB_EV_SEG_DROPPED, TCB_WHY_PAWS_REJECT, EXPLAIN_LANG_EN, buf, sizeof(buf));
+	snprintf(want, sizeof(want), "its TSval %u is older than TS.Recent %u",
+		 d.opts.tsval, d.opts.tsval + 7);
+	expect(buf, want);
+	expect(buf, "RFC 7323 §5.3");
+	tn_free(n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +316,7 @@ int main(void)
 		cmocka_unit_test(retransmission_and_give_up),
 		cmocka_unit_test(time_wait_restart_and_expiry),
 		cmocka_unit_test(zero_window_probe),
+		cmocka_unit_test(options_agreed_scaled_paws),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,10 +39,23 @@ static uint32_t rcvq_merge(struct rcvq *q, uint32_t rcv_nxt, uint32_t nxt)
 	return nxt;
 }
 
+/* The largest age among the queued ranges (0 when none): no counter of its own, so
+ * the queue costs a connection no more bytes. */
+static uint32_t rcvq_newest_age(const struct rcvq *q)
+{
+	uint32_t a = 0;
+
+	for (unsigned k = 0; k < q->nooo; k++)
+		if (k == 0 || (int32_t)(q->ooo[k].age - a) > 0)
+			a = q->ooo[k].age;
+	return a;
+}
+
 /* Adds [lo, hi) to the sorted range list, merging neighbours; -1 when no slot is free. */
 static int rcvq_add_range(struct rcvq *q, uint32_t base, uint32_t lo, uint32_t hi)
 {
 	unsigned i = 0, j;
+	uint32_t age;
 
 	while (i < q->nooo && q->ooo[i].hi - base < lo - base)
 		i++;
@@ -58,11 +71,13 @@ static int rcvq_add_range(struct rcvq *q, uint32_t base, uint32_t lo, uint32_t h
 		return -1;
 	if (!q->ooo && !(q->ooo = malloc(RCVQ_OOO_MAX * sizeof(*q->ooo))))
 		return -1;
-	/* ranges i..j-1 collapse into one at i */
+	/* ranges i..j-1 collapse into one at i, the newest of all */
+	age = rcvq_newest_age(q) + 1;
 	memmove(&q->ooo[i + 1], &q->ooo[j], (q->nooo - j) * sizeof(q->ooo[0]));
 	q->nooo = q->nooo - (j - i) + 1;
 	q->ooo[i].lo = lo;
 	q->ooo[i].hi = hi;
+	q->ooo[i].age = age;
 	return 0;
 }
 

@@ -10,6 +10,8 @@
 /* Absolute sequence range [lo, hi) held beyond RCV.NXT. */
 struct rcvq_range {
 	uint32_t lo, hi;
+	uint32_t age;	/* stamp of the latest segment stored in it, larger = newer (modulo
+			 * 2^32): SACK reports the newest blocks first (RFC 2018 §4) */
 };
 
 /* A ring of cap bytes, allocated on the first insert. The `ready` in-order bytes start at

@@ -55,8 +55,12 @@ void tcb_drop(const struct tcb *t, struct tcb_out *o, enum tcb_why why, uint64_t
 
 uint16_t tcb_eff_mss(const struct tcb *t)
 {
-	/* RFC 9293 §3.7.1 without IP or TCP options: min(peer's MSS, ours). */
-	return t->peer_mss < tcb_p_mss(t) ? t->peer_mss : tcb_p_mss(t);
+	/* RFC 9293 §3.7.1: min(peer's MSS, ours), less the options every segment carries
+	 * (RFC 6691: the MSS counts no TCP options; a timestamp takes 12 bytes, as in
+	 * Linux's tcp_current_mss). */
+	uint16_t m = t->peer_mss < tcb_p_mss(t) ? t->peer_mss : tcb_p_mss(t);
+
+	return t->opt.ts_ok && m > 64 ? (uint16_t)(m - TCB_TS_OPT_LEN) : m;
 }
 
 uint32_t tcb_rcv_wnd(const struct tcb *t)
@@ -68,7 +72,7 @@ uint32_t tcb_rcv_wnd(const struct tcb *t)
 	if (seq_lt(t->rcv_adv, t->rcv_nxt))
 		return 0;
 	w = t->rcv_adv - t->rcv_nxt;
-	return w > 65535 ? 65535 : w;
+	return w > tcb_opts_max_wnd(t) ? tcb_opts_max_wnd(t) : w;
 }
 
 /* Receiver SWS avoidance (RFC 9293 §3.8.6.2.2): move the right edge only by at least
@@ -99,7 +103,7 @@ void tcb_seg_init(const struct tcb *t, struct seg *s, uint32_t seq, uint8_t flag
 	s->flags = flags;
 	if (flags & SEG_ACK)
 		s->ack = t->rcv_nxt;
-	s->win = (flags & SEG_RST) ? 0 : (uint16_t)tcb_rcv_wnd(t);
+	s->win = (flags & SEG_RST) ? 0 : tcb_opts_win_field(t, tcb_rcv_wnd(t), flags);
 }
 
 static bool tcb_pure_ack(const struct seg *s)
@@ -115,9 +119,16 @@ static struct seg *tcb_pending_ack(const struct tcb *t, struct tcb_out *o)
 	return tcb_pure_ack(&o->seg[o->ack_idx]) ? &o->seg[o->ack_idx] : NULL;
 }
 
-void tcb_emit(struct tcb *t, struct tcb_out *o, const struct seg *s, uint64_t now)
+void tcb_emit(struct tcb *t, struct tcb_out *o, const struct seg *in, uint64_t now)
 {
+	struct seg c = *in, *s = &c;
 	struct seg *prev = (s->flags & SEG_ACK) ? tcb_pending_ack(t, o) : NULL;
+
+	if ((s->flags & (SEG_ACK | SEG_RST)) == SEG_ACK) {	/* it acks RCV.NXT: no delay left */
+		t->dack.bytes = 0;
+		t->tmr[TCB_TIMER_DACK].at = TCB_NEVER;
+	}
+	tcb_opts_stamp(t, s, now);	/* RFC 7323, RFC 2018: TSopt, SACK blocks, SYN offers */
 
 	if (prev && tcb_pure_ack(s)) {	/* the same ACK again: one is enough */
 		*prev = *s;

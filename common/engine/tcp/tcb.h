@@ -24,12 +24,44 @@
  * four-segment close. The same works for tcb_send (data piggybacks the ACK).
  *
  * Defaults and simplifications (documented, deliberate):
- *  - We ACK every in-order data segment at once (no delayed ACK), deterministic for a lab.
- *  - We never offer window scaling, SACK or timestamps (RFC 7323 §2.2: scaling applies only
- *    when both SYNs carry it), so the peer's wscale/SACK/TS options are ignored and the
- *    largest window we offer is 65535 (rcv_buf is clamped to that).
- *  - No congestion control: the peer's window alone limits what is in flight. After an RTO
- *    the segments sent before it are marked lost and resent as ACKs arrive (go-back-N).
+ *  - Delayed ACK (RFC 9293 §3.8.6.3, RFC 5681 §4.2) is off unless dack_us > 0: by default
+ *    every in-order data segment is ACKed at once, deterministic for a lab (the seeds'
+ *    exchange and every demo's segment list). With dack_us > 0 an in-order segment's ACK
+ *    waits until a second full-sized segment has arrived or dack_us has passed; a segment
+ *    out of order, or one that fills (part of) a hole, is ACKed at once (tcb_dack.c).
+ *  - TCP options (tcb_opts.c, tcb_sack.c): our SYN offers window scale, SACK-permitted and
+ *    timestamps unless turned off (no_wscale, no_timestamps, no_sack); a SYN+ACK offers
+ *    only what the peer's SYN offered. Each is in force only when both SYNs carried it
+ *    (RFC 7323 §2.2, §3.2; RFC 2018 §2). Our shift is the smallest that lets the 16-bit
+ *    field hold rcv_buf (0 for the default 65535: offered, but windows are unchanged).
+ *    TSval is `now` in milliseconds plus a per-connection offset (a keyed hash of the
+ *    4-tuple, RFC 7323 §5.4, like Linux); a segment without TSopt after timestamps were
+ *    agreed is accepted, as Linux does (RFC 7323 §3.2 says SHOULD drop). An RTT sample
+ *    comes from the retransmission queue (us precision) when the acknowledged segment
+ *    was sent once, and from TSecr (1 ms ticks, 0 counted as 1 as in Linux) when it
+ *    was resent: the echo says which transmission is acknowledged, so Karn's rule is
+ *    not needed then (RFC 7323 §4.1, Linux tcp_ack_update_rtt).
+ *  - SACK (RFC 2018): the receiver's ACKs carry up to 4 blocks (3 with timestamps), the
+ *    block of the latest out-of-order segment first, then the most recently reported
+ *    (§4). The sender marks queued segments wholly covered by a block; loss recovery
+ *    never resends a marked one (tcb_cc.c resends the first unacknowledged segment not
+ *    SACKed). SACK marks are kept across an RTO (RFC 6675 §5.1 and Errata 1610 allow
+ *    it; Linux does) unless the head segment itself is SACKed when the timer fires: the
+ *    receiver reneged, and every mark is forgotten (Linux's tcp_check_sack_reneging).
+ *    The loss signal stays NewReno's (no RFC 6675 pipe or IsLost()): SACK chooses which
+ *    segment is resent, not when.
+ *  - Congestion control (tcb_cc.c): slow start and congestion avoidance (RFC 5681 §3.1,
+ *    byte counting), IW = init_cwnd segments (10, RFC 6928; 1 when the SYN or SYN+ACK
+ *    was retransmitted), fast retransmit on the third duplicate ACK and NewReno recovery
+ *    (RFC 5681 §3.2, RFC 6582). After an RTO only the first unacknowledged segment is
+ *    resent (cwnd = 1 SMSS); each later ACK that does not reach the recovery point resends
+ *    the one segment it shows missing (RFC 6582 §4), skipping SACKed ones, never the
+ *    whole window. What is sent is limited by min(cwnd, SND.WND); the first two duplicate
+ *    ACKs each let one new segment out (Limited Transmit, RFC 3042), cwnd unchanged; with
+ *    fewer than four segments in flight and nothing more allowed out, fewer duplicates
+ *    (segments in flight - 1) trigger the fast retransmit (Early Retransmit, RFC 5827). A
+ *    duplicate ACK's window is compared scaled (RFC 5681 §2, RFC 7323 §2.3). cwnd is not
+ *    reduced after an idle period (RFC 5681 §4.1 not implemented).
  *  - Zero-window probes are Linux style: <SEQ=SND.UNA-1><ACK=RCV.NXT><CTL=ACK>, no data,
  *    which the peer must answer with an ACK carrying its window (RFC 9293 §3.10.7.4).
  *  - Text (and a FIN) on a SYN+ACK that acks our SYN in SYN-SENT is processed as RFC 9293
@@ -137,7 +169,7 @@ struct tcb_params {
 	/* ---- windows and sizes ---- */
 	uint16_t mss;		/* MSS we announce and the most we send, bytes (1460) */
 	uint32_t rcv_buf;	/* receive buffer = largest window we offer, bytes (65535;
-				 * clamped to 1..65535: we never offer window scaling) */
+				 * clamped to 1..65535 << 14, and to 65535 with no_wscale) */
 	uint32_t snd_buf;	/* send buffer, bytes (262144) */
 	/* ---- ISN (RFC 6528) ---- */
 	bool isn_fixed;		/* use isn below instead of the keyed hash */
@@ -150,6 +182,14 @@ struct tcb_params {
 					 * segments we do not accept (see the top), us
 					 * (500 ms, Linux tcp_invalid_ratelimit; 0 = off) */
 	bool rfc1337;		/* ignore RST in TIME-WAIT (off, as Linux) */
+	/* ---- congestion control and delayed ACK (tcb_cc.c, tcb_dack.c) ---- */
+	uint32_t init_cwnd;	/* initial window, segments (10, RFC 6928 and Linux; 0 = 10) */
+	uint64_t dack_us;	/* delayed-ACK time, us (0 = ACK every segment at once, the
+				 * default; 200000 is RFC 5681 §4.2's and Linux's bound) */
+	/* ---- TCP options (RFC 7323, RFC 2018): offered unless turned off ---- */
+	bool no_wscale;		/* offer no window scale option (--no-wscale) */
+	bool no_timestamps;	/* offer no timestamps, so no RTTM or PAWS (--no-timestamps) */
+	bool no_sack;		/* offer no SACK-permitted, send no SACK blocks (--no-sack) */
 };
 
 void tcb_params_default(struct tcb_params *p);
@@ -167,10 +207,11 @@ enum tcb_timer {
 	TCB_TIMER_TIME_WAIT,	/* 2 x MSL */
 	TCB_TIMER_FIN_WAIT_2,
 	TCB_TIMER_PERSIST,	/* zero-window probe */
+	TCB_TIMER_DACK,		/* delayed ACK (dack_us) */
 	TCB_NTIMERS
 };
 
-/* "rtx", "time-wait", "fin-wait-2", "persist" ("none" for NONE). */
+/* "rtx", "time-wait", "fin-wait-2", "persist", "delayed-ack" ("none" for NONE). */
 const char *tcb_timer_name(enum tcb_timer k);
 
 /* What kind of thing happened. */
@@ -193,6 +234,10 @@ enum tcb_ev_kind {
 	TCB_EV_WINDOW,		/* peer's window changed: n[0] old, n[1] new (bytes) */
 	TCB_EV_RTT,		/* RTT sample: n[0] sample us, n[1] SRTT us, n[2] RTTVAR us,
 				 * rto_us the new RTO */
+	TCB_EV_CWND,		/* congestion window or ssthresh changed: n[0] old cwnd,
+				 * n[1] new cwnd, n[2] old ssthresh, n[3] new ssthresh (bytes;
+				 * UINT32_MAX = no ssthresh yet) */
+	TCB_EV_OPTION,		/* a TCP option agreed, refused or used (tcb_opts.c, tcb_sack.c) */
 	TCB_NEV_KINDS
 };
 
@@ -298,8 +343,10 @@ enum tcb_why {
 	/* ---- timeouts (§3.10.8, RFC 6298) ---- */
 	TCB_WHY_RTO,			/* retransmission timeout: segment resent.
 					 * n0 seq, n1 seq length, n2 SND.UNA, n3 SND.NXT */
-	TCB_WHY_RTX_AFTER_RTO,		/* segment marked lost by an RTO resent as the window
-					 * allows (go-back-N). n as TCB_WHY_RTO */
+	TCB_WHY_RTX_AFTER_RTO,		/* after an RTO, an ACK below the recovery point shows
+					 * the next missing segment: it alone is resent
+					 * (RFC 6582 §4). n0 seq, n1 seq length, n2 SEG.ACK,
+					 * n3 recovery point (SND.NXT at the RTO) */
 	TCB_WHY_SYN_GAVE_UP,		/* syn_retries exhausted. n0 retries, n1 ISS */
 	TCB_WHY_SYNACK_GAVE_UP,		/* synack_retries exhausted. n0 retries, n1 ISS */
 	TCB_WHY_DATA_GAVE_UP,		/* data_retries exhausted (data, FIN or probes).
@@ -318,6 +365,59 @@ enum tcb_why {
 					 * answer) comes too soon after the last one.
 					 * n1 us since the last answer, n2 the interval us,
 					 * n3 answers suppressed so far on this connection */
+	/* ---- delayed ACK (RFC 9293 §3.8.6.3, RFC 5681 §4.2; tcb_dack.c) ---- */
+	TCB_WHY_DATA_ACK_DELAYED,	/* text at RCV.NXT accepted, its ACK delayed.
+					 * n0 SEG.SEQ, n1 bytes accepted, n2 new RCV.NXT,
+					 * n3 bytes not yet ACKed */
+	TCB_WHY_DACK_TIMEOUT,		/* the delayed-ACK time passed: ACK sent.
+					 * n0 RCV.NXT, n1 bytes it acknowledges, n2 dack us */
+	/* ---- congestion control (RFC 5681, RFC 6582; tcb_cc.c), TCB_EV_CWND unless said;
+	 * n as TCB_EV_CWND ---- */
+	TCB_WHY_CC_SLOW_START,		/* cwnd < ssthresh: + min(acked, SMSS) per ACK */
+	TCB_WHY_CC_AVOIDANCE,		/* cwnd >= ssthresh: + SMSS per cwnd bytes acked */
+	TCB_WHY_CC_RTO,			/* RTO: ssthresh = max(FlightSize / 2, 2 SMSS) (kept
+					 * on a repeated timeout), cwnd = 1 SMSS */
+	TCB_WHY_CC_THIRD_DUPACK,	/* third duplicate ACK: ssthresh = max(FlightSize / 2,
+					 * 2 SMSS), cwnd = ssthresh + 3 SMSS */
+	TCB_WHY_CC_DUPACK_INFLATE,	/* another duplicate ACK in fast recovery: + SMSS */
+	TCB_WHY_CC_EARLY_RETRANSMIT,	/* as THIRD_DUPACK, after fewer duplicates: too few
+					 * segments in flight for three (RFC 5827) */
+	TCB_WHY_CC_PARTIAL_ACK,		/* partial ACK in fast recovery: cwnd - acked (+ SMSS
+					 * when acked >= SMSS) */
+	TCB_WHY_CC_RECOVERY_EXIT,	/* full ACK: recovery over, cwnd = min(ssthresh,
+					 * max(FlightSize, SMSS) + SMSS) */
+	TCB_WHY_FAST_RETRANSMIT,	/* TCB_EV_RETRANSMIT on the third duplicate ACK.
+					 * n0 seq, n1 seq length, n2 SEG.ACK, n3 duplicates */
+	TCB_WHY_PARTIAL_ACK_RTX,	/* TCB_EV_RETRANSMIT on a partial ACK in fast recovery:
+					 * the next missing segment. n0 seq, n1 seq length,
+					 * n2 SEG.ACK, n3 recovery point */
+	/* ---- TCP options (RFC 7323, RFC 2018; tcb_opts.c, tcb_sack.c) ---- */
+	TCB_WHY_WSCALE_ON,		/* both SYNs carried window scale. n0 the peer's shift
+					 * (its windows << n0), n1 ours (our windows >> n1) */
+	TCB_WHY_WSCALE_OFF_LOCAL,	/* turned off here (--no-wscale). n0 1 when the peer's
+					 * SYN carried it */
+	TCB_WHY_WSCALE_OFF_PEER,	/* we offered it, the peer's SYN did not carry it */
+	TCB_WHY_WSCALE_APPLIED,		/* the first scaled window taken: n0 the field, n1 the
+					 * shift, n2 the window in bytes (n0 << n1) */
+	TCB_WHY_TS_ON,			/* both SYNs carried timestamps. n0 the peer's TSval,
+					 * n1 our TSval (TS.Recent = n0) */
+	TCB_WHY_TS_OFF_LOCAL,		/* turned off here. n0 as WSCALE_OFF_LOCAL */
+	TCB_WHY_TS_OFF_PEER,		/* we offered them, the peer did not */
+	TCB_WHY_TS_RTTM,		/* TCB_EV_RTT from TSecr of a resent segment: n as RTT,
+					 * n3 the TSecr */
+	TCB_WHY_PAWS_REJECT,		/* SEG.TSval < TS.Recent: an old duplicate, dropped,
+					 * ACK sent. n0 SEG.TSval, n1 TS.Recent, n2 SEG.SEQ,
+					 * n3 SEG.LEN (seq space) */
+	TCB_WHY_SACK_ON,		/* both SYNs carried SACK-permitted */
+	TCB_WHY_SACK_OFF_LOCAL,		/* turned off here. n0 as WSCALE_OFF_LOCAL */
+	TCB_WHY_SACK_OFF_PEER,		/* we offered it, the peer did not */
+	TCB_WHY_SACK_MARKED,		/* a SACK block covers queued segments: not resent.
+					 * n0 left edge, n1 right edge, n2 bytes newly marked,
+					 * n3 SND.UNA */
+	TCB_WHY_SACK_KEPT,		/* RTO: SACKed segments stay out of the resends. n0 segments,
+					 * n1 bytes, n2 SND.UNA */
+	TCB_WHY_SACK_RENEGED,		/* RTO with the head SACKed: the receiver dropped what it
+					 * reported, marks cleared. n0 head seq, n1 marks cleared */
 	TCB_WHY_COUNT
 };
 const char *tcb_why_name(enum tcb_why w);
@@ -444,6 +544,16 @@ struct tcb_vars {
 	uint64_t srtt_us, rttvar_us, rto_us;
 	int rtx_count;		/* consecutive timeouts of the current head */
 	uint32_t replies_limited;	/* answers suppressed by a rate limit so far */
+	uint32_t cwnd, ssthresh;	/* congestion window, slow-start threshold, bytes */
+	uint32_t dupacks;		/* duplicate ACKs in a row */
+	uint32_t recover;		/* RFC 6582 recovery point (SND.NXT when it began) */
+	int cc_phase;			/* 0 open, 1 fast recovery, 2 after an RTO */
+	uint32_t dack_bytes;		/* bytes received and not yet ACKed */
+	/* ---- TCP options in force (RFC 7323, RFC 2018) ---- */
+	bool ws_ok, ts_ok, sack_ok;	/* agreed by both SYNs */
+	uint8_t snd_shift, rcv_shift;	/* Snd.Wind.Shift (the peer's), Rcv.Wind.Shift (ours) */
+	uint32_t ts_recent;		/* TS.Recent (RFC 7323 §4.3) */
+	uint32_t sacked_bytes;		/* bytes in flight the peer reported by SACK */
 };
 void tcb_get_vars(const struct tcb *t, struct tcb_vars *v);
 

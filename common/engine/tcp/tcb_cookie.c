@@ -42,6 +42,7 @@ struct tcb *tcb_accept_cookie(const struct tcb_params *p, const struct tcb_addr 
 	t->snd_wnd = t->max_snd_wnd = 0;
 	t->snd_wl1 = irs;	/* older than the ACK's SEQ (IRS+1): its window is taken */
 	t->snd_wl2 = iss;
+	tcb_cc_init(t);
 	tcb_ev_n(tcb_set_state(t, TCB_ESTABLISHED, TCB_WHY_SYN_COOKIE, now, o), iss, irs,
 		 t->peer_mss, 0);
 	return t;

@@ -7,6 +7,7 @@
 #include "seq.h"
 #include "sndq.h"
 #include "tcb.h"
+#include "tcb_cc.h"
 
 #define TCB_RTXQ_MAX 128	/* segments in flight at once (a 65535 window / 536 < 128);
 				 * fits struct tcb's uint16_t ring indexes */
@@ -14,6 +15,7 @@
 #define TCB_DEFAULT_MSS6 1220	/* the same over IPv6: 1280 - 60 (RFC 9293 §3.7.1) */
 #define TCB_IP6_EXTRA 20	/* an IPv6 header is 20 bytes longer than IPv4's (RFC 8200 §3) */
 #define TCB_CHACK_WINDOW_US 1000000	/* RFC 5961 §7 rate-limit interval, us */
+#define TCB_TS_OPT_LEN 12	/* NOP NOP + the 10-byte timestamps option (RFC 7323 §3.2) */
 
 /* One transmitted segment awaiting acknowledgment (RFC 9293 §3.8.1). */
 struct tcb_rtx_ent {
@@ -21,7 +23,7 @@ struct tcb_rtx_ent {
 	uint32_t len;		/* payload bytes */
 	uint8_t flags;		/* SEG_SYN / SEG_FIN / SEG_PSH it carries */
 	int rtx;		/* retransmissions so far; Karn: no RTT sample when > 0 */
-	bool lost;		/* sent before the last RTO: resend as the window allows */
+	bool sacked;		/* wholly inside a SACK block of the peer (tcb_sack.c) */
 	uint64_t first_at;	/* first transmission, us */
 	uint64_t last_at;	/* latest transmission, us */
 };
@@ -30,6 +32,22 @@ struct tcb_rtx_ent {
 struct tcb_tmr {
 	uint64_t at;		/* us */
 	uint64_t set_at;	/* us */
+};
+
+/* TCP options of one connection (tcb_opts.c, tcb_sack.c): what was agreed and the state
+ * timestamps keep (RFC 7323 §2-§5). 16 bytes: every connection carries them
+ * (bench/README.md, bytes per connection), so the TSval offset is recomputed rather
+ * than stored, TS.Recent's age is kept in seconds, and the recency SACK needs lives in
+ * the out-of-order queue (struct rcvq_range, allocated only when one is held). */
+struct tcb_optst {
+	uint32_t ts_recent;		/* TS.Recent (§4.3) */
+	uint32_t ts_recent_s;		/* when TS.Recent was set, s of `now` (PAWS §5.5) */
+	uint32_t last_ack_sent;		/* Last.ACK.sent (§4.3) */
+	uint8_t snd_shift;		/* Snd.Wind.Shift: the peer's windows << this */
+	uint8_t rcv_shift;		/* Rcv.Wind.Shift: our windows >> this */
+	bool ws_ok : 1, ts_ok : 1, sack_ok : 1;	/* agreed: both SYNs carried it */
+	bool ts_recent_valid : 1;
+	bool ws_told : 1;		/* the first scaled window was explained */
 };
 
 /* Fields are grouped by meaning but ordered so the compiler adds no padding (the size
@@ -89,6 +107,12 @@ struct tcb {
 	uint64_t chack_start;		/* start of the current one-second window, us */
 	uint64_t reply_at;		/* the last answer to a segment not accepted, us;
 					 * TCB_NEVER before the first */
+
+	/* ---- congestion control, loss recovery, delayed ACK (tcb_cc.h) ---- */
+	struct tcb_cc cc;
+	struct tcb_dack dack;
+	/* ---- TCP options (tcb_opts.c, tcb_sack.c) ---- */
+	struct tcb_optst opt;
 };
 
 /* ---- parameters: time_scale and clamps applied on use (tcb.h, struct tcb_params) ---- */
@@ -107,12 +131,12 @@ static inline uint64_t tcb_p_fin_wait_2(const struct tcb *t)
 {
 	return tcb_p_time(t, t->p->fin_wait_2_us);
 }
-/* 1..65535: no window scaling offered (tcb.h) */
+/* 1..65535 << 14 (RFC 7323 §2.3: shift at most 14), 1..65535 with no_wscale (tcb.h) */
 static inline uint32_t tcb_p_rcv_buf(const struct tcb *t)
 {
-	uint32_t b = t->p->rcv_buf;
+	uint32_t b = t->p->rcv_buf, max = t->p->no_wscale ? 65535 : 65535u << 14;
 
-	return b == 0 || b > 65535 ? 65535 : b;
+	return b == 0 ? 65535 : b > max ? max : b;
 }
 /* The peer's MSS when its SYN has none (RFC 9293 §3.7.1: 536 for IPv4, 1220 for IPv6). */
 static inline uint16_t tcb_default_mss(bool v6)
@@ -134,17 +158,36 @@ static inline uint16_t tcb_p_mss(const struct tcb *t)
 }
 static inline int tcb_p_nonneg(int n) { return n < 0 ? 0 : n; }
 
+
 /*
  * The functions the tcb*.c files share, by floor: a file calls only into the floors
  * below its own (and into rto, sndq, rcvq, isn, names), never sideways or up.
  *   1  tcb.c          events and segments into a tcb_out, this connection's header
  *   2  tcb_timer.c    timers as data;  tcb_rtx.c  retransmission queue;
  *      tcb_reply.c    rate-limited answers to segments not accepted
- *   3  tcb_output.c   SYN, data and FIN;  tcb_state.c  the one state change
+ *   3  tcb_output.c   SYN, data and FIN;  tcb_state.c  the one state change;
+ *      tcb_cc.c       congestion control and loss recovery;  tcb_dack.c  delayed ACK
  *   4  tcb_input.c, tcb_user.c, tcb_timeout.c  the three ways in (segment, user, time);
  *      tcb_life.c     tcb_new / tcb_free, queries
  *   5  tcb_cookie.c   a TCB born ESTABLISHED from a SYN cookie
+ * TCP options sit beside them: tcb_opts.c (window scale, timestamps, PAWS, the options
+ * of every segment we send) and tcb_sack.c (SACK blocks and scoreboard). The one
+ * exception to "downwards only": tcb_emit (floor 1) calls tcb_opts_stamp, which reads
+ * only t->opt, the receive queue and tcb_eff_mss; the rest of both files (PAWS answers
+ * via tcb_reply.c, the scoreboard over tcb_rtx.c's queue) is called from floors 3-4.
  */
+
+/* What the sender may keep in flight: min(cwnd, SND.WND) (RFC 5681 §3.1), plus one SMSS
+ * for each of the first two duplicate ACKs (Limited Transmit, RFC 3042 §2: new data,
+ * cwnd unchanged); the peer's window alone before congestion control starts (cwnd 0). */
+static inline uint32_t tcb_send_window(const struct tcb *t, uint16_t smss)
+{
+	uint32_t c = t->cc.cwnd;
+
+	if (c && t->cc.phase == TCB_CC_OPEN && t->cc.dupacks <= 2)
+		c += t->cc.dupacks * smss;
+	return c && c < t->snd_wnd ? c : t->snd_wnd;
+}
 
 /* ---- 1. tcb.c: filling the tcb_out ---- */
 struct tcb_event *tcb_ev(const struct tcb *t, struct tcb_out *o, enum tcb_ev_kind k,
@@ -179,8 +222,11 @@ void tcb_rtx_send(struct tcb *t, const struct tcb_rtx_ent *r, uint64_t now,
 		  struct tcb_out *o);
 /* Removes what SEG.ACK covers; sets *rtt (TCB_NEVER when Karn forbids a sample). */
 void tcb_rtx_ack(struct tcb *t, uint32_t ack, uint64_t now, uint64_t *rtt);
-void tcb_rtx_mark_lost(struct tcb *t);
-void tcb_rtx_resend_lost(struct tcb *t, uint64_t now, struct tcb_out *o);
+/* Resends entry r (one more transmission: Karn, last_at) with a TCB_EV_RETRANSMIT event
+ * why, n0 its seq, n1 its seq length, n2 and n3 given; returns the event. */
+struct tcb_event *tcb_rtx_resend(struct tcb *t, struct tcb_rtx_ent *r, enum tcb_why why,
+				 uint32_t n2, uint32_t n3, uint64_t now, struct tcb_out *o);
+uint32_t tcb_rtx_seqlen(const struct tcb_rtx_ent *r);
 void tcb_rtx_clear(struct tcb *t);
 
 /* ---- 2. tcb_reply.c: answers to segments not accepted ---- */
@@ -201,5 +247,35 @@ struct tcb_event *tcb_set_state(struct tcb *t, enum tcb_state to, enum tcb_why w
 void tcb_reset_conn(struct tcb *t);
 uint32_t tcb_choose_iss(const struct tcb *t, uint64_t now);
 void tcb_open_windows(struct tcb *t, const struct seg *s);
+
+/* ---- beside 1. tcb_opts.c: window scale, timestamps, PAWS (RFC 7323) ---- */
+/* The peer's SYN (LISTEN, SYN-SENT): what is agreed, TS.Recent; explains it. */
+void tcb_opts_take_syn(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o);
+/* Options of a segment we send (called by tcb_emit): SYN offers, TSopt, SACK blocks. */
+void tcb_opts_stamp(struct tcb *t, struct seg *s, uint64_t now);
+/* SEG.WND in bytes: the field << Snd.Wind.Shift, never for a SYN (RFC 7323 §2.3). */
+uint32_t tcb_opts_seg_wnd(const struct tcb *t, const struct seg *s);
+/* Our window in the 16-bit field: >> Rcv.Wind.Shift, never on a SYN. */
+uint16_t tcb_opts_win_field(const struct tcb *t, uint32_t wnd, uint8_t flags);
+/* The largest window the field can say: 65535 << Rcv.Wind.Shift. */
+uint32_t tcb_opts_max_wnd(const struct tcb *t);
+/* Explains the first window that scaling changes (once per connection). */
+void tcb_opts_note_wnd(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o);
+/* RFC 7323 §5.3 R1 PAWS: false when the segment was dropped (and answered). */
+bool tcb_opts_paws(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o);
+/* RFC 7323 §4.3: TS.Recent from a segment that passed the sequence check. */
+void tcb_opts_ts_recent(struct tcb *t, const struct seg *s, uint64_t now);
+/* RTTM (RFC 7323 §4.1): a sample in us from the TSecr of an ACK of new data, or
+ * TCB_NEVER when the segment has none. */
+uint64_t tcb_opts_ts_rtt(const struct tcb *t, const struct seg *s, uint64_t now);
+
+/* ---- beside 1. tcb_sack.c: SACK (RFC 2018) ---- */
+/* Receiver: the blocks of an ACK we send (most recent first, §4). */
+void tcb_sack_blocks(struct tcb *t, struct seg_opts *so, uint32_t len);
+/* Sender: marks queued segments the peer's SACK blocks cover; explains new marks. */
+void tcb_sack_input(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o);
+/* Sender, RTO: reneging check and the explanation of SACKed segments kept. */
+void tcb_sack_on_rto(struct tcb *t, uint64_t now, struct tcb_out *o);
+uint32_t tcb_sack_bytes(const struct tcb *t);
 
 #endif

@@ -38,9 +38,11 @@ static void tcb_input_closed(struct tcb *t, const struct seg *s, uint64_t now,
 	tcb_emit(t, o, &rst, now);
 }
 
-/* The peer's SYN fixes IRS and RCV.NXT and opens our receive window. */
-static void tcb_take_syn(struct tcb *t, const struct seg *s)
+/* The peer's SYN fixes IRS and RCV.NXT, opens our receive window and decides the
+ * options (RFC 7323 §2.2, §3.2, RFC 2018 §2). */
+static void tcb_take_syn(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o)
 {
+	tcb_opts_take_syn(t, s, now, o);
 	t->irs = s->seq;
 	t->rcv_nxt = s->seq + 1;
 	t->rcv_adv = t->rcv_nxt + tcb_p_rcv_buf(t);
@@ -71,7 +73,7 @@ static void tcb_input_listen(struct tcb *t, const struct seg *s, uint64_t now,
 		t->snd_nxt = t->iss;
 		t->sndq_seq = t->iss + 1;
 		rto_init(&t->rto, tcb_p_rto_init(t), tcb_p_rto_min(t), tcb_p_rto_max(t));
-		tcb_take_syn(t, s);
+		tcb_take_syn(t, s, now, o);
 		tcb_syn_data_ignored(t, s, now, o);
 		t->snd_wl2 = t->iss;
 		tcb_ev_n(tcb_set_state(t, TCB_SYN_RECEIVED, TCB_WHY_LISTEN_SYN, now, o), t->irs,
@@ -82,11 +84,14 @@ static void tcb_input_listen(struct tcb *t, const struct seg *s, uint64_t now,
 	}
 }
 
-/* SND.UNA < SEG.ACK =< SND.NXT: drop what is acknowledged, sample the RTT, restart the
- * timer (RFC 6298 §5.3) and resend what an RTO marked lost. */
+/* SND.UNA < SEG.ACK =< SND.NXT: drop what is acknowledged, sample the RTT (Karn),
+ * congestion control (tcb_cc.c: cwnd grows, or recovery resends one segment), restart
+ * the timer (RFC 6298 §5.3; RFC 6582 §3.2 step 5: not on a later partial ACK). */
 static void tcb_ack_new(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o)
 {
-	uint32_t old = t->snd_una, n = 0, what = 0;
+	uint32_t old = t->snd_una, n = 0, what = 0, flight = t->snd_nxt - t->snd_una;
+	enum tcb_why rtt_why = TCB_WHY_ACK_NEW;
+	bool restart = true;
 	uint64_t rtt;
 
 	if (t->snd_una == t->iss)
@@ -101,39 +106,50 @@ static void tcb_ack_new(struct tcb *t, const struct seg *s, uint64_t now, struct
 	}
 	t->snd_una = s->ack;
 	tcb_rtx_ack(t, s->ack, now, &rtt);
+	/* RFC 7323 §4.1: where Karn forbids a sample, TSecr says which send is acked */
+	if (rtt == TCB_NEVER && (rtt = tcb_opts_ts_rtt(t, s, now)) != TCB_NEVER)
+		rtt_why = TCB_WHY_TS_RTTM;
 	tcb_ev_n(tcb_ev(t, o, TCB_EV_ACKED, TCB_WHY_ACK_NEW, now), s->ack, old, n, what);
 	if (rtt != TCB_NEVER) {
 		struct tcb_event *ev;
 
 		rto_sample(&t->rto, rtt);
-		ev = tcb_ev(t, o, TCB_EV_RTT, TCB_WHY_ACK_NEW, now);
-		tcb_ev_n(ev, (uint32_t)rtt, (uint32_t)t->rto.srtt, (uint32_t)t->rto.rttvar, 0);
+		ev = tcb_ev(t, o, TCB_EV_RTT, rtt_why, now);
+		tcb_ev_n(ev, (uint32_t)rtt, (uint32_t)t->rto.srtt, (uint32_t)t->rto.rttvar,
+			 rtt_why == TCB_WHY_TS_RTTM ? s->opts.tsecr : 0);
 		ev->rto_us = t->rto.rto;
 	}
 	if ((what & 1) && t->syn_timed_out)	/* RFC 6298 §5.7 */
 		rto_syn_fallback(&t->rto, 3 * tcb_p_rto_init(t));
+	if (what & 1)
+		tcb_cc_init(t);
+	else
+		restart = tcb_cc_on_ack(t, s->ack, s->ack - old, flight, now, o);
 	t->rtx_count = 0;
 	t->probes = 0;
-	tcb_timer_stop(t, TCB_TIMER_RTX);
+	if (restart)
+		tcb_timer_stop(t, TCB_TIMER_RTX);
 	tcb_rtx_timer_update(t, now);
-	tcb_rtx_resend_lost(t, now, o);
 }
 
 /* §3.10.7.4 fifth: take SND.WND when the segment is newer (SND.WL1 / SND.WL2 rule). */
 static void tcb_window_update(struct tcb *t, const struct seg *s, uint64_t now,
 			      struct tcb_out *o)
 {
+	uint32_t wnd = tcb_opts_seg_wnd(t, s);	/* RFC 7323 §2.3: SEG.WND << shift */
+
 	if (!(seq_lt(t->snd_wl1, s->seq) ||
 	      (t->snd_wl1 == s->seq && seq_leq(t->snd_wl2, s->ack))))
 		return;
-	if (t->snd_wnd != s->win)
+	tcb_opts_note_wnd(t, s, now, o);
+	if (t->snd_wnd != wnd)
 		tcb_ev_n(tcb_ev(t, o, TCB_EV_WINDOW, TCB_WHY_WINDOW_UPDATE, now), t->snd_wnd,
-			 s->win, s->seq, s->ack);
-	t->snd_wnd = s->win;
+			 wnd, s->seq, s->ack);
+	t->snd_wnd = wnd;
 	t->snd_wl1 = s->seq;
 	t->snd_wl2 = s->ack;
-	if (s->win > t->max_snd_wnd)
-		t->max_snd_wnd = s->win;
+	if (wnd > t->max_snd_wnd)
+		t->max_snd_wnd = wnd;
 }
 
 static void tcb_input_text_fin(struct tcb *t, const struct seg *s, uint64_t now,
@@ -163,7 +179,7 @@ static void tcb_syn_sent_syn(struct tcb *t, const struct seg *s, bool has_ack, u
 {
 	struct tcb_rtx_ent *r;
 
-	tcb_take_syn(t, s);
+	tcb_take_syn(t, s, now, o);
 	if (has_ack) {
 		tcb_ack_new(t, s, now, o);
 		tcb_ev_n(tcb_set_state(t, TCB_ESTABLISHED, TCB_WHY_SYN_SENT_SYNACK, now, o),
@@ -301,8 +317,9 @@ static bool tcb_check_ack_syn_rcvd(struct tcb *t, const struct seg *s, uint64_t 
 		tcb_send_rst(t, s->ack, TCB_WHY_SYN_RCVD_BAD_ACK, now, o);
 		return false;
 	}
-	t->snd_wnd = s->win;
-	t->max_snd_wnd = s->win > t->max_snd_wnd ? s->win : t->max_snd_wnd;
+	tcb_opts_note_wnd(t, s, now, o);
+	t->snd_wnd = tcb_opts_seg_wnd(t, s);	/* RFC 7323 §2.3: scaled from here on */
+	t->max_snd_wnd = t->snd_wnd > t->max_snd_wnd ? t->snd_wnd : t->max_snd_wnd;
 	t->snd_wl1 = s->seq;
 	t->snd_wl2 = s->ack;
 	tcb_ack_new(t, s, now, o);
@@ -351,8 +368,11 @@ static bool tcb_check_ack(struct tcb *t, const struct seg *s, uint64_t now, stru
 		tcb_reply_ack(t, s, TCB_WHY_ACK_UNSENT, now, o, s->ack, t->snd_nxt, 0, 0);
 		return false;
 	}
+	tcb_sack_input(t, s, now, o);	/* RFC 2018: the scoreboard, before the resend */
 	if (seq_lt(t->snd_una, s->ack))
 		tcb_ack_new(t, s, now, o);
+	else	/* before the window update: a duplicate ACK repeats the window */
+		tcb_cc_on_old_ack(t, s, now, o);
 	tcb_window_update(t, s, now, o);
 	tcb_check_fin_acked(t, s, now, o);
 	return t->state != TCB_CLOSED;
@@ -372,6 +392,7 @@ static void tcb_take_text(struct tcb *t, const struct seg *s, bool *fin, uint64_
 {
 	uint32_t seq = s->seq, len = s->len, adv = 0;
 	const uint8_t *p = s->payload;
+	bool had_hole = t->rcvq.nooo > 0;
 
 	if (seq_lt(seq, t->rcv_nxt)) {
 		uint32_t skip = t->rcv_nxt - seq;
@@ -397,10 +418,16 @@ static void tcb_take_text(struct tcb *t, const struct seg *s, bool *fin, uint64_
 		*fin = false;
 	} else {
 		t->rcv_nxt += adv;
-		tcb_ev_n(tcb_ev(t, o, TCB_EV_DATA_IN, TCB_WHY_DATA_IN_ORDER, now), seq, adv,
-			 t->rcv_nxt, t->rcvq.ready);
+		/* delayed unless it filled (part of) a hole or one remains (RFC 5681 §4.2) */
+		if (tcb_dack_data(t, adv, had_hole || t->rcvq.nooo > 0, now, o))
+			tcb_ev_n(tcb_ev(t, o, TCB_EV_DATA_IN, TCB_WHY_DATA_IN_ORDER, now), seq,
+				 adv, t->rcv_nxt, t->rcvq.ready);
+		else
+			tcb_ev_n(tcb_ev(t, o, TCB_EV_DATA_IN, TCB_WHY_DATA_ACK_DELAYED, now), seq,
+				 adv, t->rcv_nxt, t->dack.bytes);
+		return;
 	}
-	tcb_send_ack(t, now, o);	/* every data segment is ACKed at once (tcb.h) */
+	tcb_send_ack(t, now, o);	/* out of order or not stored: ACKed at once */
 }
 
 /* §3.10.7.4 eighth: the peer's FIN, in order. */
@@ -493,8 +520,11 @@ static void tcb_input_sync(struct tcb *t, const struct seg *s, uint64_t now,
 			tcb_output(t, now, o);
 		return;
 	}
+	if (!tcb_opts_paws(t, s, now, o))	/* RFC 7323 §5.3 R1, before the seq check */
+		return;
 	if (tcb_input_repeat(t, s, now, o) || !tcb_check_seq(t, s, now, o))
 		return;
+	tcb_opts_ts_recent(t, s, now);
 	if (s->flags & SEG_RST) {
 		tcb_check_rst(t, s, now, o);
 		return;

@@ -23,6 +23,8 @@ void tcb_params_default(struct tcb_params *p)
 	p->snd_buf = 262144;
 	p->challenge_ack_limit = 1000;
 	p->invalid_ratelimit_us = 500000;
+	p->init_cwnd = 10;
+	p->dack_us = 0;
 }
 
 struct tcb *tcb_new(const struct tcb_params *p, const struct tcb_addr *a, struct err *e)
@@ -95,4 +97,17 @@ void tcb_get_vars(const struct tcb *t, struct tcb_vars *v)
 	v->rto_us = t->rto.rto;
 	v->rtx_count = t->rtx_count;
 	v->replies_limited = t->replies_limited;
+	v->cwnd = t->cc.cwnd;
+	v->ssthresh = t->cc.ssthresh;
+	v->dupacks = t->cc.dupacks;
+	v->recover = t->cc.recover;
+	v->cc_phase = t->cc.phase;
+	v->dack_bytes = t->dack.bytes;
+	v->ws_ok = t->opt.ws_ok;
+	v->ts_ok = t->opt.ts_ok;
+	v->sack_ok = t->opt.sack_ok;
+	v->snd_shift = t->opt.snd_shift;
+	v->rcv_shift = t->opt.rcv_shift;
+	v->ts_recent = t->opt.ts_recent;
+	v->sacked_bytes = tcb_sack_bytes(t);
 }

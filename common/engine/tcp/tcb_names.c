@@ -16,7 +16,7 @@ const char *tcb_state_name(enum tcb_state s)
 const char *tcb_timer_name(enum tcb_timer k)
 {
 	static const char *const names[TCB_NTIMERS] = {
-		"none", "rtx", "time-wait", "fin-wait-2", "persist",
+		"none", "rtx", "time-wait", "fin-wait-2", "persist", "delayed-ack",
 	};
 
 	return (unsigned)k < TCB_NTIMERS ? names[k] : "?";
@@ -27,7 +27,7 @@ const char *tcb_ev_kind_name(enum tcb_ev_kind k)
 	static const char *const names[TCB_NEV_KINDS] = {
 		"state", "seg-dropped", "challenge-ack", "rst-sent", "timer", "retransmit",
 		"gave-up", "tw-restart", "acked", "data-in", "ooo-queued", "reset", "ack-sent",
-		"ack-merged", "window", "rtt",
+		"ack-merged", "window", "rtt", "cwnd", "option",
 	};
 
 	return (unsigned)k < TCB_NEV_KINDS ? names[k] : "?";
@@ -86,7 +86,7 @@ static const struct tcb_why_info tcb_whys[TCB_WHY_COUNT] = {
 	[TCB_WHY_ACK_PIGGYBACKED] = {"ack_piggybacked", "RFC 9293 §3.10.4"},
 	[TCB_WHY_WINDOW_OPENED] = {"window_opened", "RFC 9293 §3.8.6.2.2"},
 	[TCB_WHY_RTO] = {"rto", "RFC 6298 §5.4"},
-	[TCB_WHY_RTX_AFTER_RTO] = {"rtx_after_rto", "RFC 6298 §5.4, RFC 9293 §3.8.1"},
+	[TCB_WHY_RTX_AFTER_RTO] = {"rtx_after_rto", "RFC 6582 §4, RFC 5681 §3.1"},
 	[TCB_WHY_SYN_GAVE_UP] = {"syn_gave_up", "RFC 9293 §3.8.3"},
 	[TCB_WHY_SYNACK_GAVE_UP] = {"synack_gave_up", "RFC 9293 §3.8.3"},
 	[TCB_WHY_DATA_GAVE_UP] = {"data_gave_up", "RFC 9293 §3.8.3"},
@@ -96,6 +96,33 @@ static const struct tcb_why_info tcb_whys[TCB_WHY_COUNT] = {
 	[TCB_WHY_SYN_COOKIE] = {"syn_cookie", "RFC 4987 §3.6"},
 	[TCB_WHY_REPLY_RATE_LIMITED] = {"reply_rate_limited",
 					"RFC 5961 §7, Linux tcp_invalid_ratelimit"},
+	[TCB_WHY_DATA_ACK_DELAYED] = {"data_ack_delayed", "RFC 9293 §3.8.6.3, RFC 5681 §4.2"},
+	[TCB_WHY_DACK_TIMEOUT] = {"dack_timeout", "RFC 9293 §3.8.6.3, RFC 5681 §4.2"},
+	[TCB_WHY_CC_SLOW_START] = {"cc_slow_start", "RFC 5681 §3.1"},
+	[TCB_WHY_CC_AVOIDANCE] = {"cc_avoidance", "RFC 5681 §3.1"},
+	[TCB_WHY_CC_RTO] = {"cc_rto", "RFC 5681 §3.1, RFC 6298 §5"},
+	[TCB_WHY_CC_THIRD_DUPACK] = {"cc_third_dupack", "RFC 5681 §3.2, RFC 6582 §3.2"},
+	[TCB_WHY_CC_DUPACK_INFLATE] = {"cc_dupack_inflate", "RFC 5681 §3.2, RFC 6582 §3.2"},
+	[TCB_WHY_CC_EARLY_RETRANSMIT] = {"cc_early_retransmit", "RFC 5827 §3.1, RFC 5681 §3.2"},
+	[TCB_WHY_CC_PARTIAL_ACK] = {"cc_partial_ack", "RFC 6582 §3.2"},
+	[TCB_WHY_CC_RECOVERY_EXIT] = {"cc_recovery_exit", "RFC 6582 §3.2"},
+	[TCB_WHY_FAST_RETRANSMIT] = {"fast_retransmit", "RFC 5681 §3.2"},
+	[TCB_WHY_PARTIAL_ACK_RTX] = {"partial_ack_rtx", "RFC 6582 §3.2"},
+	[TCB_WHY_WSCALE_ON] = {"wscale_on", "RFC 7323 §2.2, §2.3"},
+	[TCB_WHY_WSCALE_OFF_LOCAL] = {"wscale_off_local", "RFC 7323 §2.2"},
+	[TCB_WHY_WSCALE_OFF_PEER] = {"wscale_off_peer", "RFC 7323 §2.2"},
+	[TCB_WHY_WSCALE_APPLIED] = {"wscale_applied", "RFC 7323 §2.3"},
+	[TCB_WHY_TS_ON] = {"ts_on", "RFC 7323 §3.2"},
+	[TCB_WHY_TS_OFF_LOCAL] = {"ts_off_local", "RFC 7323 §3.2"},
+	[TCB_WHY_TS_OFF_PEER] = {"ts_off_peer", "RFC 7323 §3.2"},
+	[TCB_WHY_TS_RTTM] = {"ts_rttm", "RFC 7323 §4.1, RFC 6298 §2"},
+	[TCB_WHY_PAWS_REJECT] = {"paws_reject", "RFC 7323 §5.3"},
+	[TCB_WHY_SACK_ON] = {"sack_on", "RFC 2018 §2"},
+	[TCB_WHY_SACK_OFF_LOCAL] = {"sack_off_local", "RFC 2018 §2"},
+	[TCB_WHY_SACK_OFF_PEER] = {"sack_off_peer", "RFC 2018 §2"},
+	[TCB_WHY_SACK_MARKED] = {"sack_marked", "RFC 2018 §3, §8"},
+	[TCB_WHY_SACK_KEPT] = {"sack_kept", "RFC 2018 §8, RFC 6675 §5.1"},
+	[TCB_WHY_SACK_RENEGED] = {"sack_reneged", "RFC 2018 §8"},
 };
 
 const char *tcb_why_name(enum tcb_why w)

@@ -16,10 +16,11 @@ void tcb_send_syn(struct tcb *t, uint64_t now, struct tcb_out *o)
 	tcb_rtx_timer_update(t, now);
 }
 
-/* Bytes the peer's window still allows (RFC 9293 §3.8.6: SND.UNA + SND.WND - SND.NXT). */
+/* Bytes the windows still allow (RFC 9293 §3.8.6: SND.UNA + SND.WND - SND.NXT, with
+ * min(cwnd, SND.WND) for SND.WND, RFC 5681 §3.1, and Limited Transmit). */
 static uint32_t tcb_usable_window(const struct tcb *t)
 {
-	uint32_t right = t->snd_una + t->snd_wnd;
+	uint32_t right = t->snd_una + tcb_send_window(t, tcb_eff_mss(t));
 
 	return seq_gt(right, t->snd_nxt) ? right - t->snd_nxt : 0;
 }

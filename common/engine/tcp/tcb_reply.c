@@ -29,7 +29,8 @@ static bool tcb_reply_allowed(struct tcb *t, enum tcb_why why, uint64_t now,
  * waits for, e.g. a retransmission of data whose ACK was lost). */
 static bool tcb_reply_exempt(const struct seg *s, enum tcb_why why)
 {
-	return why == TCB_WHY_SEQ_UNACCEPTABLE && seg_seqlen(s) > 0 && !(s->flags & SEG_SYN);
+	return (why == TCB_WHY_SEQ_UNACCEPTABLE || why == TCB_WHY_PAWS_REJECT) &&
+	       seg_seqlen(s) > 0 && !(s->flags & SEG_SYN);
 }
 
 /* RFC 9293 §3.10.7.4: an unacceptable segment (first check) or an ACK of something not

@@ -63,7 +63,7 @@ struct tcb_rtx_ent *tcb_rtx_push(struct tcb *t, uint32_t seq, uint32_t len, uint
 	return r;
 }
 
-static uint32_t tcb_rtx_seqlen(const struct tcb_rtx_ent *r)
+uint32_t tcb_rtx_seqlen(const struct tcb_rtx_ent *r)
 {
 	return r->len + !!(r->flags & SEG_SYN) + !!(r->flags & SEG_FIN);
 }
@@ -93,13 +93,18 @@ void tcb_rtx_ack(struct tcb *t, uint32_t ack, uint64_t now, uint64_t *rtt)
 {
 	struct tcb_rtx_ent *r;
 
+	bool karn = false;
+
 	*rtt = TCB_NEVER;
 	while ((r = tcb_rtx_first(t)) != NULL) {
 		uint32_t end = r->seq + tcb_rtx_seqlen(r);
 
 		if (seq_leq(end, ack)) {
-			/* Karn (RFC 6298 §3): only segments sent once give a sample */
-			*rtt = r->rtx == 0 ? now - r->first_at : TCB_NEVER;
+			/* Karn (RFC 6298 §3): no sample from an ACK that covers a retransmitted
+			 * segment, not even from a later segment it also covers: the ACK may
+			 * answer the retransmission, after the receiver held the later bytes */
+			karn = karn || r->rtx > 0;
+			*rtt = karn ? TCB_NEVER : now - r->first_at;
 			tcb_rtx_pop(t);
 			continue;
 		}
@@ -137,36 +142,20 @@ void tcb_rtx_send(struct tcb *t, const struct tcb_rtx_ent *r, uint64_t now,
 	tcb_emit(t, o, &s, now);
 }
 
-void tcb_rtx_mark_lost(struct tcb *t)
+/* One segment again, never more: loss recovery resends what it knows to be missing
+ * (tcb_cc.c), the RTO only the first unacknowledged segment (tcb_timeout.c). */
+struct tcb_event *tcb_rtx_resend(struct tcb *t, struct tcb_rtx_ent *r, enum tcb_why why,
+				 uint32_t n2, uint32_t n3, uint64_t now, struct tcb_out *o)
 {
-	for (unsigned i = 1; i < t->rtx_n; i++)
-		tcb_rtx_get(t, i)->lost = true;
-}
+	struct tcb_event *ev = tcb_ev(t, o, TCB_EV_RETRANSMIT, why, now);
 
-/* Go-back-N after an RTO: resend the segments marked lost that the window allows. */
-void tcb_rtx_resend_lost(struct tcb *t, uint64_t now, struct tcb_out *o)
-{
-	uint32_t right = t->snd_una + t->snd_wnd;
-
-	for (unsigned i = 0; i < t->rtx_n && o->nseg < TCB_OUT_SEGS; i++) {
-		struct tcb_rtx_ent *r = tcb_rtx_get(t, i);
-		struct tcb_event *ev;
-
-		if (!r->lost)
-			continue;
-		if (r->len > 0 && seq_gt(r->seq + r->len, right))
-			break;
-		r->lost = false;
-		r->rtx++;
-		ev = tcb_ev(t, o, TCB_EV_RETRANSMIT, TCB_WHY_RTX_AFTER_RTO, now);
-		tcb_ev_n(ev, r->seq, tcb_rtx_seqlen(r), t->snd_una, t->snd_nxt);
-		ev->timer = TCB_TIMER_RTX;
-		ev->count = r->rtx;
-		ev->after_us = now - r->last_at;
-		ev->rto_us = t->rto.rto;
-		r->last_at = now;
-		tcb_rtx_send(t, r, now, o);
-	}
+	r->rtx++;	/* Karn: its ACK gives no RTT sample */
+	tcb_ev_n(ev, r->seq, tcb_rtx_seqlen(r), n2, n3);
+	ev->count = r->rtx;
+	ev->after_us = now - r->last_at;
+	r->last_at = now;
+	tcb_rtx_send(t, r, now, o);
+	return ev;
 }
 
 void tcb_rtx_clear(struct tcb *t)

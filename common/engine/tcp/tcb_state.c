@@ -1,6 +1,8 @@
 /* tcb_state.c - the single state-change function with each state's entry actions, and the set-up of a connection's variables. */
 #include "tcb_impl.h"
 
+#include <string.h>
+
 /* Entry actions of a state: the timers and queues it owns (RFC 9293 §3.10.7.4, §3.10.8). */
 static void tcb_enter(struct tcb *t, enum tcb_state to, uint64_t now)
 {
@@ -50,6 +52,7 @@ void tcb_reset_conn(struct tcb *t)
 	t->peer_mss = tcb_default_mss(t->a.v6);
 	t->snd_wnd = t->max_snd_wnd = 0;
 	t->rcv_nxt = t->rcv_adv = t->irs = 0;
+	memset(&t->opt, 0, sizeof(t->opt));	/* options are agreed per connection */
 }
 
 uint32_t tcb_choose_iss(const struct tcb *t, uint64_t now)

@@ -72,7 +72,9 @@ static void tcb_rtx_fire(struct tcb *t, uint64_t now, struct tcb_out *o)
 	if (r->flags & SEG_SYN)
 		t->syn_timed_out = true;
 	tcb_rtx_backoff(t, r);
-	tcb_rtx_mark_lost(t);
+	tcb_sack_on_rto(t, now, o);	/* RFC 2018 §8: SACKed segments stay out of the resend */
+	if (!(r->flags & SEG_SYN))	/* RFC 5681 §3.1: cwnd 1 SMSS; only this segment goes */
+		tcb_cc_on_rto(t, now, o);
 	ev = tcb_ev(t, o, TCB_EV_RETRANSMIT, TCB_WHY_RTO, now);
 	tcb_ev_n(ev, r->seq, r->len + !!(r->flags & SEG_SYN) + !!(r->flags & SEG_FIN),
 		 t->snd_una, t->snd_nxt);
@@ -114,6 +116,9 @@ static void tcb_fire(struct tcb *t, enum tcb_timer k, uint64_t now, struct tcb_o
 		break;
 	case TCB_TIMER_PERSIST:
 		tcb_persist_fire(t, now, o);
+		break;
+	case TCB_TIMER_DACK:
+		tcb_dack_fire(t, now, o);
 		break;
 	case TCB_TIMER_FIN_WAIT_2:
 		tcb_timer_ev(t, k, TCB_WHY_FIN_WAIT_2_TIMEOUT, now, o);

@@ -183,6 +183,8 @@ enum explain_msg_id {
 	EXPLAIN_M_EV_ACK_MERGED,
 	EXPLAIN_M_EV_WINDOW,
 	EXPLAIN_M_EV_RTT,		/* sample {n0d}, SRTT {n1d}, RTTVAR {n2d}, RTO {rto} */
+	EXPLAIN_M_EV_CWND,		/* cwnd {n0} -> {n1}, {ssth}: {reason} */
+	EXPLAIN_M_EV_OPTION,		/* a TCP option agreed, refused or used: {reason} */
 	EXPLAIN_M_EV_CHALLENGE_LIMITED,	/* challenge ACK suppressed by the rate limit */
 	EXPLAIN_M_EV_NEXT_RTO,		/* "; next RTO {rto}" */
 	EXPLAIN_M_EV_REASON,		/* "{reason}; {rfc}": a tcb_why with its section */
@@ -205,6 +207,7 @@ enum explain_msg_id {
 	EXPLAIN_M_TIMER_TIME_WAIT,
 	EXPLAIN_M_TIMER_FIN_WAIT_2,
 	EXPLAIN_M_TIMER_PERSIST,
+	EXPLAIN_M_TIMER_DACK,
 	/* tcb_why reasons (order of enum tcb_why; a clause using the numbers n[] of that
 	 * reason as tcb.h documents them: {n0}..{n3} and the derived values explain_prose.c
 	 * sets) */
@@ -264,7 +267,39 @@ enum explain_msg_id {
 	EXPLAIN_M_TW_FIN_WAIT_2_TIMEOUT,
 	EXPLAIN_M_TW_SYN_COOKIE,
 	EXPLAIN_M_TW_REPLY_RATE_LIMITED,
-	EXPLAIN_M_TW_LAST = EXPLAIN_M_TW_REPLY_RATE_LIMITED,
+	EXPLAIN_M_TW_DATA_ACK_DELAYED,
+	EXPLAIN_M_TW_DACK_TIMEOUT,
+	EXPLAIN_M_TW_CC_SLOW_START,
+	EXPLAIN_M_TW_CC_AVOIDANCE,
+	EXPLAIN_M_TW_CC_RTO,
+	EXPLAIN_M_TW_CC_THIRD_DUPACK,
+	EXPLAIN_M_TW_CC_DUPACK_INFLATE,
+	EXPLAIN_M_TW_CC_EARLY_RETRANSMIT,
+	EXPLAIN_M_TW_CC_PARTIAL_ACK,
+	EXPLAIN_M_TW_CC_RECOVERY_EXIT,
+	EXPLAIN_M_TW_FAST_RETRANSMIT,
+	EXPLAIN_M_TW_PARTIAL_ACK_RTX,
+	EXPLAIN_M_TW_WSCALE_ON,
+	EXPLAIN_M_TW_WSCALE_OFF_LOCAL,
+	EXPLAIN_M_TW_WSCALE_OFF_PEER,
+	EXPLAIN_M_TW_WSCALE_APPLIED,
+	EXPLAIN_M_TW_TS_ON,
+	EXPLAIN_M_TW_TS_OFF_LOCAL,
+	EXPLAIN_M_TW_TS_OFF_PEER,
+	EXPLAIN_M_TW_TS_RTTM,
+	EXPLAIN_M_TW_PAWS_REJECT,
+	EXPLAIN_M_TW_SACK_ON,
+	EXPLAIN_M_TW_SACK_OFF_LOCAL,
+	EXPLAIN_M_TW_SACK_OFF_PEER,
+	EXPLAIN_M_TW_SACK_MARKED,
+	EXPLAIN_M_TW_SACK_KEPT,
+	EXPLAIN_M_TW_SACK_RENEGED,
+	EXPLAIN_M_TW_LAST = EXPLAIN_M_TW_SACK_RENEGED,
+	/* ssthresh in a cwnd line ({ssth}) */
+	EXPLAIN_M_CC_SSTH_NONE,		/* no ssthresh yet */
+	EXPLAIN_M_CC_SSTH_SAME,		/* {n3} */
+	EXPLAIN_M_CC_SSTH_SET,		/* first set: {n3} */
+	EXPLAIN_M_CC_SSTH_CHANGED,	/* {n2} -> {n3} */
 
 	/* ---- summary ---- */
 	EXPLAIN_M_SUM_HEAD,

@@ -664,7 +664,7 @@ static void prose_segment(struct prose *p)
 
 _Static_assert(EXPLAIN_M_TW_LAST - EXPLAIN_M_TW_NONE + 1 == TCB_WHY_COUNT,
 	       "one EXPLAIN_M_TW_* message per enum tcb_why value");
-_Static_assert(EXPLAIN_M_EV_RTT - EXPLAIN_M_EV_STATE + 1 == TCB_NEV_KINDS,
+_Static_assert(EXPLAIN_M_EV_OPTION - EXPLAIN_M_EV_STATE + 1 == TCB_NEV_KINDS,
 	       "one EXPLAIN_M_EV_* message per enum tcb_ev_kind value");
 
 static enum explain_msg_id why_msg(const struct tcb_event *ev)
@@ -732,7 +732,7 @@ static void set_reason(struct prose *p)
 static void set_event_vars(struct prose *p)
 {
 	const struct tcb_event *ev = &p->r->ev;
-	unsigned t = (unsigned)ev->timer <= TCB_TIMER_PERSIST ? (unsigned)ev->timer : 0;
+	unsigned t = (unsigned)ev->timer < TCB_NTIMERS ? (unsigned)ev->timer : 0;
 
 	explain_var_s(&p->v, "Side", explain_side_name(p->lang, p->r->who, true));
 	explain_var_s(&p->v, "from", explain_state_label(p->lang, ev->from));
@@ -768,9 +768,11 @@ static bool event_says_why(const struct tcb_event *ev)
 	case TCB_EV_CHALLENGE_ACK:
 	case TCB_EV_RST_SENT:
 	case TCB_EV_RTT:
+	case TCB_EV_CWND:
+	case TCB_EV_OPTION:
 		return false;
 	case TCB_EV_TIMER:
-		return ev->why == TCB_WHY_PERSIST_PROBE;
+		return ev->why == TCB_WHY_PERSIST_PROBE || ev->why == TCB_WHY_DACK_TIMEOUT;
 	default:
 		return true;
 	}
@@ -800,11 +802,27 @@ static enum explain_msg_id next_try_msg(const struct explain_rec *r)
 	}
 }
 
+/* {ssth} of a cwnd line: UINT32_MAX is RFC 5681's "arbitrarily high" initial value. */
+static void set_ssthresh_var(struct prose *p, uint32_t old, uint32_t now)
+{
+	enum explain_msg_id id = EXPLAIN_M_CC_SSTH_CHANGED;
+
+	if (now == UINT32_MAX)
+		id = EXPLAIN_M_CC_SSTH_NONE;
+	else if (old == now)
+		id = EXPLAIN_M_CC_SSTH_SAME;
+	else if (old == UINT32_MAX)
+		id = EXPLAIN_M_CC_SSTH_SET;
+	set_msg(p, "ssth", id);
+}
+
 static void prose_event(struct prose *p)
 {
 	const struct tcb_event *ev = &p->r->ev;
 
 	set_event_vars(p);
+	if (ev->kind == TCB_EV_CWND)
+		set_ssthresh_var(p, ev->n[2], ev->n[3]);
 	if ((unsigned)ev->kind >= TCB_NEV_KINDS) {
 		say(p, EXPLAIN_M_TW_NONE);
 		return;
