@@ -279,6 +279,49 @@ static void resend_cause_follows_the_interval(void **state)
 	assert_int_equal(r->why.acks_frame, 4);
 }
 
+/* A resend that follows three duplicate ACKs but only after a timeout's worth of waiting
+ * is no fast retransmit (it was once "It follows 0 duplicate ACKs ...: a fast retransmit,
+ * without waiting for the timer"); one at once after them is, with the count stated. */
+static void fast_retransmit_only_at_once_after_dup_acks(void **state)
+{
+	struct feed f;
+	const char *t = "";
+
+	(void)state;
+	feed_init(&f);
+	handshake(&f);
+	send_seg(&f, true, 1000, SEG_PSH | SEG_ACK, 1, 1, 65535, 14, 3);	/* frame 4: lost */
+	send_seg(&f, true, 1100, SEG_PSH | SEG_ACK, 15, 1, 65535, 14, 4);	/* frame 5 */
+	send_seg(&f, true, 1200, SEG_PSH | SEG_ACK, 29, 1, 65535, 14, 5);	/* frame 6 */
+	send_seg(&f, true, 1300, SEG_PSH | SEG_ACK, 43, 1, 65535, 14, 6);	/* frame 7 */
+	send_seg(&f, false, 2000, SEG_ACK, 1, 1, 65535, 0, 2);			/* frame 8 */
+	send_seg(&f, false, 2100, SEG_ACK, 1, 1, 65535, 0, 3);			/* dup 1 */
+	send_seg(&f, false, 2200, SEG_ACK, 1, 1, 65535, 0, 4);			/* dup 2 */
+	send_seg(&f, false, 2300, SEG_ACK, 1, 1, 65535, 0, 5);			/* dup 3 */
+	send_seg(&f, true, 402300, SEG_PSH | SEG_ACK, 1, 1, 65535, 14, 7);	/* +400 ms */
+	finish(&f);
+	frame_rec(&f, 12, &t);
+	lacks(t, "fast retransmit");
+	lacks(t, "Fast Retransmission");
+	lacks(t, "0 duplicate ACKs");
+
+	feed_init(&f);
+	handshake(&f);
+	send_seg(&f, true, 1000, SEG_PSH | SEG_ACK, 1, 1, 65535, 14, 3);
+	send_seg(&f, true, 1100, SEG_PSH | SEG_ACK, 15, 1, 65535, 14, 4);
+	send_seg(&f, true, 1200, SEG_PSH | SEG_ACK, 29, 1, 65535, 14, 5);
+	send_seg(&f, true, 1300, SEG_PSH | SEG_ACK, 43, 1, 65535, 14, 6);
+	send_seg(&f, false, 2000, SEG_ACK, 1, 1, 65535, 0, 2);
+	send_seg(&f, false, 2100, SEG_ACK, 1, 1, 65535, 0, 3);
+	send_seg(&f, false, 2200, SEG_ACK, 1, 1, 65535, 0, 4);
+	send_seg(&f, false, 2300, SEG_ACK, 1, 1, 65535, 0, 5);
+	send_seg(&f, true, 2400, SEG_PSH | SEG_ACK, 1, 1, 65535, 14, 7);	/* at once */
+	finish(&f);
+	frame_rec(&f, 12, &t);
+	has(t, "Resent after duplicate ACKs, without waiting for the retransmission timer");
+	lacks(t, "0 duplicate ACKs");
+}
+
 /* "A FIN without ACK at seq 0 in SYN-RECEIVED is called 'FIN retransmission #1 (first
  * sent in frame 1)' (frame 1 was the SYN) and moves the server to CLOSE-WAIT." */
 static void fin_without_ack_in_syn_received_is_dropped(void **state)
@@ -479,6 +522,7 @@ int main(void)
 		cmocka_unit_test(unanswered_syns_claim_nothing_of_the_server),
 		cmocka_unit_test(capture_duplicate_is_no_timer_expiry),
 		cmocka_unit_test(resend_cause_follows_the_interval),
+		cmocka_unit_test(fast_retransmit_only_at_once_after_dup_acks),
 		cmocka_unit_test(fin_without_ack_in_syn_received_is_dropped),
 		cmocka_unit_test(mid_stream_first_ack_claims_no_bytes),
 		cmocka_unit_test(zero_window_probe_is_no_keep_alive),

@@ -162,7 +162,7 @@ static void rtx_origin(const struct explain_flow *fwd, const struct seg_view *v,
  * timer fires no sooner than the minimum RTO and backs off, so an interval shorter than
  * the previous one (by more than 10 %) is no timeout either. */
 static uint8_t rtx_cause(const struct explain_flow *rev, const struct seg_view *v, uint32_t f,
-			 const struct explain_rec *r)
+			 struct explain_rec *r)
 {
 	uint8_t ctl_now = v->flags & (SEG_SYN | SEG_FIN);
 
@@ -170,8 +170,15 @@ static uint8_t rtx_cause(const struct explain_flow *rev, const struct seg_view *
 		return EXPLAIN_RTX_DUPLICATE;
 	if (r->why.rtx_orig_flags != ctl_now && r->why.rtx_prev_frame)
 		return EXPLAIN_RTX_REUSE;
-	if ((f & EXPLAIN_AF_FAST_RETRANSMISSION) || (rev->dupacknum >= 3 && rev->lastack == v->seq))
+	/* Fast retransmit (RFC 5681 §3.2) answers the duplicate ACKs at once: a resend that
+	 * comes a timeout's worth (>= the minimum RTO) after the last of them waited for the
+	 * timer, whatever ACKs preceded it. tshark's label already has its 20 ms window. */
+	if ((f & EXPLAIN_AF_FAST_RETRANSMISSION) ||
+	    (rev->dupacknum >= 3 && rev->lastack == v->seq &&
+	     explain_since_us(v->t_us, rev->lastack_us) < EXPLAIN_RTO_MIN_US)) {
+		r->why.dupack_num = (uint32_t)rev->dupacknum;	/* the count the prose states */
 		return EXPLAIN_RTX_FAST;
+	}
 	uint64_t gap = r->why.rtx_after_us, prev = r->why.rtx_prev_gap_us;
 	if (gap >= EXPLAIN_RTO_MIN_US && (prev == 0 || gap * 10 >= prev * 9))
 		return EXPLAIN_RTX_TIMER;
