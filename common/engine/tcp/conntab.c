@@ -71,6 +71,11 @@ void *conntab_get(const struct conntab *t, const struct tcb_addr *k)
 	return t->slot[find(t, k)].val;
 }
 
+void conntab_prefetch(const struct conntab *t, const struct tcb_addr *k)
+{
+	__builtin_prefetch(&t->slot[key_hash(t, k)]);
+}
+
 /* Doubles the slot array; keeps the old one (still correct, only fuller) on failure. */
 static void grow(struct conntab *t)
 {

@@ -31,6 +31,10 @@ int conntab_init(struct conntab *t, size_t hint, uint64_t seed, struct err *e);
 void conntab_free(struct conntab *t);	/* frees the table, not the values */
 
 void *conntab_get(const struct conntab *t, const struct tcb_addr *k);
+/* Starts loading the slot where k's lookup begins (a hint, no effect on the table), so
+ * that a caller holding a burst of segments can overlap their cache misses: prefetch
+ * every key first, then conntab_get each (bench/bench_scale.c run_batched). */
+void conntab_prefetch(const struct conntab *t, const struct tcb_addr *k);
 /* Adds k -> val (val not NULL); error when k is present or memory runs out. */
 int conntab_put(struct conntab *t, const struct tcb_addr *k, void *val, struct err *e);
 /* Removes k; returns its value or NULL. */
