@@ -377,6 +377,16 @@ struct tcb;	/* defined in tcb_impl.h; allocate with tcb_new() */
  * time a value is used. Same for tcb_accept_cookie(). */
 struct tcb *tcb_new(const struct tcb_params *p, const struct tcb_addr *a, struct err *e);
 void tcb_free(struct tcb *t);
+/* Compact TIME-WAIT (like Linux's inet_timewait_sock): when t is in TIME-WAIT with
+ * nothing left in its queues, returns a record of at most 128 bytes (tcb_tw_size) that
+ * replaces it and frees t; otherwise (or when memory runs out) returns t unchanged. The
+ * caller replaces its pointer with the result. Every call of this header works on a
+ * record and behaves exactly as on the full TCB (a retransmitted FIN is ACKed and the
+ * 2MSL timer restarted, a RST or SYN handled alike, the same events and reasons; see
+ * tcb_tw.c), except tcb_open_active / tcb_open_passive, which refuse: a record is not
+ * reopened, the caller makes a new TCB. */
+struct tcb *tcb_compact(struct tcb *t);
+size_t tcb_tw_size(void);	/* bytes of a TIME-WAIT record */
 
 /* ---- user calls (RFC 9293 §3.10.1 - §3.10.6) ---- */
 int tcb_open_active(struct tcb *t, uint64_t now, struct tcb_out *o, struct err *e);

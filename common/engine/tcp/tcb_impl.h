@@ -179,6 +179,23 @@ void tcb_challenge_ack(struct tcb *t, enum tcb_why why, uint64_t now, struct tcb
 void tcb_send_syn(struct tcb *t, uint64_t now, struct tcb_out *o);
 void tcb_output(struct tcb *t, uint64_t now, struct tcb_out *o);
 
+/* ---- 5. tcb_tw.c: compact TIME-WAIT records (tcb_compact, tcb.h) ----
+ * The one exception to the floors: each public entry point's first lines hand a record
+ * to tcb_tw_begin, run themselves on the full TCB it rebuilds, and store it back with
+ * tcb_tw_end. Queries that only read may skip tcb_tw_end (nothing to store). */
+#define TCB_TW_MARK ((enum tcb_state)0x7477)	/* "tw": never a real state */
+bool tcb_tw_is(const struct tcb *t);
+struct tcb *tcb_tw_begin(const struct tcb *t, struct tcb *tmp, struct tcb_out *o);
+void tcb_tw_end(struct tcb *t, struct tcb *tmp, struct tcb_out *o);
+enum tcb_state tcb_tw_state(const struct tcb *t);
+uint64_t tcb_tw_deadline(const struct tcb *t);
+const struct tcb_addr *tcb_tw_addr(const struct tcb *t);
+/* t itself, or (a record) the full TCB rebuilt in tmp, for reading */
+static inline const struct tcb *tcb_full(const struct tcb *t, struct tcb *tmp)
+{
+	return tcb_tw_is(t) ? tcb_tw_begin(t, tmp, NULL) : t;
+}
+
 /* ---- 3. tcb_state.c: the one state change, connection set-up ---- */
 struct tcb_event *tcb_set_state(struct tcb *t, enum tcb_state to, enum tcb_why why,
 				uint64_t now, struct tcb_out *o);
