@@ -102,6 +102,9 @@ static int to_time_wait(struct scale *S, struct live_conn *c, struct err *e)
 	input(S, c, &s);
 	if (tcb_state(c->tcb) != TCB_TIME_WAIT)
 		return err_set(e, "not TIME-WAIT");
+	c->tcb = tcb_compact(c->tcb);	/* as server.c settle does: the 128-byte record */
+	if (tcb_tw_size() > 128 || tcb_state(c->tcb) != TCB_TIME_WAIT)
+		return err_set(e, "no compact TIME-WAIT record");
 	return timerq_push(&S->tq, tcb_deadline(c->tcb), c, c->gen, e);
 }
 
@@ -238,6 +241,7 @@ static int row(size_t n, size_t nseg, const struct tcb_params *p, bool first, st
 	struct scale S = { 0 };
 	size_t m0;
 	double est_b, est_ns, est_bns, tw_b, tw_ns, tw_bns;
+	struct conntab_stats st;
 
 	S.n = n;
 	S.now = 1000000;
@@ -259,9 +263,12 @@ static int row(size_t n, size_t nseg, const struct tcb_params *p, bool first, st
 			return -1;
 	tw_b = (double)(in_use() - m0) / (double)n;
 	timings(&S, nseg, &tw_ns, &tw_bns);
+	conntab_stats(&S.tab, &st);
 	printf("%s{\"n\":%zu,\"est_bytes\":%.1f,\"tw_bytes\":%.1f,\"est_ns\":%.1f,"
-	       "\"est_batch_ns\":%.1f,\"tw_ns\":%.1f,\"tw_batch_ns\":%.1f}",
-	       first ? "" : ",", n, est_b, tw_b, est_ns, est_bns, tw_ns, tw_bns);
+	       "\"est_batch_ns\":%.1f,\"tw_ns\":%.1f,\"tw_batch_ns\":%.1f,\"probes\":%.2f,"
+	       "\"lines\":%.2f,\"max_probes\":%zu,\"load\":%.2f}",
+	       first ? "" : ",", n, est_b, tw_b, est_ns, est_bns, tw_ns, tw_bns, st.probes,
+	       st.lines, st.max_probes, st.load);
 	fflush(stdout);
 	free_all(&S);
 	return 0;
@@ -273,17 +280,21 @@ int main(int argc, char **argv)
 	struct err e = { "" };
 	size_t sizes[] = { 1000, 10000, 100000, 1000000 }, nseg = 1000000, nsizes = 4;
 
-	if (argc > 1 && !strcmp(argv[1], "--quick"))
+	if (argc == 2 && !strcmp(argv[1], "--quick")) {
 		nseg = 100000, nsizes = 2;
-	else if (argc > 1) {
-		fprintf(stderr, "usage: bench_scale [--quick]\n");
+	} else if (argc == 3 && !strcmp(argv[1], "--n") && atol(argv[2]) > 0) {
+		sizes[0] = (size_t)atol(argv[2]), nsizes = 1;	/* one size, for profiling */
+	} else if (argc > 1) {
+		fprintf(stderr, "usage: bench_scale [--quick | --n CONNECTIONS]\n");
 		return 2;
 	}
 	tcb_params_default(&p);
 	p.isn_fixed = true, p.isn = 5000;
-	printf("{\"tool\":\"bench_scale\",\"sizeof_tcb\":%zu,\"sizeof_live_conn\":%zu,"
-	       "\"sizeof_sconn\":%zu,\"rows\":[", sizeof(struct tcb), sizeof(struct live_conn),
-	       sizeof(struct scale_sconn));
+	printf("{\"tool\":\"bench_scale\",\"sizeof_tw_record\":%zu,\"sizeof_tcb\":%zu,"
+	       "\"sizeof_live_conn\":%zu,\"sizeof_sconn\":%zu,\"sizeof_conntab_slot\":%zu,"
+	       "\"batch\":%d,\"rows\":[", tcb_tw_size(), sizeof(struct tcb),
+	       sizeof(struct live_conn), sizeof(struct scale_sconn), sizeof(struct conntab_slot),
+	       SCALE_BATCH);
 	for (size_t i = 0; i < nsizes; i++)
 		if (row(sizes[i], nseg, &p, i == 0, &e) < 0) {
 			fprintf(stderr, "bench_scale: %s\n", e.msg);

@@ -169,9 +169,11 @@ void tcb_tw_end(struct tcb *t, struct tcb *tmp, struct tcb_out *o)
 	 * record is the whole new state. The buffers are freed in case a call allocated
 	 * one; no payload in o points into them (no data leaves these states). */
 	tw_store(tw_of(t), tmp);
-	sndq_free(&tmp->sndq);
-	rcvq_free(&tmp->rcvq);
-	free(tmp->rtx);
+	if (tmp->sndq.buf || tmp->rcvq.buf || tmp->rcvq.ooo || tmp->rtx) {	/* never, so far */
+		sndq_free(&tmp->sndq);
+		rcvq_free(&tmp->rcvq);
+		free(tmp->rtx);
+	}
 	if (o && o->ack_owner == tmp)
 		o->ack_owner = t;
 }
