@@ -65,7 +65,6 @@ bool tcb_tw_is(const struct tcb *t)
 	return s == TCB_TW_MARK;
 }
 
-static struct tcb_tw *tw_of(struct tcb *t) { return (struct tcb_tw *)(void *)t; }
 static const struct tcb_tw *tw_ofc(const struct tcb *t)
 {
 	return (const struct tcb_tw *)(const void *)t;
@@ -142,15 +141,23 @@ static void tw_expand(const struct tcb_tw *w, struct tcb *t)
 
 struct tcb *tcb_compact(struct tcb *t)
 {
-	struct tcb_tw *w;
+	struct tcb_tw w;
+	void *r;
 
 	if (!t || tcb_tw_is(t) || t->state != TCB_TIME_WAIT || !tw_fits(t))
 		return t;
-	if (!(w = malloc(sizeof(*w))))
-		return t;	/* still correct, only bigger */
-	tw_store(w, t);
-	tcb_free(t);
-	return (struct tcb *)(void *)w;
+	tw_store(&w, t);
+	sndq_free(&t->sndq);
+	rcvq_free(&t->rcvq);
+	free(t->rtx);
+	/* Shrunk in place (glibc keeps the address and frees the tail: no copy, and the
+	 * record stays next to what was allocated with the TCB). If realloc fails, the old
+	 * block, big enough, holds the record. */
+	r = realloc(t, sizeof(w));
+	if (!r)
+		r = t;
+	memcpy(r, &w, sizeof(w));
+	return r;
 }
 
 /* ---- running the ordinary code on a record (tcb_impl.h, tcb_tw_begin) ---- */
@@ -168,7 +175,10 @@ void tcb_tw_end(struct tcb *t, struct tcb *tmp, struct tcb_out *o)
 	/* Nothing TIME-WAIT or CLOSED does fills a queue (tw_fits stays true): the stored
 	 * record is the whole new state. The buffers are freed in case a call allocated
 	 * one; no payload in o points into them (no data leaves these states). */
-	tw_store(tw_of(t), tmp);
+	struct tcb_tw w;
+
+	tw_store(&w, tmp);
+	memcpy(t, &w, sizeof(w));	/* t may be read as a struct tcb elsewhere: bytes */
 	if (tmp->sndq.buf || tmp->rcvq.buf || tmp->rcvq.ooo || tmp->rtx) {	/* never, so far */
 		sndq_free(&tmp->sndq);
 		rcvq_free(&tmp->rcvq);
