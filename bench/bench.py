@@ -468,7 +468,8 @@ def scale_phase(cfg, figs):
             k = key + sfx + "_ns"
             for r in rows:
                 figs.append(fig("time per segment (lookup + tcb_input, %s), %d in %s"
-                                % (how, r["n"], st), "ns", (r[k], None), None, None, None, None))
+                                % (how, r["n"], st), "ns", (r[k], [r[k + "_lo"], r[k + "_hi"]]),
+                                None, None, None, None))
             figs.append(fig("per-segment cost growth %d -> %d connections, %s, %s"
                             % (lo["n"], hi["n"], st, how), "x", (hi[k] / lo[k], None),
                             None, None, "synlab <= 2 (flat)", None, absolute=2.0))

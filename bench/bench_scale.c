@@ -19,12 +19,15 @@
  * struct live_conn, the server's per-connection app state, a TCB from tcb_new +
  * tcb_open_passive, a conntab entry; then feeds SYN and ACK through tcb_input
  * (ESTABLISHED). Bytes per connection = mallinfo2() in-use delta / N. Then it times
- * --segs pure ACKs to random connections, each looked up in the conntab and given to
- * tcb_input, as server.c on_segment does (without the wire and the log). Then every
- * connection is closed by the server (FIN, ACK, peer FIN: TIME-WAIT, one timer-queue
- * entry each, as live_arm would queue) and both figures are taken again.
- * Prints {"tool":"bench_scale","sizeof_tcb":..,"rows":[{"n":..,"est_bytes":..,
- *   "tw_bytes":..,"est_ns":..,"tw_ns":..}, ...]}.
+ * 1,000,000 pure ACKs to random connections, each looked up in the conntab and given to
+ * tcb_input, as server.c on_segment does (without the wire and the log), one at a time
+ * (serial) and in prefetched bursts (run_batched). Then every connection is closed by
+ * the server (FIN, ACK, peer FIN: TIME-WAIT, one timer-queue entry each, as live_arm
+ * would queue), compacted (tcb_compact, as server.c settle does) and the figures are
+ * taken again.
+ * Prints {"tool":"bench_scale","sizeof_tw_record":..,"sizeof_tcb":..,...,"rows":[{"n":..,
+ *   "est_bytes":..,"tw_bytes":..,"est_ns":..,"est_ns_lo":..,"est_ns_hi":.., the same for
+ *   est_batch_ns, tw_ns, tw_batch_ns, "probes":..,"lines":..,...}, ...]}.
  */
 
 /* Mirrors server.c's private struct sconn (the server's per-connection app state). */
@@ -213,12 +216,47 @@ static size_t in_use(void)
 	return mallinfo2().uordblks;
 }
 
-/* Serial and batched ns per segment in the connections' current state. */
-static void timings(struct scale *S, size_t nseg, double *serial, double *batched)
+#define SCALE_ROUNDS 5	/* interleaved rounds per figure; the row is their median */
+
+/* One figure: median, lowest and highest of its rounds, ns per segment. */
+struct scale_fig {
+	double med, lo, hi;
+};
+
+static int cmp_double(const void *a, const void *b)
 {
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static struct scale_fig fig_of(double *v)
+{
+	qsort(v, SCALE_ROUNDS, sizeof(*v), cmp_double);
+	return (struct scale_fig){ v[SCALE_ROUNDS / 2], v[0], v[SCALE_ROUNDS - 1] };
+}
+
+/* Serial and batched ns per segment in the connections' current state: nseg segments
+ * each, in SCALE_ROUNDS rounds taken in turn (serial, batched, serial ...), so that a
+ * burst of load from other processes on the machine hits one round, not one figure. */
+static void timings(struct scale *S, size_t nseg, struct scale_fig *serial,
+		    struct scale_fig *batched)
+{
+	double s[SCALE_ROUNDS], b[SCALE_ROUNDS];
+
 	note_numbers(S);
-	*serial = per_segment(S, nseg, false);
-	*batched = per_segment(S, nseg, true);
+	for (int r = 0; r < SCALE_ROUNDS; r++) {
+		s[r] = per_segment(S, nseg / SCALE_ROUNDS, false);
+		b[r] = per_segment(S, nseg / SCALE_ROUNDS, true);
+	}
+	*serial = fig_of(s);
+	*batched = fig_of(b);
+}
+
+static void print_fig(const char *name, const struct scale_fig *f)
+{
+	printf(",\"%s\":%.1f,\"%s_lo\":%.1f,\"%s_hi\":%.1f", name, f->med, name, f->lo, name,
+	       f->hi);
 }
 
 static void free_all(struct scale *S)
@@ -240,7 +278,8 @@ static int row(size_t n, size_t nseg, const struct tcb_params *p, bool first, st
 {
 	struct scale S = { 0 };
 	size_t m0;
-	double est_b, est_ns, est_bns, tw_b, tw_ns, tw_bns;
+	double est_b, tw_b;
+	struct scale_fig est, est_batch, tw, tw_batch;
 	struct conntab_stats st;
 
 	S.n = n;
@@ -257,17 +296,20 @@ static int row(size_t n, size_t nseg, const struct tcb_params *p, bool first, st
 		if (add_one(&S, p, i, e) < 0)
 			return -1;
 	est_b = (double)(in_use() - m0) / (double)n;
-	timings(&S, nseg, &est_ns, &est_bns);
+	timings(&S, nseg, &est, &est_batch);
 	for (size_t i = 0; i < n; i++)
 		if (to_time_wait(&S, S.c[i], e) < 0)
 			return -1;
 	tw_b = (double)(in_use() - m0) / (double)n;
-	timings(&S, nseg, &tw_ns, &tw_bns);
+	timings(&S, nseg, &tw, &tw_batch);
 	conntab_stats(&S.tab, &st);
-	printf("%s{\"n\":%zu,\"est_bytes\":%.1f,\"tw_bytes\":%.1f,\"est_ns\":%.1f,"
-	       "\"est_batch_ns\":%.1f,\"tw_ns\":%.1f,\"tw_batch_ns\":%.1f,\"probes\":%.2f,"
-	       "\"lines\":%.2f,\"max_probes\":%zu,\"load\":%.2f}",
-	       first ? "" : ",", n, est_b, tw_b, est_ns, est_bns, tw_ns, tw_bns, st.probes,
+	printf("%s{\"n\":%zu,\"est_bytes\":%.1f,\"tw_bytes\":%.1f", first ? "" : ",", n, est_b,
+	       tw_b);
+	print_fig("est_ns", &est);
+	print_fig("est_batch_ns", &est_batch);
+	print_fig("tw_ns", &tw);
+	print_fig("tw_batch_ns", &tw_batch);
+	printf(",\"probes\":%.2f,\"lines\":%.2f,\"max_probes\":%zu,\"load\":%.2f}", st.probes,
 	       st.lines, st.max_probes, st.load);
 	fflush(stdout);
 	free_all(&S);
