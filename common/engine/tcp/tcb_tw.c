@@ -84,7 +84,8 @@ static bool tw_timers_idle(const struct tcb *t)
 static bool tw_fits(const struct tcb *t)
 {
 	return (t->state == TCB_TIME_WAIT || t->state == TCB_CLOSED) &&
-	       t->snd_una == t->snd_nxt && (!t->fin_sent || t->fin_seq == t->snd_nxt - 1) &&
+	       t->snd_una == t->snd_nxt &&
+	       t->fin_seq == (t->fin_sent ? t->snd_nxt - 1 : 0) &&
 	       !t->ooo_fin && t->sndq.len == 0 && t->rcvq.ready == 0 && t->rcvq.nooo == 0 &&
 	       t->rtx_n == 0 && t->rtx_count == 0 && t->probes == 0 && tw_timers_idle(t) &&
 	       t->rto.min == tcb_p_rto_min(t) && t->rto.max == tcb_p_rto_max(t) &&
@@ -147,6 +148,7 @@ struct tcb *tcb_compact(struct tcb *t)
 	if (!t || tcb_tw_is(t) || t->state != TCB_TIME_WAIT || !tw_fits(t))
 		return t;
 	tw_store(&w, t);
+	/* what tcb_free frees besides the block (keep the two in step) */
 	sndq_free(&t->sndq);
 	rcvq_free(&t->rcvq);
 	free(t->rtx);
