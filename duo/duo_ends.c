@@ -50,7 +50,12 @@ static int serve(struct duo_end *d, uint64_t now, struct tcb_out *o, struct err 
 
 	while (tcb_readable(t) && (n = tcb_receive(t, in, sizeof(in), now, o))) {
 		d->got += n;
-		if (d->is_client) {
+		if (d->is_client && d->o->tui) {	/* the terminal is the view's: at the end */
+			size_t k = n < sizeof(d->rx) - d->rxn ? n : sizeof(d->rx) - d->rxn;
+
+			memcpy(d->rx + d->rxn, in, k);
+			d->rxn += k;
+		} else if (d->is_client) {
 			fwrite(in, 1, n, stdout);
 			fflush(stdout);
 		} else if (!d->closing) {

@@ -6,7 +6,7 @@
 
 #include "cli.h"
 
-enum { O_CNS = 1000, O_SNS, O_LISTEN, O_DATA, O_SPORT, O_NOSTEP, O_CLOCK };
+enum { O_CNS = 1000, O_SNS, O_LISTEN, O_DATA, O_SPORT, O_NOSTEP, O_CLOCK, O_TUI };
 
 static const char usage[] =
 	"usage: synlab-duo --client-ns NS --server-ns NS --listen ADDR:PORT [options]\n"
@@ -22,7 +22,19 @@ static const char usage[] =
 	"  --no-step             run without stopping\n"
 	"  --step-clock pause|run  while a decision waits, the end's clock stands still\n"
 	"                        (pause, the default) or runs\n"
+	"  --tui                 the full-screen view (a terminal is needed): the ladder\n"
+	"                        growing as segments pass, both ends' states and timers,\n"
+	"                        the segment waiting with its explanation; keys Enter/s\n"
+	"                        send, d drop, e edit, c continue, q quit, arrows/PgUp/PgDn\n"
+	"                        scroll, ? help. Without --log the log is printed when the\n"
+	"                        view closes, and so is the data the client received\n"
 	"  -q                    one line per segment\n"
+	"  --json                the logs as JSON Lines\n"
+	"  --lang en|zh          language of the explanations [en]\n"
+	"  --log FILE            the client end's log to FILE, the server end's to\n"
+	"                        FILE.server [both on stderr]\n"
+	"  -w FILE               a capture at the client end: every segment that crossed the\n"
+	"                        wire, both directions (pcapng if FILE ends in .pcapng)\n"
 	"Commands at a decision: Enter/send, d, delay MS, edit FIELD V (';' joins), c, q,\n"
 	"list; 'client' or 'server' first answers that end's decision.\n";
 
@@ -54,7 +66,9 @@ static int one_opt(int c, const char *arg, void *ctx, struct err *e)
 			return err_set(e, "--step-clock: '%s' is not pause or run", arg);
 		o->step_clock_run = !strcmp(arg, "run");
 		return 0;
-	case 'q': o->out.mode = LIVE_LOG_QUIET; return 0;
+	case O_TUI: o->tui = true; return 0;
+	case 'q': case 'w': case LIVE_O_LOG: case LIVE_O_LANG: case LIVE_O_JSON:
+		return live_opts_apply(&o->out, c, arg, e) < 0 ? -1 : 0;
 	default:
 		return err_set(e, "option not supported by synlab-duo (see --help)");
 	}
@@ -66,7 +80,10 @@ int duo_parse(int argc, char **argv, struct duo_opts *o, struct err *e)
 		{ "client-ns", 1, NULL, O_CNS }, { "server-ns", 1, NULL, O_SNS },
 		{ "listen", 1, NULL, O_LISTEN }, { "data", 1, NULL, O_DATA },
 		{ "sport", 1, NULL, O_SPORT }, { "no-step", 0, NULL, O_NOSTEP },
-		{ "step-clock", 1, NULL, O_CLOCK }, { NULL, 0, NULL, 0 },
+		{ "step-clock", 1, NULL, O_CLOCK }, { "tui", 0, NULL, O_TUI },
+		{ "log", 1, NULL, LIVE_O_LOG }, { "lang", 1, NULL, LIVE_O_LANG },
+		{ "json", 0, NULL, LIVE_O_JSON },
+		{ NULL, 0, NULL, 0 },
 	};
 	const struct cli_prog prog = { "synlab-duo", usage, lo, one_opt, o };
 	int r;
@@ -83,5 +100,15 @@ int duo_parse(int argc, char **argv, struct duo_opts *o, struct err *e)
 	if (!o->client_ns || !o->server_ns || !o->sport)
 		return err_set(e, "--client-ns NS, --server-ns NS and --listen ADDR:PORT are "
 			       "required (see --help)");
+	/* the server end: its own log file (two ends cannot write one), no second capture
+	 * (the client end's sees every segment that crosses the wire) */
+	o->sout = o->out;
+	o->sout.pcap_path = NULL;
+	if (o->out.log_path && strcmp(o->out.log_path, "-")) {
+		if ((size_t)snprintf(o->slog, sizeof(o->slog), "%s.server", o->out.log_path) >=
+		    sizeof(o->slog))
+			return err_set(e, "--log: the path is too long");
+		o->sout.log_path = o->slog;
+	}
 	return 0;
 }

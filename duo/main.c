@@ -8,16 +8,7 @@
 #include <unistd.h>
 
 #include "duo.h"
-#include "evloop.h"
-#include "live_prompt.h"
 #include "live_step.h"
-
-struct duo {
-	struct duo_opts *o;
-	struct duo_end end[2];		/* [0] client, [1] server */
-	struct live_prompt pr;
-	struct evloop ev;
-};
 
 /* Enters namespace NAME (ip netns: /run/netns/NAME). */
 static int enter_ns(const char *name, struct err *e)
@@ -75,16 +66,30 @@ static void show(void *ctx, const struct live_step_view *v)
 	fflush(stderr);
 }
 
+/* --tui: the view draws each decision itself (duo_tui_step), so nothing is printed. */
+static void show_nothing(void *ctx, const struct live_step_view *v)
+{
+	(void)ctx;
+	(void)v;
+}
+
 static int open_end(struct duo *u, int i, const char *ns, struct err *e)
 {
 	struct duo_end *d = &u->end[i];
 	struct live_cfg lc = { .local_name = d->name, .peer_name = d->peer->name,
-			       .out = &u->o->out, .params = d->params,
+			       .out = d->is_client ? &u->o->out : &u->o->sout, .params = d->params,
 			       .step = u->o->step ? IMPAIR_OUT : 0,
 			       .step_clock_run = u->o->step_clock_run, .no_stdin = true,
 			       .step_show = show, .step_show_ctx = d, .lookup = duo_end_lookup,
 			       .lookup_ctx = d, .claim = !d->is_client,
 			       .t0 = d->peer->l ? live_start(d->peer->l) : 0 };	/* one timeline */
+
+	if (u->tui) {
+		lc.step_show = show_nothing;
+		lc.rec_tap = duo_tui_tap;
+		lc.rec_tap_ctx = d;
+		d->tui = u->tui;
+	}
 
 	if (enter_ns(ns, e) < 0)
 		return -1;
@@ -122,7 +127,7 @@ static int setup(struct duo *u, struct err *e)
 	return evloop_add(&u->ev, 0, e) < 0 ? -1 : duo_end_start(c, e);
 }
 
-static int finish_both(struct duo *u, struct err *e)
+int duo_finish_both(struct duo *u, struct err *e)
 {
 	return live_step_finish(u->end[0].l, e) < 0 ? -1 : live_step_finish(u->end[1].l, e);
 }
@@ -143,7 +148,7 @@ static int route(struct duo *u, struct err *e)
 		if (!w0 && !w1)
 			return 0;
 		if (!live_prompt_line(&u->pr, line, sizeof(line)))
-			return u->pr.eof ? finish_both(u, e) : 0;	/* end of input: run free */
+			return u->pr.eof ? duo_finish_both(u, e) : 0;	/* end of input: run free */
 		i = !w0 ? 1 : !w1 ? 0 : v[1].since < v[0].since;
 		if (!strncmp(line, "client ", 7) || !strncmp(line, "server ", 7)) {
 			i = line[0] == 's';
@@ -152,7 +157,7 @@ static int route(struct duo *u, struct err *e)
 		if (!strcmp(line, "c") || !strcmp(line, "continue")) {	/* both ends */
 			if (!isatty(0))
 				fprintf(stderr, "step> %s\n", line);
-			if (finish_both(u, e) < 0)
+			if (duo_finish_both(u, e) < 0)
 				return -1;
 			continue;
 		}
@@ -182,7 +187,7 @@ static int loop(struct duo *u, struct err *e)
 		struct evloop_result r;
 		struct live_ev ev;
 		uint64_t dl = TCB_NEVER, x;
-		bool any = true;
+		bool any = true, capped = false;
 
 		while (any) {
 			any = false;
@@ -199,21 +204,36 @@ static int loop(struct duo *u, struct err *e)
 				if (duo_end_event(&u->end[i], &ev, e) < 0)
 					return -1;
 			}
-			if (route(u, e) < 0)
+			/* a decision that just began stops both clocks before the view words it
+			 * (milliseconds under a sanitizer), then again after what was typed */
+			sync_clocks(u);
+			if ((u->tui ? duo_tui_step(u, e) : route(u, e)) < 0)
 				return -1;
 			sync_clocks(u);
 		}
 		if (u->end[0].done && u->end[1].done)
-			return 0;
+			return u->tui ? duo_tui_hold(u, e) : 0;
+		if (u->tui)
+			duo_tui_draw(u, false);
 		for (int i = 0; i < 2; i++) {
 			live_wait_info(u->end[i].l, &x);
 			dl = x < dl ? x : dl;
 		}
+		/* the view's countdowns when nothing is due soon (a draw never delays a timer) */
+		if (u->tui && dl > (x = evloop_now_us()) + 150000)
+			dl = x + 50000, capped = true;
 		if (evloop_wait(&u->ev, dl, &r, e) < 0)
 			return -1;
+		/* quiet for a while (not a timer about to fire: it goes first) */
+		if (capped && r.timeout && !r.ready && !r.signo)
+			duo_tui_draw(u, true);
 		if (r.signo)
 			return err_set(e, "interrupted");
-		if ((r.ready & 4) && live_prompt_read(&u->pr, e) < 0)
+		/* (--tui: the view reads the keys itself, in duo_tui_step; a terminal that hung
+		 * up stays readable, and waiting again would spin) */
+		if (u->tui && (r.ready & 4) && duo_tui_gone(u))
+			return err_set(e, "the terminal went away");
+		if (!u->tui && (r.ready & 4) && live_prompt_read(&u->pr, e) < 0)
 			return -1;
 	}
 }
@@ -228,11 +248,15 @@ int main(int argc, char **argv)
 	if (r)
 		return r < 0 ? (fprintf(stderr, "synlab-duo: %s\n", e.msg), 2) : 0;
 	u.o = &o;
-	if (setup(&u, &e) < 0) {
+	if (o.tui && duo_tui_begin(&u, &e) < 0)	/* no terminal: before anything is opened */
+		return fprintf(stderr, "synlab-duo: %s\n", e.msg), 2;
+	if (setup(&u, &e) < 0 || (o.tui && duo_tui_open(&u, &e) < 0)) {
+		duo_tui_end(&u);
 		fprintf(stderr, "synlab-duo: %s\n", e.msg);
 		rc = 2;
 	} else {
 		rc = loop(&u, &e) < 0 ? 1 : 0;
+		duo_tui_end(&u);	/* the terminal back before anything is said on it */
 		if (rc)
 			fprintf(stderr, "synlab-duo: %s\n", e.msg);
 		else if (u.end[0].failed || u.end[1].failed || !u.end[0].opened)

@@ -15,8 +15,8 @@
 
 struct run {
 	struct xopts o;
-	uint64_t t0_us;
-	uint64_t not_tcp;	/* IPv4 but not a parseable TCP segment */
+	struct tstamp t0;	/* the first frame's time: every record's time counts from it */
+	struct xout_totals tot;
 	uint64_t shown;
 	struct xout *out;
 };
@@ -31,26 +31,49 @@ static int sink(void *ctx, const struct explain_rec *r, struct err *e)
 	return xout_record(run->out, r, e);
 }
 
-/* One frame into the tracker; frames that are not IPv4+TCP are counted and skipped. */
+/* A frame with no segment to explain: counted by reason and shown, never dropped silently. */
+static int skip(struct run *run, const struct pcapr_pkt *p, enum pcapr_skip why,
+		const char *reason, struct err *e)
+{
+	struct xout_skip k = { p->frame, tstamp_sub(p->ts, run->t0), reason };
+
+	if (why == PCAPR_NOT_IP)
+		run->tot.not_ip++;
+	else if (why == PCAPR_OK)
+		run->tot.not_tcp++;
+	else
+		run->tot.short_or_cut++;
+	return xout_skip(run->out, &k, e);
+}
+
+/* One frame into the tracker: IPv4 or IPv6 TCP, whole or with its payload cut by the
+ * snaplen; anything else is a skipped record with its reason. */
 static int feed(struct run *run, struct explain_track *t, const struct pcapr_pkt *p,
 		struct err *e)
 {
 	struct seg s;
-	struct err pe;
+	struct err pe = {""};
 
 	if (p->frame == 1)
-		run->t0_us = p->ts_us;
+		run->t0 = p->ts;
+	run->tot.frames++;
 	if (p->skip != PCAPR_OK)
-		return 0;
-	if (seg_parse(p->ip, p->iplen, &s, &pe) < 0) {
-		run->not_tcp++;
-		return 0;
+		return skip(run, p, p->skip, p->why, e);
+	if (seg_parse_cap(p->ip, p->iplen, &s, &pe) < 0) {
+		/* a header cut by the capture or too short is not "not TCP" */
+		bool cut = strstr(pe.msg, "truncated") != NULL;
+		return skip(run, p, cut ? PCAPR_SNAPPED : PCAPR_OK, pe.msg, e);
 	}
-	uint64_t rel = p->ts_us >= run->t0_us ? p->ts_us - run->t0_us : 0;
-	struct xout_pkt xp = { p->frame, p->ts_us * 1000, p->ip, p->iplen };
+	run->tot.segments++;
+	if (s.cut) {
+		run->tot.cut_segments++;
+		run->tot.cut_bytes += s.cut;
+	}
+	struct tstamp rel = tstamp_sub(p->ts, run->t0);
+	struct xout_pkt xp = { p->frame, tstamp_ns(p->ts), p->ip, p->iplen };
 
 	xout_set_pkt(run->out, &xp);
-	return explain_track_segment(t, p->frame, rel, &s, e);
+	return explain_track_segment_at(t, p->frame, &rel, &s, e);
 }
 
 /* Reads every frame. Returns 0, or -1 with e set (read error: a cut file, or the sink). */
@@ -66,17 +89,6 @@ static int read_all(struct run *run, struct pcapr *r, struct explain_track *t, u
 			return -1;
 	}
 	return rc;
-}
-
-static void report_skipped(const struct run *run, const struct pcapr *r)
-{
-	uint64_t other = pcapr_skipped(r, PCAPR_NOT_IPV4);
-	uint64_t bad = pcapr_skipped(r, PCAPR_SHORT) + pcapr_skipped(r, PCAPR_SNAPPED);
-
-	if (other + bad + run->not_tcp && !run->o.json)
-		fprintf(stderr, "synlab-explain: skipped %llu non-IPv4, %llu short or snapped, "
-			"%llu non-TCP frames\n", (unsigned long long)other,
-			(unsigned long long)bad, (unsigned long long)run->not_tcp);
 }
 
 static int run_file(struct run *run)
@@ -111,7 +123,10 @@ static int run_file(struct run *run)
 		rd = e;
 		rc = -1;
 	}
-	report_skipped(run, r);
+	if (xout_totals(run->out, &run->tot, &e) < 0 && rc == 0) {
+		rd = e;
+		rc = -1;
+	}
 	xout_free(run->out);
 	explain_track_free(t);
 	pcapr_close(r);

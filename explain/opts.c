@@ -15,7 +15,7 @@ void xopts_usage(FILE *out)
 	      "both endpoints' RFC 9293 states, tshark's tcp.analysis labels.\n"
 	      "  -r FILE        capture to read (or give it as the argument)\n"
 	      "  -c N           only the first N connections\n"
-	      "  --host ADDR    only connections with this IPv4 address\n"
+	      "  --host ADDR    only connections with this IPv4 or IPv6 address\n"
 	      "  --port P       only connections with this port\n"
 	      "  --conn N       only connection N (numbered as tshark's tcp.stream + 1)\n"
 	      "Output on stdout (one of; default: each segment, its states and explanation):\n"
@@ -85,10 +85,15 @@ static int set_opt(int c, const char *arg, struct xopts *o, char *msg, size_t ca
 		o->port = (int)v;
 		return 0;
 	case 'H':
-		if (inet_pton(AF_INET, arg, &in) != 1)
+		/* Kept as seg_addr_key does: IPv4 mapped into ::ffff:0:0/96. */
+		memset(o->host, 0, sizeof(o->host));
+		if (inet_pton(AF_INET, arg, &in) == 1) {
+			o->host[10] = o->host[11] = 0xff;
+			memcpy(o->host + 12, &in.s_addr, 4);
+		} else if (inet_pton(AF_INET6, arg, o->host) != 1) {
 			break;
+		}
 		o->has_host = true;
-		o->host = ntohl(in.s_addr);
 		return 0;
 	case 'l':
 		if (explain_lang_parse(arg) < 0)
@@ -170,11 +175,16 @@ int xopts_parse(int argc, char **argv, struct xopts *o, char *msg, size_t cap)
 bool xopts_wanted(const struct xopts *o, const struct explain_rec *r)
 {
 	const struct seg *s = &r->seg;
+	uint8_t a[16], b[16];
 
 	if (o->max_conns && r->conn > o->max_conns)
 		return false;
-	if (o->has_host && s->saddr != o->host && s->daddr != o->host)
-		return false;
+	if (o->has_host) {	/* both families compared as seg_addr_key keeps them */
+		seg_addr_key(s, true, a);
+		seg_addr_key(s, false, b);
+		if (memcmp(a, o->host, 16) && memcmp(b, o->host, 16))
+			return false;
+	}
 	if (o->port >= 0 && s->sport != o->port && s->dport != o->port)
 		return false;
 	return !(o->conn_only && r->conn != o->conn_only);

@@ -11,7 +11,7 @@ struct xopts {
 	const char *file;
 	uint32_t max_conns;	/* -c N: first N connections, 0 = all */
 	bool has_host;
-	uint32_t host;		/* --host ADDR */
+	uint8_t host[16];	/* --host ADDR, IPv4 mapped (seg_addr_key) */
 	int port;		/* --port P, -1 = any */
 	uint32_t conn_only;	/* --conn N: only connection N, 0 = all */
 	bool quiet;		/* -q: one line per segment */

@@ -5,10 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explain_json.h"
 #include "explain_out.h"
 #include "pcapng_w.h"
 
 struct xout {
+	const struct xopts *o;
 	struct explain_out *out;
 	struct explain_out_conn *c;	/* indexed by conn - 1 (the tracker numbers densely) */
 	size_t nc;
@@ -82,6 +84,7 @@ struct xout *xout_new(const struct xopts *o, struct err *e)
 		free(x);
 		return NULL;
 	}
+	x->o = o;
 	out_opts(x, o, &oo);
 	if (!(x->out = explain_out_new(&oo, e))) {
 		xout_free(x);
@@ -127,6 +130,73 @@ int xout_record(struct xout *x, const struct explain_rec *r, struct err *e)
 	if (explain_out_stream_failed(x->out))
 		return err_set(e, "writing output failed");
 	return 0;
+}
+
+static bool filtered(const struct xopts *o)
+{
+	return o->max_conns || o->has_host || o->port >= 0 || o->conn_only;
+}
+
+int xout_skip(struct xout *x, const struct xout_skip *k, struct err *e)
+{
+	char t[48];
+
+	if (x->o->summary || filtered(x->o))
+		return 0;
+	tstamp_fmt(k->t, t, sizeof(t));
+	if (x->o->json) {
+		json_t *o = json_pack("{s:s, s:I, s:o, s:s}", "type", "skipped", "frame",
+				      (json_int_t)k->frame, "t", explain_json_time(k->t), "reason",
+				      k->reason);
+		int rc = explain_json_write_obj(o, stdout);
+		json_decref(o);
+		if (rc < 0)
+			return err_set(e, "writing output failed");
+		return 0;
+	}
+	printf("%4llu %s %s: %s\n", (unsigned long long)k->frame, t,
+	       x->o->lang == EXPLAIN_LANG_ZH ? "跳过（没有可解释的 TCP 段）" : "skipped (no TCP "
+	       "segment to explain)", k->reason);
+	return ferror(stdout) ? err_set(e, "writing output failed") : 0;
+}
+
+static void totals_text(const struct xout *x, const struct xout_totals *t)
+{
+	bool zh = x->o->lang == EXPLAIN_LANG_ZH;
+	uint64_t sk = t->not_ip + t->short_or_cut + t->not_tcp;
+
+	if (sk)
+		printf(zh ? "== 跳过 %llu/%llu 帧（没有可解释的 TCP 段）：%llu 不是 IP，%llu 帧太短或头部被截断，"
+		       "%llu 不是 TCP；每一帧的原因见上\n" : "== Skipped %llu of %llu frames (no TCP "
+		       "segment to explain): %llu not IP, %llu too short or cut inside a header, %llu "
+		       "not TCP (or a bad TCP header); each is listed above with its reason\n", (unsigned long long)sk,
+		       (unsigned long long)t->frames, (unsigned long long)t->not_ip,
+		       (unsigned long long)t->short_or_cut, (unsigned long long)t->not_tcp);
+	if (t->cut_segments)
+		printf(zh ? "== %llu 个段的载荷被 snaplen 截断（共 %llu 字节未保存）：按头部解释，不算丢包\n"
+		       : "== %llu segments had their payload cut by the snaplen (%llu bytes not "
+		       "captured): explained from their headers, not counted as lost\n",
+		       (unsigned long long)t->cut_segments, (unsigned long long)t->cut_bytes);
+}
+
+int xout_totals(struct xout *x, const struct xout_totals *t, struct err *e)
+{
+	if (!(t->not_ip + t->short_or_cut + t->not_tcp + t->cut_segments))
+		return 0;
+	if (!x->o->json) {
+		totals_text(x, t);
+		return ferror(stdout) ? err_set(e, "writing output failed") : 0;
+	}
+	json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "type", "totals",
+			      "frames", (json_int_t)t->frames, "segments", (json_int_t)t->segments,
+			      "skipped", (json_int_t)(t->not_ip + t->short_or_cut + t->not_tcp),
+			      "skipped_not_ip", (json_int_t)t->not_ip, "skipped_short",
+			      (json_int_t)t->short_or_cut, "skipped_not_tcp", (json_int_t)t->not_tcp,
+			      "payload_cut_segments", (json_int_t)t->cut_segments,
+			      "payload_not_captured", (json_int_t)t->cut_bytes);
+	int rc = explain_json_write_obj(o, stdout);
+	json_decref(o);
+	return rc < 0 ? err_set(e, "writing output failed") : 0;
 }
 
 int xout_finish(struct xout *x, struct err *e)

@@ -30,7 +30,8 @@ struct coll {
 	uint32_t conn;		/* the connection shown: the first wanted one */
 	uint32_t nconns;	/* wanted connections seen (for the title) */
 	uint32_t last_conn;
-	uint64_t t0_us;
+	struct tstamp t0;
+	uint64_t skipped;	/* frames with no TCP segment to explain (said at the end) */
 	uint64_t not_kept;	/* records of the connection beyond XTUI_MAX_RECS */
 };
 
@@ -99,10 +100,14 @@ static int read_capture(struct coll *c, struct pcapr *rd, struct explain_track *
 
 	while ((rc = pcapr_next(rd, &p, e)) == 1) {
 		if (p.frame == 1)
-			c->t0_us = p.ts_us;
-		if (p.skip != PCAPR_OK || seg_parse(p.ip, p.iplen, &s, &pe) < 0)
+			c->t0 = p.ts;
+		/* as the text output reads it: a payload cut by the snaplen is explained */
+		if (p.skip != PCAPR_OK || seg_parse_cap(p.ip, p.iplen, &s, &pe) < 0) {
+			c->skipped++;
 			continue;
-		if (explain_track_segment(t, p.frame, explain_since_us(p.ts_us, c->t0_us), &s, e) < 0)
+		}
+		struct tstamp rel = tstamp_sub(p.ts, c->t0);
+		if (explain_track_segment_at(t, p.frame, &rel, &s, e) < 0)
 			return -1;
 	}
 	return rc;
@@ -132,16 +137,21 @@ static int collect(struct coll *c, struct err *e, bool *cut, struct err *cut_e)
 
 static void say_end(struct tui *t, const struct coll *c)
 {
-	char msg[160];
+	char msg[200];
+	bool zh = c->o->lang == EXPLAIN_LANG_ZH;
 
 	if (c->not_kept)
-		snprintf(msg, sizeof(msg), c->o->lang == EXPLAIN_LANG_ZH
-			 ? "只保留了前 %zu 条记录，其后还有 %llu 条未显示（q 退出）"
+		snprintf(msg, sizeof(msg), zh ? "只保留了前 %zu 条记录，其后还有 %llu 条未显示（q 退出）"
 			 : "the first %zu records were kept; %llu more are not shown (q quits)",
 			 c->n, (unsigned long long)c->not_kept);
+	else if (c->skipped)	/* never a silent loss: the text output says why for each */
+		snprintf(msg, sizeof(msg), zh
+			 ? "抓包结束：%zu 条记录都已显示；%llu 帧没有可解释的 TCP 段（原因见文本输出，q 退出）"
+			 : "end of the capture: all %zu records shown; %llu frames had no TCP segment "
+			 "to explain (the text output says why; q quits)",
+			 c->n, (unsigned long long)c->skipped);
 	else
-		snprintf(msg, sizeof(msg), c->o->lang == EXPLAIN_LANG_ZH
-			 ? "抓包结束：%zu 条记录都已显示（q 退出）"
+		snprintf(msg, sizeof(msg), zh ? "抓包结束：%zu 条记录都已显示（q 退出）"
 			 : "end of the capture: all %zu records shown (q quits)", c->n);
 	tui_set_status(t, msg);
 }
@@ -153,7 +163,9 @@ static void show_next(struct tui *t, const struct coll *c, size_t i, struct err 
 
 	if (tui_add_rec(t, r, e) < 0)
 		return;
-	if (r->kind == EXPLAIN_REC_SEGMENT)
+	/* a summary's states are the final ones: what the ends did with the last
+	 * segments captured, which no later segment of theirs could show */
+	if (r->kind == EXPLAIN_REC_SEGMENT || r->kind == EXPLAIN_REC_SUMMARY)
 		for (int w = 0; w < 2; w++)
 			tui_set_state(t, (enum explain_who)w, r->ep[w].known, r->ep[w].after);
 	if (i + 1 == c->n)

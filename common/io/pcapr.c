@@ -1,33 +1,38 @@
-/* pcapr.c - opens pcap/pcapng files with libpcap, refuses bad input with clear reasons, yields frames. */
-#include "pcapr.h"
+/* pcapr.c - opens pcap/pcapng files, refuses bad input with clear reasons, yields frames with their IP bytes. */
+#include "pcapr_int.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <pcap/pcap.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-struct pcapr {
-	pcap_t *p;
-	int dlt;
-	uint64_t frame;
-	uint64_t skipped[PCAPR_NSKIP];
-};
+#include "link.h"
 
-/* Magic numbers: pcap (us and ns, both byte orders) and the pcapng Section Header Block. */
+/*
+ * Why not libpcap: libpcap 1.10 reads a pcapng only when every interface has the link
+ * type and snaplen of the first ("an interface has a type N different from the type of
+ * the first interface" / "... snapshot length"), which is what `dumpcap -i a -i b` and
+ * mergecap write; and it hands nanosecond or finer pcapng stamps over rounded to its
+ * precision. So both formats are read here, record by record (pcapr_pcap.c, pcapr_ng.c).
+ */
+
+#define PCAP_MAGIC_US 0xa1b2c3d4u
+#define PCAP_MAGIC_NS 0xa1b23c4du
+#define PCAPNG_SHB 0x0a0d0d0au
+
+static uint32_t le32(const uint8_t *b)
+{
+	return (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 | (uint32_t)b[1] << 8 | b[0];
+}
+
 static int known_magic(const uint8_t m[4])
 {
-	static const uint8_t magics[][4] = {
-		{0xd4, 0xc3, 0xb2, 0xa1}, {0xa1, 0xb2, 0xc3, 0xd4},
-		{0x4d, 0x3c, 0xb2, 0xa1}, {0xa1, 0xb2, 0x3c, 0x4d},
-		{0x0a, 0x0d, 0x0d, 0x0a},
-	};
-	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
-		if (memcmp(m, magics[i], 4) == 0)
-			return 1;
-	return 0;
+	uint32_t v = le32(m), s = __builtin_bswap32(v);
+
+	return v == PCAPNG_SHB || v == PCAP_MAGIC_US || v == PCAP_MAGIC_NS || s == PCAP_MAGIC_US ||
+	       s == PCAP_MAGIC_NS;
 }
 
 static int looks_text(const uint8_t *b, size_t n)
@@ -38,19 +43,9 @@ static int looks_text(const uint8_t *b, size_t n)
 	return n > 0;
 }
 
-/* Libpcap's own messages for these cases are cryptic ("unknown file format"): sniff first. */
-static int sniff(const char *path, struct err *e)
+/* Clear words for the cases a reader's own messages make cryptic: sniff first. */
+static int sniff(const char *path, const uint8_t *b, size_t n, struct err *e)
 {
-	uint8_t b[64];
-	struct stat st;
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		return err_set(e, "%s: %s", path, strerror(errno));
-	size_t n = fread(b, 1, sizeof(b), f);
-	fclose(f);
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return err_set(e, "%s: is a directory", path);
 	if (n == 0)
 		return err_set(e, "%s: empty file (0 bytes), not a capture", path);
 	if (n >= 4 && known_magic(b))
@@ -61,77 +56,123 @@ static int sniff(const char *path, struct err *e)
 		       path, b[0], n > 1 ? b[1] : 0, n > 2 ? b[2] : 0, n > 3 ? b[3] : 0);
 }
 
+static int open_file(struct pcapr *r, const char *path, struct err *e)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return err_set(e, "%s: is a directory", path);
+	if (!(r->f = fopen(path, "rb")))
+		return err_set(e, "%s: %s", path, strerror(errno));
+	if (fstat(fileno(r->f), &st) == 0 && S_ISREG(st.st_mode))
+		r->fsize = (uint64_t)st.st_size;
+	return 0;
+}
+
+/* The file header: pcap's 24 bytes, or the first pcapng block (read by pcapr_ng_next). */
+static int start(struct pcapr *r, const char *path, struct err *e)
+{
+	uint8_t h[24];
+	size_t n = fread(h, 1, sizeof(h), r->f);
+
+	if (sniff(path, h, n, e) < 0)
+		return -1;
+	r->first_linktype = -1;
+	if (le32(h) == PCAPNG_SHB) {
+		r->ng = true;
+		return fseek(r->f, 0, SEEK_SET) == 0 ? 0 : err_set(e, "%s: %s", path,
+								  strerror(errno));
+	}
+	if (n < sizeof(h))
+		return err_set(e, "%s: pcap file header cut: %zu of 24 bytes", path, n);
+	r->off = sizeof(h);
+	if (pcapr_pcap_header(r, h, e) < 0)
+		return err_wrap(e, "%s", path);
+	if (!link_supported(r->linktype)) {
+		const char *nm = pcap_datalink_val_to_name(r->linktype);
+		return err_set(e, "%s: unsupported link type %s (%d); synlab-explain reads "
+			       "Ethernet, Linux cooked (SLL, SLL2), raw IP and loopback captures",
+			       path, nm ? nm : "unknown", r->linktype);
+	}
+	return 0;
+}
+
 struct pcapr *pcapr_open(const char *path, struct err *e)
 {
-	char ebuf[PCAP_ERRBUF_SIZE] = "";
-
-	if (sniff(path, e) < 0)
-		return NULL;
-	pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO,
-							    ebuf);
-	if (!p) {
-		err_set(e, "%s: %s", path, ebuf);
-		return NULL;
-	}
-	int dlt = pcap_datalink(p);
-	if (!pcapr_dlt_supported(dlt)) {
-		const char *n = pcap_datalink_val_to_name(dlt);
-		err_set(e, "%s: unsupported link type %s (%d); synlab-explain reads Ethernet, "
-			"Linux cooked (SLL, SLL2), raw IP and loopback captures",
-			path, n ? n : "unknown", dlt);
-		pcap_close(p);
-		return NULL;
-	}
 	struct pcapr *r = calloc(1, sizeof(*r));
+
 	if (!r) {
-		pcap_close(p);
 		err_set(e, "out of memory");
 		return NULL;
 	}
-	r->p = p;
-	r->dlt = dlt;
+	if (open_file(r, path, e) < 0 || start(r, path, e) < 0) {
+		pcapr_close(r);
+		return NULL;
+	}
 	return r;
 }
 
-/* Libpcap reports a record cut short as "truncated dump file; tried to read ..." (pcap)
- * or "truncated pcapng dump file" (pcapng). */
-static int read_error(struct pcapr *r, struct err *e)
+int pcapr_reserve(struct pcapr *r, size_t n, struct err *e)
 {
-	const char *msg = pcap_geterr(r->p);
-	FILE *f = pcap_file(r->p);
-	long off = f ? ftell(f) : -1;
+	if (n <= r->bufcap)
+		return 0;
+	size_t cap = r->bufcap ? r->bufcap : 4096;
+	while (cap < n)
+		cap *= 2;
+	uint8_t *b = realloc(r->buf, cap);
+	if (!b)
+		return err_set(e, "out of memory (a %zu-byte record)", n);
+	r->buf = b;
+	r->bufcap = cap;
+	return 0;
+}
 
-	if (strstr(msg, "truncated"))
-		return err_set(e, "file cut inside record %llu (at byte offset %ld): %s",
-			       (unsigned long long)r->frame + 1, off, msg);
-	return err_set(e, "read error at record %llu: %s", (unsigned long long)r->frame + 1,
-		       msg);
+int pcapr_cut(struct pcapr *r, uint64_t off, size_t need, struct err *e)
+{
+	return err_set(e, "file cut inside record %llu (at byte offset %llu): it needs %zu "
+		       "bytes, the file ends first", (unsigned long long)r->frame + 1,
+		       (unsigned long long)off, need);
+}
+
+int pcapr_read(struct pcapr *r, void *dst, size_t n, const char *what, struct err *e)
+{
+	size_t got = fread(dst, 1, n, r->f);
+
+	r->off += got;
+	if (got == n)
+		return 0;
+	if (ferror(r->f))
+		return err_set(e, "read error in %s at byte offset %llu: %s", what,
+			       (unsigned long long)r->off, strerror(errno));
+	return pcapr_cut(r, r->off - got, n, e);
 }
 
 int pcapr_next(struct pcapr *r, struct pcapr_pkt *p, struct err *e)
 {
-	struct pcap_pkthdr *h;
-	const u_char *d;
-	int rc = pcap_next_ex(r->p, &h, &d);
+	struct pcapr_raw raw;
+	int rc = r->ng ? pcapr_ng_next(r, &raw, e) : pcapr_pcap_next(r, &raw, e);
 
-	if (rc == PCAP_ERROR_BREAK)
-		return 0;
 	if (rc != 1)
-		return read_error(r, e);
+		return rc;
 	memset(p, 0, sizeof(*p));
 	p->frame = ++r->frame;
-	p->ts_us = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
-	p->caplen = h->caplen;
-	p->wirelen = h->len;
-	p->data = d;
-	p->skip = pcapr_link_ipv4(r->dlt, d, h->caplen, h->len, &p->ip, &p->iplen);
+	p->ts = raw.ts;
+	p->ts_us = tstamp_us(raw.ts);
+	p->caplen = raw.caplen;
+	p->wirelen = raw.wirelen;
+	p->data = raw.data;
+	p->linktype = raw.linktype;
+	p->iface = raw.iface;
+	p->skip = pcapr_link_ip(raw.linktype, raw.data, raw.caplen, raw.wirelen, p);
 	r->skipped[p->skip]++;
 	return 1;
 }
 
 const char *pcapr_linktype(const struct pcapr *r)
 {
-	const char *n = pcap_datalink_val_to_name(r->dlt);
+	int lt = r->ng ? r->first_linktype : r->linktype;
+	const char *n = lt == LINK_T_RAW ? "RAW" : pcap_datalink_val_to_name(lt);
+
 	return n ? n : "unknown";
 }
 
@@ -144,6 +185,9 @@ void pcapr_close(struct pcapr *r)
 {
 	if (!r)
 		return;
-	pcap_close(r->p);
+	if (r->f)
+		fclose(r->f);
+	free(r->buf);
+	free(r->ifs);
 	free(r);
 }

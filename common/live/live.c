@@ -84,6 +84,8 @@ struct live *live_open(const struct live_cfg *cfg, struct err *e)
 		goto fail;
 	}
 	l->g.t0 = l->pp.t0 = cfg->t0 ? cfg->t0 : evloop_now_us();
+	l->g.tap = cfg->rec_tap;
+	l->g.tap_ctx = cfg->rec_tap_ctx;
 	if (build(l, cfg, e) < 0 || live_host_open(l, cfg, e) < 0) {
 		live_close(l);
 		return NULL;
@@ -138,6 +140,12 @@ uint64_t live_now(const struct live *l, const struct live_conn *c)
 {
 	(void)l;
 	return live_conn_clock(c, evloop_now_us());
+}
+
+int live_preview(struct live *l, struct live_conn *c, const struct seg *s, bool out,
+		 struct explain_rec *r, struct err *e)
+{
+	return live_log_preview(&l->g, c, s, out, evloop_now_us(), r, e);
 }
 
 void live_set_wake(struct live *l, uint64_t at)

@@ -51,6 +51,11 @@ struct live_cfg {
 	 * impairment rules see for it (LISTEN for a server's new SYN, else CLOSED). */
 	struct live_conn *(*lookup)(void *ctx, const struct seg *s, enum tcb_state *st);
 	void *lookup_ctx;
+	/* Every record the log renders, in the log's order, after the log has it (a front end
+	 * that draws them itself: synlab-duo --tui). r is valid during the call only;
+	 * shown: the text log shows it (false: a STATE event a segment's record tells). */
+	void (*rec_tap)(void *ctx, const struct explain_rec *r, bool shown);
+	void *rec_tap_ctx;
 };
 
 enum live_ev_kind {
@@ -138,6 +143,11 @@ int live_send_raw(struct live *l, const struct seg *s, const char *why, struct e
  * tcb_input. */
 void live_log_received(struct live *l, struct live_conn *c, const struct seg *s,
 		       enum tcb_state before, enum tcb_state after);
+/* The record segment s of c would get if it crossed the wire now (sent: out), without
+ * advancing c's records: a front end shows a segment waiting for a decision with the
+ * explanation it will have. c NULL: a stray segment's record. -1 with e (no memory). */
+int live_preview(struct live *l, struct live_conn *c, const struct seg *s, bool out,
+		 struct explain_rec *r, struct err *e);
 /* The program's log (notes, flushing, its file and mode). */
 struct live_log *live_log_of(struct live *l);
 /* A free-form note on the log ("#1  0.300000   step: ..."). */

@@ -103,6 +103,21 @@ void live_log_impair(struct live_log *g, struct live_conn *c, const struct seg *
 	live_log_put(g, x, &r, true, NULL);
 }
 
+int live_log_preview(struct live_log *g, struct live_conn *c, const struct seg *s, bool out,
+		     uint64_t now, struct explain_rec *r, struct err *e)
+{
+	struct live_log_conn *x = conn_log(g, c);
+	enum tcb_state st = c && c->tcb ? tcb_state(c->tcb) : TCB_CLOSED;
+	/* the frame it would be: the next one this program puts on the wire */
+	struct live_rec_seg in = { s, out, g->frame + 1, live_log_elapsed(g, now), st, st };
+
+	if (!x || !c->tcb) {
+		live_rec_stray(g->local, &in, r);
+		return 0;
+	}
+	return live_rec_preview(&x->rec, c->tcb, &in, r, e);
+}
+
 void live_log_conn_end(struct live_log *g, struct live_conn *c, uint64_t now)
 {
 	struct live_log_conn *x = c->x;

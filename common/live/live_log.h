@@ -55,6 +55,9 @@ struct live_log {
 	 * live_log_flush once the step's segments are on the wire. */
 	bool defer, replaying;
 	struct live_log_q q;
+	/* live_cfg.rec_tap: every record as it is rendered (NULL none) */
+	void (*tap)(void *ctx, const struct explain_rec *r, bool shown);
+	void *tap_ctx;
 };
 
 /* Opens the log, the capture file and nothing else. On failure nothing stays open. */
@@ -89,6 +92,9 @@ void live_log_events(struct live_log *g, struct live_conn *c, const struct tcb_o
  * the one it arrived in, 0 for a segment to send (not on the wire, or not yet). */
 void live_log_impair(struct live_log *g, struct live_conn *c, const struct seg *s, bool out,
 		     const struct explain_impair *imp, uint64_t frame, uint64_t now);
+/* The record s would get if it were logged now (live_preview), c's records unchanged. */
+int live_log_preview(struct live_log *g, struct live_conn *c, const struct seg *s, bool out,
+		     uint64_t now, struct explain_rec *r, struct err *e);
 /* c is finished: its summary. */
 void live_log_conn_end(struct live_log *g, struct live_conn *c, uint64_t now);
 

@@ -277,6 +277,8 @@ static void put_now(struct live_log *g, struct live_log_conn *x, const struct ex
 	explain_out_set_stream(g->out, g->f);
 	if (explain_out_put(g->out, x ? &x->oc : NULL, r, show, note, &e) < 0)
 		live_log_note(g, "synlab: %s", e.msg);
+	if (g->tap)
+		g->tap(g->tap_ctx, r, show);
 	if (g->f && !g->replaying)	/* live_log_flush flushes once per step */
 		fflush(g->f);
 }

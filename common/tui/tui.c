@@ -28,6 +28,7 @@ struct tui *tui_open(const struct tui_opts *o, struct err *e)
 		return NULL;
 	}
 	t->own_signals = o->own_signals;
+	t->manual_draw = o->manual_draw;
 	if (tui_model_init(&t->m, o, utf8, e) < 0 ||
 	    !(t->term = tui_term_open(o->own_signals, e))) {
 		tui_model_free(&t->m);
@@ -79,6 +80,15 @@ void tui_set_now(struct tui *t, uint64_t now_us)
 	t->m.now_us = now_us;
 }
 
+void tui_set_pending(struct tui *t, const struct explain_rec *r, const char *label)
+{
+	struct err e;
+
+	t->dirty = true;
+	if (tui_model_set_pending(&t->m, r, label, &e) < 0)
+		tui_model_set_status(&t->m, e.msg);	/* the panel shows, without its prose */
+}
+
 void tui_set_status(struct tui *t, const char *msg)
 {
 	t->dirty = true;
@@ -114,9 +124,17 @@ int tui_poll(struct tui *t, struct tui_cmd *c)
 		got = tui_model_key(&t->m, k, c);
 		t->dirty = true;
 	}
-	if (t->dirty)	/* a busy loop polling often draws only what changed */
+	if (t->dirty && !t->manual_draw)	/* a busy loop polling often draws only what changed */
 		tui_redraw(t);
 	return got;
+}
+
+bool tui_draw(struct tui *t)
+{
+	if (!t->dirty)
+		return false;
+	tui_redraw(t);
+	return true;
 }
 
 static int64_t mono_ms(void)

@@ -39,7 +39,8 @@
  * when both states are known. All records carry the same conn number (the first one's;
  * records of another connection are ignored). Timer names: tcb_timer_name() (tcb.h).
  *
- * Scrolling (arrows, PgUp/PgDn, Home/End), resizing (SIGWINCH / KEY_RESIZE) and typing
+ * Scrolling (arrows, PgUp/PgDn, Home/End), '?' (the keys explained, in the explanation
+ * area until the next key), resizing (SIGWINCH / KEY_RESIZE) and typing
  * into the edit prompt happen inside tui_poll: they never reach the caller. The screen
  * is redrawn by tui_poll / tui_wait (when a key or a setter changed something) and by
  * tui_redraw, never by a setter itself, so a caller may change many things and draw once.
@@ -80,12 +81,17 @@ struct tui_opts {
 	bool timers_unknown;	/* no timer can be known (a capture): say so, not "none" */
 	const char *not_offered;	/* status message for d/e/:/c when not offered (NULL:
 					 * a generic one) */
+	/* tui_poll and tui_wait never draw: the caller draws with tui_draw when it can
+	 * spend the time (drawing on a slow terminal takes milliseconds, during which a
+	 * program running both ends of a connection would let its timers run while a
+	 * segment is in flight) */
+	bool manual_draw;
 };
 
 /* What a key asked for. text holds the prompt's line for EDIT ("seq 5") and LINE. */
 enum tui_cmd_kind {
 	TUI_CMD_NONE,
-	TUI_CMD_NEXT,		/* Enter, space, n */
+	TUI_CMD_NEXT,		/* Enter, space, n, s (send) */
 	TUI_CMD_DROP,		/* d */
 	TUI_CMD_EDIT,		/* e, then a line */
 	TUI_CMD_LINE,		/* ':', then a line */
@@ -142,6 +148,14 @@ void tui_set_timers(struct tui *t, enum explain_who side, const struct tui_timer
 void tui_set_addr(struct tui *t, enum explain_who side, const char *addr);
 /* The caller's current time, for the time left on each timer. */
 void tui_set_now(struct tui *t, uint64_t now_us);
+/* The segment waiting for the caller's decision: r is the record it will have once it
+ * has passed (synlab-duo takes it from live_preview), NULL when no decision waits.
+ * label says whose decision it is ("client sends"; copied). The view shows it under the
+ * ladder: its one-line summary, its seq / ack relative and raw and its length, and, while
+ * the view follows the newest row, its explanation in the explanation area (scrolled
+ * back, the selected row's stays). The prose is worded with the rows before it, as the
+ * row will be once it comes; nothing of it is kept. */
+void tui_set_pending(struct tui *t, const struct explain_rec *r, const char *label);
 /* A message in the status line (copied; NULL or "" clears it). */
 void tui_set_status(struct tui *t, const char *msg);
 
@@ -154,5 +168,7 @@ int tui_poll(struct tui *t, struct tui_cmd *c);
 int tui_wait(struct tui *t, int timeout_ms, struct tui_cmd *c);
 /* Draws the screen now. */
 void tui_redraw(struct tui *t);
+/* Draws it when something changed since it was last drawn; true when it drew. */
+bool tui_draw(struct tui *t);
 
 #endif

@@ -10,6 +10,7 @@ struct tui {
 	struct tui_model m;
 	struct tui_term *term;
 	bool own_signals;
+	bool manual_draw;	/* tui_opts.manual_draw */
 	bool dirty;		/* something changed since the screen was last drawn */
 };
 

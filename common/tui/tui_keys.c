@@ -115,10 +115,19 @@ int tui_model_key(struct tui_model *m, int key, struct tui_cmd *c)
 {
 	if (m->prompt)
 		return prompt_key(m, key, c);
+	if (key == '?' || (m->help && key == TUI_K_ESC)) {
+		m->help = key == '?' && !m->help;
+		m->etop = 0;
+		return 0;
+	}
+	if (m->help && key != TUI_K_RESIZE) {	/* any other key closes it, and acts */
+		m->help = false;
+		m->etop = 0;
+	}
 	if (scroll_key(m, key))
 		return 0;
 	switch (key) {
-	case TUI_K_ENTER: case ' ': case 'n':
+	case TUI_K_ENTER: case ' ': case 'n': case 's':
 		follow(m);
 		return cmd(c, TUI_CMD_NEXT);
 	case 'q': case 'Q':

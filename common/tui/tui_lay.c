@@ -105,25 +105,41 @@ static bool wrap_line(void *ctx, const char *s, size_t n)
 	return true;
 }
 
-static const char *sel_prose(const struct tui_model *m)
+/* The help, one paragraph a line of it, each wrapped on its own. */
+static void wrap_help(const struct tui_model *m, size_t cols, struct wrap_out *w)
 {
-	return m->nx ? tui_model_x(m, m->sel)->prose : tui_word(m->lang, TUI_W_EMPTY);
+	char help[4096], *line, *save = NULL;
+
+	tui_model_help(m, help, sizeof(help));
+	for (line = strtok_r(help, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		tui_wrap(line, cols - 2, wrap_line, w);
+		w->attr = TUI_A_NORMAL;	/* the first line is the heading */
+	}
 }
 
-/* The selected row's one-line summary (the -q line) goes first, wrapped as its own
- * paragraph (a long one would be cut by the screen's edge); "" for rows without one. */
-static const char *sel_head(const struct tui_model *m)
+/* The explanation area's text: the one-line summary (the -q line) first, wrapped as its
+ * own paragraph (a long one would be cut by the screen's edge), then the prose; or the
+ * help. */
+static void wrap_expl(const struct tui_model *m, size_t cols, struct wrap_out *w)
 {
-	return m->nx ? tui_model_x(m, m->sel)->head : "";
+	const char *head, *prose;
+
+	if (m->help) {
+		wrap_help(m, cols, w);
+		return;
+	}
+	tui_model_expl(m, &head, &prose);
+	tui_wrap(head, cols - 1, wrap_line, w);
+	w->attr = TUI_A_NORMAL;
+	tui_wrap(prose, cols - 2, wrap_line, w);
 }
 
-/* Lines the selected row's explanation needs at this width. */
+/* Lines the explanation needs at this width. */
 static size_t expl_need(const struct tui_model *m, size_t cols)
 {
 	struct wrap_out w = { NULL, 0, 0, 0, TUI_A_NORMAL };
 
-	tui_wrap(sel_head(m), cols - 1, wrap_line, &w);
-	tui_wrap(sel_prose(m), cols - 2, wrap_line, &w);
+	wrap_expl(m, cols, &w);
 	return w.n;
 }
 
@@ -158,9 +174,7 @@ static void lay_expl(struct tui_model *m, size_t cols, size_t need, size_t eh,
 		m->etop = need > eh ? need - eh : 0;
 	m->ecut = need > eh;
 	w.skip = m->etop;
-	tui_wrap(sel_head(m), cols - 1, wrap_line, &w);
-	w.attr = TUI_A_NORMAL;
-	tui_wrap(sel_prose(m), cols - 2, wrap_line, &w);
+	wrap_expl(m, cols, &w);
 	if (!eh)
 		return;
 	if (m->etop + eh < need)	/* cut: say so instead of hiding it */
@@ -184,8 +198,8 @@ static void keys_text(const struct tui_model *m, char *buf, size_t cap)
 	if (off < cap && m->ecut)
 		off += (size_t)snprintf(buf + off, cap - off, "  %s", tui_word(m->lang, TUI_W_K_MORE));
 	if (off < cap)
-		snprintf(buf + off, cap - off, "  %s  %s", tui_word(m->lang, TUI_W_K_SCROLL),
-			 tui_word(m->lang, TUI_W_K_QUIT));
+		snprintf(buf + off, cap - off, "  %s  %s  %s", tui_word(m->lang, TUI_W_K_SCROLL),
+			 tui_word(m->lang, TUI_W_K_HELP), tui_word(m->lang, TUI_W_K_QUIT));
 }
 
 static void lay_status(const struct tui_model *m, size_t cols, struct tui_line *ln)
@@ -229,6 +243,28 @@ static void fit_all(struct tui_line *out, int lines, size_t cols)
 	}
 }
 
+/* Two lines about the decision waiting: who, and its summary; its numbers, raw too. */
+static void lay_pending(const struct tui_model *m, size_t cols, struct tui_line *out)
+{
+	struct tui_lb b;
+	const char *mark = m->utf8 ? "▶" : ">";
+
+	tui_lb_init(&b, &out[0]);
+	tui_lb_put(&b, mark);
+	tui_lb_put(&b, " ");
+	tui_lb_put(&b, tui_word(m->lang, TUI_W_PENDING));
+	tui_lb_put(&b, ": ");
+	tui_lb_put(&b, m->pend_label);
+	tui_lb_put(&b, "  ");
+	tui_lb_put(&b, m->pend_head);
+	out[0].attr = TUI_A_SEL;
+	tui_lb_init(&b, &out[1]);
+	tui_lb_put(&b, "  ");
+	tui_lb_put(&b, m->pend_nums);
+	out[1].attr = TUI_A_HEAD;
+	(void)cols;	/* fit_all cuts both to the width */
+}
+
 void tui_lay_screen(struct tui_model *m, int cols, int lines, struct tui_line *out)
 {
 	size_t c = cols > 0 ? (size_t)cols : 0, l = lines > 0 ? (size_t)lines : 0;
@@ -246,8 +282,10 @@ void tui_lay_screen(struct tui_model *m, int cols, int lines, struct tui_line *o
 		fit_all(out, lines, c);
 		return;
 	}
-	/* title, 3 endpoint lines, 2 separators, status: the rest is ladder + explanation */
-	size_t rest = l - 7, need = expl_need(m, c);
+	/* title, 3 endpoint lines, 2 separators, status (and 2 lines of the decision that
+	 * waits): the rest is ladder + explanation */
+	size_t pl = m->pend ? 2 : 0;
+	size_t rest = l - 7 - pl, need = expl_need(m, c);
 	/* the explanation takes what it needs, the ladder keeps a third (at least 4 rows) */
 	size_t lmin = rest / 3 > 4 ? rest / 3 : 4;
 	size_t eh = need < rest - lmin ? need : rest - lmin;
@@ -257,8 +295,10 @@ void tui_lay_screen(struct tui_model *m, int cols, int lines, struct tui_line *o
 	lay_sides(m, c, &out[1]);
 	tui_lay_rule(m, c, &out[4]);
 	tui_lay_ladder(m, c, rest - eh, &out[5]);
-	tui_lay_rule(m, c, &out[5 + rest - eh]);
-	lay_expl(m, c, need, eh, &out[6 + rest - eh]);
+	if (pl)
+		lay_pending(m, c, &out[5 + rest - eh]);
+	tui_lay_rule(m, c, &out[5 + pl + rest - eh]);
+	lay_expl(m, c, need, eh, &out[6 + pl + rest - eh]);
 	lay_status(m, c, &out[l - 1]);
 	if (!m->utf8)
 		fold_all(out, lines);

@@ -31,6 +31,7 @@ void tui_model_free(struct tui_model *m)
 	for (size_t i = 0; i < m->nx; i++)
 		free(m->x[i].prose);
 	free(m->x);
+	free(m->pend_prose);
 	explain_ladder_free(m->lad);
 	memset(m, 0, sizeof(*m));
 }

@@ -67,6 +67,14 @@ struct tui_model {
 	uint64_t now_us;
 	char status[160];
 
+	/* the decision waiting (tui_set_pending): pend false when none */
+	bool pend;
+	char pend_label[64];
+	char pend_head[TUI_HEAD_MAX];		/* its -q line */
+	char pend_nums[160];			/* seq / ack relative and raw, len */
+	char *pend_prose;			/* malloc'd; NULL without one */
+	bool help;			/* '?': the keys explained instead of the prose */
+
 	int prompt;			/* 0, or TUI_CMD_EDIT / TUI_CMD_LINE being typed */
 	char ptext[TUI_TEXT_MAX];
 	size_t plen;
@@ -84,6 +92,14 @@ void tui_model_set_state(struct tui_model *m, enum explain_who side, bool known,
 void tui_model_set_timers(struct tui_model *m, enum explain_who side,
 			  const struct tui_timer *tm, size_t n);
 void tui_model_set_status(struct tui_model *m, const char *msg);
+/* The decision waiting (r NULL: none); -1 with e when out of memory. */
+int tui_model_set_pending(struct tui_model *m, const struct explain_rec *r, const char *label,
+			  struct err *e);
+/* What the explanation area shows: the help, the pending segment's explanation (while
+ * following the newest row), or the selected row's; head first (may be ""). */
+void tui_model_expl(const struct tui_model *m, const char **head, const char **prose);
+/* The help text for the keys offered (tui_words.c words joined), in buf. */
+void tui_model_help(const struct tui_model *m, char *buf, size_t cap);
 /* Moves the selection by delta rows (clamped); reaching the last row follows again. */
 void tui_model_select(struct tui_model *m, long delta);
 void tui_model_select_end(struct tui_model *m, bool last);
@@ -164,7 +180,9 @@ enum tui_word {
 	TUI_W_STATE, TUI_W_TIMERS, TUI_W_NONE, TUI_W_UNKNOWN_OFFLINE, TUI_W_DUE, TUI_W_ROW,
 	TUI_W_EMPTY, TUI_W_K_NEXT, TUI_W_K_DROP, TUI_W_K_EDIT, TUI_W_K_LINE, TUI_W_K_CONT,
 	TUI_W_K_SCROLL, TUI_W_K_QUIT, TUI_W_P_EDIT, TUI_W_P_LINE, TUI_W_NOT_OFFERED,
-	TUI_W_TOO_SMALL, TUI_W_DROPPED, TUI_W_SUMMARY, TUI_W_SCROLLED, TUI_W_K_MORE, TUI_W_COUNT
+	TUI_W_TOO_SMALL, TUI_W_DROPPED, TUI_W_SUMMARY, TUI_W_SCROLLED, TUI_W_K_MORE,
+	TUI_W_K_HELP, TUI_W_RAW, TUI_W_PENDING, TUI_W_H_INTRO, TUI_W_H_NEXT, TUI_W_H_DROP,
+	TUI_W_H_EDIT, TUI_W_H_LINE, TUI_W_H_CONT, TUI_W_H_SCROLL, TUI_W_H_QUIT, TUI_W_COUNT
 };
 const char *tui_word(enum explain_lang lang, enum tui_word w);
 

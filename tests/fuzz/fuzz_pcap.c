@@ -60,7 +60,7 @@ static void run(struct pcapr *r, struct explain_track *t)
 			   (p.ip >= p.data && p.ip + p.iplen <= p.data + p.caplen));
 		if (p.frame == 1)
 			t0 = p.ts_us;
-		if (p.skip != PCAPR_OK || seg_parse(p.ip, p.iplen, &s, &e) < 0)
+		if (p.skip != PCAPR_OK || seg_parse_cap(p.ip, p.iplen, &s, &e) < 0)
 			continue;
 		FUZZ_CHECK(explain_track_segment(t, p.frame, p.ts_us >= t0 ? p.ts_us - t0 : 0,
 						 &s, &e) == 0);

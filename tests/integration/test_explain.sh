@@ -31,6 +31,21 @@ compare() {	# NAME CAPTURE: every segment against tshark
 		"$(echo "$res" | head -n 3 | tr '\n' ';')$(drops "$f")"
 }
 
+# NAME CAPTURE: every frame tshark decodes as TCP is in the JSON (none skipped) and every
+# field (flags, seq, ack, seq_raw, ack_raw, len, stream, window, analysis) agrees on at
+# least 99.9 % of the frames; the agreement is printed.
+agree() {
+	local name=$1 f=$2 res rc
+	if ! "$X" --json "$f" >"$tmp/$name.jsonl" 2>"$tmp/$name.err"; then
+		nok "agree_$name" "synlab-explain failed: $(head -c 200 "$tmp/$name.err")"
+		return
+	fi
+	res=$(/usr/bin/python3 tests/tools/explain_cmp.py --min-agree 99.9 "$f" "$tmp/$name.jsonl" 2>&1)
+	rc=$?
+	echo "# $name: $(echo "$res" | grep '^agree' | awk '{printf "%s %s %s ", $2, $3, $4}')"
+	check "agree_$name" '[ $rc -eq 0 ]' "$(echo "$res" | grep -v '^agree' | head -n 4 | tr '\n' ';')"
+}
+
 drops() {	# CAPTURE: tcpdump's own losses (a live capture's log), for a failure's reason
 	local n
 	n=$(sed -n 's/^\([0-9]*\) packets dropped by kernel$/\1/p' "$1.log" 2>/dev/null)
@@ -42,6 +57,13 @@ for f in eth_echo.pcap eth_echo.pcapng eth_srvclose.pcap any_sll.pcap any_sll2.p
 	null_echo.pcap loop_echo.pcap raw_echo.pcap vlan_echo.pcap eth_time_back.pcap; do
 	compare "vector_${f%.*}_${f##*.}" "$V/$f"
 done
+# ---- the reader corpus (tests/tools/reader_mkvectors.sh says how each was made): IPv6,
+# QinQ, snaplen cuts, cooked v1/v2, raw/null/loop IPv6, nanosecond pcap and pcapng,
+# pcapng with two link types and snaplens, mergecap, mid-stream, time jumps ----
+for f in tests/vectors/reader/*.pcap tests/vectors/reader/*.pcapng; do
+	b=$(basename "$f")
+	agree "reader_${b//./_}" "$f"
+done
 # eth_time_back.pcap: frames cut from a lossy lab capture (eth_http_loss) whose frame 19 is
 # stamped 1 us BEFORE frame 18 (tcpdump's two CPUs): still one connection, as in tshark.
 "$X" --json "$V/eth_time_back.pcap" >"$tmp/back.jsonl"
@@ -51,11 +73,24 @@ check time_back_one_connection "q $tmp/back.jsonl \"len(sums)==1 and all(s['conn
 "$X" --json "$V/eth_echo.pcap" >"$tmp/echo.jsonl"
 check seed003_data_14_bytes "q $tmp/echo.jsonl \"any(s['len']==14 and s['dir']=='c2s' and s['seq']==1 for s in segs)\""
 check seed003_client_fin_seq_15 "q $tmp/echo.jsonl \"[s['seq'] for s in segs if s['flags']=='F.' and s['dir']=='c2s']==[15]\""
-check seed003_handshake_states "q $tmp/echo.jsonl \"segs[0]['client']=={'before':'CLOSED','after':'SYN-SENT'} and segs[2]['server']=={'before':'SYN-RECEIVED','after':'ESTABLISHED'}\""
+# an end's state moves on its own segments: the server's SYN+ACK shows it got the SYN,
+# its ACK of the data (frame 5) that it got the handshake ACK
+check seed003_handshake_states "q $tmp/echo.jsonl \"segs[0]['client']=={'before':'CLOSED','after':'SYN-SENT'} and segs[0]['server'] is None and segs[1]['server']=={'before':'LISTEN','after':'SYN-RECEIVED'} and segs[2]['client']=={'before':'SYN-SENT','after':'ESTABLISHED'} and segs[4]['server']=={'before':'SYN-RECEIVED','after':'ESTABLISHED'}\""
 check seed003_client_time_wait "q $tmp/echo.jsonl \"sums[0]['closed_first']=='client' and sums[0]['time_wait']=='client' and sums[0]['close_segments']==4\""
 "$X" --json "$V/eth_srvclose.pcap" >"$tmp/srv.jsonl"
 check server_closes_first "q $tmp/srv.jsonl \"sums[0]['closed_first']=='server' and sums[0]['time_wait']=='server' and sums[0]['server_final']=='TIME-WAIT'\""
 check zh_text "$X --lang zh $V/eth_echo.pcap | grep -q '第一次握手'"
+
+# ---- truth_claims.pcap (tests/vectors/truth_claims.py): the false claims once made ----
+compare vector_truth_claims "$V/truth_claims.pcap"
+"$X" --json "$V/truth_claims.pcap" >"$tmp/tc.jsonl"
+ex() { echo "[s['explain'] for s in segs if s['frame']==$1][0]"; }
+check truth_copy_is_no_resend "q $tmp/tc.jsonl \"'second copy of frame 4' in $(ex 5) and 'timer' not in $(ex 5)\""
+check truth_refused_syn "q $tmp/tc.jsonl \"'ACK field' in $(ex 8) and sums[1]['server_final']=='CLOSED' and sums[1]['closed_first']=='server' and all(s['server'] is None or s['server']['after']!='SYN-RECEIVED' for s in segs if s['conn']==2)\""
+check truth_zero_window_probe "q $tmp/tc.jsonl \"'keep_alive' in [s for s in segs if s['frame']==14][0]['analysis'] and 'zero-window probe' in $(ex 14) and 'still there' not in $(ex 14)\""
+check truth_challenge_ack "q $tmp/tc.jsonl \"'challenge ACK' in $(ex 24) and 'is missing' not in $(ex 24) and not sums[3]['reset'] and sums[3]['server_final']=='ESTABLISHED'\""
+check truth_crossing_fins "q $tmp/tc.jsonl \"sums[4]['simultaneous_close'] and sums[4]['close_segments'] is None and 'passive' not in $(ex 29) and [s for s in segs if s['frame']==29][0]['server']['after']=='FIN-WAIT-1'\""
+check truth_fin_without_ack "q $tmp/tc.jsonl \"'must drop' in $(ex 34) and 'for a SYN' in $(ex 34) and sums[5]['server_final']=='SYN-RECEIVED'\""
 
 # ---- bad input: one line on stderr, non-zero exit, no crash ----
 bad() {	# NAME FILE PATTERN

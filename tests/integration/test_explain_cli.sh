@@ -32,11 +32,12 @@ check text_close_4_of_4 "grep -q 'Close 4/4: the client acknowledges' $TMP/text.
 
 # ---- --ladder: arrows at the end, the client's FIN with seq 15 pointing to the server ----
 "$X" -q --ladder "$ECHO" >"$TMP/lad.txt"
-check ladder_client_fin_arrow "grep -q 'FIN-WAIT-1 │──FIN+ACK seq=15 ack=1 len=0─*>│ CLOSE-WAIT' $TMP/lad.txt"
-check ladder_server_fin_arrow "grep -q 'TIME-WAIT │<─FIN+ACK seq=23 ack=16 len=0─*│ LAST-ACK' $TMP/lad.txt"
+# an end's state is drawn when its own segment shows it (the server's CLOSE-WAIT at its ACK)
+check ladder_client_fin_arrow "grep -q 'FIN-WAIT-1 │──FIN+ACK seq=15 ack=1 len=0─*>│\$' $TMP/lad.txt && grep -q '│<─PSH+ACK seq=1 ack=16 len=22─*│ CLOSE-WAIT' $TMP/lad.txt"
+check ladder_server_fin_arrow "grep -q ' │<─FIN+ACK seq=23 ack=16 len=0─*│ LAST-ACK' $TMP/lad.txt && grep -q 'TIME-WAIT │──ACK seq=16 ack=24 len=0─*>│' $TMP/lad.txt"
 check ladder_after_the_lines "[ \$(grep -n 'FIN+ACK seq=15 ack=1 len=0─' $TMP/lad.txt | cut -d: -f1) -gt $nseg ]"
 "$X" -q --ladder --ascii "$ECHO" >"$TMP/lad_a.txt"
-check ladder_ascii "grep -q 'FIN-WAIT-1 |--FIN+ACK seq=15 ack=1 len=0-*>| CLOSE-WAIT' $TMP/lad_a.txt && ! grep -q '│' $TMP/lad_a.txt"
+check ladder_ascii "grep -q 'FIN-WAIT-1 |--FIN+ACK seq=15 ack=1 len=0-*>|\$' $TMP/lad_a.txt && ! grep -q '│' $TMP/lad_a.txt"
 
 LC_ALL=C "$X" -q --ladder "$ECHO" >"$TMP/lad_c.txt"
 check ladder_ascii_in_c_locale "grep -q 'FIN-WAIT-1 |--FIN+ACK seq=15' $TMP/lad_c.txt && ! grep -q '│' $TMP/lad_c.txt"
@@ -95,7 +96,7 @@ check pcapng_bad_path_exit_1 "[ $? -eq 1 ] && grep -q 'No such file' $TMP/w.err"
 # ---- --lang zh everywhere ----
 "$X" --lang zh --ladder "$ECHO" >"$TMP/zh.txt"
 check zh_text_terms "grep -q '三次握手' $TMP/zh.txt && grep -q '四次挥手' $TMP/zh.txt && grep -q 'TIME_WAIT' $TMP/zh.txt"
-check zh_ladder_arrow "grep -q 'FIN_WAIT_1 │──FIN+ACK seq=15 ack=1 len=0─*>│ CLOSE_WAIT' $TMP/zh.txt"
+check zh_ladder_arrow "grep -q 'FIN_WAIT_1 │──FIN+ACK seq=15 ack=1 len=0─*>│\$' $TMP/zh.txt && grep -q '│<─PSH+ACK seq=1 ack=16 len=22─*│ CLOSE_WAIT' $TMP/zh.txt"
 "$X" --lang zh -q "$ECHO" >"$TMP/zhq.txt"
 check zh_quiet_lines "[ \$(wc -l <$TMP/zhq.txt) -eq $nseg ] && grep -q '客户端 → 服务端 FIN+ACK seq=15' $TMP/zhq.txt"
 "$X" --lang zh --html "$TMP/zh.html" -q "$ECHO" >/dev/null

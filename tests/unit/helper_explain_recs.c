@@ -215,6 +215,7 @@ static void live_drop(struct scen *s)
 	r->why.rtx_count = 1;
 	r->why.rtx_of_frame = 2;
 	r->why.rtx_after_us = 1000000;
+	r->why.rtx_cause = EXPLAIN_RTX_TIMER;	/* 1 s, the initial RTO: the timer */
 	seg(s, 0, SEG_ACK, NULL, EXPLAIN_WHY_HANDSHAKE_ACK, TCB_ESTABLISHED, TCB_ESTABLISHED, 35);
 	s->sum.has_handshake = true;
 	s->sum.hs_rtt_us = 1000056;

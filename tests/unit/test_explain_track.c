@@ -40,7 +40,7 @@ static void replay(const char *path, struct got *g)
 	while (pcapr_next(r, &p, &e) == 1) {
 		struct seg s;
 		t0 = p.frame == 1 ? p.ts_us : t0;
-		assert_int_equal(seg_parse(p.ip, p.iplen, &s, &e), 0);
+		assert_int_equal(seg_parse_cap(p.ip, p.iplen, &s, &e), 0);
 		assert_int_equal(explain_track_segment(t, p.frame, p.ts_us - t0, &s, &e), 0);
 	}
 	assert_int_equal(explain_track_finish(t, &e), 0);
@@ -57,13 +57,26 @@ static void echo_close_states_and_numbers(void **state)
 	replay("tests/vectors/explain/eth_echo.pcap", &g);
 	assert_int_equal(g.n, 11);	/* 10 segments + 1 summary */
 	assert_int_equal(g.r[0].ep[EXPLAIN_CLIENT].after, TCB_SYN_SENT);
-	assert_int_equal(g.r[0].ep[EXPLAIN_SERVER].after, TCB_SYN_RECEIVED);
+	assert_false(g.r[0].ep[EXPLAIN_SERVER].known);	/* it has said nothing yet */
+	/* the server's SYN+ACK shows it received the SYN */
+	assert_int_equal(g.r[1].ep[EXPLAIN_SERVER].before, TCB_LISTEN);
+	assert_int_equal(g.r[1].ep[EXPLAIN_SERVER].after, TCB_SYN_RECEIVED);
+	assert_int_equal(g.r[1].ep[EXPLAIN_CLIENT].after, TCB_SYN_SENT);
 	assert_int_equal(g.r[1].ack, 1);
 	assert_int_equal(g.r[2].why.rule, EXPLAIN_WHY_HANDSHAKE_ACK);
+	assert_int_equal(g.r[2].ep[EXPLAIN_CLIENT].after, TCB_ESTABLISHED);
+	assert_int_equal(g.r[2].ep[EXPLAIN_SERVER].after, TCB_SYN_RECEIVED);
+	/* frame 5, the server's ACK 15, shows the handshake ACK arrived */
+	assert_int_equal(g.r[4].ep[EXPLAIN_SERVER].after, TCB_ESTABLISHED);
+	assert_int_equal(g.r[4].why.rule, EXPLAIN_WHY_ACK);
 	assert_int_equal(g.r[5].seg.flags & SEG_FIN, SEG_FIN);
 	assert_int_equal(g.r[5].seq, 15);	/* seed 003: 14 bytes, then the FIN */
 	assert_int_equal(g.r[5].ep[EXPLAIN_CLIENT].after, TCB_FIN_WAIT_1);
-	assert_int_equal(g.r[9].ep[EXPLAIN_SERVER].after, TCB_CLOSED);
+	assert_int_equal(g.r[5].ep[EXPLAIN_SERVER].after, TCB_ESTABLISHED);
+	assert_int_equal(g.r[6].ep[EXPLAIN_SERVER].after, TCB_CLOSE_WAIT);	/* ack 16 */
+	assert_int_equal(g.r[9].ep[EXPLAIN_SERVER].after, TCB_LAST_ACK);	/* no word since */
+	assert_int_equal(g.r[10].sum.final[EXPLAIN_SERVER], TCB_CLOSED);
+	assert_int_equal(g.r[10].sum.nsegs[0] + g.r[10].sum.nsegs[1], 10);
 	assert_int_equal(g.r[10].kind, EXPLAIN_REC_SUMMARY);
 	assert_int_equal(g.r[10].sum.time_wait, EXPLAIN_CLIENT);
 	assert_int_equal(g.r[10].sum.closer, EXPLAIN_CLIENT);

@@ -143,18 +143,27 @@ static void cmd(struct fx *f, const char *line, uint64_t now)
 }
 
 /* The log file holds text. */
-static bool logged(struct fx *f, const char *text)
+/* How many times text is on the log. */
+static int logged_n(struct fx *f, const char *text)
 {
 	char buf[65536];
 	FILE *in;
 	size_t n;
+	int k = 0;
 
 	fflush(f->g.f);
 	assert_non_null(in = fopen(f->path, "r"));
 	n = fread(buf, 1, sizeof(buf) - 1, in);
 	fclose(in);
 	buf[n] = '\0';
-	return strstr(buf, text) != NULL;
+	for (const char *p = buf; (p = strstr(p, text)); p += strlen(text))
+		k++;
+	return k;
+}
+
+static bool logged(struct fx *f, const char *text)
+{
+	return logged_n(f, text) > 0;
 }
 
 static void step_holds_one_connection_and_lets_another_pass(void **state)
@@ -234,6 +243,9 @@ static void step_delay_goes_at_the_scaled_time(void **state)
 	assert_int_equal(live_pipe_tick(&f->pp, 53000, &e), 0);
 	assert_int_equal(f->w.n, 1);
 	assert_true(logged(f, "delayed 100ms at the step prompt (50.000 ms at scale 0.5)"));
+	/* once: the decision's note only, not again as an impairment rule ("rule 0 ''") */
+	assert_int_equal(logged_n(f, "delayed 100ms"), 1);
+	assert_false(logged(f, "rule 0"));
 }
 
 int main(void)

@@ -52,3 +52,23 @@ uint16_t seg_csum_tcp(uint32_t saddr, uint32_t daddr, const uint8_t *tcp, size_t
 	}
 	return csum_fold(sum);
 }
+
+/* RFC 8200 §8.1: the IPv6 pseudo-header is source, destination (128 bits each), the
+ * 32-bit upper-layer length, 24 zero bits and next header 6. */
+uint16_t seg_csum_tcp6(const uint8_t saddr[16], const uint8_t daddr[16], const uint8_t *tcp,
+		       size_t len)
+{
+	uint64_t sum = csum_add(0, saddr, 16) + (uint64_t)csum_add(0, daddr, 16);
+
+	sum += 6;
+	sum += len & 0xffff;
+	sum += len >> 16;
+	while (len > 0) {
+		size_t n = len > 32768 ? 32768 : len;
+
+		sum += csum_add(0, tcp, n);
+		tcp += n;
+		len -= n;
+	}
+	return csum_fold(sum);
+}

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "seg_int.h"
 
 #define IP_HDR 20	/* bytes: IPv4 header without options (RFC 791 §3.1) */
 #define TCP_HDR 20	/* bytes: TCP header without options (RFC 9293 §3.1) */
@@ -40,11 +41,12 @@ static int ip_check(const uint8_t *b, size_t len, size_t *ihl, size_t *tot, stru
 	return 0;
 }
 
-static void ip_store(const uint8_t *b, size_t ihl, struct seg *s)
+void seg_ip4_store(const uint8_t *b, size_t ihl, struct seg *s)
 {
 	s->tos = b[1];
 	s->ip_id = bytes_get16(b + 4);
 	s->df = (b[6] & 0x40) != 0;
+	s->ipv = 4;
 	s->ttl = b[8];
 	s->ip_csum = bytes_get16(b + 10);
 	s->saddr = bytes_get32(b + 12);
@@ -53,7 +55,7 @@ static void ip_store(const uint8_t *b, size_t ihl, struct seg *s)
 }
 
 /* RFC 9293 §3.1 fixed header fields; t holds tlen >= 20 bytes. */
-static void tcp_store(const uint8_t *t, struct seg *s)
+void seg_tcp_store(const uint8_t *t, struct seg *s)
 {
 	s->sport = bytes_get16(t);
 	s->dport = bytes_get16(t + 2);
@@ -77,7 +79,7 @@ static int tcp_parse(const uint8_t *t, size_t tlen, struct seg *s, struct err *e
 	if (doff > tlen)
 		return err_set(e, "TCP data offset %zu bytes runs past the end of the "
 			       "%zu-byte segment", doff, tlen);
-	tcp_store(t, s);
+	seg_tcp_store(t, s);
 	if (seg_opts_parse(t + TCP_HDR, doff - TCP_HDR, &s->opts, e) < 0)
 		return err_wrap(e, "TCP options");
 	s->payload = t + doff;
@@ -96,7 +98,7 @@ int seg_parse(const uint8_t *buf, size_t len, struct seg *s, struct err *e)
 	if (ip_check(buf, len, &ihl, &tot, e) < 0)
 		return -1;
 	/* Bytes past the total length (Ethernet padding) are not part of the datagram. */
-	ip_store(buf, ihl, s);
+	seg_ip4_store(buf, ihl, s);
 	return tcp_parse(buf + ihl, tot - ihl, s, e);
 }
 

@@ -139,8 +139,8 @@ int seg_format(const struct seg *s, uint32_t seq_base, uint32_t ack_base, char *
 
 int seg_format_addrs(const struct seg *s, char *buf, size_t cap)
 {
-	return snprintf(buf, cap, "%u.%u.%u.%u.%u > %u.%u.%u.%u.%u", s->saddr >> 24,
-			s->saddr >> 16 & 0xff, s->saddr >> 8 & 0xff, s->saddr & 0xff, s->sport,
-			s->daddr >> 24, s->daddr >> 16 & 0xff, s->daddr >> 8 & 0xff,
-			s->daddr & 0xff, s->dport);
+	char a[SEG_ADDR_STR], b[SEG_ADDR_STR];
+
+	return snprintf(buf, cap, "%s.%u > %s.%u", seg_addr_str(s, true, a, sizeof(a)), s->sport,
+			seg_addr_str(s, false, b, sizeof(b)), s->dport);
 }

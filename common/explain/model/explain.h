@@ -50,6 +50,7 @@
 
 #include "seg.h"
 #include "tcb.h"
+#include "tstamp.h"
 
 /* Which kind of record. */
 enum explain_kind {
@@ -102,11 +103,17 @@ const char *explain_flag_name(uint32_t bit);
 /* "SYN-SENT" etc.: tcb_state_name()'s text, "INVALID" for an out-of-range value. */
 const char *explain_state_name(enum tcb_state s);
 
-/* One endpoint's state around this record. */
+#define EXPLAIN_MAX_VIA 3	/* states one record can pass through between before and after */
+
+/* One endpoint's state around this record. Offline, an endpoint may pass through more
+ * than one transition on one record (its segment shows it received a FIN and it sends
+ * its own FIN: ESTABLISHED -> CLOSE-WAIT -> LAST-ACK): the states in between are via[]. */
 struct explain_ep {
 	bool known;			/* false: this producer cannot tell (peer, live) */
 	enum tcb_state before;		/* state before the segment / event */
 	enum tcb_state after;		/* state after it */
+	uint8_t nvia;			/* states in via[] (0: before -> after directly) */
+	enum tcb_state via[EXPLAIN_MAX_VIA];	/* before -> via[0] -> ... -> after */
 };
 
 /* The rule that explains a segment (the explanation inputs). Stable identifiers;
@@ -141,6 +148,52 @@ struct explain_why_in {
 	uint32_t rtx_count;		/* retransmission: 1 = first resend of this seq */
 	uint32_t dupack_num;		/* duplicate ACK: #n (tcp.analysis.duplicate_ack_num) */
 	uint64_t dupack_of_frame;	/* duplicate ACK: the original ACK's frame */
+
+	/* Causes, decided from the record only (explain_analysis.c, explain_infer.c). */
+	uint8_t rtx_cause;		/* enum explain_rtx_cause, for a retransmission */
+	uint8_t rtx_orig_flags;		/* SEG_SYN / SEG_FIN of the first send of this seq */
+	uint64_t rtx_prev_gap_us;	/* the interval before the previous send, 0 none */
+	uint64_t rtx_prev_frame;	/* the previous send (the latest copy) */
+	uint64_t dup_of_frame;		/* identical copy (IP ID, checksum, numbers) of it */
+	uint64_t dup_after_us;		/* ... this long after it */
+	uint32_t acks_sends;		/* times the acknowledged segment was sent (>1: Karn) */
+	bool ack_base_unknown;		/* the first ACK of a capture begun mid-stream */
+	bool zero_window_probe;		/* keep-alive form sent into the receiver's zero window */
+	uint8_t drop;			/* enum explain_drop: the receiver must drop this segment */
+	uint8_t rst;			/* enum explain_rst: what the RST's receiver does with it */
+	uint8_t rst_form;		/* 1: SEQ = the sender's SND.NXT, an ABORT (§3.10.5);
+					 * 2: another seq, not its own abort (made by hand) */
+	uint64_t challenge_of_frame;	/* this ACK answers that frame's RST / SYN (RFC 5961) */
+};
+
+/* Why the same sequence numbers were sent again (explain_analysis.c decides it from the
+ * intervals and the duplicate ACKs the capture shows). */
+enum explain_rtx_cause {
+	EXPLAIN_RTX_UNKNOWN,	/* too soon for a timer, no 3 duplicate ACKs: not visible */
+	EXPLAIN_RTX_TIMER,	/* >= 200 ms (the minimum RTO) and consistent with backoff */
+	EXPLAIN_RTX_FAST,	/* after >= 3 duplicate ACKs (RFC 5681 §3.2) */
+	EXPLAIN_RTX_DUPLICATE,	/* an identical copy within 1 ms: captured or duplicated twice */
+	EXPLAIN_RTX_REUSE,	/* not a copy: another control flag on the same number */
+};
+
+/* Segments the receiver must drop (RFC 9293 §3.10.7.4), from what it has shown. */
+enum explain_drop {
+	EXPLAIN_DROP_NONE,
+	EXPLAIN_DROP_NO_ACK,	/* fifth check: no ACK bit after the SYN exchange */
+	EXPLAIN_DROP_OLD,	/* first check: every number already acknowledged by the receiver */
+};
+
+/* What the receiver of a RST does with it, by its state (RFC 9293 §3.10.7.x, RFC 5961). */
+enum explain_rst {
+	EXPLAIN_RST_NONE,
+	EXPLAIN_RST_CLOSED_IGNORE,	/* §3.10.7.1: no connection, a RST is discarded */
+	EXPLAIN_RST_LISTEN_IGNORE,	/* §3.10.7.2 */
+	EXPLAIN_RST_SYN_SENT_ACCEPT,	/* §3.10.7.3: its ACK acknowledges our SYN: refused */
+	EXPLAIN_RST_SYN_SENT_DROP,	/* §3.10.7.3: no acceptable ACK: dropped */
+	EXPLAIN_RST_ACCEPT,		/* §3.10.7.4 / RFC 5961 §3.2: seq exactly RCV.NXT */
+	EXPLAIN_RST_CHALLENGE,		/* in the window but not exact: challenge ACK */
+	EXPLAIN_RST_OUT_OF_WINDOW,	/* outside the window: dropped */
+	EXPLAIN_RST_TIME_WAIT,		/* TIME-WAIT: ends it (RFC 1337 protection off) */
 };
 
 /* Impairment engine note (live only). */
@@ -177,6 +230,7 @@ struct explain_rtx_note {
 	uint64_t after_us;	/* interval since the previous send of this seq */
 	int dir;		/* enum explain_dir */
 	uint32_t seq;		/* relative */
+	uint8_t cause;		/* enum explain_rtx_cause */
 };
 
 /* Per-connection summary. */
@@ -189,11 +243,13 @@ struct explain_summary {
 	uint64_t hs_syn_synack_us;	/* SYN -> SYN+ACK (wire between capture point & server) */
 	bool closed;			/* both FINs seen and acknowledged, or a RST */
 	bool reset;			/* ended by a RST */
-	int closer;			/* enum explain_who of the first FIN / RST; -1 none */
+	int closer;			/* who sent the RST when reset, else the first FIN; -1 none */
 	int close_segments;		/* 3 (FIN, FIN+ACK, ACK) or 4; 0 when not closed by FINs */
+	bool sim_close;			/* the FINs crossed: neither side had the other's */
 	int time_wait;			/* enum explain_who ending in TIME-WAIT; -1 none */
 	bool time_wait_cut;		/* live: it left TIME-WAIT before 2MSL had passed */
 	enum tcb_state final[2];	/* each endpoint's last inferred state */
+	bool final_unknown[2];		/* that endpoint never sent a segment: state not shown */
 	uint32_t nrtx;			/* retransmissions (any kind) */
 	struct explain_rtx_note rtx[EXPLAIN_MAX_RTX];	/* the first EXPLAIN_MAX_RTX of them */
 };
@@ -203,6 +259,9 @@ struct explain_rec {
 	enum explain_kind kind;
 	uint64_t frame;			/* 1-based frame number in the capture (all kinds) */
 	uint64_t t_us;			/* microseconds since the first frame / program start */
+	struct tstamp ts;		/* offline: the exact time since the first frame at the
+					 * file's resolution (may be negative when the clock
+					 * stepped back); ts.digits 0 = not set: use t_us */
 	uint32_t conn;			/* 1-based connection number (tcp.stream + 1) */
 	enum explain_dir dir;		/* SEGMENT, IMPAIR */
 	enum explain_who who;		/* EVENT: whose TCB; SEGMENT: the sender */
@@ -243,6 +302,7 @@ static inline struct explain_rtx_note explain_rtx_note_of(const struct explain_r
 	n.after_us = r->why.rtx_after_us;
 	n.dir = r->dir;
 	n.seq = r->seq;
+	n.cause = r->why.dup_of_frame ? EXPLAIN_RTX_DUPLICATE : r->why.rtx_cause;
 	return n;
 }
 

@@ -131,7 +131,8 @@ static void ack_lost_label(struct explain_flow *rev, const struct seg_view *v, u
 }
 
 /* The previous send of the bytes a retransmission repeats: the latest unacked segment
- * starting at the same seq, else the oldest unacked one, else the highest segment. */
+ * starting at the same seq, else the oldest unacked one. The original is that send's
+ * first transmission (so "first sent in frame N" names the first, not the latest copy). */
 static void rtx_origin(const struct explain_flow *fwd, const struct seg_view *v,
 		       struct explain_rec *r)
 {
@@ -142,13 +143,58 @@ static void rtx_origin(const struct explain_flow *fwd, const struct seg_view *v,
 			best = &fwd->ual[i];
 	if (!best && fwd->nual)
 		best = &fwd->ual[0];
-	r->why.rtx_of_frame = best ? best->frame : fwd->nextseq_frame;
-	r->why.rtx_after_us = explain_since_us(v->t_us, best ? best->t_us : fwd->nextseq_us);
-	r->why.rtx_count = 0;	/* earlier sends of this seq still unacknowledged */
-	for (size_t i = 0; i < fwd->nual; i++)
-		r->why.rtx_count += fwd->ual[i].seq == v->seq;
-	if (r->why.rtx_count == 0)
+	if (!best) {
+		r->why.rtx_of_frame = r->why.rtx_prev_frame = fwd->nextseq_frame;
+		r->why.rtx_orig_flags = fwd->nextseq_flags;
+		r->why.rtx_after_us = explain_since_us(v->t_us, fwd->nextseq_us);
 		r->why.rtx_count = 1;
+		return;
+	}
+	r->why.rtx_of_frame = best->first_frame;
+	r->why.rtx_prev_frame = best->frame;
+	r->why.rtx_after_us = explain_since_us(v->t_us, best->t_us);
+	r->why.rtx_prev_gap_us = best->gap_us;
+	r->why.rtx_orig_flags = best->flags;
+	r->why.rtx_count = best->seq == v->seq ? best->sends : 1;
+}
+
+/* Why it was sent again, from what the capture shows (RFC 6298 §5, RFC 5681 §3.2). A
+ * timer fires no sooner than the minimum RTO and backs off, so an interval shorter than
+ * the previous one (by more than 10 %) is no timeout either. */
+static uint8_t rtx_cause(const struct explain_flow *rev, const struct seg_view *v, uint32_t f,
+			 const struct explain_rec *r)
+{
+	uint8_t ctl_now = v->flags & (SEG_SYN | SEG_FIN);
+
+	if (r->why.dup_of_frame)
+		return EXPLAIN_RTX_DUPLICATE;
+	if (r->why.rtx_orig_flags != ctl_now && r->why.rtx_prev_frame)
+		return EXPLAIN_RTX_REUSE;
+	if ((f & EXPLAIN_AF_FAST_RETRANSMISSION) || (rev->dupacknum >= 3 && rev->lastack == v->seq))
+		return EXPLAIN_RTX_FAST;
+	uint64_t gap = r->why.rtx_after_us, prev = r->why.rtx_prev_gap_us;
+	if (gap >= EXPLAIN_RTO_MIN_US && (prev == 0 || gap * 10 >= prev * 9))
+		return EXPLAIN_RTX_TIMER;
+	return EXPLAIN_RTX_UNKNOWN;
+}
+
+/* An identical copy of this direction's previous segment within EXPLAIN_DUP_WINDOW_US. */
+static void note_copy(struct explain_flow *fwd, const struct seg *s, const struct seg_view *v,
+		      struct explain_rec *r)
+{
+	struct explain_last *l = &fwd->last;
+	uint64_t gap = explain_since_us(v->t_us, l->t_us);
+
+	if (l->set && l->ip_id == s->ip_id && l->csum == s->tcp_csum && l->seq == v->seq &&
+	    l->ack == v->ack && l->len == v->len && l->win == v->win && l->flags == v->flags &&
+	    gap < EXPLAIN_DUP_WINDOW_US) {
+		r->why.dup_of_frame = l->frame;
+		r->why.dup_after_us = gap;
+	}
+	*l = (struct explain_last){ .frame = v->frame, .t_us = v->t_us, .seq = v->seq,
+				    .ack = v->ack, .len = v->len, .ip_id = s->ip_id,
+				    .csum = s->tcp_csum, .win = (uint16_t)v->win,
+				    .flags = v->flags, .set = true };
 }
 
 /* Retransmission, fast / spurious retransmission, out-of-order (in that precedence:
@@ -177,8 +223,10 @@ static void rtx_labels(const struct explain_analysis *a, const struct explain_fl
 		else if (not_adv)
 			*f |= EXPLAIN_AF_RETRANSMISSION;
 	}
-	if (*f & EXPLAIN_AF_RETRANSMISSION)
+	if (*f & EXPLAIN_AF_RETRANSMISSION) {
 		rtx_origin(fwd, v, r);
+		r->why.rtx_cause = rtx_cause(rev, v, *f, r);
+	}
 }
 
 static int remember_sent(struct explain_flow *fwd, const struct seg_view *v, struct err *e)
@@ -195,9 +243,18 @@ static int remember_sent(struct explain_flow *fwd, const struct seg_view *v, str
 		fwd->ual = p;
 		fwd->cap = (uint16_t)cap;
 	}
+	const struct explain_unacked *prev = NULL;	/* the latest send of this seq */
+	for (size_t i = 0; i < fwd->nual; i++)
+		if (fwd->ual[i].seq == v->seq)
+			prev = &fwd->ual[i];
 	struct explain_unacked *u = &fwd->ual[fwd->nual++];
 	u->frame = v->frame;
 	u->t_us = v->t_us;
+	u->first_frame = prev ? prev->first_frame : v->frame;
+	u->first_us = prev ? prev->first_us : v->t_us;
+	u->gap_us = prev ? explain_since_us(v->t_us, prev->t_us) : 0;
+	u->sends = prev ? (uint16_t)(prev->sends + 1) : 1;
+	u->flags = v->flags & (SEG_SYN | SEG_FIN);
 	u->seq = v->seq;
 	u->nextseq = v->seq + v->len + (ctl(v, SEG_SYN | SEG_FIN) ? 1 : 0);
 	return 0;
@@ -214,13 +271,16 @@ static void advance_nextseq(struct explain_flow *fwd, const struct seg_view *v, 
 	if ((seq_gt(nextseq, fwd->nextseq) || !fwd->nextseq) && !zwp) {
 		fwd->nextseq = nextseq;
 		fwd->nextseq_frame = v->frame;
+		fwd->nextseq_flags = v->flags & (SEG_SYN | SEG_FIN);
 		fwd->nextseq_us = v->t_us;
 	}
 	if ((v->seq == fwd->maxseqtobeacked || !fwd->maxseqtobeacked) && !zwp)
 		fwd->maxseqtobeacked = fwd->nextseq;
 }
 
-/* Drops the other side's segments this ACK covers; notes the frame it fully ACKs. */
+/* Drops the other side's segments this ACK covers; notes the frame it fully ACKs: the
+ * first transmission of those bytes, and how often they were sent (more than once: the
+ * ACK may answer any copy, so its delay is no round-trip time, RFC 6298 §3 Karn). */
 static void consume_acked(struct explain_flow *rev, const struct seg_view *v,
 			  struct explain_rec *r)
 {
@@ -231,8 +291,12 @@ static void consume_acked(struct explain_flow *rev, const struct seg_view *v,
 	for (size_t i = 0; i < rev->nual; i++) {
 		struct explain_unacked *u = &rev->ual[i];
 		if (v->ack == u->nextseq) {
-			r->why.acks_frame = u->frame;
-			r->why.ack_rtt_us = explain_since_us(v->t_us, u->t_us);
+			if (!r->why.acks_frame || u->first_frame < r->why.acks_frame) {
+				r->why.acks_frame = u->first_frame;
+				r->why.ack_rtt_us = explain_since_us(v->t_us, u->first_us);
+			}
+			if (u->sends > r->why.acks_sends)
+				r->why.acks_sends = u->sends;
 		} else if (seq_gt(v->ack, u->seq) && seq_leq(v->ack, u->nextseq)) {
 			u->seq = v->ack;
 			rev->ual[keep++] = *u;
@@ -278,6 +342,8 @@ static void note_wscale(struct explain_flow *fwd, struct explain_flow *rev, cons
 		return;
 	if (s->opts.has_wscale)
 		fwd->win_scale = s->opts.wscale > 14 ? 14 : s->opts.wscale;
+	if (s->opts_cut && !s->opts.has_wscale)
+		return;	/* the snaplen cut the options: the shift stays unknown, as in tshark */
 	if (fwd->win_scale == -1) {
 		fwd->win_scale = -2;
 		rev->win_scale = -2;
@@ -295,6 +361,7 @@ int explain_analysis_segment(struct explain_analysis *a, enum explain_who from,
 	uint32_t f = 0;
 
 	view_of(s, frame, t_us, &v);
+	note_copy(fwd, s, &v, r);
 	set_bases(fwd, rev, &v);
 	if (v.len == 1 && v.seq == fwd->nextseq && rev->window == 0) {
 		f |= EXPLAIN_AF_ZERO_WINDOW_PROBE;
@@ -308,7 +375,7 @@ int explain_analysis_segment(struct explain_analysis *a, enum explain_who from,
 	}
 	ack_lost_label(rev, &v, &f);
 	rtx_labels(a, fwd, rev, &v, &f, r);
-	if (remember_sent(fwd, &v, e) < 0)
+	if (!r->why.dup_of_frame && remember_sent(fwd, &v, e) < 0)	/* a copy is no send */
 		return -1;
 	advance_nextseq(fwd, &v, f);
 	fwd->window = v.win;

@@ -17,7 +17,21 @@
 struct explain_unacked {
 	uint64_t frame;
 	uint64_t t_us;
+	uint64_t first_frame, first_us;	/* the first send of this seq (a resend keeps it) */
+	uint64_t gap_us;	/* since the previous send of this seq; 0 for the first */
 	uint32_t seq, nextseq;	/* absolute */
+	uint16_t sends;		/* sends of this seq so far, this one included */
+	uint8_t flags;		/* its SEG_SYN / SEG_FIN */
+};
+
+/* The last segment a direction sent, to recognise an identical copy of it (the same
+ * packet captured twice, or duplicated on the way). */
+struct explain_last {
+	uint64_t frame, t_us;
+	uint32_t seq, ack, len;
+	uint16_t ip_id, csum, win;
+	uint8_t flags;
+	bool set;
 };
 
 /* One direction's analysis state (Wireshark's tcp_flow_t, the fields the labels use).
@@ -27,6 +41,7 @@ struct explain_flow {
 	uint32_t nextseq;	/* highest seq + len (+SYN/FIN) sent */
 	uint64_t nextseq_us;
 	uint64_t nextseq_frame;
+	uint8_t nextseq_flags;	/* SEG_SYN / SEG_FIN of that segment */
 	uint32_t maxseqtobeacked;
 	uint32_t lastack;	/* last ACK field this side sent */
 	uint64_t lastack_us;
@@ -39,7 +54,15 @@ struct explain_flow {
 	bool window_from_syn;	/* that window came in a SYN (never scaled) */
 	uint16_t nual, cap;	/* <= EXPLAIN_MAX_UNACKED (fields ordered to avoid padding) */
 	struct explain_unacked *ual;	/* oldest first; NULL until the first one */
+	struct explain_last last;
 };
+
+/* A copy within this long of an identical segment (same IP ID and TCP checksum, same
+ * numbers) is one packet seen twice: no retransmission timer is this fast (Linux's
+ * minimum RTO is 200 ms) and a fast retransmit follows duplicate ACKs. */
+#define EXPLAIN_DUP_WINDOW_US 1000u
+/* Linux's TCP_RTO_MIN: a resend sooner than this was not the retransmission timer. */
+#define EXPLAIN_RTO_MIN_US 200000u
 
 struct explain_analysis {
 	struct explain_flow fl[2];	/* indexed by the sender's enum explain_who */
@@ -56,7 +79,8 @@ void explain_analysis_free(struct explain_analysis *a);
 void explain_analysis_trim(struct explain_analysis *a);
 
 /* Analyses segment s sent by `from` at frame / t_us. Sets r->analysis and the
- * retransmission, duplicate-ACK and acks-frame inputs of r->why. Returns 0, or -1 on
+ * retransmission (origin, interval, cause), duplicate-copy, duplicate-ACK and acks-frame
+ * (first transmission, how often it was sent) inputs of r->why. Returns 0, or -1 on
  * allocation failure. */
 int explain_analysis_segment(struct explain_analysis *a, enum explain_who from,
 			     const struct seg *s, uint64_t frame, uint64_t t_us,

@@ -21,6 +21,40 @@ void explain_build_free(struct explain_build *b)
 	b->rtx = NULL;
 }
 
+/* Duplicates n elements of size sz at src (NULL stays NULL); false when out of memory. */
+static bool dup_list(void **dst, const void *src, size_t n, size_t sz)
+{
+	*dst = NULL;
+	if (!src || !n)
+		return true;
+	if (!(*dst = malloc(n * sz)))
+		return false;
+	memcpy(*dst, src, n * sz);
+	return true;
+}
+
+int explain_build_clone(struct explain_build *dst, const struct explain_build *src,
+			struct err *e)
+{
+	void *p[3] = { NULL, NULL, NULL };
+
+	*dst = *src;
+	/* each list is the copy's own: advancing the copy may grow (realloc) or fill it */
+	if (!dup_list(&p[0], src->rtx, EXPLAIN_MAX_RTX, sizeof(*src->rtx)) ||
+	    !dup_list(&p[1], src->an.fl[0].ual, src->an.fl[0].cap, sizeof(*src->an.fl[0].ual)) ||
+	    !dup_list(&p[2], src->an.fl[1].ual, src->an.fl[1].cap, sizeof(*src->an.fl[1].ual))) {
+		free(p[0]);
+		free(p[1]);
+		free(p[2]);
+		memset(dst, 0, sizeof(*dst));
+		return err_set(e, "out of memory (a copy of the connection's records)");
+	}
+	dst->rtx = p[0];
+	dst->an.fl[0].ual = p[1];
+	dst->an.fl[1].ual = p[2];
+	return 0;
+}
+
 void explain_build_trim(struct explain_build *b)
 {
 	explain_analysis_trim(&b->an);
@@ -153,16 +187,18 @@ void explain_build_summary(const struct explain_build *b, uint64_t t_us, struct 
 	m->nrtx = b->nrtx;
 	if (b->rtx)
 		memcpy(m->rtx, b->rtx, sizeof(m->rtx));
-	m->closer = in->first_fin >= 0 ? in->first_fin : in->reset_by;
-	m->reset = in->reset;
-	m->closed = in->reset || (in->fin_acked[0] && in->fin_acked[1]);
-	if (in->fin_sent[0] && in->fin_sent[1])
-		m->close_segments = in->ack_between_fins ? 4 : 3;
-	m->time_wait = -1;
-	for (int w = 0; w < 2; w++) {
-		m->final[w] = in->st[w];
-		if (in->st[w] == TCB_TIME_WAIT)
-			m->time_wait = w;
-		r->ep[w] = (struct explain_ep){ true, in->st[w], in->st[w] };
+	if (!b->started) {		/* summarised before any segment: nothing shown */
+		m->closer = m->time_wait = -1;
+		for (int w = 0; w < 2; w++) {
+			m->final[w] = TCB_CLOSED;
+			m->final_unknown[w] = true;
+		}
+		return;
 	}
+	/* Who closed, how, and the final states once everything captured has arrived
+	 * (explain_infer_summary: the RST's sender, crossed FINs, a challenged RST). */
+	explain_infer_summary(in, m);
+	for (int w = 0; w < 2; w++)	/* an end that never sent a segment showed nothing */
+		r->ep[w] = (struct explain_ep){ .known = !m->final_unknown[w],
+						.before = m->final[w], .after = m->final[w] };
 }

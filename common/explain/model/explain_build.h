@@ -47,6 +47,11 @@ struct explain_build {
 
 void explain_build_init(struct explain_build *b, uint32_t conn);
 void explain_build_free(struct explain_build *b);
+/* dst becomes an independent copy of src (its lists duplicated): a scratch builder that
+ * can be advanced and freed without touching src (a preview of the next segment).
+ * -1 with e on allocation failure (dst then holds nothing to free). */
+int explain_build_clone(struct explain_build *dst, const struct explain_build *src,
+			struct err *e);
 /* A closed connection keeps its state for late segments, not its spare lists. */
 void explain_build_trim(struct explain_build *b);
 

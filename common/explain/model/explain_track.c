@@ -9,9 +9,10 @@
 #define NBUCKETS 4096u
 
 struct xconn {
-	uint32_t addr[2];		/* by enum explain_who */
+	uint8_t addr[2][16];		/* by enum explain_who; IPv4 mapped (seg_addr_key) */
 	uint16_t port[2];
 	bool summarised;
+	bool closed;			/* is_closed() after its last segment */
 	uint64_t last_us;
 	struct explain_build b;		/* records, analysis, inferred states, summary */
 	struct xconn *hnext;		/* hash chain */
@@ -26,13 +27,52 @@ struct explain_track {
 	struct xconn *oldest, *newest;
 	size_t nopen;
 	uint32_t nconns;
+	uint64_t now;			/* the latest time seen: a clock stepping back never
+					 * makes a connection look younger or older */
 };
+
+/* A segment's addresses as the table keys them (both families in 16 bytes). */
+struct xkey {
+	uint8_t src[16], dst[16];
+};
+
+static void key_of(const struct seg *s, struct xkey *k)
+{
+	seg_addr_key(s, true, k->src);
+	seg_addr_key(s, false, k->dst);
+}
+
+/* 16 key bytes folded to 32 bits for the hash. */
+static uint32_t fold(const uint8_t a[16])
+{
+	uint32_t x = 0;
+
+	for (int i = 0; i < 16; i += 4)
+		x = x * 0x01000193u ^ ((uint32_t)a[i] << 24 | (uint32_t)a[i + 1] << 16 |
+				       (uint32_t)a[i + 2] << 8 | a[i + 3]);
+	return x;
+}
+
+/* Back from a key to the record's address fields (IPv4 when mapped). */
+static void key_to_seg(const uint8_t k[16], bool src, struct seg *s)
+{
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+	if (memcmp(k, mapped, 12) == 0) {
+		uint32_t a = (uint32_t)k[12] << 24 | (uint32_t)k[13] << 16 | (uint32_t)k[14] << 8 | k[15];
+		s->ipv = 4;
+		*(src ? &s->saddr : &s->daddr) = a;
+		return;
+	}
+	s->ipv = 6;
+	memcpy(src ? s->saddr6 : s->daddr6, k, 16);
+}
 
 void explain_track_opts_default(struct explain_track_opts *o)
 {
 	o->max_conns = 65536;
 	o->linger_us = 240ull * 1000000u;
-	o->idle_us = 3600ull * 1000000u;
+	o->idle_us = 0;
 }
 
 struct explain_track *explain_track_new(const struct explain_track_opts *o, explain_sink_fn sink,
@@ -68,24 +108,34 @@ static unsigned hash4(uint32_t a1, uint16_t p1, uint32_t a2, uint16_t p2)
 
 static unsigned conn_hash(const struct xconn *c)
 {
-	return hash4(c->addr[0], c->port[0], c->addr[1], c->port[1]);
+	return hash4(fold(c->addr[0]), c->port[0], fold(c->addr[1]), c->port[1]);
 }
 
-/* -1 when s does not belong to c, else the sender's enum explain_who. */
-static int sender_of(const struct xconn *c, const struct seg *s)
+/* -1 when s (keyed k) does not belong to c, else the sender's enum explain_who. */
+static int sender_key(const struct xconn *c, const struct seg *s, const struct xkey *k)
 {
 	for (int w = 0; w < 2; w++)
-		if (c->addr[w] == s->saddr && c->port[w] == s->sport &&
-		    c->addr[!w] == s->daddr && c->port[!w] == s->dport)
+		if (c->port[w] == s->sport && c->port[!w] == s->dport &&
+		    memcmp(c->addr[w], k->src, 16) == 0 && memcmp(c->addr[!w], k->dst, 16) == 0)
 			return w;
 	return -1;
 }
 
+static int sender_of(const struct xconn *c, const struct seg *s)
+{
+	struct xkey k;
+
+	key_of(s, &k);
+	return sender_key(c, s, &k);
+}
+
 static struct xconn *lookup(struct explain_track *t, const struct seg *s)
 {
-	struct xconn *c = t->bucket[hash4(s->saddr, s->sport, s->daddr, s->dport)];
+	struct xkey k;
 
-	while (c && sender_of(c, s) < 0)
+	key_of(s, &k);
+	struct xconn *c = t->bucket[hash4(fold(k.src), s->sport, fold(k.dst), s->dport)];
+	while (c && sender_key(c, s, &k) < 0)
 		c = c->hnext;
 	return c;
 }
@@ -138,9 +188,9 @@ static int emit_summary(struct explain_track *t, struct xconn *c, struct err *e)
 		return 0;
 	c->summarised = true;
 	explain_build_summary(&c->b, c->last_us, &r);
-	r.seg.saddr = c->addr[EXPLAIN_CLIENT];
+	key_to_seg(c->addr[EXPLAIN_CLIENT], true, &r.seg);
 	r.seg.sport = c->port[EXPLAIN_CLIENT];
-	r.seg.daddr = c->addr[EXPLAIN_SERVER];
+	key_to_seg(c->addr[EXPLAIN_SERVER], false, &r.seg);
 	r.seg.dport = c->port[EXPLAIN_SERVER];
 	return t->sink(t->ctx, &r, e);
 }
@@ -156,22 +206,28 @@ static int drop_conn(struct explain_track *t, struct xconn *c, struct err *e)
 	return rc;
 }
 
+/* Closed once what was captured has arrived (explain_infer_presumed): the last ACK
+ * to LAST-ACK, an accepted RST. */
 static bool is_closed(const struct xconn *c)
 {
+	enum tcb_state st[2];
+
+	explain_infer_presumed(&c->b.inf, st);
 	for (int w = 0; w < 2; w++)
-		if (c->b.inf.st[w] != TCB_CLOSED && c->b.inf.st[w] != TCB_TIME_WAIT &&
-		    c->b.inf.st[w] != TCB_LISTEN)
+		if (st[w] != TCB_CLOSED && st[w] != TCB_TIME_WAIT && st[w] != TCB_LISTEN)
 			return false;
 	return true;
 }
 
-/* Frees connections closed for linger_us or silent for idle_us, oldest first. */
+/* Frees (and summarises) connections closed for linger_us or silent for idle_us, oldest
+ * first: a summary comes when no later frame can belong to it, so it counts them all. */
 static int expire(struct explain_track *t, uint64_t now, struct err *e)
 {
 	while (t->oldest) {
 		struct xconn *c = t->oldest;
 		uint64_t quiet = explain_since_us(now, c->last_us);
-		if (!(c->summarised && quiet >= t->o.linger_us) && quiet < t->o.idle_us)
+		if (!(c->closed && quiet >= t->o.linger_us) &&
+		    !(t->o.idle_us && quiet >= t->o.idle_us))
 			break;
 		if (drop_conn(t, c, e) < 0)
 			return -1;
@@ -181,13 +237,13 @@ static int expire(struct explain_track *t, uint64_t now, struct err *e)
 
 /* Client = sender of a SYN without ACK; the receiver of a SYN+ACK; otherwise (capture
  * started mid-connection) the higher port, ties to the lower address. */
-static int client_is_sender(const struct seg *s)
+static int client_is_sender(const struct seg *s, const struct xkey *k)
 {
 	if (s->flags & SEG_SYN)
 		return !(s->flags & SEG_ACK);
 	if (s->sport != s->dport)
 		return s->sport > s->dport;
-	return s->saddr < s->daddr;
+	return memcmp(k->src, k->dst, 16) < 0;
 }
 
 static struct xconn *new_conn(struct explain_track *t, const struct seg *s, struct err *e)
@@ -199,10 +255,12 @@ static struct xconn *new_conn(struct explain_track *t, const struct seg *s, stru
 		err_set(e, "out of memory (connection table)");
 		return NULL;
 	}
-	int cs = client_is_sender(s);
-	c->addr[EXPLAIN_CLIENT] = cs ? s->saddr : s->daddr;
+	struct xkey k;
+	key_of(s, &k);
+	int cs = client_is_sender(s, &k);
+	memcpy(c->addr[EXPLAIN_CLIENT], cs ? k.src : k.dst, 16);
 	c->port[EXPLAIN_CLIENT] = cs ? s->sport : s->dport;
-	c->addr[EXPLAIN_SERVER] = cs ? s->daddr : s->saddr;
+	memcpy(c->addr[EXPLAIN_SERVER], cs ? k.dst : k.src, 16);
 	c->port[EXPLAIN_SERVER] = cs ? s->dport : s->sport;
 	explain_build_init(&c->b, ++t->nconns);	/* inferred states start at the first segment */
 	unsigned h = conn_hash(c);
@@ -239,40 +297,57 @@ static struct xconn *conn_for(struct explain_track *t, const struct seg *s, bool
 }
 
 /* One segment: its record (relative numbers as Wireshark shows them, tcp.seq and
- * tcp.ack), then the summary once both ends are closed. */
+ * tcp.ack; the exact time ts), marked closed once both ends are (its summary comes when
+ * it leaves the table). */
 static int record_segment(struct explain_track *t, struct xconn *c, bool reused,
-			  uint64_t frame, uint64_t t_us, const struct seg *s, struct err *e)
+			  uint64_t frame, const struct tstamp *ts, const struct seg *s,
+			  struct err *e)
 {
-	struct explain_seg_in in = { s, (enum explain_who)sender_of(c, s), frame, t_us, NULL,
-				     reused };
+	struct explain_seg_in in = { s, (enum explain_who)sender_of(c, s), frame, tstamp_us(*ts),
+				     NULL, reused };
 	struct explain_rec r;
 
 	if (explain_build_segment(&c->b, &in, &r, e) < 0)
 		return -1;
-	c->last_us = t_us;
+	r.ts = *ts;
+	c->last_us = t->now;
 	if (t->sink(t->ctx, &r, e) < 0)
 		return -1;
-	if (!is_closed(c))
-		return 0;
-	explain_build_trim(&c->b);	/* closed: keep the state, not the spare lists */
-	return emit_summary(t, c, e);
+	c->closed = is_closed(c);
+	if (c->closed)
+		explain_build_trim(&c->b);	/* closed: keep the state, not the spare lists */
+	return 0;
 }
 
 int explain_track_segment(struct explain_track *t, uint64_t frame, uint64_t t_us,
 			  const struct seg *s, struct err *e)
 {
-	bool reused;
+	struct tstamp ts = tstamp_of_us(t_us);
 
-	if (expire(t, t_us, e) < 0)
+	return explain_track_segment_at(t, frame, &ts, s, e);
+}
+
+int explain_track_segment_at(struct explain_track *t, uint64_t frame, const struct tstamp *ts,
+			     const struct seg *s, struct err *e)
+{
+	bool reused;
+	uint64_t t_us = tstamp_us(*ts);
+	struct xconn *hit = lookup(t, s);
+
+	if (t_us > t->now)
+		t->now = t_us;
+	/* The segment's own connection is never expired by its own arrival, however long
+	 * it was quiet or however far the clock jumped (tshark never splits one). */
+	if (hit)
+		hit->last_us = t->now;
+	if (expire(t, t->now, e) < 0)
 		return -1;
 	struct xconn *c = conn_for(t, s, &reused, e);
 	if (!c)
 		return -1;
 	list_unlink(t, c);
 	list_push_newest(t, c);
-	if (c->summarised && !is_closed(c))
-		c->summarised = false;	/* late traffic revived it: summarise again */
-	return record_segment(t, c, reused, frame, t_us, s, e);
+	return record_segment(t, c, reused, frame, ts, s, e);
 }
 
 int explain_track_finish(struct explain_track *t, struct err *e)

@@ -87,8 +87,8 @@ static void local_states(struct live_rec_conn *x, const struct tcb *t,
 		x->rx_covers = true;
 	}
 	enter(x, after, r->t_us);
-	r->ep[x->local] = (struct explain_ep){ true, before, after };
-	r->ep[other(x->local)] = (struct explain_ep){ false, before, before };
+	r->ep[x->local] = (struct explain_ep){ .known = true, .before = before, .after = after };
+	r->ep[other(x->local)] = (struct explain_ep){ .before = before, .after = before };
 }
 
 int live_rec_segment(struct live_rec_conn *x, const struct tcb *t, const struct live_rec_seg *in,
@@ -102,6 +102,19 @@ int live_rec_segment(struct live_rec_conn *x, const struct tcb *t, const struct 
 		return -1;
 	local_states(x, t, in, r);
 	return 0;
+}
+
+int live_rec_preview(const struct live_rec_conn *x, const struct tcb *t,
+		     const struct live_rec_seg *in, struct explain_rec *r, struct err *e)
+{
+	struct live_rec_conn tmp = *x;
+	int rc;
+
+	if (explain_build_clone(&tmp.b, &x->b, e) < 0)
+		return -1;
+	rc = live_rec_segment(&tmp, t, in, r, e);
+	explain_build_free(&tmp.b);
+	return rc;
 }
 
 void live_rec_stray(enum explain_who local, const struct live_rec_seg *in, struct explain_rec *r)
@@ -210,15 +223,15 @@ void live_rec_summary(const struct live_rec_conn *x, const struct tcb_addr *a, u
 		      struct explain_rec *r)
 {
 	enum explain_who peer = other(x->local);
-	enum tcb_state peer_final = x->b.inf.st[peer];
 
 	explain_build_summary(&x->b, t_us, r);
 	summary_addrs(x->local, a, &r->seg);
+	/* The peer as its segments tell (explain_build_summary); this end as its TCB logged. */
 	r->sum.final[x->local] = x->cur;
-	r->sum.final[peer] = x->b.started ? peer_final : TCB_CLOSED;
+	r->sum.final_unknown[x->local] = false;
 	r->sum.time_wait = x->saw_time_wait ? (int)x->local
-			   : x->b.started && peer_final == TCB_TIME_WAIT ? (int)peer : -1;
+			   : x->b.started && r->sum.final[peer] == TCB_TIME_WAIT ? (int)peer : -1;
 	r->sum.time_wait_cut = x->saw_time_wait && x->tw_cut;
-	r->ep[x->local] = (struct explain_ep){ true, x->cur, x->cur };
-	r->ep[peer] = (struct explain_ep){ false, TCB_CLOSED, TCB_CLOSED };
+	r->ep[x->local] = (struct explain_ep){ .known = true, .before = x->cur, .after = x->cur };
+	r->ep[peer] = (struct explain_ep){ .before = TCB_CLOSED, .after = TCB_CLOSED };
 }

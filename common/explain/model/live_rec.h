@@ -49,6 +49,12 @@ struct live_rec_seg {
 int live_rec_segment(struct live_rec_conn *x, const struct tcb *t, const struct live_rec_seg *in,
 		     struct explain_rec *r, struct err *e);
 
+/* The record segment in->s would get if it were logged now, without advancing x (a step
+ * front end shows the segment waiting for a decision with its explanation): a scratch
+ * copy of x's builder is advanced instead. -1 with e on allocation failure. */
+int live_rec_preview(const struct live_rec_conn *x, const struct tcb *t,
+		     const struct live_rec_seg *in, struct explain_rec *r, struct err *e);
+
 /* A segment no connection owns (a RST answering a stray segment, or the stray one). */
 void live_rec_stray(enum explain_who local, const struct live_rec_seg *in, struct explain_rec *r);
 

@@ -1,26 +1,70 @@
 /* explain_json.c - explain records as JSON Lines objects, built with jansson. */
 #include "explain_json.h"
 
-#include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "explain_present.h"
 #include "seg.h"
 
-static json_t *addr_str(uint32_t a)
-{
-	struct in_addr in = {.s_addr = htonl(a)};
-	char buf[INET_ADDRSTRLEN];
+/*
+ * Times are written as exact decimals ("t":0.000218123 for a nanosecond capture), not as
+ * doubles: jansson prints reals with %.17g (or a fixed number of significant digits),
+ * and a double cannot hold every nanosecond, so a time would come out rounded or with
+ * binary noise. jansson has no raw-number value, so the decimal goes in as a string
+ * starting with MARK and explain_json_write takes the quotes and the mark off again. The
+ * mark starts with a control character (jansson escapes it as \u0001): no other string
+ * value written here (names, flags, prose, addresses) begins with one.
+ */
+#define MARK "\x01#"
+#define MARK_OUT "\"\\u0001#"
 
-	return json_string(inet_ntop(AF_INET, &in, buf, sizeof(buf)) ? buf : "?");
+static json_t *exact(struct tstamp t)
+{
+	char buf[64] = MARK;
+
+	tstamp_fmt(t, buf + 2, sizeof(buf) - 2);
+	return json_string(buf);
 }
 
+static json_t *exact_us(uint64_t us)
+{
+	return exact(tstamp_of_us(us));
+}
+
+/* The record's time: exact when the reader gave one, else its microseconds. */
+static json_t *rec_time(const struct explain_rec *r)
+{
+	return r->ts.digits ? exact(r->ts) : exact_us(r->t_us);
+}
+
+static json_t *addr_str(const struct seg *s, bool src)
+{
+	char buf[SEG_ADDR_STR];
+
+	return json_string(seg_addr_str(s, src, buf, sizeof(buf)));
+}
+
+/* {"before", "after"}, and "via" (the states in between) when the record passed more
+ * than one transition of that end. */
 static json_t *ep_json(const struct explain_ep *ep)
 {
 	if (!ep->known)
 		return json_null();
-	return json_pack("{s:s, s:s}", "before", explain_state_name(ep->before), "after",
-			 explain_state_name(ep->after));
+	json_t *o = json_pack("{s:s, s:s}", "before", explain_state_name(ep->before), "after",
+			      explain_state_name(ep->after));
+	if (!o || ep->nvia == 0)
+		return o;
+	json_t *via = json_array();
+	for (uint8_t i = 0; via && i < ep->nvia && i < EXPLAIN_MAX_VIA; i++)
+		json_array_append_new(via, json_string(explain_state_name(ep->via[i])));
+	json_object_set_new(o, "via", via);
+	return o;
+}
+
+static json_t *final_json(const struct explain_summary *m, int w)
+{
+	return m->final_unknown[w] ? json_null() : json_string(explain_state_name(m->final[w]));
 }
 
 static json_t *analysis_json(uint32_t bits)
@@ -35,8 +79,8 @@ static json_t *analysis_json(uint32_t bits)
 
 static void set_addrs(json_t *o, const struct seg *s)
 {
-	json_object_set_new(o, "src", addr_str(s->saddr));
-	json_object_set_new(o, "dst", addr_str(s->daddr));
+	json_object_set_new(o, "src", addr_str(s, true));
+	json_object_set_new(o, "dst", addr_str(s, false));
 	json_object_set_new(o, "sport", json_integer(s->sport));
 	json_object_set_new(o, "dport", json_integer(s->dport));
 }
@@ -45,8 +89,8 @@ static json_t *segment_json(const struct explain_rec *r, enum explain_lang lang,
 			    const char *text)
 {
 	char flags[16], why[EXPLAIN_PROSE_MAX];
-	json_t *o = json_pack("{s:s, s:I, s:f, s:I}", "type", "segment", "frame",
-			      (json_int_t)r->frame, "t", r->t_us / 1e6, "conn", (json_int_t)r->conn);
+	json_t *o = json_pack("{s:s, s:I, s:o, s:I}", "type", "segment", "frame",
+			      (json_int_t)r->frame, "t", rec_time(r), "conn", (json_int_t)r->conn);
 
 	if (!o)
 		return NULL;
@@ -58,6 +102,10 @@ static json_t *segment_json(const struct explain_rec *r, enum explain_lang lang,
 	json_object_set_new(o, "seq_raw", json_integer(r->seq_raw));
 	json_object_set_new(o, "ack_raw", json_integer(r->ack_raw));
 	json_object_set_new(o, "len", json_integer(r->len));
+	if (r->seg.cut)	/* the snaplen cut the payload: explained from the header */
+		json_object_set_new(o, "not_captured", json_integer(r->seg.cut));
+	if (r->seg.frag)
+		json_object_set_new(o, "ip_first_fragment", json_true());
 	json_object_set_new(o, "win", json_integer(r->win));
 	json_object_set_new(o, "win_scaled", r->win_scaled < 0 ? json_null()
 							   : json_integer(r->win_scaled));
@@ -83,9 +131,9 @@ static json_t *rtx_json(const struct explain_summary *m)
 	json_t *a = json_array();
 
 	for (uint32_t i = 0; a && i < m->nrtx && i < EXPLAIN_MAX_RTX; i++)
-		json_array_append_new(a, json_pack("{s:I, s:I, s:f, s:s, s:I}", "frame",
+		json_array_append_new(a, json_pack("{s:I, s:I, s:o, s:s, s:I}", "frame",
 			(json_int_t)m->rtx[i].frame, "of_frame", (json_int_t)m->rtx[i].of_frame,
-			"after", m->rtx[i].after_us / 1e6, "dir",
+			"after", exact_us(m->rtx[i].after_us), "dir",
 			m->rtx[i].dir == EXPLAIN_C2S ? "c2s" : "s2c", "seq",
 			(json_int_t)m->rtx[i].seq));
 	return a;
@@ -105,7 +153,7 @@ static json_t *summary_json(const struct explain_rec *r)
 						     (json_int_t)m->nsegs[1]));
 	json_object_set_new(o, "bytes", json_pack("[I,I]", (json_int_t)m->bytes[0],
 						  (json_int_t)m->bytes[1]));
-	json_object_set_new(o, "handshake_rtt", m->has_handshake ? json_real(m->hs_rtt_us / 1e6)
+	json_object_set_new(o, "handshake_rtt", m->has_handshake ? exact_us(m->hs_rtt_us)
 								 : json_null());
 	json_object_set_new(o, "closed", json_boolean(m->closed));
 	json_object_set_new(o, "reset", json_boolean(m->reset));
@@ -115,8 +163,9 @@ static json_t *summary_json(const struct explain_rec *r)
 	json_object_set_new(o, "time_wait", who_json(m->time_wait));
 	if (m->time_wait_cut)	/* only then: offline summaries never carry it */
 		json_object_set_new(o, "time_wait_cut", json_true());
-	json_object_set_new(o, "client_final", json_string(explain_state_name(m->final[0])));
-	json_object_set_new(o, "server_final", json_string(explain_state_name(m->final[1])));
+	json_object_set_new(o, "simultaneous_close", json_boolean(m->sim_close));
+	json_object_set_new(o, "client_final", final_json(m, 0));
+	json_object_set_new(o, "server_final", final_json(m, 1));
 	json_object_set_new(o, "retransmissions", json_integer(m->nrtx));
 	json_object_set_new(o, "rtx", rtx_json(m));
 	return o;
@@ -125,8 +174,8 @@ static json_t *summary_json(const struct explain_rec *r)
 static json_t *event_json(const struct explain_rec *r, const char *text)
 {
 	const struct tcb_event *v = &r->ev;
-	json_t *o = json_pack("{s:s, s:I, s:f, s:I, s:s, s:s, s:s, s:s, s:s}", "type", "event",
-			      "frame", (json_int_t)r->frame, "t", r->t_us / 1e6, "conn",
+	json_t *o = json_pack("{s:s, s:I, s:o, s:I, s:s, s:s, s:s, s:s, s:s}", "type", "event",
+			      "frame", (json_int_t)r->frame, "t", rec_time(r), "conn",
 			      (json_int_t)r->conn, "kind", tcb_ev_kind_name(v->kind), "why",
 			      tcb_why_name(v->why), "rfc", tcb_why_rfc(v->why), "from",
 			      explain_state_name(v->from), "to", explain_state_name(v->to));
@@ -161,8 +210,8 @@ static json_t *impair_json(const struct explain_rec *r, const char *text)
 {
 	static const char *const acts[] = { "drop", "delay", "duplicate", "reorder", "corrupt" };
 	unsigned a = (unsigned)r->impair.act;
-	json_t *o = json_pack("{s:s, s:I, s:f, s:I, s:s, s:o}", "type", "impair", "frame",
-			      (json_int_t)r->frame, "t", r->t_us / 1e6, "conn", (json_int_t)r->conn,
+	json_t *o = json_pack("{s:s, s:I, s:o, s:I, s:s, s:o}", "type", "impair", "frame",
+			      (json_int_t)r->frame, "t", rec_time(r), "conn", (json_int_t)r->conn,
 			      "act", a < 5 ? acts[a] : "?", "rule",
 			      text_json(r->impair.rule, strnlen(r->impair.rule,
 								sizeof(r->impair.rule))));
@@ -187,21 +236,51 @@ json_t *explain_json_rec(const struct explain_rec *r, enum explain_lang lang, co
 	return NULL;
 }
 
-static int write_line(json_t *o, FILE *out)
+/* Writes the dump with every marked string as the bare decimal it holds. */
+static int put_unmarked(const char *d, FILE *out)
 {
-	if (!o)
-		return -1;
-	int rc = json_dumpf(o, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-	json_decref(o);
+	const char *m;
+
+	while ((m = strstr(d, MARK_OUT))) {
+		const char *num = m + strlen(MARK_OUT), *q = strchr(num, '"');
+
+		if (!q || fwrite(d, 1, (size_t)(m - d), out) != (size_t)(m - d) ||
+		    fwrite(num, 1, (size_t)(q - num), out) != (size_t)(q - num))
+			return -1;
+		d = q + 1;
+	}
+	return fputs(d, out) == EOF ? -1 : 0;
+}
+
+int explain_json_write_obj(json_t *o, FILE *out)
+{
+	char *d = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	int rc = d ? put_unmarked(d, out) : -1;
+
+	free(d);
 	if (rc < 0 || fputc('\n', out) == EOF)
 		return -1;
 	return 0;
+}
+
+/* One object as a line, then released. */
+static int write_line(json_t *o, FILE *out)
+{
+	int rc = explain_json_write_obj(o, out);
+
+	json_decref(o);
+	return rc;
 }
 
 int explain_json_note(const char *text, FILE *out)
 {
 	return write_line(json_pack("{s:s, s:o}", "type", "note", "text",
 				    text_json(text, strlen(text))), out);
+}
+
+json_t *explain_json_time(struct tstamp t)
+{
+	return exact(t);
 }
 
 int explain_json_write(const struct explain_rec *r, enum explain_lang lang, const char *text,

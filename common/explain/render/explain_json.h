@@ -25,4 +25,10 @@ int explain_json_note(const char *text, FILE *out);
 int explain_json_write(const struct explain_rec *r, enum explain_lang lang, const char *text,
 		       FILE *out);
 
+/* A time as an exact decimal for an object passed to explain_json_write_obj. */
+json_t *explain_json_time(struct tstamp t);
+
+/* Writes o as one line (times exact). Returns 0 or -1; o stays the caller's. */
+int explain_json_write_obj(json_t *o, FILE *out);
+
 #endif

@@ -118,11 +118,13 @@ const char *explain_ladder_addr(const struct explain_ladder *l, enum explain_who
 	for (size_t i = 0; l && i < l->n; i++) {
 		const struct explain_rec *r = &l->rows[i]->rec;
 		bool from = (r->dir == EXPLAIN_C2S) == (who == EXPLAIN_CLIENT);
-		uint32_t a = from ? r->seg.saddr : r->seg.daddr;
+		char a[SEG_ADDR_STR];
 
 		if (r->kind != EXPLAIN_REC_SEGMENT && r->kind != EXPLAIN_REC_IMPAIR)
 			continue;
-		snprintf(buf, cap, "%u.%u.%u.%u:%u", a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255,
+		seg_addr_str(&r->seg, from, a, sizeof(a));
+		/* IPv6 in brackets before the port (RFC 3986 §3.2.2), as URLs write it */
+		snprintf(buf, cap, r->seg.ipv == 6 ? "[%s]:%u" : "%s:%u", a,
 			 from ? r->seg.sport : r->seg.dport);
 		return buf;
 	}

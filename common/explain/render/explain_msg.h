@@ -72,6 +72,8 @@ enum explain_msg_id {
 	EXPLAIN_M_WHY_FIN_ACK_3,	/* last ACK of a three-segment close */
 	EXPLAIN_M_WHY_FIN_ACK_4,	/* last ACK of a four-segment close */
 	EXPLAIN_M_WHY_DATA_FIN,		/* data and FIN in one segment */
+	EXPLAIN_M_WHY_ACK_OF_FIN_SIM,	/* ACK of the other FIN after the FINs crossed */
+	EXPLAIN_M_WHY_RST_REFUSE,	/* RST+ACK from a port with no listener */
 
 	/* ---- the arithmetic ---- */
 	EXPLAIN_M_AR_SYN_SEQ,		/* seq 0 = ISN */
@@ -95,6 +97,22 @@ enum explain_msg_id {
 	EXPLAIN_M_OPT_WSCALE,
 	EXPLAIN_M_OPT_SACK_PERM,
 	EXPLAIN_M_OPT_TS,
+	EXPLAIN_M_AR_SYN_ACK_BAD,	/* ack is not the peer's ISN + 1 */
+	EXPLAIN_M_AR_ACK_FIRST,		/* first ACK of a capture begun mid-stream */
+	EXPLAIN_M_AR_ACK_RTT_KARN,	/* acknowledged bytes sent more than once */
+	EXPLAIN_M_AR_RST_CLOSED,	/* RST verdicts, order of enum explain_rst from 1 */
+	EXPLAIN_M_AR_RST_LISTEN,
+	EXPLAIN_M_AR_RST_SYN_SENT_ACCEPT,
+	EXPLAIN_M_AR_RST_SYN_SENT_DROP,
+	EXPLAIN_M_AR_RST_ACCEPT,
+	EXPLAIN_M_AR_RST_CHALLENGE,
+	EXPLAIN_M_AR_RST_OUT_OF_WINDOW,
+	EXPLAIN_M_AR_RST_TIME_WAIT,
+	EXPLAIN_M_AR_FIN_AT_ISN,	/* a FIN at the SYN's number */
+	EXPLAIN_M_AR_RST_ABORT,		/* rst_form 1, 2 */
+	EXPLAIN_M_AR_RST_NOT_ABORT,
+	EXPLAIN_M_DROP_NO_ACK,		/* drops, order of enum explain_drop from 1 */
+	EXPLAIN_M_DROP_OLD,
 
 	/* ---- state changes ---- */
 	EXPLAIN_M_STATE_CHANGE,		/* {Side}: {from} → {to} ({reason}) */
@@ -125,8 +143,20 @@ enum explain_msg_id {
 	EXPLAIN_M_RTX_ORIG,		/* " (first sent in frame {of})" */
 	EXPLAIN_M_RTX_PREV_ORIG,	/* "the original" */
 	EXPLAIN_M_RTX_PREV_N,		/* "#{n}" */
-	EXPLAIN_M_RTX_WHY,		/* no ACK before the timer expired */
+	EXPLAIN_M_RTX_WHY,		/* the interval fits the retransmission timer */
 	EXPLAIN_M_RTX_WHY_SYN,		/* the same for a SYN: no claim on its schedule */
+	EXPLAIN_M_RTX_WHY_FAST,		/* after >= 3 duplicate ACKs */
+	EXPLAIN_M_RTX_WHY_UNKNOWN,	/* too soon for a timer: the cause is not visible */
+	EXPLAIN_M_RTX_BACKOFF_DOUBLE,	/* about twice the previous interval */
+	EXPLAIN_M_RTX_BACKOFF_SAME,	/* about the same interval (linear schedule) */
+	EXPLAIN_M_RTX_DUP,		/* an identical copy of frame {dupof} */
+	EXPLAIN_M_RTX_REUSE,		/* same number, another control flag */
+	EXPLAIN_M_AF_DUPACK_CHALLENGE,	/* a duplicate ACK that is a challenge ACK */
+	EXPLAIN_M_AF_DUPACK_COPY,	/* a duplicate ACK that is a copy of one frame */
+	EXPLAIN_M_AF_KEEPALIVE_ZWP,	/* keep-alive form into a zero window: persist probe */
+	EXPLAIN_M_CAP_CUT,		/* the snaplen cut the payload: {kept} of {seglen}, {notcap} */
+	EXPLAIN_M_CAP_OPTS_CUT,		/* ... and {optcut} option bytes */
+	EXPLAIN_M_CAP_FRAG,		/* a first IP fragment: len is this fragment's */
 
 	/* ---- impairment engine (order of enum explain_impair_act) ---- */
 	EXPLAIN_M_IMP_DROP,
@@ -252,6 +282,11 @@ enum explain_msg_id {
 	EXPLAIN_M_SUM_RTX_HEAD,
 	EXPLAIN_M_SUM_RTX_ITEM,
 	EXPLAIN_M_SUM_RTX_MORE,
+	EXPLAIN_M_SUM_RTX_ITEM_COPY,	/* a listed \"retransmission\" that is a copy */
+	EXPLAIN_M_SUM_RTX_ITEM_REUSE,
+	EXPLAIN_M_SUM_TIME_WAIT_BOTH,
+	EXPLAIN_M_SUM_CLOSE_SIM,	/* the FINs crossed */
+	EXPLAIN_M_SUM_UNSHOWN,		/* final state of an end that sent nothing */
 
 	/* ---- ladder and HTML ---- */
 	EXPLAIN_M_LAD_TITLE,		/* "Connection {conn}: client {client}, server {server}" */

@@ -106,13 +106,76 @@ static bool acks_fin(const struct prose *p)
 
 /* ---- the sentences of a segment ---- */
 
+/* The interval against the previous one: about double, or about the same. */
+static void say_backoff(struct prose *p)
+{
+	const struct explain_rec *r = p->r;
+	uint64_t gap = r->why.rtx_after_us, prev = r->why.rtx_prev_gap_us;
+
+	if (!prev)
+		return;
+	set_dur(p, "prevgap", prev);
+	if (gap * 10 >= prev * 18 && gap * 10 <= prev * 22)
+		say(p, EXPLAIN_M_RTX_BACKOFF_DOUBLE);
+	else if (gap * 10 >= prev * 9 && gap * 10 <= prev * 11)
+		say(p, EXPLAIN_M_RTX_BACKOFF_SAME);
+}
+
+/* Why it was sent again: only what the intervals and duplicate ACKs show. */
+static void say_rtx_cause(struct prose *p)
+{
+	const struct explain_rec *r = p->r;
+
+	if (r->analysis & EXPLAIN_AF_FAST_RETRANSMISSION)
+		return;	/* its label's sentence says it */
+	switch (r->why.rtx_cause) {
+	case EXPLAIN_RTX_TIMER:
+		/* A SYN's schedule is the sender's own (Linux >= 6.5 waits linearly first):
+		 * its segment alone does not tell, so the sentence makes no claim about
+		 * it; only the intervals seen (say_backoff) do. */
+		say(p, (r->seg.flags & (SEG_SYN | SEG_ACK)) == SEG_SYN ? EXPLAIN_M_RTX_WHY_SYN
+								       : EXPLAIN_M_RTX_WHY);
+		say_backoff(p);
+		break;
+	case EXPLAIN_RTX_FAST:
+		say(p, EXPLAIN_M_RTX_WHY_FAST);
+		break;
+	default:
+		say(p, EXPLAIN_M_RTX_WHY_UNKNOWN);
+		break;
+	}
+}
+
+static void say_copy(struct prose *p)
+{
+	const struct explain_rec *r = p->r;
+
+	explain_var_u(&p->v, "dupof", r->why.dup_of_frame);
+	explain_var_u(&p->v, "ipid", r->seg.ip_id);
+	set_dur(p, "dupafter", r->why.dup_after_us);
+	say(p, EXPLAIN_M_RTX_DUP);
+}
+
 static void say_retransmission(struct prose *p)
 {
 	const struct explain_rec *r = p->r;
 	uint32_t count = r->why.rtx_count ? r->why.rtx_count : 1;
+	char what[40];
 
+	if (r->why.dup_of_frame) {	/* a copy of one packet, whatever tshark calls it */
+		say_copy(p);
+		return;
+	}
 	if (!(r->analysis & EXPLAIN_AF_RETRANSMISSION) && r->why.rtx_count == 0)
 		return;
+	if (r->why.rtx_cause == EXPLAIN_RTX_REUSE) {
+		explain_var_u(&p->v, "rprev", r->why.rtx_prev_frame);
+		explain_var_s(&p->v, "origwhat",
+			      explain_flags_label(r->why.rtx_orig_flags ? r->why.rtx_orig_flags : SEG_ACK,
+						  what, sizeof(what)));
+		say(p, EXPLAIN_M_RTX_REUSE);
+		return;
+	}
 	explain_var_u(&p->v, "count", count);
 	explain_var_u(&p->v, "n", count - 1);
 	set_dur(p, "after", r->why.rtx_after_us);
@@ -122,13 +185,9 @@ static void say_retransmission(struct prose *p)
 		set_msg(p, "orig", EXPLAIN_M_RTX_ORIG);
 	else
 		explain_var_s(&p->v, "orig", "");
+	explain_var_u(&p->v, "dupacks", r->why.dupack_num);
 	say(p, EXPLAIN_M_RTX_HEAD);
-	if (r->analysis & (EXPLAIN_AF_FAST_RETRANSMISSION | EXPLAIN_AF_SPURIOUS_RETRANSMISSION))
-		return;
-	/* A SYN's schedule is the sender's own (Linux >= 6.5 waits linearly first): its
-	 * segment alone does not tell, so the sentence makes no claim about it. */
-	say(p, (r->seg.flags & (SEG_SYN | SEG_ACK)) == SEG_SYN ? EXPLAIN_M_RTX_WHY_SYN
-							       : EXPLAIN_M_RTX_WHY);
+	say_rtx_cause(p);
 }
 
 static enum explain_msg_id headline_fin_reply(const struct prose *p, bool fin_acked)
@@ -145,10 +204,31 @@ static enum explain_msg_id headline_fin_ack(const struct prose *p)
 	return p->ctx->close_piggyback ? EXPLAIN_M_WHY_FIN_ACK_3 : EXPLAIN_M_WHY_FIN_ACK_4;
 }
 
+/* Did the sender pass through CLOSING on this record (the FINs crossed)? */
+static bool sender_closing(const struct explain_rec *r)
+{
+	const struct explain_ep *ep = &r->ep[sender_of(r)];
+
+	if (!ep->known)
+		return false;
+	if (ep->after == TCB_CLOSING || ep->before == TCB_CLOSING)
+		return true;
+	for (uint8_t i = 0; i < ep->nvia && i < EXPLAIN_MAX_VIA; i++)
+		if (ep->via[i] == TCB_CLOSING)
+			return true;
+	return false;
+}
+
 static enum explain_msg_id headline(const struct prose *p, bool fin_acked)
 {
 	const struct explain_rec *r = p->r;
+	const struct explain_ep *me = &r->ep[sender_of(r)];
 
+	if (fin_acked && !(r->seg.flags & SEG_FIN) && sender_closing(r))
+		return EXPLAIN_M_WHY_ACK_OF_FIN_SIM;
+	if (r->why.rule == EXPLAIN_WHY_RST && me->known && me->before == TCB_CLOSED &&
+	    (r->seg.flags & SEG_ACK) && r->ack == 1)
+		return EXPLAIN_M_WHY_RST_REFUSE;
 	switch (r->why.rule) {
 	case EXPLAIN_WHY_FIN:
 		return r->len ? EXPLAIN_M_WHY_DATA_FIN : EXPLAIN_M_WHY_FIN;
@@ -179,7 +259,11 @@ static void say_seq_fin(struct prose *p)
 		say(p, EXPLAIN_M_AR_FIN_WITH_DATA);
 		return;
 	}
-	if (r->seq <= 1) {
+	if (r->seq == 0) {	/* the number the SYN took: not the next one */
+		say(p, EXPLAIN_M_AR_FIN_AT_ISN);
+		return;
+	}
+	if (r->seq == 1) {
 		say(p, EXPLAIN_M_AR_FIN_NODATA);
 		return;
 	}
@@ -190,6 +274,19 @@ static void say_seq_fin(struct prose *p)
 	say(p, EXPLAIN_M_AR_FIN_AFTER_DATA);
 }
 
+/* The RST: whether it is its sender's own ABORT, and what its receiver does with it. */
+static void say_rst(struct prose *p)
+{
+	const struct explain_rec *r = p->r;
+
+	if (r->why.rst_form == 1 || r->why.rst_form == 2)
+		say(p, r->why.rst_form == 1 ? EXPLAIN_M_AR_RST_ABORT : EXPLAIN_M_AR_RST_NOT_ABORT);
+	if (r->why.rst != EXPLAIN_RST_NONE && r->why.rst <= EXPLAIN_RST_TIME_WAIT)
+		say(p, (enum explain_msg_id)(EXPLAIN_M_AR_RST_CLOSED + r->why.rst - 1));
+	else
+		say(p, EXPLAIN_M_AR_RST_SEQ);
+}
+
 static void say_seq(struct prose *p)
 {
 	const struct explain_rec *r = p->r;
@@ -198,7 +295,7 @@ static void say_seq(struct prose *p)
 	if (f & SEG_SYN)
 		say(p, EXPLAIN_M_AR_SYN_SEQ);
 	else if (f & SEG_RST)
-		say(p, EXPLAIN_M_AR_RST_SEQ);
+		say_rst(p);
 	else if (f & SEG_FIN)
 		say_seq_fin(p);
 	else if (r->len)
@@ -216,10 +313,16 @@ static void say_ack(struct prose *p, bool fin_acked)
 
 	if (!(r->seg.flags & SEG_ACK))
 		return;
+	bool syn_ack = (r->seg.flags & SEG_SYN) || r->why.rule == EXPLAIN_WHY_HANDSHAKE_ACK;
+
 	if (r->seg.flags & SEG_RST)
 		say(p, EXPLAIN_M_AR_RST_ACK);
-	else if ((r->seg.flags & SEG_SYN) || r->why.rule == EXPLAIN_WHY_HANDSHAKE_ACK)
+	else if (syn_ack && r->ack != 1)	/* an edited or foreign ACK: not ISN + 1 */
+		say(p, EXPLAIN_M_AR_SYN_ACK_BAD);
+	else if (syn_ack)
 		say(p, EXPLAIN_M_AR_SYN_ACK);
+	else if (r->why.ack_base_unknown)
+		say(p, EXPLAIN_M_AR_ACK_FIRST);
 	else if (acked == 0)
 		say(p, EXPLAIN_M_AR_ACK_SAME);
 	else if (fin_acked)
@@ -228,8 +331,9 @@ static void say_ack(struct prose *p, bool fin_acked)
 		say(p, EXPLAIN_M_AR_ACK_DATA);
 	if (r->why.acks_frame && !(r->seg.flags & SEG_RST)) {
 		explain_var_u(&p->v, "acks_frame", r->why.acks_frame);
+		explain_var_u(&p->v, "sends", r->why.acks_sends);
 		set_dur(p, "rtt", r->why.ack_rtt_us);
-		say(p, EXPLAIN_M_AR_ACK_RTT);
+		say(p, r->why.acks_sends > 1 ? EXPLAIN_M_AR_ACK_RTT_KARN : EXPLAIN_M_AR_ACK_RTT);
 	}
 }
 
@@ -321,12 +425,35 @@ static void say_states(struct prose *p)
 
 	for (int i = 0; i < 2; i++) {
 		const struct explain_ep *ep = &r->ep[order[i]];
+		enum tcb_state from = ep->before;
+		uint8_t nvia = ep->nvia < EXPLAIN_MAX_VIA ? ep->nvia : EXPLAIN_MAX_VIA;
 
-		if (!ep->known || ep->before == ep->after)
+		if (!ep->known)
 			continue;
-		say_state_change(p, order[i], ep->before, ep->after,
-				 transition_msg(ep->before, ep->after, r->seg.flags & SEG_RST));
+		for (uint8_t k = 0; k <= nvia; k++) {	/* each step of before -> via... -> after */
+			enum tcb_state to = k < nvia ? ep->via[k] : ep->after;
+			if (to == from)
+				continue;
+			say_state_change(p, order[i], from, to,
+					 transition_msg(from, to, r->seg.flags & SEG_RST));
+			from = to;
+		}
 	}
+}
+
+/* The sentence of one tshark label, unless the record shows its usual reading is false. */
+static enum explain_msg_id analysis_msg(const struct explain_rec *r, uint32_t bit)
+{
+	if (bit == EXPLAIN_AF_DUPLICATE_ACK && r->why.challenge_of_frame)
+		return EXPLAIN_M_AF_DUPACK_CHALLENGE;
+	if (bit == EXPLAIN_AF_DUPLICATE_ACK && r->why.dup_of_frame)
+		return EXPLAIN_M_AF_DUPACK_COPY;
+	if (bit == EXPLAIN_AF_KEEP_ALIVE && r->why.zero_window_probe)
+		return EXPLAIN_M_AF_KEEPALIVE_ZWP;
+	unsigned i = 0;
+	while (i + 1 < EXPLAIN_AF_COUNT && !(bit & (1u << i)))
+		i++;
+	return (enum explain_msg_id)(EXPLAIN_M_AF_TEXT_FIRST + i);
 }
 
 static void say_analysis(struct prose *p)
@@ -334,13 +461,15 @@ static void say_analysis(struct prose *p)
 	const struct explain_rec *r = p->r;
 
 	explain_var_u(&p->v, "dupnum", r->why.dupack_num);
-	explain_var_u(&p->v, "dupof", r->why.dupack_of_frame);
+	explain_var_u(&p->v, "dupof", r->why.dup_of_frame ? r->why.dup_of_frame
+							   : r->why.dupack_of_frame);
+	explain_var_u(&p->v, "challenge", r->why.challenge_of_frame);
 	for (unsigned i = 1; i < EXPLAIN_AF_COUNT; i++) {
 		if (!(r->analysis & (1u << i)))
 			continue;
 		explain_var_s(&p->v, "label",
 			    explain_msg(p->lang, (enum explain_msg_id)(EXPLAIN_M_AF_LABEL_FIRST + i)));
-		say(p, (enum explain_msg_id)(EXPLAIN_M_AF_TEXT_FIRST + i));
+		say(p, analysis_msg(r, 1u << i));
 	}
 }
 
@@ -419,6 +548,27 @@ static void set_segment_vars(struct prose *p)
 	set_preview(p, "preview", r->seg.payload, r->seg.len < r->len ? r->seg.len : r->len);
 }
 
+/* What the capture did not keep of this segment (the reader's seg_parse_cap): said from
+ * its headers, so a cut payload is never taken for a lost one. */
+static void say_capture(struct prose *p)
+{
+	const struct seg *s = &p->r->seg;
+	uint32_t len = p->r->len;	/* the record's: a viewer may keep less of seg */
+
+	if (s->cut && s->cut <= len) {
+		explain_var_u(&p->v, "kept", len - s->cut);
+		explain_var_u(&p->v, "seglen", len);
+		explain_var_u(&p->v, "notcap", s->cut);
+		say(p, EXPLAIN_M_CAP_CUT);
+	}
+	if (s->opts_cut) {
+		explain_var_u(&p->v, "optcut", s->opts_cut);
+		say(p, EXPLAIN_M_CAP_OPTS_CUT);
+	}
+	if (s->frag)
+		say(p, EXPLAIN_M_CAP_FRAG);
+}
+
 static void prose_segment(struct prose *p)
 {
 	const struct explain_rec *r = p->r;
@@ -435,8 +585,11 @@ static void prose_segment(struct prose *p)
 		say(p, EXPLAIN_M_AR_WIN);
 		say_options(p);
 	}
+	if (r->why.drop != EXPLAIN_DROP_NONE && r->why.drop <= EXPLAIN_DROP_OLD)
+		say(p, (enum explain_msg_id)(EXPLAIN_M_DROP_NO_ACK + r->why.drop - 1));
 	say_states(p);
 	say_analysis(p);
+	say_capture(p);
 }
 
 /* ---- TCB events (live programs) ---- */
@@ -634,13 +787,18 @@ static void say_close(struct prose *p)
 		say(p, EXPLAIN_M_SUM_OPEN);
 	else if (s->reset)
 		say(p, EXPLAIN_M_SUM_RESET);
+	else if (s->sim_close)
+		say(p, EXPLAIN_M_SUM_CLOSE_SIM);
 	else if (s->close_segments == 4)
 		say(p, EXPLAIN_M_SUM_CLOSE4);
 	else if (s->close_segments == 3)
 		say(p, EXPLAIN_M_SUM_CLOSE3);
 	else
 		say(p, EXPLAIN_M_SUM_CLOSE_OTHER);
-	if (s->time_wait == EXPLAIN_CLIENT || s->time_wait == EXPLAIN_SERVER) {
+	if (s->final[0] == TCB_TIME_WAIT && s->final[1] == TCB_TIME_WAIT &&
+	    !s->final_unknown[0] && !s->final_unknown[1]) {
+		say(p, EXPLAIN_M_SUM_TIME_WAIT_BOTH);
+	} else if (s->time_wait == EXPLAIN_CLIENT || s->time_wait == EXPLAIN_SERVER) {
 		explain_var_s(&p->v, "tw",
 			    explain_side_name(p->lang, (enum explain_who)s->time_wait, false));
 		say(p, s->time_wait_cut ? EXPLAIN_M_SUM_TIME_WAIT_CUT : EXPLAIN_M_SUM_TIME_WAIT);
@@ -665,12 +823,23 @@ static void say_rtx_list(struct prose *p)
 		explain_var_s(&p->v, "dir", explain_msg(p->lang, s->rtx[i].dir == EXPLAIN_S2C ?
 							     EXPLAIN_M_S2C : EXPLAIN_M_C2S));
 		set_dur(p, "after", s->rtx[i].after_us);
-		say(p, EXPLAIN_M_SUM_RTX_ITEM);
+		say(p, s->rtx[i].cause == EXPLAIN_RTX_DUPLICATE ? EXPLAIN_M_SUM_RTX_ITEM_COPY
+		       : s->rtx[i].cause == EXPLAIN_RTX_REUSE ? EXPLAIN_M_SUM_RTX_ITEM_REUSE
+							 : EXPLAIN_M_SUM_RTX_ITEM);
 	}
 	if (s->nrtx > shown) {
 		explain_var_u(&p->v, "n", s->nrtx - shown);
 		say(p, EXPLAIN_M_SUM_RTX_MORE);
 	}
+}
+
+static const char *final_label(const struct prose *p, enum explain_who w)
+{
+	const struct explain_summary *s = &p->r->sum;
+
+	if (s->final_unknown[w])
+		return explain_msg(p->lang, EXPLAIN_M_SUM_UNSHOWN);
+	return explain_state_label(p->lang, s->final[w]);
 }
 
 static void prose_summary(struct prose *p)
@@ -687,8 +856,8 @@ static void prose_summary(struct prose *p)
 	set_dur(p, "syn_synack", s->hs_syn_synack_us);
 	say(p, s->has_handshake ? EXPLAIN_M_SUM_HS : EXPLAIN_M_SUM_NO_HS);
 	say_close(p);
-	explain_var_s(&p->v, "c_final", explain_state_label(p->lang, s->final[EXPLAIN_CLIENT]));
-	explain_var_s(&p->v, "s_final", explain_state_label(p->lang, s->final[EXPLAIN_SERVER]));
+	explain_var_s(&p->v, "c_final", final_label(p, EXPLAIN_CLIENT));
+	explain_var_s(&p->v, "s_final", final_label(p, EXPLAIN_SERVER));
 	say(p, EXPLAIN_M_SUM_FINAL);
 	say_rtx_list(p);
 }

@@ -116,6 +116,11 @@ static void quiet_numbers(struct explain_sb *sb, const struct explain_rec *r,
 	explain_sb_u(sb, r->win, 0, '0');
 	explain_sb_puts(sb, " len=");
 	explain_sb_u(sb, r->len, 0, '0');
+	if (r->seg.cut) {	/* the snaplen cut the payload: the header still tells len */
+		explain_sb_puts(sb, lang == EXPLAIN_LANG_ZH ? "（" : " (");
+		explain_sb_u(sb, r->seg.cut, 0, '0');
+		explain_sb_puts(sb, lang == EXPLAIN_LANG_ZH ? " 字节未被抓包保存）" : " not captured)");
+	}
 }
 
 int explain_quiet_line(const struct explain_rec *r, enum explain_lang lang, bool colour,
@@ -132,9 +137,15 @@ int explain_quiet_line(const struct explain_rec *r, enum explain_lang lang, bool
 	explain_sb_puts(&sb, c);
 	explain_sb_u(&sb, r->frame, 4, ' ');
 	explain_sb_puts(&sb, " ");
-	explain_sb_u(&sb, r->t_us / 1000000, 0, '0');
-	explain_sb_puts(&sb, ".");
-	explain_sb_u(&sb, r->t_us % 1000000, 6, '0');
+	if (r->ts.digits) {	/* the capture's own resolution (9 places for ns files) */
+		char tb[48];
+		tstamp_fmt(r->ts, tb, sizeof(tb));
+		explain_sb_puts(&sb, tb);
+	} else {
+		explain_sb_u(&sb, r->t_us / 1000000, 0, '0');
+		explain_sb_puts(&sb, ".");
+		explain_sb_u(&sb, r->t_us % 1000000, 6, '0');
+	}
 	explain_sb_puts(&sb, " ");
 	if (r->kind == EXPLAIN_REC_SEGMENT || r->kind == EXPLAIN_REC_IMPAIR) {
 		quiet_numbers(&sb, r, lang, flags, sizeof(flags));
