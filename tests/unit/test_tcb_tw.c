@@ -102,15 +102,13 @@ static long do_step(struct tt *t, const struct step *st)
 
 /* Two TCBs in TIME-WAIT by the same path; the second is compacted; each step is done to
  * both and everything observable compared. Returns the compacted twin's final state. */
-static enum tcb_state run_twins(enum tcb_state via, bool rfc1337, const struct step *st,
-				size_t n)
+static enum tcb_state run_twins_p(enum tcb_state via, const struct tcb_params *pp,
+				  const struct step *st, size_t n)
 {
 	struct tt full, tw;
-	struct tcb_params p;
+	struct tcb_params p = *pp;
 	enum tcb_state end;
 
-	tt_params(&p, TT_SERVER);
-	p.rfc1337 = rfc1337;
 	tt_reach(&full, via, &p);
 	tt_reach(&tw, via, &p);
 	if (via == TCB_CLOSING) {	/* the peer ACKs our FIN: TIME-WAIT */
@@ -136,6 +134,16 @@ static enum tcb_state run_twins(enum tcb_state via, bool rfc1337, const struct s
 	tt_free(&full);
 	tt_free(&tw);
 	return end;
+}
+
+static enum tcb_state run_twins(enum tcb_state via, bool rfc1337, const struct step *st,
+				size_t n)
+{
+	struct tcb_params p;
+
+	tt_params(&p, TT_SERVER);
+	p.rfc1337 = rfc1337;
+	return run_twins_p(via, &p, st, n);
 }
 
 #define RUN(via, rfc1337, steps) \
@@ -230,6 +238,28 @@ TEST(tw_syn_rst_in_window_bad_seq_and_rate_limits)
 	assert_int_equal(RUN(TCB_CLOSING, true, st), TCB_TIME_WAIT);
 }
 
+/* RFC 5961 §7: the per-second challenge ACK budget must be carried from segment to
+ * segment (a budget of 2, no per-answer interval; three SYNs in one second, one in the
+ * next): a record that forgot its count would answer differently from its twin. */
+TEST(tw_challenge_ack_budget_kept)
+{
+	struct tt t;
+	struct tcb_params p;
+	struct step st[] = {
+		{ S_SEG, MS(1), { 0 } }, { S_SEG, MS(2), { 0 } }, { S_SEG, MS(3), { 0 } },
+		{ S_SEG, SEC(1) + MS(5), { 0 } },
+	};
+
+	tcb_in_time_wait(&t);
+	st[0].s = st[1].s = st[2].s = st[3].s = SEG(.flags = SEG_SYN, .seq = RCV + 10, .ack = 0);
+	tt_free(&t);
+	tt_params(&p, TT_SERVER);
+	p.challenge_ack_limit = 2;
+	p.invalid_ratelimit_us = 0;
+	assert_int_equal(run_twins_p(TCB_TIME_WAIT, &p, st, sizeof(st) / sizeof(st[0])),
+			 TCB_TIME_WAIT);
+}
+
 TEST(tw_user_calls_as_on_the_full_tcb)
 {
 	struct step st[] = {
@@ -267,6 +297,7 @@ int main(void)
 		T(tw_two_fins_in_one_out_give_one_ack),
 		T(tw_rst_closes_or_is_ignored_with_rfc1337),
 		T(tw_syn_rst_in_window_bad_seq_and_rate_limits),
+		T(tw_challenge_ack_budget_kept),
 		T(tw_user_calls_as_on_the_full_tcb),
 		T(tw_record_is_not_reopened),
 	};
