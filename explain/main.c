@@ -36,7 +36,12 @@ static int skip(struct run *run, const struct pcapr_pkt *p, enum pcapr_skip why,
 		const char *reason, struct err *e)
 {
 	struct xout_skip k = { p->frame, tstamp_sub(p->ts, run->t0), reason };
+	/* an IP datagram (UDP, ICMP, a later fragment, a cut TCP header) can go into the -w
+	 * file with its reason as the comment; other link protocols have no IP bytes */
+	struct xout_pkt xp = { p->frame, tstamp_ns(p->ts), p->skip == PCAPR_OK ? p->ip : NULL,
+			       p->skip == PCAPR_OK ? p->iplen : 0, p->ipwire };
 
+	xout_set_pkt(run->out, &xp);
 	if (why == PCAPR_NOT_IP)
 		run->tot.not_ip++;
 	else if (why == PCAPR_OK)
@@ -70,7 +75,7 @@ static int feed(struct run *run, struct explain_track *t, const struct pcapr_pkt
 		run->tot.cut_bytes += s.cut;
 	}
 	struct tstamp rel = tstamp_sub(p->ts, run->t0);
-	struct xout_pkt xp = { p->frame, tstamp_ns(p->ts), p->ip, p->iplen };
+	struct xout_pkt xp = { p->frame, tstamp_ns(p->ts), p->ip, p->iplen, p->ipwire };
 
 	xout_set_pkt(run->out, &xp);
 	return explain_track_segment_at(t, p->frame, &rel, &s, e);

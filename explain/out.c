@@ -8,6 +8,7 @@
 #include "explain_json.h"
 #include "explain_out.h"
 #include "pcapng_w.h"
+#include "pcapr.h"
 
 struct xout {
 	const struct xopts *o;
@@ -28,7 +29,10 @@ static int pcapng_put(void *ctx, const struct explain_rec *r, const char *prose,
 	if (r->frame != x->pkt.frame || !x->pkt.ip)
 		return err_set(e, "frame %llu: no packet bytes for the pcapng output",
 			       (unsigned long long)r->frame);
-	return pcapngw_packet(x->w, x->pkt.ts_ns, x->pkt.ip, x->pkt.iplen, prose, e);
+	/* a payload the snaplen cut stays cut, with its length on the wire */
+	return pcapngw_packet_cut(x->w, x->pkt.ts_ns, x->pkt.ip, x->pkt.iplen,
+				  x->pkt.ipwire > x->pkt.iplen ? x->pkt.ipwire : x->pkt.iplen,
+				  prose, e);
 }
 
 static int pcapng_close(void *ctx, struct err *e)
@@ -137,11 +141,34 @@ static bool filtered(const struct xopts *o)
 	return o->max_conns || o->has_host || o->port >= 0 || o->conn_only;
 }
 
+static const char *skip_words(const struct xopts *o)
+{
+	return o->lang == EXPLAIN_LANG_ZH ? "跳过（没有可解释的 TCP 段）"
+					  : "skipped (no TCP segment to explain)";
+}
+
+/* -w: a skipped IP datagram is copied too, its reason as the comment. */
+static int skip_to_pcapng(struct xout *x, const struct xout_skip *k, struct err *e)
+{
+	char comment[PCAPR_WHY + 64];
+
+	if (!x->w || x->pkt.frame != k->frame || !x->pkt.ip || !x->pkt.iplen)
+		return 0;
+	snprintf(comment, sizeof(comment), "%s: %s", skip_words(x->o), k->reason);
+	return pcapngw_packet_cut(x->w, x->pkt.ts_ns, x->pkt.ip, x->pkt.iplen,
+				  x->pkt.ipwire > x->pkt.iplen ? x->pkt.ipwire : x->pkt.iplen,
+				  comment, e);
+}
+
 int xout_skip(struct xout *x, const struct xout_skip *k, struct err *e)
 {
 	char t[48];
 
-	if (x->o->summary || filtered(x->o))
+	if (filtered(x->o))
+		return 0;
+	if (skip_to_pcapng(x, k, e) < 0)
+		return -1;
+	if (x->o->summary)
 		return 0;
 	tstamp_fmt(k->t, t, sizeof(t));
 	if (x->o->json) {
@@ -154,9 +181,7 @@ int xout_skip(struct xout *x, const struct xout_skip *k, struct err *e)
 			return err_set(e, "writing output failed");
 		return 0;
 	}
-	printf("%4llu %s %s: %s\n", (unsigned long long)k->frame, t,
-	       x->o->lang == EXPLAIN_LANG_ZH ? "跳过（没有可解释的 TCP 段）" : "skipped (no TCP "
-	       "segment to explain)", k->reason);
+	printf("%4llu %s %s: %s\n", (unsigned long long)k->frame, t, skip_words(x->o), k->reason);
 	return ferror(stdout) ? err_set(e, "writing output failed") : 0;
 }
 

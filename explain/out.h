@@ -16,7 +16,8 @@ struct xout_pkt {
 	uint64_t frame;
 	uint64_t ts_ns;		/* absolute, for the pcapng timestamp */
 	const uint8_t *ip;
-	size_t iplen;
+	size_t iplen;		/* bytes captured */
+	size_t ipwire;		/* the datagram's length on the wire (>= iplen) */
 };
 
 /* Opens the -w file (if any). NULL with e set on failure. */

@@ -63,14 +63,15 @@ static int keep(struct coll *c, const struct explain_rec *r, struct err *e)
 	k = &c->k[c->n];
 	k->r = *r;
 	k->payload = NULL;
-	n = r->seg.payload ? (r->seg.len < XTUI_PAYLOAD_KEPT ? r->seg.len : XTUI_PAYLOAD_KEPT) : 0;
+	n = explain_payload_kept(r);	/* only what was captured */
+	n = n < XTUI_PAYLOAD_KEPT ? n : XTUI_PAYLOAD_KEPT;
 	if (n) {
 		if (!(k->payload = malloc(n)))
 			return err_set(e, "out of memory");
 		memcpy(k->payload, r->seg.payload, n);
 	}
 	k->r.seg.payload = k->payload;
-	k->r.seg.len = n;
+	k->r.seg.len = n + r->seg.cut;	/* seg.h: the payload holds len - cut bytes */
 	c->n++;
 	return 0;
 }
@@ -191,16 +192,16 @@ static void initial_states(struct tui *t, const struct coll *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		const struct explain_rec *r = &c->k[i].r;
-		char a[48];
+		char a[64], ip[SEG_ADDR_STR];
 
 		if (r->kind != EXPLAIN_REC_SEGMENT)
 			continue;
 		for (int w = 0; w < 2; w++) {
 			bool from = (r->dir == EXPLAIN_C2S) == (w == EXPLAIN_CLIENT);
-			uint32_t ip = from ? r->seg.saddr : r->seg.daddr;
 
-			snprintf(a, sizeof(a), "%u.%u.%u.%u:%u", ip >> 24, ip >> 16 & 255,
-				 ip >> 8 & 255, ip & 255, from ? r->seg.sport : r->seg.dport);
+			seg_addr_str(&r->seg, from, ip, sizeof(ip));	/* IPv4 or IPv6 */
+			snprintf(a, sizeof(a), r->seg.ipv == 6 ? "[%s]:%u" : "%s:%u", ip,
+				 from ? r->seg.sport : r->seg.dport);
 			tui_set_addr(t, (enum explain_who)w, a);
 			tui_set_state(t, (enum explain_who)w, r->ep[w].known, r->ep[w].before);
 		}

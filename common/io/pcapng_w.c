@@ -163,19 +163,26 @@ struct pcapngw *pcapngw_open(const char *path, const char *app, struct err *e)
 int pcapngw_packet(struct pcapngw *w, uint64_t ts_ns, const uint8_t *pkt, size_t len,
 		   const char *comment, struct err *e)
 {
+	return pcapngw_packet_cut(w, ts_ns, pkt, len, len, comment, e);
+}
+
+int pcapngw_packet_cut(struct pcapngw *w, uint64_t ts_ns, const uint8_t *pkt, size_t len,
+		       size_t orig_len, const char *comment, struct err *e)
+{
 	struct blk b = { 0 };
 	size_t clen = comment ? strnlen(comment, MAX_COMMENT + 1) : 0;
 
 	if (!w || (!pkt && len))
 		return err_set(e, "pcapng: no writer or packet");
-	if (len > MAX_PACKET || clen > MAX_COMMENT)
-		return err_set(e, "pcapng: packet (%zu bytes) or comment too long", len);
+	if (len > MAX_PACKET || clen > MAX_COMMENT || orig_len < len || orig_len > UINT32_MAX)
+		return err_set(e, "pcapng: packet (%zu of %zu bytes) or comment too long", len,
+			       orig_len);
 	begin(&b, BT_EPB);
 	put32(&b, 0);				/* interface 0 */
 	put32(&b, (uint32_t)(ts_ns >> 32));	/* timestamp, high word first */
 	put32(&b, (uint32_t)ts_ns);
 	put32(&b, (uint32_t)len);		/* captured */
-	put32(&b, (uint32_t)len);		/* original */
+	put32(&b, (uint32_t)orig_len);		/* original: a reader sees what was cut */
 	put(&b, pkt, len);
 	pad4(&b);
 	if (clen) {

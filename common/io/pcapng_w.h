@@ -28,6 +28,10 @@ struct pcapngw *pcapngw_open_stream(FILE *f, const char *app, struct err *e);
  * (NULL or "" for none). */
 int pcapngw_packet(struct pcapngw *w, uint64_t ts_ns, const uint8_t *pkt, size_t len,
 		   const char *comment, struct err *e);
+/* The same for a packet the capture cut: len bytes kept of orig_len on the wire (the
+ * EPB's captured and original lengths), as synlab-explain -w copies a snapped frame. */
+int pcapngw_packet_cut(struct pcapngw *w, uint64_t ts_ns, const uint8_t *pkt, size_t len,
+		       size_t orig_len, const char *comment, struct err *e);
 /* Hands what the stream buffers to the kernel, so that a program killed later (SIGKILL)
  * leaves every packet written so far in the file; reports a write error (ENOSPC ...). */
 int pcapngw_flush(struct pcapngw *w, struct err *e);

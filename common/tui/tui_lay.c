@@ -57,7 +57,7 @@ static void timers_text(const struct tui_model *m, const struct tui_side *s, cha
 static void lay_sides(const struct tui_model *m, size_t cols, struct tui_line *out)
 {
 	size_t half = cols / 2;
-	char t[2][3][256], addr[40];
+	char t[2][3][256], addr[64];	/* "[IPv6]:port" */
 
 	for (int w = 0; w < 2; w++) {
 		const struct tui_side *s = &m->side[w];

@@ -63,7 +63,7 @@ struct tui_model {
 	bool ecut;			/* the explanation did not fit at the last layout */
 
 	struct tui_side side[2];
-	char addr[2][48];		/* tui_set_addr; "" = from the first segment */
+	char addr[2][64];		/* tui_set_addr ("[IPv6]:port" fits); "" = from the first segment */
 	uint64_t now_us;
 	char status[160];
 

@@ -67,6 +67,40 @@ done
 # eth_time_back.pcap: frames cut from a lossy lab capture (eth_http_loss) whose frame 19 is
 # stamped 1 us BEFORE frame 18 (tcpdump's two CPUs): still one connection, as in tshark.
 "$X" --json "$V/eth_time_back.pcap" >"$tmp/back.jsonl"
+# ---- the -q line's win= is the window in bytes, tshark's tcp.window_size (the field times
+# 2^scale), "(scale unknown)" exactly where tshark's scale factor is -1 (#13) ----
+quiet_win() {	# CAPTURE (a file synlab-explain refuses or finds cut is not compared: 2)
+	"$X" -q "$1" >"$tmp/qw.txt" 2>/dev/null || return 2
+	tshark -n -r "$1" -Y tcp -T fields -E occurrence=f -e frame.number -e tcp.window_size \
+		-e tcp.window_size_scalefactor >"$tmp/qw.ts" 2>/dev/null
+	/usr/bin/python3 - "$tmp/qw.txt" "$tmp/qw.ts" <<'PY'
+import re, sys
+want = {}
+for l in open(sys.argv[2]):
+    v = l.rstrip("\n").split("\t")
+    if len(v) == 3 and v[1]:
+        want[int(v[0])] = (int(v[1]), v[2] == "-1")
+n = 0
+for l in open(sys.argv[1]):
+    m = re.match(r"^ *(\d+) .* win=(\d+)( \(scale unknown\))? len=", l)
+    if not m or int(m.group(1)) not in want:
+        continue
+    n += 1
+    got = (int(m.group(2)), bool(m.group(3)))
+    if got != want[int(m.group(1))]:
+        print("%s frame %s: -q %s tshark %s" % (sys.argv[2], m.group(1), got, want[int(m.group(1))]))
+        sys.exit(1)
+sys.exit(0 if n == len(want) else 1)
+PY
+}
+qw_bad="" qw_n=0
+for f in $V/*.pcap $V/*.pcapng tests/vectors/reader/*.pcap tests/vectors/reader/*.pcapng; do
+	quiet_win "$f"
+	case $? in 0) qw_n=$((qw_n + 1)) ;; 1) qw_bad+=" $(basename "$f")" ;; esac
+done
+echo "# quiet_window: $qw_n captures compared"
+check quiet_window_is_tshark_win '[ -z "$qw_bad" ] && [ $qw_n -ge 25 ]' "differs in:$qw_bad (of $qw_n)"
+
 check time_back_one_connection "q $tmp/back.jsonl \"len(sums)==1 and all(s['conn']==1 for s in segs)\""
 
 # ---- seed 003: "Just a test.\r\n" (14 bytes), so the client's FIN carries seq 15 ----
@@ -86,6 +120,7 @@ compare vector_truth_claims "$V/truth_claims.pcap"
 "$X" --json "$V/truth_claims.pcap" >"$tmp/tc.jsonl"
 ex() { echo "[s['explain'] for s in segs if s['frame']==$1][0]"; }
 check truth_copy_is_no_resend "q $tmp/tc.jsonl \"'second copy of frame 4' in $(ex 5) and 'timer' not in $(ex 5)\""
+check truth_rtx_cause_in_json "q $tmp/tc.jsonl \"sums[0]['rtx'][0]['cause']=='duplicate' and sums[5]['rtx'][0]['cause']=='reuse'\""
 check truth_refused_syn "q $tmp/tc.jsonl \"'ACK field' in $(ex 8) and sums[1]['server_final']=='CLOSED' and sums[1]['closed_first']=='server' and all(s['server'] is None or s['server']['after']!='SYN-RECEIVED' for s in segs if s['conn']==2)\""
 check truth_zero_window_probe "q $tmp/tc.jsonl \"'keep_alive' in [s for s in segs if s['frame']==14][0]['analysis'] and 'zero-window probe' in $(ex 14) and 'still there' not in $(ex 14)\""
 check truth_challenge_ack "q $tmp/tc.jsonl \"'challenge ACK' in $(ex 24) and 'is missing' not in $(ex 24) and not sums[3]['reset'] and sums[3]['server_final']=='ESTABLISHED'\""

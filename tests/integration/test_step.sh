@@ -172,12 +172,13 @@ check manual_bad_target_said grep -q 'manual: conn= is N, ADDR:PORT or LADDR:LPO
 check manual_list grep -q "conn=1  $ADDR_C:[0-9]* > $ADDR_S:8080  ESTABLISHED" "$T_TMP/man.log"
 
 # ---- 5. a held segment keeps its own frame number and arrival time ----
-# The SYN+ACK is delayed 1 s (50 ms at scale $S: the SYN is retransmitted meanwhile); its
+# The SYN+ACK is delayed 2 s (100 ms at scale $S: the SYN, whose RTO is 50 ms, is
+# retransmitted meanwhile, with 50 ms to spare so a loaded machine keeps the order); its
 # record, made when it is released, names the frame it arrived in on -w, with that time.
 # A dropped segment to send never crossed the wire: its record names no frame (0).
 run_server frames --once
 in_c timeout -s KILL 20 "$BIN/synlab-client" --connect "$ADDR_S:8080" --time-scale $S --msl 1s \
-	--impair 'delay in SYN+ACK 1s' --impair 'drop out ACK nth=2' --json -w "$T_TMP/frames.pcap" \
+	--impair 'delay in SYN+ACK 2s' --impair 'drop out ACK nth=2' --json -w "$T_TMP/frames.pcap" \
 	>/dev/null 2>"$T_TMP/frames.log"
 wait_pid "$SPID" 10
 rec=$(grep '"type":"segment"' "$T_TMP/frames.log" | grep '"flags":"S."' | head -1)

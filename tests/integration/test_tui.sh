@@ -198,6 +198,24 @@ check tui_conn_2 "[ -n '$first2' ] && screen hs | grep -q 'connection 2 ' &&
 tm send-keys -t hs q
 wait_for hs '^READY\$ ?$' >/dev/null
 
+# ---- IPv6 endpoints are named as such (the reader's IPv6 corpus) ----
+tm send-keys -t hs clear Enter
+tm send-keys -t hs "$X --tui tests/vectors/reader/v6_echo.pcap" Enter
+wait_for hs 'Enter or space shows the next segment' >/dev/null
+check tui_ipv6_addresses "screen hs | sed -n 2p | grep -q 'Client \[fd00:103::1\]:[0-9]* .*Server \[fd00:103::2\]:9601'"
+tm send-keys -t hs q
+wait_for hs '^READY\$ ?$' >/dev/null
+
+# ---- frames with no TCP segment (ARP, UDP, ICMP in mixed.pcap) are never dropped
+# silently: the end of the capture says how many (the text output lists each) ----
+tm send-keys -t hs clear Enter
+tm send-keys -t hs "$X --tui tests/vectors/reader/mixed.pcap" Enter
+wait_for hs 'Enter or space shows the next segment' >/dev/null
+tm send-keys -t hs c
+check tui_skipped_frames_said "wait_for hs '; 10 frames had no TCP segment to explain'"
+tm send-keys -t hs q
+wait_for hs '^READY\$ ?$' >/dev/null
+
 # ---- a cut file: what was read is shown, then one line on stderr and exit 1 ----
 tm send-keys -t hs clear Enter
 tm send-keys -t hs "$X --tui tests/vectors/explain/cut_echo.pcap 2>$T_TMP/cut.err; echo \"rc=\$?\"" Enter

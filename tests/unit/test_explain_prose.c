@@ -108,6 +108,45 @@ static void fin_after_echo_quotes_the_stream(void **state)
 	assert_non_null(strstr(buf, "Close 2/4"));
 }
 
+/* A payload the snaplen cut (#13): only the captured bytes are quoted, the sentence says
+ * how many were not captured, and the stream is not quoted later as if it were whole. */
+static void cut_payload_quotes_only_what_was_captured(void **state)
+{
+	struct explain_rec r[MAXRECS];
+	struct explain_prose_ctx c;
+	char buf[EXPLAIN_PROSE_MAX];
+	size_t n = helper_scenario(HELPER_ECHO_CLOSE4, r, MAXRECS);
+
+	(void)state;
+	assert_true(n > 7);
+	assert_int_equal(r[3].len, 14);
+	r[3].seg.cut = 10;	/* "Just" kept of "Just a test.\r\n" */
+	explain_prose_ctx_init(&c);
+	for (size_t i = 0; i <= 7; i++) {
+		explain_prose_ctx(&c, &r[i], EXPLAIN_LANG_EN, buf, sizeof(buf));
+		if (i == 3) {
+			assert_non_null(strstr(buf, "('Just...')"));
+			assert_null(strstr(buf, "Just a"));
+			assert_non_null(strstr(buf, "The capture kept only 4 payload bytes: the "
+						    "segment carries 14 bytes, 10 not captured"));
+		}
+	}
+	assert_non_null(strstr(buf, "seq 15: the client sent bytes 1..14, so its FIN"));
+	r[3].seg.len = 4 + 10;	/* a viewer's copy keeps len - cut bytes: same words */
+	explain_prose(&r[3], EXPLAIN_LANG_ZH, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "抓包只保存了前 4 字节载荷：这个段有 14 字节，10 字节未被保存"));
+}
+
+/* Escapes are never cut in half (a lone "\\" would read as another byte). */
+static void escapes_cut_whole(void **state)
+{
+	char buf[16];
+
+	(void)state;
+	explain_escape_bytes((const uint8_t *)"\x01\x02\x03\x04", 4, 32, buf, sizeof(buf));
+	assert_string_equal(buf, "\\x01\\x02\\x03...");
+}
+
 /* A retransmitted FIN says both what it retransmits and which bytes came before it: the
  * two sentences' numbers must not overwrite each other. */
 static void retransmitted_fin_keeps_its_byte_range(void **state)
@@ -230,9 +269,12 @@ static void valid_bools(struct explain_rec *r, int fill)
 	struct seg_opts *o = &r->seg.opts;
 
 	o->has_mss = o->has_wscale = o->sack_perm = o->has_ts = b;
-	r->seg.df = r->seg.ip_csum_ok = r->seg.tcp_csum_ok = b;
+	r->seg.df = r->seg.ip_csum_ok = r->seg.tcp_csum_ok = r->seg.frag = b;
 	r->ep[0].known = r->ep[1].known = r->new_conn = r->ev.limited = b;
 	r->sum.has_handshake = r->sum.closed = r->sum.reset = b;
+	r->sum.sim_close = r->sum.time_wait_cut = b;
+	r->sum.final_unknown[0] = r->sum.final_unknown[1] = b;
+	r->why.ack_base_unknown = r->why.zero_window_probe = b;
 }
 
 static void garbage_records_do_not_crash(void **state)
@@ -330,6 +372,8 @@ int main(void)
 		cmocka_unit_test(golden_prose_all_scenarios),
 		cmocka_unit_test(synack_arithmetic_en_zh),
 		cmocka_unit_test(fin_after_echo_quotes_the_stream),
+		cmocka_unit_test(cut_payload_quotes_only_what_was_captured),
+		cmocka_unit_test(escapes_cut_whole),
 		cmocka_unit_test(retransmitted_fin_keeps_its_byte_range),
 		cmocka_unit_test(close_variants_and_summaries),
 		cmocka_unit_test(retransmission_and_impairment),

@@ -88,9 +88,10 @@ void explain_build_numbers(const struct explain_build *b, enum explain_who from,
 
 /* The connection's SUMMARY record as its segments tell it (r zeroed first): counters,
  * handshake timing, retransmissions, who closed first and how, and for both endpoints
- * the inferred final state (sum.final, ep[] known) and which one is in TIME-WAIT. A
- * producer that knows an endpoint better (live: its own TCB) overwrites those. The
- * addresses (seg) are the caller's to fill. */
+ * the inferred final state once what was captured has arrived (explain_infer_summary:
+ * sum.final; ep[] known only for an end that sent a segment) and which one is in
+ * TIME-WAIT. A producer that knows an endpoint better (live: its own TCB) overwrites
+ * those. The addresses (seg) are the caller's to fill. */
 void explain_build_summary(const struct explain_build *b, uint64_t t_us, struct explain_rec *r);
 
 /* r zeroed, with its kind, frame, time and connection number. */

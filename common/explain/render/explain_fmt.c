@@ -77,12 +77,21 @@ const char *explain_escape_bytes(const uint8_t *p, size_t n, size_t max_bytes, c
 				 size_t cap)
 {
 	struct explain_sb sb;
-	size_t shown = n < max_bytes ? n : max_bytes;
+	size_t shown = n < max_bytes ? n : max_bytes, i;
 
 	explain_sb_init(&sb, buf, cap);
-	for (size_t i = 0; p && i < shown; i++)
-		escape_one(&sb, p[i]);
-	if (shown < n)
+	for (i = 0; p && i < shown; i++) {
+		/* whole escapes only: a cut one ("\" of "\x1a") would read as another byte */
+		char one[8];
+		struct explain_sb o;
+
+		explain_sb_init(&o, one, sizeof(one));
+		escape_one(&o, p[i]);
+		if (sb.len + o.len + 4 > cap)	/* room for "..." and the NUL */
+			break;
+		explain_sb_puts(&sb, one);
+	}
+	if (i < n)
 		explain_sb_puts(&sb, "...");
 	return buf;
 }

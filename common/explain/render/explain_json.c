@@ -126,16 +126,24 @@ static json_t *who_json(int w)
 	return json_string(w == EXPLAIN_CLIENT ? "client" : "server");
 }
 
+/* Why it was sent again (enum explain_rtx_cause), as the prose decides it. */
+static const char *rtx_cause_name(uint8_t c)
+{
+	static const char *const names[] = { "unknown", "timer", "fast", "duplicate", "reuse" };
+
+	return c < sizeof(names) / sizeof(names[0]) ? names[c] : "unknown";
+}
+
 static json_t *rtx_json(const struct explain_summary *m)
 {
 	json_t *a = json_array();
 
 	for (uint32_t i = 0; a && i < m->nrtx && i < EXPLAIN_MAX_RTX; i++)
-		json_array_append_new(a, json_pack("{s:I, s:I, s:o, s:s, s:I}", "frame",
+		json_array_append_new(a, json_pack("{s:I, s:I, s:o, s:s, s:I, s:s}", "frame",
 			(json_int_t)m->rtx[i].frame, "of_frame", (json_int_t)m->rtx[i].of_frame,
 			"after", exact_us(m->rtx[i].after_us), "dir",
 			m->rtx[i].dir == EXPLAIN_C2S ? "c2s" : "s2c", "seq",
-			(json_int_t)m->rtx[i].seq));
+			(json_int_t)m->rtx[i].seq, "cause", rtx_cause_name(m->rtx[i].cause)));
 	return a;
 }
 
@@ -157,7 +165,12 @@ static json_t *summary_json(const struct explain_rec *r)
 								 : json_null());
 	json_object_set_new(o, "closed", json_boolean(m->closed));
 	json_object_set_new(o, "reset", json_boolean(m->reset));
-	json_object_set_new(o, "closed_first", who_json(m->closer));
+	/* Crossing FINs: neither end closed first (each sent its FIN before the other's
+	 * arrived); which FIN the capture saw first depends on where it was taken. */
+	json_object_set_new(o, "closed_first", m->sim_close && !m->reset ? json_null()
+								       : who_json(m->closer));
+	if (m->sim_close && !m->reset)
+		json_object_set_new(o, "fin_captured_first", who_json(m->closer));
 	json_object_set_new(o, "close_segments", m->close_segments ? json_integer(m->close_segments)
 								   : json_null());
 	json_object_set_new(o, "time_wait", who_json(m->time_wait));

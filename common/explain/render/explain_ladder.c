@@ -77,11 +77,12 @@ int explain_ladder_add(struct explain_ladder *l, const struct explain_rec *r, st
 	if (grow(l, e) < 0 || !(row = calloc(1, sizeof(*row))))
 		return err_set(e, "ladder: out of memory");
 	row->rec = *r;
-	n = r->seg.payload ? (r->seg.len < EXPLAIN_STREAM_HEAD ? r->seg.len : EXPLAIN_STREAM_HEAD) : 0;
+	n = explain_payload_kept(r);
+	n = n < EXPLAIN_STREAM_HEAD ? n : EXPLAIN_STREAM_HEAD;
 	if (n)
 		memcpy(row->payload, r->seg.payload, n);
 	row->rec.seg.payload = n ? row->payload : NULL;
-	row->rec.seg.len = n;
+	row->rec.seg.len = n + r->seg.cut;	/* seg.h: the payload holds len - cut bytes */
 	if (r->kind == EXPLAIN_REC_IMPAIR) {
 		row->impaired = true;
 		row->act = r->impair.act;

@@ -52,6 +52,16 @@ const char *explain_impair_note(enum explain_lang lang, const struct explain_rec
 #define EXPLAIN_PROSE_MAX 2048	/* bytes: enough for any one record's explanation */
 #define EXPLAIN_STREAM_HEAD 32	/* bytes of each direction's stream kept for quoting */
 
+/* Payload bytes of r that are really at r->seg.payload: seg.h's len - cut (a snaplen cut
+ * keeps only the first ones), never more than the record's len. Readers of the payload
+ * take this, not seg.len, so nothing past the captured bytes is read or quoted. */
+static inline uint32_t explain_payload_kept(const struct explain_rec *r)
+{
+	uint32_t kept = r->seg.len > r->seg.cut ? r->seg.len - r->seg.cut : 0;
+
+	return r->seg.payload ? (kept < r->len ? kept : r->len) : 0;
+}
+
 /* Optional memory across the records of ONE connection, so that later sentences can
  * refer back ("the client sent bytes 1..14 ('Just a test.\r\n')", "close 3/3"). Feed
  * every record of the connection in order. Plain data, no allocation. */

@@ -54,16 +54,22 @@ static void set_sides(struct prose *p, enum explain_who sender)
 	explain_var_s(&p->v, "Receiver", explain_side_name(p->lang, recv, true));
 }
 
-/* Payload preview " ('Just a test.\r\n')" of n bytes at b, or "" when none. */
-static void set_preview(struct prose *p, const char *name, const uint8_t *b, size_t n)
+/* Payload preview " ('Just a test.\r\n')" of the n bytes at b of a payload of total
+ * bytes (more than n when the capture cut it: "..." then), or "" when none. */
+static void set_preview(struct prose *p, const char *name, const uint8_t *b, size_t n,
+			size_t total)
 {
 	char text[EXPLAIN_VAR_LEN];
+	size_t len;
 
 	if (!b || n == 0) {
 		explain_var_s(&p->v, name, "");
 		return;
 	}
 	explain_escape_bytes(b, n, EXPLAIN_STREAM_HEAD, text, 100);
+	len = strlen(text);
+	if (total > n && (len < 3 || strcmp(text + len - 3, "...") != 0) && len + 4 <= 100)
+		memcpy(text + len, "...", 4);
 	explain_var_s(&p->v, "text", text);
 	set_msg(p, name, EXPLAIN_M_PREVIEW);
 }
@@ -268,7 +274,7 @@ static void say_seq_fin(struct prose *p)
 		return;
 	}
 	if (ctx_has_stream(p, r->seq - 1))
-		set_preview(p, "preview", p->ctx->head[r->dir], r->seq - 1);
+		set_preview(p, "preview", p->ctx->head[r->dir], r->seq - 1, r->seq - 1);
 	else
 		explain_var_s(&p->v, "preview", "");
 	say(p, EXPLAIN_M_AR_FIN_AFTER_DATA);
@@ -545,7 +551,7 @@ static void set_segment_vars(struct prose *p)
 	set_sides(p, sender_of(r));
 	explain_vars_resolver(&p->v, segment_number, r);
 	explain_var_s(&p->v, "what", explain_flags_label(r->seg.flags, flags, sizeof(flags)));
-	set_preview(p, "preview", r->seg.payload, r->seg.len < r->len ? r->seg.len : r->len);
+	set_preview(p, "preview", r->seg.payload, explain_payload_kept(r), r->len);
 }
 
 /* What the capture did not keep of this segment (the reader's seg_parse_cap): said from
@@ -872,7 +878,7 @@ void explain_prose_ctx_init(struct explain_prose_ctx *c)
 static void ctx_update(struct explain_prose_ctx *c, const struct explain_rec *r, bool fin_acked)
 {
 	int d = r->dir == EXPLAIN_S2C ? 1 : 0;
-	uint32_t avail = r->seg.len < r->len ? r->seg.len : r->len;
+	uint32_t avail = explain_payload_kept(r);
 
 	if (r->len && r->seq == c->nhead[d] + 1 && avail == r->len && r->seg.payload &&
 	    c->nhead[d] + r->len <= EXPLAIN_STREAM_HEAD) {

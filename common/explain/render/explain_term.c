@@ -112,8 +112,13 @@ static void quiet_numbers(struct explain_sb *sb, const struct explain_rec *r,
 		explain_sb_puts(sb, " ack=");
 		explain_sb_u(sb, r->ack, 0, '0');
 	}
+	/* The window in bytes, as tshark's one-liner shows it (Win=, RFC 7323 §2.3): the
+	 * field shifted by the scale the SYNs agreed; said when the capture never showed
+	 * them (the field alone is no byte count then). */
 	explain_sb_puts(sb, " win=");
-	explain_sb_u(sb, r->win, 0, '0');
+	explain_sb_u(sb, r->win_scaled >= 0 ? (uint64_t)r->win_scaled : r->win, 0, '0');
+	if (r->win_scaled < 0 && !(r->seg.flags & SEG_SYN))
+		explain_sb_puts(sb, lang == EXPLAIN_LANG_ZH ? "（缩放未知）" : " (scale unknown)");
 	explain_sb_puts(sb, " len=");
 	explain_sb_u(sb, r->len, 0, '0');
 	if (r->seg.cut) {	/* the snaplen cut the payload: the header still tells len */
