@@ -139,7 +139,7 @@ static void make_batch(struct scale *S, uint64_t *x, struct seg *b)
 
 static void seg_key(const struct seg *s, struct tcb_addr *a)
 {
-	a->laddr = s->daddr, a->raddr = s->saddr, a->lport = s->dport, a->rport = s->sport;
+	*a = tcb_addr_of_seg(s, true);	/* every key byte set: family, both address forms */
 }
 
 /* One segment at a time, as server.c on_segment does: lookup, then tcb_input. */
