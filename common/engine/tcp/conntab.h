@@ -9,16 +9,17 @@
 #include "tcb.h"
 
 /*
- * Memory layout (bench/README.md, "connection table"): one array of 24-byte slots
- * {4-tuple 12 B, 4 B padding, value 8 B}, starting on a cache line, open addressing with
- * linear probing. The key and the value sit in the slot itself, so a lookup reads the
- * home slot and the few after it: measured (conntab_stats, bench_scale rows "probes",
- * "lines") 1.3 - 1.8 slots and 1.4 - 1.6 cache lines per lookup at every size from 1k
- * to 1M entries, instead of a bucket pointer and then a separately allocated entry (two
- * dependent misses). A separate key+tag array would make that two lines (keys, then the
- * value); 32-byte slots measured 1.2 - 1.4 lines for a third more memory and no time
- * we could tell from noise, so the slot stays at 24 bytes. The hash is the splitmix64
- * finaliser of the 4-tuple and a per-table seed (an attacker cannot aim at one run).
+ * Memory layout (bench/README.md, "connection table"): one array of 56-byte slots
+ * {4-tuple 48 B (struct tcb_addr: IPv4 and IPv6 addresses, ports, v6 flag), value 8 B},
+ * starting on a cache line, open addressing with linear probing. The key and the value
+ * sit in the slot itself, so a lookup reads the home slot and the few after it, instead
+ * of a bucket pointer and then a separately allocated entry (two dependent misses); the
+ * cache lines per lookup are measured by conntab_stats (bench_scale rows "probes",
+ * "lines"). Before IPv6 the slot was 24 bytes (a 12-byte key) and measured 1.4 - 1.6
+ * lines per lookup; 32-byte slots then measured 1.2 - 1.4 for a third more memory and no
+ * time we could tell from noise. A separate key+tag array would make a lookup two lines
+ * (keys, then the value). The hash is the splitmix64 finaliser of the 4-tuple and a
+ * per-table seed (an attacker cannot aim at one run).
  * The table grows (doubles) past 3/4 full, so it is 3/8 - 3/4 full; deletion shifts the
  * following entries back, so there are no tombstones. What a lookup costs beyond that is
  * the miss on the value the caller then reads (bench_scale: conntab_prefetch +
