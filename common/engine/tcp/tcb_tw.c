@@ -242,9 +242,10 @@ enum tcb_state tcb_tw_state(const struct tcb *t) { return (enum tcb_state)tw_ofc
 struct tcb_addr tcb_tw_addr(const struct tcb *t)
 {
 	const struct tcb_tw *w = tw_ofc(t);
-	struct tcb_addr a = { .laddr = w->laddr, .raddr = w->raddr, .lport = w->lport,
-			      .rport = w->rport };
+	struct tcb_addr a;
 
+	memset(&a, 0, sizeof(a));	/* padding too: callers may compare it as bytes */
+	a.laddr = w->laddr, a.raddr = w->raddr, a.lport = w->lport, a.rport = w->rport;
 	return a;
 }
 
