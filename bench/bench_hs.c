@@ -58,8 +58,8 @@ static int wait_established(struct wire *w, struct evloop *ev, struct tcb *t, ui
 				return -1;
 			continue;
 		}
-		if (p.kind != WIRE_PKT_OK || p.seg.dport != tcb_addr(t)->lport ||
-		    p.seg.sport != tcb_addr(t)->rport)
+		if (p.kind != WIRE_PKT_OK || p.seg.dport != tcb_addr(t).lport ||
+		    p.seg.sport != tcb_addr(t).rport)
 			continue;
 		tcb_input(t, &p.seg, evloop_now_us(), o);
 	}

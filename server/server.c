@@ -182,6 +182,8 @@ static int settle(struct server *v, struct live_conn *c, uint64_t now, struct tc
 	track_backlog(v, c);
 	if (tcb_state(live_conn_tcb(c)) == TCB_CLOSED)
 		forget(v, c);
+	else if (tcb_state(live_conn_tcb(c)) == TCB_TIME_WAIT)	/* 128-byte record (tcb.h) */
+		live_conn_set_tcb(c, tcb_compact(live_conn_tcb(c)));
 	return 0;
 }
 

@@ -68,7 +68,7 @@ static uint32_t near(struct fz *f, uint32_t a, uint32_t b)
 /* Checks one call's output against the TCB that made it. */
 static void check_out(struct tcb *t, const struct tcb_out *o, enum tcb_state before)
 {
-	const struct tcb_addr *a = tcb_addr(t);
+	const struct tcb_addr a_ = tcb_addr(t), *a = &a_;
 	enum tcb_state cur = before, st = tcb_state(t);
 	struct tcb_vars v;
 
@@ -147,7 +147,7 @@ static struct fz_seg craft(struct fz *f, int i)
 {
 	struct fz_seg q;
 	struct tcb_vars v;
-	const struct tcb_addr *a = tcb_addr(f->end[i].t);
+	const struct tcb_addr a_ = tcb_addr(f->end[i].t), *a = &a_;
 	uint8_t fl = byte(f), opt = byte(f);
 
 	memset(&q.s, 0, sizeof(q.s));

@@ -170,6 +170,56 @@ static void conntab_v6_keys_distinct(void **state)
 	conntab_free(&t);
 }
 
+/* The 64-byte cache lines (from the array's start) of slot i's first and last byte. */
+static size_t slot_first_line(size_t i) { return i * sizeof(struct conntab_slot) / 64; }
+static size_t slot_last_line(size_t i) { return ((i + 1) * sizeof(struct conntab_slot) - 1) / 64; }
+
+/* One entry: found in its home slot, and as many cache lines as its slot's bytes span
+ * (the array starts on a line; derived from the slot size, whatever the key holds). */
+static void conntab_stats_of_one_entry(void **state)
+{
+	struct conntab t;
+	struct conntab_stats st;
+	struct err e;
+	struct tcb_addr k = key(7);
+	int v = 1;
+	size_t i = 0;
+
+	(void)state;
+	assert_int_equal(conntab_init(&t, 0, 9, &e), 0);
+	assert_int_equal((uintptr_t)t.slot % 64, 0);
+	assert_int_equal(conntab_put(&t, &k, &v, &e), 0);
+	while (!t.slot[i].val)
+		i++;
+	conntab_stats(&t, &st);
+	assert_true(st.probes == 1.0 && st.max_probes == 1);
+	assert_true(st.lines == (double)(slot_last_line(i) - slot_first_line(i) + 1));
+	assert_true(st.load == 1.0 / 64);
+	conntab_free(&t);
+}
+
+/* Many entries: at least one slot and line each, at most what the longest run spans. */
+static void conntab_stats_bounds(void **state)
+{
+	struct conntab t;
+	struct conntab_stats st;
+	struct err e;
+	static int v;
+
+	(void)state;
+	assert_int_equal(conntab_init(&t, 0, 9, &e), 0);
+	for (uint32_t i = 0; i < 50000; i++) {
+		struct tcb_addr k = key(i);
+
+		assert_int_equal(conntab_put(&t, &k, &v, &e), 0);
+	}
+	conntab_stats(&t, &st);
+	assert_true(st.probes >= 1.0 && st.probes <= (double)st.max_probes);
+	assert_true(st.lines >= 1.0 && st.lines <= st.probes * (double)sizeof(struct conntab_slot) / 64 + 2);
+	assert_true(st.load > 0.375 && st.load <= 0.75);
+	conntab_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -179,6 +229,8 @@ int main(void)
 		cmocka_unit_test(conntab_random_ops_match_oracle),
 		cmocka_unit_test(conntab_null_value_refused),
 		cmocka_unit_test(conntab_v6_keys_distinct),
+		cmocka_unit_test(conntab_stats_of_one_entry),
+		cmocka_unit_test(conntab_stats_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

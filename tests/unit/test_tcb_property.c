@@ -41,7 +41,7 @@ static struct seg random_seg(uint64_t *x, struct tcb *t)
 	static const uint8_t payload[2000];
 	struct tcb_vars v;
 	struct seg s;
-	const struct tcb_addr *a = tcb_addr(t);
+	const struct tcb_addr a_ = tcb_addr(t), *a = &a_;
 	struct tcb_addr peer = { .laddr = a->raddr, .raddr = a->laddr, .lport = a->rport, .rport = a->lport };
 
 	tcb_get_vars(t, &v);
@@ -63,7 +63,7 @@ static struct seg random_seg(uint64_t *x, struct tcb *t)
  * emitted stays inside what it has sent. */
 static void check_out(struct tcb *t, const struct tcb_out *o, enum tcb_state before)
 {
-	const struct tcb_addr *a = tcb_addr(t);
+	const struct tcb_addr a_ = tcb_addr(t), *a = &a_;
 	enum tcb_state cur = before;
 	struct tcb_vars v;
 

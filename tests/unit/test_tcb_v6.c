@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -148,6 +149,90 @@ static void v6_syncookie_keyed_on_full_address(void **state)
 	assert_false(syncookie_check(KEY, &b, 1000, ck, 5000000, &mss));
 }
 
+/* Hands every segment a call left in o to the other end (after copying them out). */
+static void v6_deliver(struct tcb_out *o, struct tcb *to, uint64_t now)
+{
+	size_t n = o->nseg;
+	struct seg *q = calloc(n ? n : 1, sizeof(*q));
+
+	assert_non_null(q);
+	memcpy(q, o->seg, n * sizeof(*q));
+	tcb_out_reset(o);
+	for (size_t i = 0; i < n; i++)
+		tcb_input(to, &q[i], now, o);
+	free(q);
+}
+
+/* Handshake, then the client closes first (RFC 9293 §3.6): the client ends in
+ * TIME-WAIT; returns tcb_compact's result for it. */
+static struct tcb *v6_close_to_time_wait(const struct tcb_params *p, struct tcb_addr ca,
+					 struct tcb_addr sa, struct tcb **cp)
+{
+	struct tcb_out *o = calloc(1, sizeof(*o));
+	struct tcb *c = tcb_new(p, &ca, NULL), *s = tcb_new(p, &sa, NULL), *r;
+
+	assert_non_null(o);
+	assert_int_equal(tcb_open_passive(s, 0, o, NULL), 0);
+	tcb_out_reset(o);
+	assert_int_equal(tcb_open_active(c, 1000, o, NULL), 0);
+	v6_deliver(o, s, 2000);		/* SYN -> SYN+ACK */
+	v6_deliver(o, c, 3000);		/* SYN+ACK -> ACK */
+	v6_deliver(o, s, 4000);
+	assert_int_equal(tcb_state(s), TCB_ESTABLISHED);
+	assert_int_equal(tcb_close(c, 5000, o, NULL), 0);
+	v6_deliver(o, s, 6000);		/* FIN -> ACK: FIN-WAIT-2 / CLOSE-WAIT */
+	v6_deliver(o, c, 7000);
+	assert_int_equal(tcb_close(s, 8000, o, NULL), 0);
+	v6_deliver(o, c, 9000);		/* the server's FIN: TIME-WAIT */
+	assert_int_equal(tcb_state(c), TCB_TIME_WAIT);
+	*cp = c;
+	r = tcb_compact(c);
+	tcb_free(s);
+	free(o);
+	return r;
+}
+
+/* Compact TIME-WAIT records hold the IPv4 4-tuple only (tcb_tw.c): an IPv6 TCB stays
+ * full-size in TIME-WAIT and keeps its 128-bit addresses; the same close over IPv4 is
+ * compacted (so the first half can fail), and its 4-tuple read back from the record. */
+static void v6_time_wait_stays_full_size(void **state)
+{
+	struct tcb_params p;
+	struct tcb_addr ca = v6_addr(true), sa = v6_addr(false), got;
+	struct tcb_addr c4 = { .laddr = 0xc6120102, .raddr = 0xc6120101, .lport = 40000,
+			       .rport = 8080 };
+	struct tcb_addr s4 = { .laddr = c4.raddr, .raddr = c4.laddr, .lport = c4.rport,
+			       .rport = c4.lport };
+	struct tcb *c, *r;
+
+	(void)state;
+	assert_true(tcb_tw_size() <= 128);
+	tcb_params_default(&p);
+	memcpy(p.isn_secret, KEY, sizeof(KEY));
+	r = v6_close_to_time_wait(&p, ca, sa, &c);
+	assert_ptr_equal(r, c);
+	assert_true(malloc_usable_size(r) > 136);	/* not shrunk (test_tcb_tw: <= 136) */
+	assert_int_equal(tcb_state(r), TCB_TIME_WAIT);
+	got = tcb_addr(r);
+	assert_true(tcb_addr_eq(&got, &ca));
+	tcb_free(r);
+	/* over IPv4 with timestamps, window scaling and SACK agreed (the default): the record
+	 * keeps neither TS.Recent, the shifts nor the agreed options, so the TCB stays
+	 * full-size too */
+	r = v6_close_to_time_wait(&p, c4, s4, &c);
+	assert_int_equal(tcb_state(r), TCB_TIME_WAIT);
+	assert_true(malloc_usable_size(r) > 136);
+	tcb_free(r);
+	/* without them it is shrunk to the record */
+	p.no_timestamps = p.no_wscale = p.no_sack = true;
+	r = v6_close_to_time_wait(&p, c4, s4, &c);
+	assert_int_equal(tcb_state(r), TCB_TIME_WAIT);
+	assert_true(malloc_usable_size(r) <= 136);	/* shrunk to the record */
+	got = tcb_addr(r);
+	assert_memory_equal(&got, &c4, sizeof(got));
+	tcb_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -155,6 +240,7 @@ int main(void)
 		cmocka_unit_test(v6_default_peer_mss_1220),
 		cmocka_unit_test(v6_closed_reply_swaps_addresses),
 		cmocka_unit_test(v6_syncookie_keyed_on_full_address),
+		cmocka_unit_test(v6_time_wait_stays_full_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

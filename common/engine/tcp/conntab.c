@@ -5,6 +5,7 @@
 #include <string.h>
 
 #define CONNTAB_MIN 64
+#define CONNTAB_LINE 64	/* cache line, bytes */
 
 /* A 64-bit mix (splitmix64 finaliser) of the 4-tuple and the table's seed. */
 static size_t key_hash(const struct conntab *t, const struct tcb_addr *k)
@@ -44,11 +45,22 @@ static size_t cap_for(size_t entries)
 	return n;
 }
 
+/* A zeroed slot array starting on a cache line, so a slot's lines do not depend on
+ * where malloc put the array (n * 24 is a multiple of 64 for every n >= 8). */
+static struct conntab_slot *slots_alloc(size_t n)
+{
+	struct conntab_slot *s = aligned_alloc(CONNTAB_LINE, n * sizeof(*s));
+
+	if (s)
+		memset(s, 0, n * sizeof(*s));
+	return s;
+}
+
 int conntab_init(struct conntab *t, size_t hint, uint64_t seed, struct err *e)
 {
 	size_t n = cap_for(hint);
 
-	t->slot = calloc(n, sizeof(*t->slot));
+	t->slot = slots_alloc(n);
 	if (!t->slot)
 		return err_set(e, "connection table: out of memory for %zu slots", n);
 	t->cap = n;
@@ -79,12 +91,17 @@ void *conntab_get(const struct conntab *t, const struct tcb_addr *k)
 	return t->slot[find(t, k)].val;
 }
 
+void conntab_prefetch(const struct conntab *t, const struct tcb_addr *k)
+{
+	__builtin_prefetch(&t->slot[key_hash(t, k)]);
+}
+
 /* Doubles the slot array; keeps the old one (still correct, only fuller) on failure. */
 static void grow(struct conntab *t)
 {
 	struct conntab old = *t;
 
-	t->slot = calloc(old.cap * 2, sizeof(*t->slot));
+	t->slot = slots_alloc(old.cap * 2);
 	if (!t->slot) {
 		*t = old;
 		return;
@@ -142,6 +159,35 @@ void *conntab_del(struct conntab *t, const struct tcb_addr *k)
 	t->slot[hole].val = NULL;
 	t->count--;
 	return val;
+}
+
+void conntab_stats(const struct conntab *t, struct conntab_stats *s)
+{
+	double probes = 0, lines = 0;
+
+	memset(s, 0, sizeof(*s));
+	for (size_t j = 0; j < t->cap; j++) {
+		size_t h, n;
+		uintptr_t first, last;
+
+		if (!t->slot[j].val)
+			continue;
+		h = key_hash(t, &t->slot[j].key);
+		n = ((j - h) & (t->cap - 1)) + 1;	/* slots h .. j, cyclically */
+		probes += (double)n;
+		s->max_probes = n > s->max_probes ? n : s->max_probes;
+		first = (uintptr_t)&t->slot[h] / CONNTAB_LINE;
+		last = ((uintptr_t)(&t->slot[j] + 1) - 1) / CONNTAB_LINE;
+		/* a run that wraps spans the lines to the array's end and from its start */
+		lines += j >= h ? (double)(last - first + 1)
+				: (double)(((uintptr_t)(t->slot + t->cap) - 1) / CONNTAB_LINE -
+					   first + 1 + last - (uintptr_t)t->slot / CONNTAB_LINE + 1);
+	}
+	if (t->count) {
+		s->probes = probes / (double)t->count;
+		s->lines = lines / (double)t->count;
+	}
+	s->load = (double)t->count / (double)t->cap;
 }
 
 void conntab_each(const struct conntab *t, void (*fn)(const struct tcb_addr *, void *, void *),

@@ -492,6 +492,17 @@ struct tcb;	/* defined in tcb_impl.h; allocate with tcb_new() */
  * time a value is used. Same for tcb_accept_cookie(). */
 struct tcb *tcb_new(const struct tcb_params *p, const struct tcb_addr *a, struct err *e);
 void tcb_free(struct tcb *t);
+/* Compact TIME-WAIT (like Linux's inet_timewait_sock): when t is an IPv4 connection in
+ * TIME-WAIT with nothing left in its queues, returns a record of at most 128 bytes
+ * (tcb_tw_size) that replaces it and frees t; otherwise (or when memory runs out) returns t unchanged. The
+ * caller replaces its pointer with the result. Every call of this header works on a
+ * record and behaves exactly as on the full TCB (a retransmitted FIN is ACKed and the
+ * 2MSL timer restarted, a RST or SYN handled alike, the same events and reasons; see
+ * tcb_tw.c), except tcb_open_active / tcb_open_passive, which refuse: a record is not
+ * reopened, the caller makes a new TCB. An IPv6 TCB stays full-size (the record holds
+ * an IPv4 4-tuple only; tcb_tw.c). */
+struct tcb *tcb_compact(struct tcb *t);
+size_t tcb_tw_size(void);	/* bytes of a TIME-WAIT record */
 
 /* ---- user calls (RFC 9293 §3.10.1 - §3.10.6) ---- */
 int tcb_open_active(struct tcb *t, uint64_t now, struct tcb_out *o, struct err *e);
@@ -512,6 +523,9 @@ void tcb_abort(struct tcb *t, uint64_t now, struct tcb_out *o);
 /* ---- SEGMENT ARRIVES (RFC 9293 §3.10.7) ---- */
 /* The caller has already matched the 4-tuple and checked the checksum. */
 void tcb_input(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o);
+/* A hint: starts loading the TCB's cache lines (no effect on its state), so a caller
+ * with a burst of segments can overlap the misses of several TCBs before tcb_input. */
+void tcb_prefetch(const struct tcb *t);
 
 /* ---- timeouts (RFC 9293 §3.10.8) ---- */
 void tcb_tick(struct tcb *t, uint64_t now, struct tcb_out *o);
@@ -526,7 +540,9 @@ size_t tcb_send_room(const struct tcb *t);	/* bytes tcb_send would accept now */
 bool tcb_peer_closed(const struct tcb *t);	/* peer's FIN received and in order */
 uint32_t tcb_iss(const struct tcb *t);
 uint32_t tcb_irs(const struct tcb *t);
-const struct tcb_addr *tcb_addr(const struct tcb *t);
+/* The 4-tuple, by value: a compact TIME-WAIT record holds it in its IPv4 form only
+ * (tcb_tw.c), so there may be no struct tcb_addr to point to. */
+struct tcb_addr tcb_addr(const struct tcb *t);
 /* The parameters the TCB runs with (the caller's block, unscaled), so that a logger can
  * say which schedule is in force. */
 const struct tcb_params *tcb_params_of(const struct tcb *t);

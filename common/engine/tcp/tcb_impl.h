@@ -54,8 +54,10 @@ struct tcb_optst {
  * of struct tcb is the size of every connection: bench/README.md, bytes per connection). */
 struct tcb {
 	/* ---- identity ---- */
+	enum tcb_state state;		/* change only through tcb_set_state(); first, so a
+					 * compact TIME-WAIT record (tcb_tw.c) has its mark here
+					 * and an IPv4 4-tuple after it, not the 48-byte one */
 	struct tcb_addr a;		/* 4-tuple, host byte order */
-	enum tcb_state state;		/* change only through tcb_set_state() */
 	const struct tcb_params *p;	/* the caller's block (tcb_new), shared by its TCBs and
 					 * NOT scaled: read times and sizes through the tcb_p_*
 					 * accessors below, which apply time_scale and the clamps */
@@ -240,6 +242,23 @@ void tcb_challenge_ack(struct tcb *t, enum tcb_why why, uint64_t now, struct tcb
 /* ---- 3. tcb_output.c: what the TCB sends on its own ---- */
 void tcb_send_syn(struct tcb *t, uint64_t now, struct tcb_out *o);
 void tcb_output(struct tcb *t, uint64_t now, struct tcb_out *o);
+
+/* ---- 5. tcb_tw.c: compact TIME-WAIT records (tcb_compact, tcb.h) ----
+ * The one exception to the floors: each public entry point's first lines hand a record
+ * to tcb_tw_begin, run themselves on the full TCB it rebuilds, and store it back with
+ * tcb_tw_end. Queries that only read may skip tcb_tw_end (nothing to store). */
+#define TCB_TW_MARK ((enum tcb_state)0x7477)	/* "tw": never a real state */
+bool tcb_tw_is(const struct tcb *t);
+struct tcb *tcb_tw_begin(const struct tcb *t, struct tcb *tmp, struct tcb_out *o);
+void tcb_tw_end(struct tcb *t, struct tcb *tmp, struct tcb_out *o);
+enum tcb_state tcb_tw_state(const struct tcb *t);
+uint64_t tcb_tw_deadline(const struct tcb *t);
+struct tcb_addr tcb_tw_addr(const struct tcb *t);
+/* t itself, or (a record) the full TCB rebuilt in tmp, for reading */
+static inline const struct tcb *tcb_full(const struct tcb *t, struct tcb *tmp)
+{
+	return tcb_tw_is(t) ? tcb_tw_begin(t, tmp, NULL) : t;
+}
 
 /* ---- 3. tcb_state.c: the one state change, connection set-up ---- */
 struct tcb_event *tcb_set_state(struct tcb *t, enum tcb_state to, enum tcb_why why,

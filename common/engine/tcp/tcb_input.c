@@ -544,6 +544,13 @@ void tcb_input(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out 
 {
 	if (!t || !s || !o)
 		return;
+	if (tcb_tw_is(t)) {	/* compact TIME-WAIT: the same code on the rebuilt TCB */
+		struct tcb x;
+
+		tcb_input(tcb_tw_begin(t, &x, o), s, now, o);
+		tcb_tw_end(t, &x, o);
+		return;
+	}
 	switch (t->state) {
 	case TCB_CLOSED:
 		tcb_input_closed(t, s, now, o);

@@ -56,23 +56,55 @@ void tcb_free(struct tcb *t)
 {
 	if (!t)
 		return;
+	if (tcb_tw_is(t)) {	/* a record holds no buffers */
+		free(t);
+		return;
+	}
 	sndq_free(&t->sndq);
 	rcvq_free(&t->rcvq);
 	free(t->rtx);
 	free(t);
 }
 
-enum tcb_state tcb_state(const struct tcb *t) { return t->state; }
-size_t tcb_readable(const struct tcb *t) { return t->rcvq.ready; }
-size_t tcb_send_room(const struct tcb *t) { return sndq_space(&t->sndq); }
-bool tcb_peer_closed(const struct tcb *t) { return t->fin_rcvd; }
-uint32_t tcb_iss(const struct tcb *t) { return t->iss; }
-uint32_t tcb_irs(const struct tcb *t) { return t->irs; }
-const struct tcb_addr *tcb_addr(const struct tcb *t) { return &t->a; }
-const struct tcb_params *tcb_params_of(const struct tcb *t) { return t->p; }
-
-void tcb_get_vars(const struct tcb *t, struct tcb_vars *v)
+void tcb_prefetch(const struct tcb *t)
 {
+	/* every 64-byte line the struct spans (malloc aligns it to 16 only) */
+	for (size_t i = 0; i < sizeof(*t); i += 64)
+		__builtin_prefetch((const char *)t + i);
+	__builtin_prefetch((const char *)t + sizeof(*t) - 1);
+}
+
+/* Queries: a compact TIME-WAIT record (tcb_tw.c) is read through tcb_full. */
+enum tcb_state tcb_state(const struct tcb *t)
+{
+	return tcb_tw_is(t) ? tcb_tw_state(t) : t->state;
+}
+size_t tcb_readable(const struct tcb *t) { struct tcb x; return tcb_full(t, &x)->rcvq.ready; }
+size_t tcb_send_room(const struct tcb *t)
+{
+	struct tcb x;
+
+	return sndq_space(&tcb_full(t, &x)->sndq);
+}
+bool tcb_peer_closed(const struct tcb *t) { struct tcb x; return tcb_full(t, &x)->fin_rcvd; }
+uint32_t tcb_iss(const struct tcb *t) { struct tcb x; return tcb_full(t, &x)->iss; }
+uint32_t tcb_irs(const struct tcb *t) { struct tcb x; return tcb_full(t, &x)->irs; }
+struct tcb_addr tcb_addr(const struct tcb *t)
+{
+	return tcb_tw_is(t) ? tcb_tw_addr(t) : t->a;
+}
+const struct tcb_params *tcb_params_of(const struct tcb *t)
+{
+	struct tcb x;
+
+	return tcb_full(t, &x)->p;
+}
+
+void tcb_get_vars(const struct tcb *t0, struct tcb_vars *v)
+{
+	struct tcb x;
+	const struct tcb *t = tcb_full(t0, &x);
+
 	memset(v, 0, sizeof(*v));
 	v->iss = t->iss;
 	v->snd_una = t->snd_una;

@@ -138,6 +138,13 @@ static void tcb_fire(struct tcb *t, enum tcb_timer k, uint64_t now, struct tcb_o
 
 void tcb_tick(struct tcb *t, uint64_t now, struct tcb_out *o)
 {
+	if (tcb_tw_is(t)) {	/* compact TIME-WAIT: the same code on the rebuilt TCB */
+		struct tcb x;
+
+		tcb_tick(tcb_tw_begin(t, &x, o), now, o);
+		tcb_tw_end(t, &x, o);
+		return;
+	}
 	for (int k = TCB_TIMER_NONE + 1; k < TCB_NTIMERS; k++)
 		if (t->tmr[k].at <= now)
 			tcb_fire(t, (enum tcb_timer)k, now, o);

@@ -4,6 +4,8 @@
 /* §3.10.1 OPEN, active: choose the ISS, send <SEQ=ISS><CTL=SYN>, SYN-SENT. */
 int tcb_open_active(struct tcb *t, uint64_t now, struct tcb_out *o, struct err *e)
 {
+	if (tcb_tw_is(t))
+		return err_set(e, "open: a compact TIME-WAIT record is not reopened (tcb_compact)");
 	if (t->state != TCB_CLOSED && t->state != TCB_LISTEN)
 		return err_set(e, "open: connection already exists (%s)",
 			       tcb_state_name(t->state));
@@ -23,6 +25,8 @@ int tcb_open_active(struct tcb *t, uint64_t now, struct tcb_out *o, struct err *
 /* §3.10.1 OPEN, passive: LISTEN for the one peer of this TCB's 4-tuple. */
 int tcb_open_passive(struct tcb *t, uint64_t now, struct tcb_out *o, struct err *e)
 {
+	if (tcb_tw_is(t))
+		return err_set(e, "open: a compact TIME-WAIT record is not reopened (tcb_compact)");
 	if (t->state != TCB_CLOSED)
 		return err_set(e, "open: connection already exists (%s)",
 			       tcb_state_name(t->state));
@@ -38,6 +42,13 @@ long tcb_send(struct tcb *t, const void *buf, size_t len, uint64_t now, struct t
 {
 	long n;
 
+	if (tcb_tw_is(t)) {	/* compact TIME-WAIT: the same code on the rebuilt TCB */
+		struct tcb x;
+
+		n = tcb_send(tcb_tw_begin(t, &x, o), buf, len, now, o, e);
+		tcb_tw_end(t, &x, o);
+		return n;
+	}
 	switch (t->state) {
 	case TCB_SYN_SENT:
 	case TCB_SYN_RECEIVED:
@@ -67,9 +78,17 @@ long tcb_send(struct tcb *t, const void *buf, size_t len, uint64_t now, struct t
 /* §3.10.3 RECEIVE: copy in-order bytes; announce a window that opened (§3.8.6.2.2). */
 size_t tcb_receive(struct tcb *t, void *buf, size_t cap, uint64_t now, struct tcb_out *o)
 {
-	uint32_t old = tcb_rcv_wnd(t);
+	uint32_t old;
 	size_t n;
 
+	if (tcb_tw_is(t)) {	/* compact TIME-WAIT: the same code on the rebuilt TCB */
+		struct tcb x;
+
+		n = tcb_receive(tcb_tw_begin(t, &x, o), buf, cap, now, o);
+		tcb_tw_end(t, &x, o);
+		return n;
+	}
+	old = tcb_rcv_wnd(t);
 	if (!buf || cap == 0)
 		return 0;
 	n = rcvq_read(&t->rcvq, buf, cap);
@@ -95,6 +114,13 @@ static void tcb_close_fin(struct tcb *t, enum tcb_state to, uint64_t now, struct
 /* §3.10.4 CLOSE. */
 int tcb_close(struct tcb *t, uint64_t now, struct tcb_out *o, struct err *e)
 {
+	if (tcb_tw_is(t)) {	/* compact TIME-WAIT: the same code on the rebuilt TCB */
+		struct tcb x;
+		int r = tcb_close(tcb_tw_begin(t, &x, o), now, o, e);
+
+		tcb_tw_end(t, &x, o);
+		return r;
+	}
 	switch (t->state) {
 	case TCB_CLOSED:
 		return err_set(e, "close: connection does not exist");
@@ -124,6 +150,13 @@ int tcb_close(struct tcb *t, uint64_t now, struct tcb_out *o, struct err *e)
  * it must forget; CLOSED in every case. */
 void tcb_abort(struct tcb *t, uint64_t now, struct tcb_out *o)
 {
+	if (tcb_tw_is(t)) {	/* compact TIME-WAIT: the same code on the rebuilt TCB */
+		struct tcb x;
+
+		tcb_abort(tcb_tw_begin(t, &x, o), now, o);
+		tcb_tw_end(t, &x, o);
+		return;
+	}
 	switch (t->state) {
 	case TCB_SYN_RECEIVED:
 	case TCB_ESTABLISHED:
