@@ -77,8 +77,8 @@ static const char *const zh[TUI_W_COUNT] = {
 			 "回车应用，再按回车发送。会改变发送方已计入的序号的修改会被拒绝并说明原因。",
 	[TUI_W_H_LINE] = "':' 任意单步命令，例如 'delay 200'。",
 	[TUI_W_H_CONT] = "c：不再单步：此后所有报文段直接通过。",
-	[TUI_W_H_SCROLL] = "上/下（j/k）：一行；PgUp/PgDn：一页；Home/End：第一行/最新一行；"
-			   "[ 和 ]：翻看说明。",
+	[TUI_W_H_SCROLL] = ("上/下（j/k）：一行；PgUp/PgDn：一页；Home/End：第一行/最新一行；"
+			    "[ 和 ]：翻看说明。"),
 	[TUI_W_H_QUIT] = "q：退出。",
 };
 
