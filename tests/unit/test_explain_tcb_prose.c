@@ -188,6 +188,40 @@ static void retransmission_and_give_up(void **state)
 	tn_free(n);
 }
 
+/* A repeated SYN in SYN-RECEIVED is answered at once with the SYN+ACK again (count 0):
+ * no timer expired, so it is no "retransmission #0" and nothing backs off. */
+static void repeated_syn_answered_at_once(void **state)
+{
+	struct tcb_params p, ps;
+	struct tcb_out *syn;
+	struct net *n;
+	char buf[EXPLAIN_PROSE_MAX];
+
+	(void)state;
+	tn_params(&p, C_ISS);
+	tn_params(&ps, S_ISS);
+	n = tn_new(&p, &ps);
+	assert_non_null(syn = calloc(1, sizeof(*syn)));
+	assert_int_equal(tcb_open_passive(n->s, n->now, n->os, NULL), 0);
+	assert_int_equal(tcb_open_active(n->c, n->now, n->oc, NULL), 0);
+	*syn = *n->oc;				/* the SYN, kept to send twice */
+	tcb_out_reset(n->os);
+	tn_xfer(n->oc, n->s, n->os, n->now);	/* SYN: SYN-RECEIVED, SYN+ACK (lost) */
+	tcb_out_reset(n->os);
+	n->now += 300000;
+	tn_xfer(syn, n->s, n->os, n->now);	/* the same SYN again, 300 ms later */
+	ev_prose(n->os, TCB_EV_RETRANSMIT, TCB_WHY_SYN_RCVD_SYN_REPEAT, EXPLAIN_LANG_EN, buf,
+		 sizeof(buf));
+	expect(buf, "sent again at once in answer to the peer's repeated SYN, 300.000 ms after "
+		    "the previous send (no timer expired, so no backoff).");
+	assert_null(strstr(buf, "#0"));
+	ev_prose(n->os, TCB_EV_RETRANSMIT, TCB_WHY_SYN_RCVD_SYN_REPEAT, EXPLAIN_LANG_ZH, buf,
+		 sizeof(buf));
+	expect(buf, "对方又发来 SYN，于是立即再发一次");
+	free(syn);
+	tn_free(n);
+}
+
 /* Active close to TIME-WAIT, the FIN again restarts 2MSL, then expiry to CLOSED. */
 static void time_wait_restart_and_expiry(void **state)
 {
@@ -314,6 +348,7 @@ int main(void)
 		cmocka_unit_test(challenge_ack_and_limit),
 		cmocka_unit_test(reply_rate_limited),
 		cmocka_unit_test(retransmission_and_give_up),
+		cmocka_unit_test(repeated_syn_answered_at_once),
 		cmocka_unit_test(time_wait_restart_and_expiry),
 		cmocka_unit_test(zero_window_probe),
 		cmocka_unit_test(options_agreed_scaled_paws),

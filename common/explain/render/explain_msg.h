@@ -186,6 +186,7 @@ enum explain_msg_id {
 	EXPLAIN_M_EV_CWND,		/* cwnd {n0} -> {n1}, {ssth}: {reason} */
 	EXPLAIN_M_EV_OPTION,		/* a TCP option agreed, refused or used: {reason} */
 	EXPLAIN_M_EV_CHALLENGE_LIMITED,	/* challenge ACK suppressed by the rate limit */
+	EXPLAIN_M_EV_RESENT_AT_ONCE,	/* a resend answering a repeated SYN (count 0) */
 	EXPLAIN_M_EV_NEXT_RTO,		/* "; next RTO {rto}" */
 	EXPLAIN_M_EV_REASON,		/* "{reason}; {rfc}": a tcb_why with its section */
 	EXPLAIN_M_EV_WHY,		/* "Why: {reason}." after an event's own sentence */

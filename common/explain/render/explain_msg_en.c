@@ -149,6 +149,7 @@ const char *const explain_msg_en[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_EV_RTT] = "{Side}: round-trip time sample {n0d}; smoothed RTT (SRTT) {n1d}, variation (RTTVAR) {n2d}, so the retransmission timeout RTO = SRTT + 4 × RTTVAR, at least the minimum, = {rto} (RFC 6298 §2).",
 	[EXPLAIN_M_EV_CWND] = "{Side}: congestion window cwnd {n0} → {n1} bytes, {ssth}: {reason}.",
 	[EXPLAIN_M_EV_OPTION] = "{Side}, TCP options: {reason}.",
+	[EXPLAIN_M_EV_RESENT_AT_ONCE] = "{Side}: sent again at once in answer to the peer's repeated SYN, {after} after the previous send (no timer expired, so no backoff).",
 	[EXPLAIN_M_EV_CHALLENGE_LIMITED] = "{Side} should send a challenge ACK, but at most a fixed number are sent per second and the limit is reached, so none is sent (RFC 5961 §7): {reason}.",
 	[EXPLAIN_M_EV_NEXT_RTO] = " If this is not acknowledged either, the next try waits {rto} (the timeout doubles, RFC 6298 §5.5).",
 	[EXPLAIN_M_EV_REASON] = "{reason}; {rfc}",

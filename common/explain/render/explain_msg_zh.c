@@ -149,6 +149,7 @@ const char *const explain_msg_zh[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_EV_RTT] = "{Side}：往返时间（RTT）样本 {n0d}；平滑 RTT（SRTT）{n1d}，偏差（RTTVAR）{n2d}，所以重传超时 RTO = SRTT + 4 × RTTVAR（不低于下限）= {rto}（RFC 6298 §2）。",
 	[EXPLAIN_M_EV_CWND] = "{Side}：拥塞窗口 cwnd {n0} → {n1} 字节，{ssth}：{reason}。",
 	[EXPLAIN_M_EV_OPTION] = "{Side}，TCP 选项：{reason}。",
+	[EXPLAIN_M_EV_RESENT_AT_ONCE] = "{Side}：对方又发来 SYN，于是立即再发一次，距上一次发送 {after}（不是定时器超时，所以不退避）。",
 	[EXPLAIN_M_EV_CHALLENGE_LIMITED] = "{Side}本应回复挑战 ACK，但每秒最多只发固定数量，已经达到上限，所以这次不发（RFC 5961 §7）：{reason}。",
 	[EXPLAIN_M_EV_NEXT_RTO] = "如果这次仍得不到确认，下一次要等 {rto}（超时时间翻倍，RFC 6298 §5.5）。",
 	[EXPLAIN_M_EV_REASON] = "{reason}；{rfc}",

@@ -782,6 +782,8 @@ static enum explain_msg_id event_msg(const struct tcb_event *ev)
 {
 	if (ev->kind == TCB_EV_CHALLENGE_ACK && ev->limited)
 		return EXPLAIN_M_EV_CHALLENGE_LIMITED;
+	if (ev->kind == TCB_EV_RETRANSMIT && ev->count == 0)	/* "retransmission #0" */
+		return EXPLAIN_M_EV_RESENT_AT_ONCE;
 	if (ev->kind == TCB_EV_RST_SENT && ev->why == TCB_WHY_CLOSED_NO_TCB && ev->n[1])
 		return EXPLAIN_M_EV_RST_SENT_ACK;	/* <SEQ=0><ACK=SEG.SEQ+SEG.LEN> */
 	return (enum explain_msg_id)(EXPLAIN_M_EV_STATE + ev->kind);
