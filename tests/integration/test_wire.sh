@@ -45,6 +45,9 @@ bash scripts/lab --prefix "$P" --net "$NET" --filter client up >"$TMP/lab" 2>&1 
 import socket, time
 s = socket.socket(); s.bind(('$S', $PORT)); s.listen(); time.sleep(30)" &
 PIDS+=($!)
+# The probe's SYN must find the listener: wait until the kernel lists it (python starts
+# slowly on a loaded machine; a SYN before listen() gets the kernel's RST).
+for _ in $(seq 150); do in_ns server ss -Hltn "sport = :$PORT" | grep -q . && break; sleep 0.1; done
 eval "$(bash scripts/lab --prefix "$P" env)"
 # rootless: dumpcap (tcpdump calls setgroups(), which the user namespace forbids)
 if [ "$LAB_MODE" = user ]; then
