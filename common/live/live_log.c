@@ -20,7 +20,7 @@ static struct live_log_conn *conn_log(struct live_log *g, struct live_conn *c)
 void live_log_packet(struct live_log *g, uint64_t now, const uint8_t *ip, size_t len)
 {
 	g->frame++;
-	live_log_capture(g, now, ip, len);
+	live_log_capture(g, g->frame, now, ip, len);
 }
 
 /* One segment (sent: out) of connection c, or of none (c NULL, or no memory). */

@@ -12,6 +12,7 @@
 #include "explain.h"
 #include "explain_out.h"
 #include "explain_present.h"
+#include "live_log_hold.h"
 #include "live_log_queue.h"
 #include "live_opts.h"
 #include "live_rec.h"
@@ -42,11 +43,8 @@ struct live_log {
 	bool close_failed;		/* live_log_close could not write an output: exit 1 */
 	struct pcapngw *ng;		/* -w FILE.pcapng */
 	int64_t real_minus_mono_ns;	/* for pcapng timestamps */
-	uint8_t pend[SEG_IP_MAX];	/* pcapng: the last packet, waiting for its comment */
-	size_t pend_len;
-	uint64_t pend_us;
-	bool has_pend;
-	uint64_t pend_frame;		/* its frame number; 0: the record that follows is its */
+	struct live_log_hold hold;	/* pcapng: packets waiting for their comments */
+	struct live_log_held held;	/* the one being written (buffers reused) */
 	uint64_t last_pkt_us;		/* monotonic time of the last packet */
 	uint64_t t0;			/* monotonic us of the start: the log's time 0 */
 	uint64_t frame;			/* packets sent and received so far (-w frames) */
@@ -124,9 +122,10 @@ void live_log_note(struct live_log *g, const char *fmt, ...)
 void live_log_put(struct live_log *g, struct live_log_conn *x, const struct explain_rec *r,
 		  bool show, const char *note);
 
-/* A packet sent or received, for -w: written now (pcap), or held until its record gives
- * the comment (pcapng; a packet without a record is written bare). */
-void live_log_capture(struct live_log *g, uint64_t mono_us, const uint8_t *ip, size_t len);
+/* Packet frame, sent or received, for -w: written now (pcap), or held until its record
+ * gives the comment (pcapng, live_log_hold.h; a packet without a record is written bare). */
+void live_log_capture(struct live_log *g, uint64_t frame, uint64_t mono_us, const uint8_t *ip,
+		      size_t len);
 
 /* A connection's log state: made at its first record, ended (its ladder kept for the
  * drawing at exit) when the connection is forgotten. */

@@ -34,25 +34,30 @@ static void capture_failed(struct live_log *g, struct err *e)
 		pcapngw_close(g->ng, NULL);
 	g->has_pcap = false;
 	g->ng = NULL;
-	g->has_pend = false;
+	live_log_hold_free(&g->hold, &g->held);
 }
 
-static void flush_pending(struct live_log *g, const char *comment)
+static void write_ng(struct live_log *g, uint64_t mono_us, const uint8_t *ip, size_t len,
+		     const char *comment)
 {
 	struct err e;
-	uint64_t ns = g->pend_us * 1000;
+	uint64_t ns = mono_us * 1000 + (uint64_t)g->real_minus_mono_ns;
 
-	if (!g->has_pend || !g->ng)
-		return;
-	g->has_pend = false;
 	/* Flushed per packet, as pcapw does: a SIGKILLed run leaves a readable file with
-	 * every segment explained so far. */
-	if (pcapngw_packet(g->ng, ns + (uint64_t)g->real_minus_mono_ns, g->pend, g->pend_len,
-			   comment, &e) < 0 || pcapngw_flush(g->ng, &e) < 0)
+	 * every segment explained so far (those still held wait for their records). */
+	if (pcapngw_packet(g->ng, ns, ip, len, comment, &e) < 0 || pcapngw_flush(g->ng, &e) < 0)
 		capture_failed(g, &e);
 }
 
-static void capture_now(struct live_log *g, uint64_t mono_us, const uint8_t *ip, size_t len)
+/* Writes the held packets at the front that have their comments (any: all of them). */
+static void drain_held(struct live_log *g, bool any)
+{
+	while (g->ng && live_log_hold_pop(&g->hold, any, &g->held))
+		write_ng(g, g->held.mono_us, g->held.pkt, g->held.len, g->held.comment);
+}
+
+static void capture_now(struct live_log *g, uint64_t frame, uint64_t mono_us,
+			const uint8_t *ip, size_t len)
 {
 	struct err e;
 
@@ -60,38 +65,37 @@ static void capture_now(struct live_log *g, uint64_t mono_us, const uint8_t *ip,
 		capture_failed(g, &e);
 	if (!g->ng)
 		return;
-	flush_pending(g, NULL);
-	if (len > sizeof(g->pend))
-		len = sizeof(g->pend);
-	memcpy(g->pend, ip, len);
-	g->pend_len = len;
-	g->pend_us = mono_us;
-	g->has_pend = true;
-	g->pend_frame = g->replaying ? 0 : g->frame;	/* (replayed: records follow in order) */
+	if (g->hold.n == LIVE_LOG_HOLD && live_log_hold_pop(&g->hold, true, &g->held))
+		write_ng(g, g->held.mono_us, g->held.pkt, g->held.len, NULL);	/* no record came */
+	if (g->ng && live_log_hold_push(&g->hold, frame, mono_us, ip, len) < 0)
+		write_ng(g, mono_us, ip, len, NULL);	/* out of memory: bare, in order */
 }
 
-void live_log_capture(struct live_log *g, uint64_t mono_us, const uint8_t *ip, size_t len)
+void live_log_capture(struct live_log *g, uint64_t frame, uint64_t mono_us, const uint8_t *ip,
+		      size_t len)
 {
 	g->last_pkt_us = mono_us;
 	if (!g->has_pcap && !g->ng)
 		return;
-	if (g->defer && live_log_q_capture(&g->q, g->f, mono_us, ip, len))
+	if (g->defer && live_log_q_capture(&g->q, g->f, frame, mono_us, ip, len))
 		return;
-	capture_now(g, mono_us, ip, len);
+	capture_now(g, frame, mono_us, ip, len);
 }
 
-/* The pcapng sink of the dispatcher: the pending packet is written with its segment's
- * comment, the same prose the text log prints and --json carries as "explain", so the
- * outputs never disagree. */
+/* The pcapng sink of the dispatcher: a held packet gets its segment record's comment,
+ * the same prose the text log prints and --json carries as "explain", so the outputs
+ * never disagree. A received segment an impairment rule dropped gets no segment record:
+ * the drop's prose is its comment. Records are matched to packets by frame number only
+ * (a record of a frame no longer held comments nothing). */
 static int pcapng_put(void *ctx, const struct explain_rec *r, const char *prose, struct err *e)
 {
 	struct live_log *g = ctx;
+	bool mine = r->kind == EXPLAIN_REC_SEGMENT ||
+		    (r->kind == EXPLAIN_REC_IMPAIR && r->impair.act == EXPLAIN_IMP_DROP);
 
 	(void)e;	/* a failed write stops the capture with a note, not the program */
-	/* a segment a delay held has an older frame: its prose is no comment of this one */
-	if (r->kind == EXPLAIN_REC_SEGMENT && g->has_pend &&
-	    (!g->pend_frame || r->frame == g->pend_frame))
-		flush_pending(g, prose);
+	if (mine && r->frame && live_log_hold_comment(&g->hold, r->frame, prose))
+		drain_held(g, false);
 	return 0;
 }
 
@@ -100,7 +104,8 @@ static int pcapng_close(void *ctx, struct err *e)
 	struct live_log *g = ctx;
 	struct pcapngw *w;
 
-	flush_pending(g, NULL);
+	drain_held(g, true);
+	live_log_hold_free(&g->hold, &g->held);
 	w = g->ng;
 	g->ng = NULL;
 	return w ? pcapngw_close(w, e) : 0;
@@ -299,7 +304,7 @@ static void replay(struct live_log *g, struct live_log_item *it)
 
 	g->f = it->f;
 	if (it->kind == LIVE_LOG_ITEM_CAPTURE)
-		live_log_capture(g, it->mono_us, it->buf, it->len);
+		live_log_capture(g, it->r.frame, it->mono_us, it->buf, it->len);
 	else if (it->kind == LIVE_LOG_ITEM_NOTE)
 		note_now(g, (const char *)it->buf);
 	else

@@ -67,8 +67,8 @@ bool live_log_q_note(struct live_log_q *q, FILE *f, const char *text)
 	return true;
 }
 
-bool live_log_q_capture(struct live_log_q *q, FILE *f, uint64_t mono_us, const uint8_t *ip,
-			size_t len)
+bool live_log_q_capture(struct live_log_q *q, FILE *f, uint64_t frame, uint64_t mono_us,
+			const uint8_t *ip, size_t len)
 {
 	struct live_log_item *it = take(q, LIVE_LOG_ITEM_CAPTURE, f, len);
 
@@ -77,6 +77,7 @@ bool live_log_q_capture(struct live_log_q *q, FILE *f, uint64_t mono_us, const u
 	memcpy(it->buf, ip, len);
 	it->len = len;
 	it->mono_us = mono_us;
+	it->r.frame = frame;
 	return true;
 }
 

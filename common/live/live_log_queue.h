@@ -48,8 +48,9 @@ struct live_log_q {
 bool live_log_q_put(struct live_log_q *q, FILE *f, struct live_log_conn *x,
 		    const struct explain_rec *r, bool show, const char *note);
 bool live_log_q_note(struct live_log_q *q, FILE *f, const char *text);
-bool live_log_q_capture(struct live_log_q *q, FILE *f, uint64_t mono_us, const uint8_t *ip,
-			size_t len);
+/* (the packet's frame number is kept in the item's r.frame) */
+bool live_log_q_capture(struct live_log_q *q, FILE *f, uint64_t frame, uint64_t mono_us,
+			const uint8_t *ip, size_t len);
 
 /* Item i (i < q->n), its record's payload and note pointing into its buffer. */
 struct live_log_item *live_log_q_item(struct live_log_q *q, size_t i);

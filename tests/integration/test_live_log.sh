@@ -6,15 +6,17 @@ lab_up livelog || { not_ok live_log_lab_up; exit 1; }
 PORT=8080
 T=$T_TMP
 CMP="python3 $TOP/tests/integration/live_log_cmp.py"
+NGCMP=$TOP/tests/integration/pcapng_comments_cmp.py
 
-# pair NAME "server options" "client options": one client <-> server session; the server's
-# log goes to NAME.s.log, the client's stdout to NAME.out and its stderr to NAME.c.log.
+# pair NAME "server options" "client options" [CLIENT ARG...]: one client <-> server session;
+# the server's log goes to NAME.s.log, the client's stdout to NAME.out and its stderr to
+# NAME.c.log.
 pair() {
 	local n=$1 sopt=$2 copt=$3 spid
 	bg spid in_s "$BIN/synlab-server" --listen "$ADDR_S:$PORT" --once --msl 200ms $sopt \
 		2>"$T/$n.s.log"
 	sleep 0.3
-	in_c "$BIN/synlab-client" --connect "$ADDR_S:$PORT" --msl 200ms $copt \
+	in_c "$BIN/synlab-client" --connect "$ADDR_S:$PORT" --msl 200ms $copt "${@:4}" \
 		>"$T/$n.out" 2>"$T/$n.c.log"
 	echo $? >"$T/$n.c.rc"
 	wait_pid "$spid" 10
@@ -57,23 +59,31 @@ check zh_text_has_handshake_or_states grep -qE '三次握手|SYN_SENT|SYN_RECEIV
 check zh_text_has_chinese grep -q '服务' "$T/b.s.log"
 tshark -r "$T/b.c.pcapng" -T fields -e frame.number -e frame.comment >"$T/b.comments" 2>/dev/null
 check pcapng_read_by_tshark [ "$(wc -l <"$T/b.comments")" -ge 10 ]
-check pcapng_comment_on_every_packet_equals_json python3 -c '
-import json, sys
-want = {}
-for l in open(sys.argv[1], encoding="utf-8"):
-    r = json.loads(l)
-    if r["type"] == "segment":
-        want[str(r["frame"])] = r["explain"]
-rows = [l.rstrip("\n").split("\t", 1) for l in open(sys.argv[2], encoding="utf-8")]
-assert rows and len(rows) == len(want), (len(rows), len(want))
-for num, comment in rows:
-    assert comment and comment == want[num], (num, comment, want.get(num))' "$T/b.c.json" "$T/b.comments"
+check pcapng_comment_on_every_packet_equals_json python3 "$NGCMP" "$T/b.c.json" "$T/b.comments"
 # one arrow per segment: the server's diagram has as many arrow lines as segments it saw
 arrows=$(grep -cE '─>│|│<─|-->\||\|<-' "$T/b.s.log")
 segs=$(grep -c '"type":"segment"' "$T/b.c.json")
 check ladder_one_arrow_per_segment [ "$arrows" = "$segs" -a "$segs" -ge 10 ]
 check html_written grep -q '<svg' "$T/b.html"
 check html_self_contained eval "! grep -qE 'https?://' '$T/b.html'"
+
+# ---- (c2) pcapng comments of packets explained late: each frame keeps its own prose ----
+# A segment held at the step prompt is explained when it is released, after packets that
+# arrived later (the server's SYN+ACK resent at 1 s while the client's ACK waits); a
+# received segment a rule dropped is explained by the drop. (Frames were written with the
+# next record's prose or none.)
+comments() { tshark -r "$1" -T fields -e frame.number -e frame.comment >"$2" 2>/dev/null; }
+pair h "" "--json --log $T/h.c.json -w $T/h.c.pcapng --step" \
+	< <(printf 'send\n'; sleep 2.5; for _ in $(seq 30); do echo; done)
+comments "$T/h.c.pcapng" "$T/h.comments"
+check pcapng_step_held_session_ran both_ok h
+check pcapng_step_held_resend_arrived grep -q '"flags":"S\.".*SYN+ACK retransmission #1' "$T/h.c.json"
+check pcapng_step_held_comments_own_frames python3 "$NGCMP" "$T/h.c.json" "$T/h.comments"
+pair i "" "--json --log $T/i.c.json -w $T/i.c.pcapng" --impair 'drop in data nth=1'
+comments "$T/i.c.pcapng" "$T/i.comments"
+check pcapng_drop_in_session_ran both_ok i
+check pcapng_drop_in_comment_is_the_drop grep -q '"type":"impair","frame":[1-9]' "$T/i.c.json"
+check pcapng_drop_in_comments_own_frames python3 "$NGCMP" "$T/i.c.json" "$T/i.comments"
 
 # ---- (e) -q: one line per segment; (f) colour only on a terminal without NO_COLOR ----
 pair e "-q -w $T/e.s.pcap" "-q --log $T/e.c.q -w $T/e.c.pcap"
