@@ -345,6 +345,8 @@ int live_next(struct live *l, struct live_ev *ev, struct err *e)
 			return got < 0 ? -1 : 0;
 		if (woke && live_link_check(l, evloop_now_us(), e) < 0)
 			return -1;
+		if (!l->step || !live_step_waiting(l->step))
+			live_log_prompt_taken(&l->g);	/* no decision waits: no prompt */
 		live_log_idle(&l->g);	/* nothing stays in a buffer while we sleep */
 		if (evloop_wait(&l->ev, next_deadline(l), &r, e) < 0)
 			return -1;

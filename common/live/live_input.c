@@ -36,6 +36,7 @@ static int on_line(struct live *l, char *line, uint64_t now, struct err *e)
 	int r;
 
 	snprintf(copy, sizeof(copy), "%s", line);
+	live_log_prompt_taken(&l->g);	/* its newline ended the prompt's line */
 	if (!l->man && !strcmp(line + strspn(line, " \t"), "list")) {
 		live_list(&l->pp, now, l->pr.tty);	/* (--manual lists in its turn) */
 		return 0;

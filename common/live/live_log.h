@@ -53,6 +53,11 @@ struct live_log {
 	 * live_log_flush once the step's segments are on the wire. */
 	bool defer, replaying;
 	struct live_log_q q;
+	/* The step prompt ("step> ", no newline) ends the terminal's last line. A line the
+	 * log writes meanwhile to that stream ends the prompt's line first, and the prompt
+	 * is drawn again before the program sleeps (live_log_idle). */
+	FILE *prompt_f;			/* where the open prompt is; NULL: none */
+	FILE *owed_f;			/* where it is to be drawn again; NULL: nowhere */
 	/* live_cfg.rec_tap: every record as it is rendered (NULL none) */
 	void (*tap)(void *ctx, const struct explain_rec *r, bool shown);
 	void *tap_ctx;
@@ -106,6 +111,14 @@ void live_log_flush(struct live_log *g);
 /* The program is about to sleep: writes out what the log's buffers hold (the log is
  * fully buffered, stderr too, so that a step costs one write, not one per line). */
 void live_log_idle(struct live_log *g);
+
+/* The step prompt: drawn on f (its text ends f's last line); broken: whatever is
+ * written to f next starts on a line of its own (the prompt is owed, drawn again by
+ * live_log_idle); taken: a line was read (the terminal echoed its newline), or no
+ * decision waits any more: nothing is owed. */
+void live_log_prompt_drawn(struct live_log *g, FILE *f);
+void live_log_prompt_break(struct live_log *g, FILE *f);
+void live_log_prompt_taken(struct live_log *g);
 
 /* One line of information that is not a record ("HTTP response head: ..."): to the log
  * as it is in text and -q modes, as a {"type":"note"} record with --json (so that the

@@ -249,8 +249,45 @@ static const char *format_note(char *buf, size_t cap, char **heap, const char *f
 	return *heap;
 }
 
+/* ---- the step prompt among the log's lines ---- */
+
+#define LIVE_PROMPT_TEXT "step> "
+
+void live_log_prompt_drawn(struct live_log *g, FILE *f)
+{
+	g->prompt_f = f;
+	g->owed_f = NULL;
+}
+
+void live_log_prompt_break(struct live_log *g, FILE *f)
+{
+	if (!g->prompt_f || g->prompt_f != f)
+		return;
+	fputc('\n', f);	/* the prompt keeps its line, the next text gets its own */
+	g->owed_f = f;
+	g->prompt_f = NULL;
+}
+
+void live_log_prompt_taken(struct live_log *g)
+{
+	g->prompt_f = NULL;
+	g->owed_f = NULL;
+}
+
+static void prompt_redraw(struct live_log *g)
+{
+	FILE *f = g->owed_f;
+
+	if (!f)
+		return;
+	fputs(LIVE_PROMPT_TEXT, f);
+	fflush(f);
+	live_log_prompt_drawn(g, f);
+}
+
 static void note_now(struct live_log *g, const char *text)
 {
+	live_log_prompt_break(g, g->f);
 	explain_out_set_stream(g->out, g->f);
 	explain_out_note(g->out, text);
 	if (!g->replaying)	/* live_log_flush flushes once per step */
@@ -279,6 +316,8 @@ static void put_now(struct live_log *g, struct live_log_conn *x, const struct ex
 {
 	struct err e;
 
+	if (show)
+		live_log_prompt_break(g, g->f);
 	explain_out_set_stream(g->out, g->f);
 	if (explain_out_put(g->out, x ? &x->oc : NULL, r, show, note, &e) < 0)
 		live_log_note(g, "synlab: %s", e.msg);
@@ -328,6 +367,7 @@ void live_log_idle(struct live_log *g)
 {
 	if (g->f)
 		fflush(g->f);
+	prompt_redraw(g);
 	fflush(stderr);		/* the programs' own messages */
 }
 

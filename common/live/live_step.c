@@ -167,6 +167,7 @@ void live_step_show(struct live_step *x, struct step_hold *h, uint64_t now)
 	struct live_step_view v;
 
 	live_log_flush(pp->g);	/* the records before the prompt that refers to them */
+	live_log_prompt_break(pp->g, f);	/* (another connection's prompt was open) */
 	view_of(x, h, now, &v);
 	if (x->cfg.show) {
 		x->cfg.show(x->cfg.show_ctx, &v);
@@ -187,8 +188,10 @@ void live_step_show(struct live_step *x, struct step_hold *h, uint64_t now)
 	fprintf(f, "          [Enter|send] %s  d drop  delay MS  edit seq|ack|flags|win|payload V"
 		"  c continue  q quit  list  (conn=N first: another connection; ';' joins)\n",
 		v.out ? "send" : "deliver");
-	if (!x->cfg.echo)
+	if (!x->cfg.echo) {
 		fprintf(f, "step> ");
+		live_log_prompt_drawn(x->st.pp->g, f);
+	}
 	fflush(f);
 }
 

@@ -316,8 +316,10 @@ static void undecided(struct live_step *x, const struct step_hold *h, bool bad,
 		fprintf(f, "          (edits kept: %s; Enter or send sends)\n", ed);
 	else
 		fprintf(f, "          (nothing changed; the decision still waits)\n");
-	if (!x->cfg.echo)
+	if (!x->cfg.echo) {
 		fprintf(f, "step> ");
+		live_log_prompt_drawn(x->st.pp->g, f);
+	}
 	fflush(f);
 }
 

@@ -28,6 +28,13 @@ wait_count() {
 	while [ $n -gt 0 ]; do [ "$(pane | grep -cF -- "$1")" -ge "$2" ] && return 0; sleep 0.05; n=$((n - 1)); done
 	echo "# pane never showed '$1' $2 times" >&2; return 1
 }
+# wait_until SECONDS CMD...: until CMD succeeds (the pane is drawn asynchronously)
+wait_until() {
+	local n=$(( $1 * 20 )); shift
+	while [ $n -gt 0 ]; do "$@" && return 0; sleep 0.05; n=$((n - 1)); done
+	echo "# never true: $*; the pane's last lines:" >&2; pane | grep -v '^$' | tail -4 | sed 's/^/#   /' >&2
+	return 1
+}
 # term CMD: runs CMD on a fresh tmux terminal (200x50), its exit status into $T_TMP/term.rc
 # Each terminal gets a server socket of its own: kill-server returns before the old
 # server is gone, and a new session started on the same socket meanwhile can attach to the
@@ -120,6 +127,12 @@ check step_second_client_echo cmp -s "$T_TMP/c2.out" <(printf 'Server: Just a te
 check step_first_client_still_held t_running "$C1"
 # client 1 retransmits its SYN after 1 s (real time, scale 1): queued behind #1's decision
 check step_queued_shown wait_pane 'step: arrived: queued behind the pending decision' 3
+# a line logged while the prompt waits gets a line of its own, and the prompt comes back
+# under it (it was glued to "step> " and the prompt was gone)
+last_line() { pane | grep -v '^[[:space:]]*$' | tail -1; }
+prompt_last() { [ "$(last_line)" = "step>" ] || [ "$(last_line)" = "step> " ]; }
+check step_prompt_redrawn_after_note wait_until 2 prompt_last
+check step_note_not_glued_to_prompt bash -c "! grep -q '^step> .*queued behind' <<<\"\$1\"" _ "$(pane)"
 tm send-keys -t t '' Enter
 check step_first_prompt_then_ack wait_count 'step before sending: server > client' 3 3
 tm send-keys -t t 'c' Enter
