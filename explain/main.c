@@ -124,7 +124,7 @@ static int run_file(struct run *run)
 		rd = e;
 		rc = -1;
 	}
-	if (rc == 0 && n > 0 && xout_finish(run->out, &e) < 0) {
+	if (rc == 0 && n > 0 && xout_finish(run->out, &run->tot, &e) < 0) {
 		rd = e;
 		rc = -1;
 	}

@@ -185,23 +185,33 @@ int xout_skip(struct xout *x, const struct xout_skip *k, struct err *e)
 	return ferror(stdout) ? err_set(e, "writing output failed") : 0;
 }
 
-static void totals_text(const struct xout *x, const struct xout_totals *t)
+/* The totals in words, a line each (none: ""); page: for an HTML page, which lists no
+ * skipped frame itself (the text and --json outputs do). */
+static void totals_words(const struct xout *x, const struct xout_totals *t, bool page,
+			 char *buf, size_t cap)
 {
 	bool zh = x->o->lang == EXPLAIN_LANG_ZH;
 	uint64_t sk = t->not_ip + t->short_or_cut + t->not_tcp;
+	const char *lead = page ? "" : "== ";
+	int n = 0;
 
+	buf[0] = 0;
 	if (sk)
-		printf(zh ? "== 跳过 %llu/%llu 帧（没有可解释的 TCP 段）：%llu 不是 IP，%llu 帧太短或头部被截断，"
-		       "%llu 不是 TCP；每一帧的原因见上\n" : "== Skipped %llu of %llu frames (no TCP "
-		       "segment to explain): %llu not IP, %llu too short or cut inside a header, %llu "
-		       "not TCP (or a bad TCP header); each is listed above with its reason\n", (unsigned long long)sk,
-		       (unsigned long long)t->frames, (unsigned long long)t->not_ip,
-		       (unsigned long long)t->short_or_cut, (unsigned long long)t->not_tcp);
-	if (t->cut_segments)
-		printf(zh ? "== %llu 个段的载荷被 snaplen 截断（共 %llu 字节未保存）：按头部解释，不算丢包\n"
-		       : "== %llu segments had their payload cut by the snaplen (%llu bytes not "
-		       "captured): explained from their headers, not counted as lost\n",
-		       (unsigned long long)t->cut_segments, (unsigned long long)t->cut_bytes);
+		n = snprintf(buf, cap, zh ? "%s跳过 %llu/%llu 帧（没有可解释的 TCP 段）：%llu 不是 IP，"
+			     "%llu 帧太短或头部被截断，%llu 不是 TCP；%s\n" : "%sSkipped %llu of "
+			     "%llu frames (no TCP segment to explain): %llu not IP, %llu too short or "
+			     "cut inside a header, %llu not TCP (or a bad TCP header); %s\n",
+			     lead, (unsigned long long)sk, (unsigned long long)t->frames,
+			     (unsigned long long)t->not_ip, (unsigned long long)t->short_or_cut,
+			     (unsigned long long)t->not_tcp, zh ? (page ? "每一帧的原因见文本或 --json 输出"
+			     : "每一帧的原因见上") : (page ? "the text and --json outputs list each "
+			     "with its reason" : "each is listed above with its reason"));
+	if (t->cut_segments && n >= 0 && (size_t)n < cap)
+		snprintf(buf + n, cap - (size_t)n, zh ? "%s%llu 个段的载荷被 snaplen 截断（共 %llu "
+			 "字节未保存）：按头部解释，不算丢包\n" : "%s%llu segments had their payload "
+			 "cut by the snaplen (%llu bytes not captured): explained from their "
+			 "headers, not counted as lost\n", lead, (unsigned long long)t->cut_segments,
+			 (unsigned long long)t->cut_bytes);
 }
 
 int xout_totals(struct xout *x, const struct xout_totals *t, struct err *e)
@@ -209,7 +219,10 @@ int xout_totals(struct xout *x, const struct xout_totals *t, struct err *e)
 	if (!(t->not_ip + t->short_or_cut + t->not_tcp + t->cut_segments))
 		return 0;
 	if (!x->o->json) {
-		totals_text(x, t);
+		char words[1024];
+
+		totals_words(x, t, false, words, sizeof(words));
+		fputs(words, stdout);
 		return ferror(stdout) ? err_set(e, "writing output failed") : 0;
 	}
 	json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "type", "totals",
@@ -224,8 +237,13 @@ int xout_totals(struct xout *x, const struct xout_totals *t, struct err *e)
 	return rc < 0 ? err_set(e, "writing output failed") : 0;
 }
 
-int xout_finish(struct xout *x, struct err *e)
+int xout_finish(struct xout *x, const struct xout_totals *t, struct err *e)
 {
+	char words[1024];
+
+	totals_words(x, t, true, words, sizeof(words));
+	if (words[0] && explain_out_page_note(x->out, words, e) < 0)
+		return -1;
 	for (size_t i = 0; i < x->nc; i++)
 		explain_out_conn_end(x->out, &x->c[i]);
 	return explain_out_finish(x->out, e);

@@ -43,8 +43,9 @@ struct xout_totals {
 };
 int xout_totals(struct xout *x, const struct xout_totals *t, struct err *e);
 
-/* Ladders, the HTML page, closing the pcapng. Returns 0, or -1 with e. */
-int xout_finish(struct xout *x, struct err *e);
+/* Ladders, the HTML page (which says what t counts as skipped or cut), closing the
+ * pcapng. Returns 0, or -1 with e. */
+int xout_finish(struct xout *x, const struct xout_totals *t, struct err *e);
 void xout_free(struct xout *x);
 
 #endif

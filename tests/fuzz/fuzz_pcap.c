@@ -43,7 +43,7 @@ static void render_ladder(struct fz *f)
 	o.lang = EXPLAIN_LANG_ZH;
 	o.ascii = true;
 	FUZZ_CHECK(explain_ladder_render(f->lad, &o, f->out, &e) == 0);
-	FUZZ_CHECK(explain_html_write(f->lad, EXPLAIN_LANG_EN, f->out, &e) == 0);
+	FUZZ_CHECK(explain_html_write(f->lad, EXPLAIN_LANG_EN, NULL, f->out, &e) == 0);
 }
 
 /* synlab-explain's read loop (explain/main.c: read_all + feed). */

@@ -106,6 +106,19 @@ check skipped_zh "$X -q --lang zh $R/snap64_bulk.pcap | grep -q '跳过'"
 "$X" --json "$R/mixed.pcap" >"$tmp/mixed.jsonl"
 check skipped_reasons_named "q $tmp/mixed.jsonl \"{'ARP','UDP','ICMP','ICMPv6','fragment at offset'}<=set(w for k in skips for w in ('ARP','UDP','ICMP','ICMPv6','fragment at offset') if w+' ' in k['reason']+' ' or w+')' in k['reason'])\""
 check skipped_exit_0 "$X -q $R/mixed.pcap >/dev/null 2>&1"
+# the HTML page (a connection's ladder) says what the file held beyond it: as many
+# skipped frames as tshark finds no TCP in, of as many frames as tshark reads
+ntcp_not=$(tshark -r "$R/mixed.pcap" -Y '!tcp' 2>/dev/null | wc -l)
+nall=$(tshark -r "$R/mixed.pcap" 2>/dev/null | wc -l)
+"$X" --html "$tmp/mixed.html" "$R/mixed.pcap" >/dev/null 2>&1
+check skipped_html "[ $ntcp_not -gt 0 ] && grep -q '<p>Skipped $ntcp_not of $nall frames (no TCP segment to explain): .*the text and --json outputs list each' $tmp/mixed.html"
+"$X" --html "$tmp/mixed.zh.html" --lang zh "$R/mixed.pcap" >/dev/null 2>&1
+check skipped_html_zh "grep -q '<p>跳过 $ntcp_not/$nall 帧' $tmp/mixed.zh.html"
+ncut=$(tshark -r "$R/snap96_bulk.pcap" -Y 'frame.cap_len < frame.len' 2>/dev/null | wc -l)
+"$X" --html "$tmp/cut.html" "$R/snap96_bulk.pcap" >/dev/null 2>&1
+check cut_html "[ $ncut -gt 0 ] && grep -q '<p>$ncut segments had their payload cut by the snaplen' $tmp/cut.html"
+"$X" --html "$tmp/plain.html" "$R/nano_echo.pcap" >/dev/null 2>&1
+check skipped_html_none_said_when_none "grep -q '<svg' $tmp/plain.html && ! grep -q 'class=\"file\"' $tmp/plain.html"
 check filter_hides_skipped "[ \$($X --json --port 9610 $R/mixed.pcap | grep -c '\"type\":\"skipped\"') -eq 0 ] && $X --json --port 9610 $R/mixed.pcap | grep -q '\"type\":\"totals\"'"
 
 # ---- IPv6: addresses, --host with an IPv6 address ----

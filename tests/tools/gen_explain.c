@@ -26,7 +26,7 @@ static int gen_html(int sc, enum explain_lang lang, const char *out, struct err 
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		explain_ladder_add(l, &r[i], e);
-	rc = explain_html_save(l, lang, out, e);
+	rc = explain_html_save(l, lang, NULL, out, e);
 	explain_ladder_free(l);
 	return rc;
 }

@@ -99,7 +99,7 @@ static char *html_of(enum helper_scenario sc, enum explain_lang lang, const char
 		}
 		assert_int_equal(explain_ladder_add(l, &r[i], &e), 0);
 	}
-	assert_int_equal(explain_html_write(l, lang, f, &e), 0);
+	assert_int_equal(explain_html_write(l, lang, NULL, f, &e), 0);
 	fclose(f);
 	explain_ladder_free(l);
 	return text;
@@ -158,9 +158,9 @@ static void html_save_errors(void **state)
 	struct explain_ladder *l = explain_ladder_new(0, &e);
 
 	(void)state;
-	assert_int_equal(explain_html_save(l, EXPLAIN_LANG_EN, "/nonexistent-dir/x.html", &e), -1);
+	assert_int_equal(explain_html_save(l, EXPLAIN_LANG_EN, NULL, "/nonexistent-dir/x.html", &e), -1);
 	assert_non_null(strstr(e.msg, "No such file"));
-	assert_int_equal(explain_html_save(l, EXPLAIN_LANG_EN, "/dev/full", &e), -1);
+	assert_int_equal(explain_html_save(l, EXPLAIN_LANG_EN, NULL, "/dev/full", &e), -1);
 	assert_non_null(strstr(e.msg, "No space left"));
 	explain_ladder_free(l);
 }

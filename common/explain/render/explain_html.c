@@ -293,8 +293,31 @@ static void summary(struct page *pg, const struct explain_ladder *l)
 	}
 }
 
-int explain_html_write(const struct explain_ladder *l, enum explain_lang lang, FILE *f,
-		       struct err *e)
+/* The file's note: frames no connection's ladder can show are said, not left out. */
+static void file_note(struct page *pg, const char *note)
+{
+	const char *p = note;
+
+	if (!note || !note[0])
+		return;
+	fputs("<section class=\"file\"><h2>", pg->f);
+	esc(pg->f, explain_msg(pg->lang, EXPLAIN_M_HTML_FILE));
+	fputs("</h2>\n", pg->f);
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		char line[1024];
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, p);
+		fputs("<p>", pg->f);
+		esc(pg->f, line);
+		fputs("</p>\n", pg->f);
+		p += n + (p[n] == '\n');
+	}
+	fputs("</section>\n", pg->f);
+}
+
+int explain_html_write(const struct explain_ladder *l, enum explain_lang lang, const char *note,
+		       FILE *f, struct err *e)
 {
 	struct page pg = { .f = f, .lang = lang };
 
@@ -309,21 +332,22 @@ int explain_html_write(const struct explain_ladder *l, enum explain_lang lang, F
 	fputs("</h2><div id=\"ptext\"></div></aside>\n</div>\n", f);
 	legend(&pg);
 	summary(&pg, l);
+	file_note(&pg, note);
 	fprintf(f, "<script>%s</script>\n</body>\n</html>\n", js);
 	if (fflush(f) != 0 || ferror(f))
 		return err_set(e, "html: write failed: %s", strerror(errno));
 	return 0;
 }
 
-int explain_html_save(const struct explain_ladder *l, enum explain_lang lang, const char *path,
-		      struct err *e)
+int explain_html_save(const struct explain_ladder *l, enum explain_lang lang, const char *note,
+		      const char *path, struct err *e)
 {
 	FILE *f = fopen(path, "w");
 	int rc;
 
 	if (!f)
 		return err_set(e, "html: cannot create %s: %s", path, strerror(errno));
-	rc = explain_html_write(l, lang, f, e);
+	rc = explain_html_write(l, lang, note, f, e);
 	if (fclose(f) != 0 && rc == 0)
 		rc = err_set(e, "html: writing %s: %s", path, strerror(errno));
 	return rc < 0 ? err_wrap(e, "%s", path) : 0;

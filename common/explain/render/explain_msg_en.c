@@ -289,6 +289,7 @@ const char *const explain_msg_en[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_HTML_PANEL] = "Explanation",
 	[EXPLAIN_M_HTML_LEGEND] = "Legend",
 	[EXPLAIN_M_HTML_SUMMARY] = "Summary",
+	[EXPLAIN_M_HTML_FILE] = "About the whole file",
 	[EXPLAIN_M_LEG_HANDSHAKE] = "SYN, SYN+ACK: three-way handshake",
 	[EXPLAIN_M_LEG_DATA] = "data",
 	[EXPLAIN_M_LEG_ACK] = "pure ACK",

@@ -289,6 +289,7 @@ const char *const explain_msg_zh[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_HTML_PANEL] = "说明",
 	[EXPLAIN_M_HTML_LEGEND] = "图例",
 	[EXPLAIN_M_HTML_SUMMARY] = "小结",
+	[EXPLAIN_M_HTML_FILE] = "关于整个文件",
 	[EXPLAIN_M_LEG_HANDSHAKE] = "SYN、SYN+ACK：三次握手",
 	[EXPLAIN_M_LEG_DATA] = "数据",
 	[EXPLAIN_M_LEG_ACK] = "纯 ACK",

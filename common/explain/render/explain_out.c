@@ -12,6 +12,7 @@ struct explain_out {
 	uint32_t first_conn;		/* the first connection given (one HTML page) */
 	bool sink_closed;
 	struct explain_ladder **kept;	/* ladders of ended connections, in that order */
+	char *page_note;		/* explain_out_page_note, for every HTML page */
 	size_t nkept, capkept;
 };
 
@@ -266,7 +267,7 @@ static int write_pages(struct explain_out *o, struct err *e)
 		if (!o->o.html_each && explain_ladder_conn(o->kept[i]) != o->first_conn)
 			continue;
 		page_path(o->o.html_path, page++, path, sizeof(path));
-		if (explain_html_save(o->kept[i], o->o.lang, path, e) < 0)
+		if (explain_html_save(o->kept[i], o->o.lang, o->page_note, path, e) < 0)
 			rc = -1;
 		if (!o->o.html_each)
 			break;
@@ -304,5 +305,17 @@ void explain_out_free(struct explain_out *o)
 	for (size_t i = 0; i < o->nkept; i++)
 		explain_ladder_free(o->kept[i]);
 	free(o->kept);
+	free(o->page_note);
 	free(o);
+}
+
+int explain_out_page_note(struct explain_out *o, const char *text, struct err *e)
+{
+	char *n = strdup(text);
+
+	if (!n)
+		return err_set(e, "out of memory");
+	free(o->page_note);
+	o->page_note = n;
+	return 0;
 }

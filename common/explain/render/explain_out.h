@@ -74,6 +74,10 @@ struct explain_out_conn {
 
 struct explain_out;
 
+/* What every HTML page says about the file beyond its connection (frames skipped,
+ * payloads cut: text, a paragraph per line), kept until explain_out_finish writes the
+ * pages. -1 with e when out of memory. */
+int explain_out_page_note(struct explain_out *o, const char *text, struct err *e);
 struct explain_out *explain_out_new(const struct explain_out_opts *o, struct err *e);
 void explain_out_conn_init(struct explain_out_conn *c, uint32_t conn);
 

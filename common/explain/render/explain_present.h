@@ -125,12 +125,14 @@ int explain_ladder_render(const struct explain_ladder *l, const struct explain_l
 
 /* ---- one HTML page with an inline SVG ladder (explain_html.c) ---- */
 
-/* Writes the ladder's records as one self-contained page (no external resources). */
-int explain_html_write(const struct explain_ladder *l, enum explain_lang lang, FILE *f,
-		       struct err *e);
+/* Writes the ladder's records as one self-contained page (no external resources);
+ * note (NULL: none): what the page must say about the file beyond this connection
+ * (frames skipped, payloads cut), a paragraph per line, under its own heading. */
+int explain_html_write(const struct explain_ladder *l, enum explain_lang lang, const char *note,
+		       FILE *f, struct err *e);
 /* The same into a new file at path. */
-int explain_html_save(const struct explain_ladder *l, enum explain_lang lang, const char *path,
-		      struct err *e);
+int explain_html_save(const struct explain_ladder *l, enum explain_lang lang, const char *note,
+		      const char *path, struct err *e);
 
 /* ---- what the ladder and the HTML page share (explain_ladder.c) ---- */
 
