@@ -46,10 +46,10 @@ static inline void feed_init(struct feed *f)
 	assert_non_null(f->t);
 }
 
-/* One segment: c2s from the client (198.18.0.1:40000) or back; seq/ack relative to the
- * sender's / receiver's ISN; the IP ID distinguishes real resends from copies. */
-static inline void send_seg(struct feed *f, bool c2s, uint64_t t_us, uint8_t flags, uint32_t rseq,
-		     uint32_t rack, uint16_t win, uint32_t len, uint16_t ip_id)
+/* A segment of the client (c2s) or the server, seq/ack relative to the sender's /
+ * receiver's ISN, its payload from the test text (len <= 64). */
+static inline struct seg feed_mkseg(bool c2s, uint8_t flags, uint32_t rseq, uint32_t rack,
+				    uint16_t win, uint32_t len)
 {
 	static const uint8_t data[64] = "Just a test.\r\nJust a test.\r\nJust a test.\r\n";
 	struct seg s;
@@ -65,6 +65,16 @@ static inline void send_seg(struct feed *f, bool c2s, uint64_t t_us, uint8_t fla
 	s.win = win;
 	s.len = len;
 	s.payload = len ? data : NULL;
+	return s;
+}
+
+/* One segment: c2s from the client (198.18.0.1:40000) or back; seq/ack relative to the
+ * sender's / receiver's ISN; the IP ID distinguishes real resends from copies. */
+static inline void send_seg(struct feed *f, bool c2s, uint64_t t_us, uint8_t flags, uint32_t rseq,
+		     uint32_t rack, uint16_t win, uint32_t len, uint16_t ip_id)
+{
+	struct seg s = feed_mkseg(c2s, flags, rseq, rack, win, len);
+
 	s.ip_id = ip_id;
 	s.tcp_csum = (uint16_t)(s.seq ^ s.ack ^ flags ^ len ^ win);
 	assert_int_equal(explain_track_segment(f->t, ++f->frame, t_us, &s, NULL), 0);

@@ -211,26 +211,6 @@ struct lb {
 	uint64_t frame;
 };
 
-/* seg of the client (c2s) or server, numbers relative to CISN / SISN. */
-static struct seg mkseg(bool c2s, uint8_t flags, uint32_t rseq, uint32_t rack, uint32_t len)
-{
-	static const uint8_t data[16] = "Just a test.\r\n";
-	struct seg s;
-
-	memset(&s, 0, sizeof(s));
-	s.saddr = c2s ? 0xc6120001 : 0xc6120002;
-	s.daddr = c2s ? 0xc6120002 : 0xc6120001;
-	s.sport = c2s ? 40000 : 80;
-	s.dport = c2s ? 80 : 40000;
-	s.seq = (c2s ? CISN : SISN) + rseq;
-	s.ack = (flags & SEG_ACK) ? (c2s ? SISN : CISN) + rack : 0;
-	s.flags = flags;
-	s.win = 65535;
-	s.len = len;
-	s.payload = len ? data : NULL;
-	return s;
-}
-
 /* One segment through explain_build_segment with the live numbering (ISNs known), as
  * live_rec.c calls it; made / held as live_rec_mark passes them. */
 static void lb_seg(struct lb *l, bool c2s, uint64_t t_us, const struct seg *s,
@@ -248,7 +228,7 @@ static void lb_seg(struct lb *l, bool c2s, uint64_t t_us, const struct seg *s,
 static void lb_plain(struct lb *l, bool c2s, uint64_t t_us, uint8_t flags, uint32_t rseq,
 		     uint32_t rack, uint32_t len, struct explain_rec *r, char *text)
 {
-	struct seg s = mkseg(c2s, flags, rseq, rack, len);
+	struct seg s = feed_mkseg(c2s, flags, rseq, rack, 65535, len);
 
 	lb_seg(l, c2s, t_us, &s, NULL, 0, r, text, 4096);
 }
@@ -271,7 +251,7 @@ static void edited_seq_is_said_and_not_fed_to_resends(void **state)
 	lb_plain(&l, true, 200, SEG_ACK, 1, 1, 0, &r, t);
 	lb_plain(&l, true, 1000, SEG_PSH | SEG_ACK, 1, 1, 14, &r, t);
 	lb_plain(&l, false, 1100, SEG_PSH | SEG_ACK, 1, 15, 14, &r, t);	/* the echo */
-	struct seg made = mkseg(true, SEG_ACK, 15, 15, 0), wire = made;
+	struct seg made = feed_mkseg(true, SEG_ACK, 15, 15, 65535, 0), wire = made;
 	wire.seq += 5;					/* `edit seq +5` */
 	lb_seg(&l, true, 2000, &wire, &made, 0, &r, t, sizeof(t));
 	assert_true(r.edited);
@@ -304,7 +284,7 @@ static void held_time_is_no_round_trip_time(void **state)
 	explain_build_init(&l.b, 1);
 	explain_prose_ctx_init(&l.ctx);
 	lb_plain(&l, true, 0, SEG_SYN, 0, 0, 0, &r, t);
-	s = mkseg(false, SEG_SYN | SEG_ACK, 0, 1, 0);		/* held 13.3 s at the prompt */
+	s = feed_mkseg(false, SEG_SYN | SEG_ACK, 0, 1, 65535, 0);		/* held 13.3 s at the prompt */
 	lb_seg(&l, false, 13300000, &s, NULL, 13299000, &r, t, sizeof(t));
 	assert_int_equal(r.held_us, 13299000);
 	lacks(t, "the round-trip time seen");
