@@ -22,7 +22,7 @@ check xhand_live_says_edited grep -q 'Edited at the step prompt: the TCB made th
 check xhand_live_no_false_resend bash -c "! grep -q 'retransmission #1' '$T_TMP/cli.log'"
 check xhand_live_no_false_gap bash -c "! grep -q 'a segment before this one is missing' '$T_TMP/cli.log'"
 # offline: the capture alone shows a seq ahead of what the client sent, and no resend
-"$BUILD/synlab-explain" "$T_TMP/cli.pcap" >"$T_TMP/off.txt" 2>"$T_TMP/off.err"
+"$BIN/synlab-explain" "$T_TMP/cli.pcap" >"$T_TMP/off.txt" 2>"$T_TMP/off.err"
 check xhand_offline_ran [ $? = 0 ]
 check xhand_offline_ahead grep -q 'runs 5 ahead of anything it sent' "$T_TMP/off.txt"
 check xhand_offline_no_false_gap bash -c "! grep -q 'a segment before this one is missing' '$T_TMP/off.txt'"
