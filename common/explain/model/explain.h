@@ -164,6 +164,8 @@ struct explain_why_in {
 	uint8_t rst_form;		/* 1: SEQ = the sender's SND.NXT, an ABORT (§3.10.5);
 					 * 2: another seq, not its own abort (made by hand) */
 	uint64_t challenge_of_frame;	/* this ACK answers that frame's RST / SYN (RFC 5961) */
+	uint64_t reack_of_frame;	/* this duplicate ACK answers that frame, whose sequence
+					 * numbers were all acknowledged already (§3.10.7.4) */
 
 	/* Segments made or edited by hand (explain_build.c decides these from the record). */
 	uint32_t seq_ahead;		/* no sequence space, and its seq runs this far ahead

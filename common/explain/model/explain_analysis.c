@@ -33,10 +33,18 @@ void explain_analysis_free(struct explain_analysis *a)
 		explain_analysis_free_one(&a->fl[i]);
 }
 
+static bool any_unacked(const struct explain_flow *f)
+{
+	for (size_t i = 0; i < f->nual; i++)
+		if (!f->ual[i].acked)
+			return true;
+	return false;
+}
+
 void explain_analysis_trim(struct explain_analysis *a)
 {
 	for (int i = 0; i < 2; i++)
-		if (a->fl[i].nual == 0)
+		if (!any_unacked(&a->fl[i]))
 			explain_analysis_free_one(&a->fl[i]);
 }
 
@@ -130,19 +138,46 @@ static void ack_lost_label(struct explain_flow *rev, const struct seg_view *v, u
 	rev->maxseqtobeacked = rev->nextseq;
 }
 
-/* The previous send of the bytes a retransmission repeats: the latest unacked segment
- * starting at the same seq, else the oldest unacked one. The original is that send's
- * first transmission (so "first sent in frame N" names the first, not the latest copy). */
+/* The latest send of seq in f's list (acknowledged or not), NULL none. */
+static const struct explain_unacked *latest_send(const struct explain_flow *f, uint32_t seq)
+{
+	const struct explain_unacked *u = NULL;
+
+	for (size_t i = 0; i < f->nual; i++)
+		if (f->ual[i].seq == seq)
+			u = &f->ual[i];
+	return u;
+}
+
+/* A segment holding only numbers the other side has acknowledged (a SYN+ACK, data or
+ * FIN sent again) is unacceptable to it, and RFC 9293 §3.10.7.4 has it answered with an
+ * ACK of what it expects: a duplicate ACK that follows such a segment (and no segment of
+ * its sender since) answers it and says nothing about missing data. */
+static void note_old(struct explain_flow *fwd, struct explain_flow *rev,
+		     const struct seg_view *v, uint32_t f, uint64_t prev_frame,
+		     struct explain_rec *r)
+{
+	uint32_t n = v->len + (ctl(v, SEG_SYN | SEG_FIN) ? 1 : 0);
+
+	if ((f & EXPLAIN_AF_DUPLICATE_ACK) && rev->old_frame && rev->old_frame > prev_frame)
+		r->why.reack_of_frame = rev->old_frame;
+	rev->old_frame = 0;	/* answered, or this side spoke since */
+	if (n && !ctl(v, SEG_RST))
+		fwd->old_frame = rev->lastack && seq_leq(v->seq + n, rev->lastack) ? v->frame : 0;
+}
+
+/* The previous send of the bytes a retransmission repeats: the latest segment starting
+ * at the same seq (an acknowledged one too: its resend is counted on), else the oldest
+ * unacked one. The original is that send's first transmission (so "first sent in frame
+ * N" names the first, not the latest copy). */
 static void rtx_origin(const struct explain_flow *fwd, const struct seg_view *v,
 		       struct explain_rec *r)
 {
-	const struct explain_unacked *best = NULL;
+	const struct explain_unacked *best = latest_send(fwd, v->seq);
 
-	for (size_t i = 0; i < fwd->nual; i++)
-		if (fwd->ual[i].seq == v->seq)
+	for (size_t i = 0; !best && i < fwd->nual; i++)
+		if (!fwd->ual[i].acked)
 			best = &fwd->ual[i];
-	if (!best && fwd->nual)
-		best = &fwd->ual[0];
 	if (!best) {
 		r->why.rtx_of_frame = r->why.rtx_prev_frame = fwd->nextseq_frame;
 		r->why.rtx_orig_flags = fwd->nextseq_flags;
@@ -250,10 +285,7 @@ static int remember_sent(struct explain_flow *fwd, const struct seg_view *v, str
 		fwd->ual = p;
 		fwd->cap = (uint16_t)cap;
 	}
-	const struct explain_unacked *prev = NULL;	/* the latest send of this seq */
-	for (size_t i = 0; i < fwd->nual; i++)
-		if (fwd->ual[i].seq == v->seq)
-			prev = &fwd->ual[i];
+	const struct explain_unacked *prev = latest_send(fwd, v->seq);
 	struct explain_unacked *u = &fwd->ual[fwd->nual++];
 	u->frame = v->frame;
 	u->t_us = v->t_us;
@@ -262,6 +294,7 @@ static int remember_sent(struct explain_flow *fwd, const struct seg_view *v, str
 	u->gap_us = prev ? explain_since_us(v->t_us, prev->t_us) : 0;
 	u->sends = prev ? (uint16_t)(prev->sends + 1) : 1;
 	u->flags = v->flags & (SEG_SYN | SEG_FIN);
+	u->acked = false;
 	u->seq = v->seq;
 	u->nextseq = v->seq + v->len + (ctl(v, SEG_SYN | SEG_FIN) ? 1 : 0);
 	return 0;
@@ -285,18 +318,40 @@ static void advance_nextseq(struct explain_flow *fwd, const struct seg_view *v, 
 		fwd->maxseqtobeacked = fwd->nextseq;
 }
 
-/* Drops the other side's segments this ACK covers; notes the frame it fully ACKs: the
- * first transmission of those bytes, and how often they were sent (more than once: the
- * ACK may answer any copy, so its delay is no round-trip time, RFC 6298 §3 Karn). */
+/* Keeps the newest EXPLAIN_KEEP_ACKED acknowledged entries of f's list, in order. */
+static void drop_old_acked(struct explain_flow *f)
+{
+	unsigned acked = 0, skip;
+	uint16_t keep = 0;
+
+	for (size_t i = 0; i < f->nual; i++)
+		acked += f->ual[i].acked;
+	if (acked <= EXPLAIN_KEEP_ACKED)
+		return;
+	skip = acked - EXPLAIN_KEEP_ACKED;	/* the oldest ones go */
+	for (size_t i = 0; i < f->nual; i++) {
+		if (f->ual[i].acked && skip) {
+			skip--;
+			continue;
+		}
+		f->ual[keep++] = f->ual[i];
+	}
+	f->nual = keep;
+}
+
+/* Marks the other side's segments this ACK covers acknowledged; notes the frame it
+ * fully ACKs: the first transmission of those bytes, and how often they were sent (more
+ * than once: the ACK may answer any copy, so its delay is no round-trip time, RFC 6298
+ * §3 Karn). */
 static void consume_acked(struct explain_flow *rev, const struct seg_view *v,
 			  struct explain_rec *r)
 {
-	uint16_t keep = 0;
-
 	if (!ctl(v, SEG_ACK))
 		return;
 	for (size_t i = 0; i < rev->nual; i++) {
 		struct explain_unacked *u = &rev->ual[i];
+		if (u->acked)
+			continue;
 		if (v->ack == u->nextseq) {
 			if (!r->why.acks_frame || u->first_frame < r->why.acks_frame) {
 				r->why.acks_frame = u->first_frame;
@@ -306,14 +361,13 @@ static void consume_acked(struct explain_flow *rev, const struct seg_view *v,
 				r->why.acks_sends = u->sends;
 		} else if (seq_gt(v->ack, u->seq) && seq_leq(v->ack, u->nextseq)) {
 			u->seq = v->ack;
-			rev->ual[keep++] = *u;
 			continue;
 		} else if (seq_gt(u->nextseq, v->ack)) {
-			rev->ual[keep++] = *u;
 			continue;
 		}
+		u->acked = true;
 	}
-	rev->nual = keep;
+	drop_old_acked(rev);
 }
 
 static void view_of(const struct seg *s, uint64_t frame, uint64_t t_us, struct seg_view *v)
@@ -368,6 +422,7 @@ int explain_analysis_segment(struct explain_analysis *a, enum explain_who from,
 	uint32_t f = 0;
 
 	view_of(s, frame, t_us, &v);
+	uint64_t prev_frame = fwd->last.set ? fwd->last.frame : 0;	/* its previous segment */
 	note_copy(fwd, s, &v, r);
 	set_bases(fwd, rev, &v);
 	if (v.len == 1 && v.seq == fwd->nextseq && rev->window == 0) {
@@ -381,6 +436,7 @@ int explain_analysis_segment(struct explain_analysis *a, enum explain_who from,
 		fwd->dupacknum = 0;
 	}
 	ack_lost_label(rev, &v, &f);
+	note_old(fwd, rev, &v, f, prev_frame, r);
 	rtx_labels(a, fwd, rev, &v, &f, r);
 	if (!r->why.dup_of_frame && remember_sent(fwd, &v, e) < 0)	/* a copy is no send */
 		return -1;

@@ -22,7 +22,13 @@ struct explain_unacked {
 	uint32_t seq, nextseq;	/* absolute */
 	uint16_t sends;		/* sends of this seq so far, this one included */
 	uint8_t flags;		/* its SEG_SYN / SEG_FIN */
+	bool acked;		/* the other side has acknowledged it: kept (the latest
+				 * EXPLAIN_KEEP_ACKED) so that a resend of it is counted */
 };
+
+/* Acknowledged segments a direction's list keeps: a resend of one (its ACK was lost, or
+ * it answers a repeated SYN) is numbered from its sends, not as a first resend. */
+#define EXPLAIN_KEEP_ACKED 2
 
 /* The last segment a direction sent, to recognise an identical copy of it (the same
  * packet captured twice, or duplicated on the way). */
@@ -52,6 +58,8 @@ struct explain_flow {
 	uint32_t lastsegmentflags;	/* EXPLAIN_AF_* of this side's previous segment */
 	bool base_set;
 	bool window_from_syn;	/* that window came in a SYN (never scaled) */
+	uint64_t old_frame;	/* its latest segment, if it held only numbers the other
+				 * side had acknowledged and was not answered yet; 0 none */
 	uint16_t nual, cap;	/* <= EXPLAIN_MAX_UNACKED (fields ordered to avoid padding) */
 	struct explain_unacked *ual;	/* oldest first; NULL until the first one */
 	struct explain_last last;
@@ -74,8 +82,8 @@ struct explain_analysis {
 
 void explain_analysis_init(struct explain_analysis *a);
 void explain_analysis_free(struct explain_analysis *a);
-/* Frees the unacknowledged-segment lists that are empty (a closed connection keeps its
- * analysis state for late segments, not the list's spare capacity). */
+/* Frees the unacknowledged-segment lists that hold no unacknowledged segment (a closed
+ * connection keeps its analysis state for late segments, not the list's spare capacity). */
 void explain_analysis_trim(struct explain_analysis *a);
 
 /* Analyses segment s sent by `from` at frame / t_us. Sets r->analysis and the

@@ -362,6 +362,7 @@ enum explain_msg_id {
 	EXPLAIN_M_EDITED,	/* an edited segment: the TCB's own numbers */
 	EXPLAIN_M_AF_RTX_ACKED_AHEAD,	/* tshark's retransmission: a hand-made ACK ran ahead */
 	EXPLAIN_M_AF_SPURIOUS_AHEAD,	/* ... and its spurious label */
+	EXPLAIN_M_AF_DUPACK_OLD,	/* a duplicate ACK answering a segment of old numbers */
 
 	EXPLAIN_M_COUNT
 };

@@ -349,4 +349,5 @@ const char *const explain_msg_en[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_EDITED] = "Edited at the step prompt: the TCB made this segment with seq {made_seq} and ack {made_ack}; the numbers below are the edited ones that went on the wire, and the TCB's later segments and resends follow its own numbers.",
 	[EXPLAIN_M_AF_RTX_ACKED_AHEAD] = "[{label}] tshark marks it because the ACK of frame {aheadof} already covered these numbers, though they had never been sent (an ACK of data never sent); this is the first send of seq {seq}, no resend, and the {receiver} has not received it before.",
 	[EXPLAIN_M_AF_SPURIOUS_AHEAD] = "[{label}] For the same reason: nothing was sent twice, so no send was needless.",
+	[EXPLAIN_M_AF_DUPACK_OLD] = "[{label}] It repeats ack {ack} because frame {reackof} brought only sequence numbers the {sender} had already acknowledged (a resend of something it has): such a segment is not acceptable, and the answer to it is an ACK of the next number expected (RFC 9293 §3.10.7.4); it says nothing about missing data.",
 };

@@ -348,5 +348,6 @@ const char *const explain_msg_zh[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_SUM_HS_HELD] = "其中 {held} 是在单步提示处被扣留的时间，所以它不是往返时间。",
 	[EXPLAIN_M_EDITED] = "在单步提示处被编辑过：TCB 生成这个报文段时 seq 为 {made_seq}、ack 为 {made_ack}；下面的数字是编辑后实际发出的数字，TCB 之后的报文段和重传仍按它自己的数字进行。",
 	[EXPLAIN_M_AF_RTX_ACKED_AHEAD] = "[{label}] tshark 这样标记是因为第 {aheadof} 帧的 ACK 已经覆盖了这些序号，而它们当时从未发送过（确认未发送数据的 ACK）；这是 seq {seq} 的第一次发送，不是重传，{receiver}之前也没有收到过。",
+	[EXPLAIN_M_AF_DUPACK_OLD] = "[{label}] 它重复 ack {ack}，是因为第 {reackof} 帧带来的只是{sender}早已确认过的序号（对方重发了它已有的东西）：这样的报文段不可接受，对它的回答就是一个确认下一个期望序号的 ACK（RFC 9293 §3.10.7.4）；它与数据丢失无关。",
 	[EXPLAIN_M_AF_SPURIOUS_AHEAD] = "[{label}] 同样的原因：没有任何内容被发送两次，所以不存在多余的重传。",
 };

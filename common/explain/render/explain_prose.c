@@ -480,6 +480,8 @@ static enum explain_msg_id analysis_msg(const struct explain_rec *r, uint32_t bi
 		return EXPLAIN_M_AF_DUPACK_UNSENT;
 	if (bit == EXPLAIN_AF_DUPLICATE_ACK && r->why.tw_reack == 2)
 		return EXPLAIN_M_AF_DUPACK_TW;
+	if (bit == EXPLAIN_AF_DUPLICATE_ACK && r->why.reack_of_frame)
+		return EXPLAIN_M_AF_DUPACK_OLD;
 	if (bit == EXPLAIN_AF_LOST_SEGMENT && r->why.seq_ahead)
 		return EXPLAIN_M_AF_LOST_AHEAD;
 	if (bit == EXPLAIN_AF_RETRANSMISSION && r->why.acked_ahead_frame)
@@ -507,6 +509,7 @@ static void say_analysis(struct prose *p)
 							   : r->why.dupack_of_frame);
 	explain_var_u(&p->v, "challenge", r->why.challenge_of_frame);
 	explain_var_u(&p->v, "unsentof", r->why.unsent_of_frame);
+	explain_var_u(&p->v, "reackof", r->why.reack_of_frame);
 	explain_var_u(&p->v, "aheadof", r->why.acked_ahead_frame);
 	/* the retransmission label is said by say_retransmission, unless it is no resend */
 	for (unsigned i = r->why.not_resent ? 0 : 1; i < EXPLAIN_AF_COUNT; i++) {
