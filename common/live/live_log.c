@@ -53,6 +53,16 @@ void live_log_in(struct live_log *g, struct live_conn *c, const struct seg *s, u
 	log_segment(g, c, &in, NULL);
 }
 
+void live_log_arrived(struct live_log *g, struct live_conn *c, const struct seg *s,
+		      uint64_t frame, uint64_t mono_us)
+{
+	struct live_log_conn *x = c && c->tcb ? conn_log(g, c) : NULL;
+	struct err e;
+
+	if (x && live_rec_arrived(&x->rec, s, frame, live_log_elapsed(g, mono_us), &e) < 0)
+		live_log_note(g, "synlab: %s", e.msg);
+}
+
 void live_log_mark(struct live_log *g, struct live_conn *c, const struct seg *made,
 		   uint64_t held_us)
 {

@@ -85,6 +85,11 @@ void live_log_packet(struct live_log *g, uint64_t now, const uint8_t *ip, size_t
  * latest when a delay held it. */
 void live_log_in(struct live_log *g, struct live_conn *c, const struct seg *s, uint64_t frame,
 		 uint64_t mono_us, enum tcb_state before, enum tcb_state after);
+/* Received segment s of c (its frame and arrival) is held before its TCB takes it (a
+ * step decision waits): its analysis is made now, in the wire's order, and its record,
+ * from live_log_in later, uses it (live_rec_arrived). No-op for c NULL. */
+void live_log_arrived(struct live_log *g, struct live_conn *c, const struct seg *s,
+		      uint64_t frame, uint64_t mono_us);
 /* Marks the next segment record of c (live_log_in / live_log_seg): made = its numbers
  * before a step edit (NULL: not edited), held_us = time held at the step prompt
  * (live_rec_mark). No-op for c NULL. */

@@ -307,6 +307,12 @@ static int step_seg(struct live_stage *st, struct live_pkt *p, struct err *e)
 	}
 	if (!(n = node_new(p, e)))
 		return -1;
+	/* A received segment kept here reaches its TCB after what the TCB sends meanwhile:
+	 * its analysis (resend numbers, duplicate ACKs) follows the wire's order, so it is
+	 * made now. One the user drops at its own prompt was on the wire all the same: it
+	 * stays in the analysis, as in tshark's of the -w file. */
+	if (p->dir == LIVE_IN && c)
+		live_log_arrived(st->pp->g, c, &p->s, p->frame, p->arrived);
 	if (h) {	/* behind a pending decision: queued, and shown */
 		append(h, n);
 		live_note_seg(c, &p->s, p->dir == LIVE_OUT, line, sizeof(line));

@@ -300,6 +300,139 @@ static void held_time_is_no_round_trip_time(void **state)
 	explain_build_free(&l.b);
 }
 
+/* F. "`synlab-server --step` held the first SYN 4.2 s while the client resent it: the live
+ * log called the client's SYNs and the server's SYN+ACKs retransmission #1 again and
+ * again, each 'first sent' in the wrong frame." Received segments held at a prompt are
+ * analysed on arrival (explain_build_arrived), so the live records, built in the TCB's
+ * order, must agree frame by frame with the offline tracker fed in the wire's order. */
+struct wire_seg {
+	bool c2s;
+	uint64_t t_us;
+	uint8_t flags;
+	uint32_t rseq, rack;
+	bool held;	/* received and held at the prompt until 4.2 s */
+};
+
+static const struct wire_seg held_syns[] = {
+	{ true, 0, SEG_SYN, 0, 0, true },			/* 1 */
+	{ true, 1000000, SEG_SYN, 0, 0, true },			/* 2 */
+	{ true, 3000000, SEG_SYN, 0, 0, true },			/* 3 */
+	{ true, 4100000, SEG_SYN, 0, 0, true },			/* 4 */
+	{ false, 4200000, SEG_SYN | SEG_ACK, 0, 1, false },	/* 5: answers 1 */
+	{ false, 4200100, SEG_SYN | SEG_ACK, 0, 1, false },	/* 6: answers 2 */
+	{ false, 4200200, SEG_SYN | SEG_ACK, 0, 1, false },	/* 7: answers 3 */
+	{ true, 4200300, SEG_ACK, 1, 1, false },		/* 8 */
+	{ false, 4200400, SEG_SYN | SEG_ACK, 0, 1, false },	/* 9: answers 4 */
+	{ true, 4200500, SEG_ACK, 1, 1, false },		/* 10: dup ACK of an old one */
+};
+#define NHELD (sizeof(held_syns) / sizeof(held_syns[0]))
+
+/* The live order: each held SYN is taken by the TCB right before the SYN+ACK it causes. */
+static const unsigned live_order[NHELD] = { 1, 5, 2, 6, 3, 7, 8, 4, 9, 10 };
+
+static struct seg wire_of(const struct wire_seg *w, uint16_t ip_id)
+{
+	struct seg s = feed_mkseg(w->c2s, w->flags, w->rseq, w->rack, 65535, 0);
+
+	s.ip_id = ip_id;
+	s.tcp_csum = (uint16_t)(s.seq ^ s.ack ^ w->flags ^ ip_id);
+	return s;
+}
+
+static void held_segments_keep_the_wire_order(void **state)
+{
+	static struct feed f;
+	static struct explain_rec live[NHELD + 1];
+	struct lb l;
+	struct explain_rec sum;
+	static char t[4096];
+	const char *ot = "";
+
+	(void)state;
+	feed_init(&f);
+	for (unsigned i = 0; i < NHELD; i++) {
+		struct seg s = wire_of(&held_syns[i], (uint16_t)(i + 1));
+		assert_int_equal(explain_track_segment(f.t, ++f.frame, held_syns[i].t_us, &s,
+						       NULL), 0);
+	}
+	finish(&f);
+	memset(&l, 0, sizeof(l));
+	explain_build_init(&l.b, 1);
+	explain_prose_ctx_init(&l.ctx);
+	for (unsigned i = 0; i < 4; i++) {	/* arrivals while the prompt waits */
+		struct seg s = wire_of(&held_syns[i], (uint16_t)(i + 1));
+		assert_int_equal(explain_build_arrived(&l.b, EXPLAIN_CLIENT, &s, i + 1,
+						       held_syns[i].t_us, NULL), 0);
+	}
+	for (unsigned k = 0; k < NHELD; k++) {
+		unsigned n = live_order[k];
+		const struct wire_seg *w = &held_syns[n - 1];
+		struct seg s = wire_of(w, (uint16_t)n);
+		struct explain_bases bs = { w->c2s ? CISN : SISN, w->c2s ? SISN : CISN, true };
+		struct explain_seg_in in = { &s, w->c2s ? EXPLAIN_CLIENT : EXPLAIN_SERVER, n,
+					     w->t_us, &bs, false, NULL,
+					     w->held ? 4200000 - w->t_us : 0, 4200000 };
+
+		assert_int_equal(explain_build_segment(&l.b, &in, &live[n], NULL), 0);
+	}
+	for (unsigned n = 1; n <= NHELD; n++) {
+		const struct explain_rec *o = frame_rec(&f, n, &ot);
+		if (live[n].analysis != o->analysis ||
+		    live[n].why.rtx_count != o->why.rtx_count ||
+		    live[n].why.rtx_of_frame != o->why.rtx_of_frame ||
+		    live[n].why.reack_of_frame != o->why.reack_of_frame)
+			fail_msg("frame %u: live analysis %#x rtx #%u of %llu reack %llu, offline "
+				 "%#x #%u of %llu reack %llu", n, live[n].analysis,
+				 live[n].why.rtx_count, (unsigned long long)live[n].why.rtx_of_frame,
+				 (unsigned long long)live[n].why.reack_of_frame, o->analysis,
+				 o->why.rtx_count, (unsigned long long)o->why.rtx_of_frame,
+				 (unsigned long long)o->why.reack_of_frame);
+	}
+	/* and the numbers themselves: the client's SYNs 2..4 are resends #1..#3 of frame 1,
+	 * the SYN+ACKs 6, 7, 9 resends #1..#3 of frame 5 */
+	for (unsigned n = 2; n <= 4; n++) {
+		assert_int_equal(live[n].why.rtx_count, n - 1);
+		assert_int_equal(live[n].why.rtx_of_frame, 1);
+	}
+	assert_int_equal(live[6].why.rtx_count, 1);
+	assert_int_equal(live[7].why.rtx_count, 2);
+	assert_int_equal(live[9].why.rtx_count, 3);
+	assert_int_equal(live[9].why.rtx_of_frame, 5);
+	explain_prose_ctx(&l.ctx, &live[3], EXPLAIN_LANG_EN, t, sizeof(t));
+	has(t, "#2");
+	has(t, "first sent in frame 1");
+	explain_build_summary(&l.b, 4200500, &sum);
+	assert_int_equal(sum.sum.first_frame, 1);
+	assert_int_equal(sum.sum.last_frame, NHELD);
+	explain_build_free(&l.b);
+}
+
+/* G. "Frame 9, a duplicate ACK after a SYN+ACK sent again: 'a segment after byte 1 is
+ * missing'." The SYN+ACK holds only numbers the client had acknowledged; RFC 9293
+ * §3.10.7.4 has the client answer it with an ACK, which says nothing of missing data. */
+static void dup_ack_answering_an_old_segment(void **state)
+{
+	static struct feed f;
+	const char *t = "";
+	const struct explain_rec *r;
+
+	(void)state;
+	feed_init(&f);
+	handshake(&f);
+	send_seg(&f, false, 1000000, SEG_SYN | SEG_ACK, 0, 1, 65535, 0, 2);	/* frame 4 */
+	send_seg(&f, true, 1000100, SEG_ACK, 1, 1, 65535, 0, 3);		/* frame 5 */
+	finish(&f);
+	r = frame_rec(&f, 4, &t);
+	assert_true(r->analysis & EXPLAIN_AF_RETRANSMISSION);
+	assert_int_equal(r->why.rtx_of_frame, 2);
+	r = frame_rec(&f, 5, &t);
+	assert_true(r->analysis & EXPLAIN_AF_DUPLICATE_ACK);
+	assert_int_equal(r->why.reack_of_frame, 4);
+	has(t, "already acknowledged");
+	has(t, "§3.10.7.4");
+	lacks(t, "is missing");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +445,8 @@ int main(void)
 		cmocka_unit_test(inexact_rst_ends_nothing_unanswered),
 		cmocka_unit_test(edited_seq_is_said_and_not_fed_to_resends),
 		cmocka_unit_test(held_time_is_no_round_trip_time),
+		cmocka_unit_test(held_segments_keep_the_wire_order),
+		cmocka_unit_test(dup_ack_answering_an_old_segment),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,8 +20,11 @@ void explain_build_free(struct explain_build *b)
 	explain_analysis_free(&b->an);
 	free(b->rtx);
 	free(b->holds);
+	free(b->early);
 	b->rtx = NULL;
 	b->holds = NULL;
+	b->early = NULL;
+	b->nearly = b->early_cap = 0;
 }
 
 /* Duplicates n elements of size sz at src (NULL stays NULL); false when out of memory. */
@@ -39,15 +42,16 @@ static bool dup_list(void **dst, const void *src, size_t n, size_t sz)
 int explain_build_clone(struct explain_build *dst, const struct explain_build *src,
 			struct err *e)
 {
-	void *p[4] = { NULL, NULL, NULL, NULL };
+	void *p[5] = { NULL, NULL, NULL, NULL, NULL };
 
 	*dst = *src;
 	/* each list is the copy's own: advancing the copy may grow (realloc) or fill it */
 	if (!dup_list(&p[0], src->rtx, EXPLAIN_MAX_RTX, sizeof(*src->rtx)) ||
 	    !dup_list(&p[1], src->an.fl[0].ual, src->an.fl[0].cap, sizeof(*src->an.fl[0].ual)) ||
 	    !dup_list(&p[2], src->an.fl[1].ual, src->an.fl[1].cap, sizeof(*src->an.fl[1].ual)) ||
-	    !dup_list(&p[3], src->holds, EXPLAIN_MAX_HOLDS, sizeof(*src->holds))) {
-		for (int i = 0; i < 4; i++)
+	    !dup_list(&p[3], src->holds, EXPLAIN_MAX_HOLDS, sizeof(*src->holds)) ||
+	    !dup_list(&p[4], src->early, src->early_cap, sizeof(*src->early))) {
+		for (int i = 0; i < 5; i++)
 			free(p[i]);
 		memset(dst, 0, sizeof(*dst));
 		return err_set(e, "out of memory (a copy of the connection's records)");
@@ -56,6 +60,7 @@ int explain_build_clone(struct explain_build *dst, const struct explain_build *s
 	dst->an.fl[0].ual = p[1];
 	dst->an.fl[1].ual = p[2];
 	dst->holds = p[3];
+	dst->early = p[4];
 	return 0;
 }
 
@@ -128,9 +133,11 @@ static int note_summary(struct explain_build *b, const struct explain_rec *r, st
 {
 	const struct seg *s = &r->seg;
 
-	if (!b->first_frame)
+	/* a segment held behind a step decision is recorded after later frames */
+	if (!b->first_frame || r->frame < b->first_frame)
 		b->first_frame = r->frame;
-	b->last_frame = r->frame;
+	if (r->frame > b->last_frame)
+		b->last_frame = r->frame;
 	b->nsegs[r->dir]++;
 	b->bytes[r->dir] += s->len;
 	if ((s->flags & (SEG_SYN | SEG_ACK)) == SEG_SYN) {
@@ -157,6 +164,7 @@ int explain_build_segment(struct explain_build *b, const struct explain_seg_in *
 	const struct seg *s = in->s;
 	const struct seg *made = in->made ? in->made : in->s;	/* the TCB's numbers */
 	uint32_t prev_ack = b->an.fl[in->from].lastack;	/* the sender's previous ACK field */
+	bool early;
 
 	explain_build_head(r, EXPLAIN_REC_SEGMENT, in->frame, in->t_us, b->conn);
 	r->who = in->from;
@@ -170,7 +178,11 @@ int explain_build_segment(struct explain_build *b, const struct explain_seg_in *
 	if (explain_handmade_hold(b, in->hold_end_us, in->held_us, e) < 0)
 		return -1;
 	r->held_us = in->held_us;
-	if (explain_analysis_segment(&b->an, in->from, made, in->frame, in->t_us, r, e) < 0)
+	/* analysed when it arrived (held behind a step decision), or now; r->why is still
+	 * all zero here, as the analysis wants it */
+	early = b->nearly && explain_build_take_early(b, in->frame, &prev_ack, r);
+	if (!early && explain_analysis_segment(&b->an, in->from, made, in->frame, in->t_us, r,
+					      e) < 0)
 		return -1;
 	if (in->reused_ports)
 		r->analysis |= EXPLAIN_AF_REUSED_PORTS;

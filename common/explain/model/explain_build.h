@@ -35,6 +35,17 @@ struct explain_hold {
 	uint64_t end_us, dur_us;
 };
 
+/* A received segment analysed on arrival, whose record is built later (explain_early.c). */
+struct explain_early {
+	uint64_t frame;
+	uint32_t prev_ack;		/* the sender's ACK field before this segment */
+	uint32_t analysis;		/* explain_rec.analysis */
+	struct explain_why_in why;	/* what the analysis set of explain_rec.why */
+};
+/* Kept per connection at most; beyond, a held segment is analysed when it is recorded,
+ * as before (a flood queued behind one decision). */
+#define EXPLAIN_MAX_EARLY 1024u
+
 /* One connection's record state. The retransmission list lives out of line (NULL until
  * the first retransmission): most connections never need it, and the offline tracker
  * holds tens of thousands of connections. */
@@ -52,6 +63,8 @@ struct explain_build {
 	uint32_t nholds;
 	uint64_t unsent_frame[2];	/* per sender: its last ACK of unsent data, 0 none */
 	uint64_t tw_fin_frame[2];	/* per receiver: a FIN resent to it in TIME-WAIT */
+	struct explain_early *early;	/* analysed on arrival, not yet recorded; NULL none */
+	uint32_t nearly, early_cap;
 	struct explain_analysis an;
 	struct explain_infer inf;
 };
@@ -96,6 +109,18 @@ struct explain_seg_in {
  * allocation failure. */
 int explain_build_segment(struct explain_build *b, const struct explain_seg_in *in,
 			  struct explain_rec *r, struct err *e);
+
+/* Live only: segment s, received from `from` in frame at t_us, is analysed now, in the
+ * wire's order, because the TCB takes it (and explain_build_segment records it) later:
+ * it waits behind a step decision. That record then takes what was decided here
+ * (tshark's labels, resend numbering, duplicate ACKs) instead of analysing it among the
+ * segments sent meanwhile. -1 with e on allocation failure. */
+int explain_build_arrived(struct explain_build *b, enum explain_who from, const struct seg *s,
+			  uint64_t frame, uint64_t t_us, struct err *e);
+/* The analysis of frame made by explain_build_arrived, into r (.analysis, .why) and
+ * *prev_ack (the sender's ACK field before it); forgotten then. false: none kept. */
+bool explain_build_take_early(struct explain_build *b, uint64_t frame, uint32_t *prev_ack,
+			      struct explain_rec *r);
 
 /* Only the numbers of r (seq/ack relative and raw, len, window, seq_next) for segment s
  * sent by `from`, without advancing anything (an impairment note of a segment). */

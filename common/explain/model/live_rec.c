@@ -108,6 +108,12 @@ int live_rec_segment(struct live_rec_conn *x, const struct tcb *t, const struct 
 	return 0;
 }
 
+int live_rec_arrived(struct live_rec_conn *x, const struct seg *s, uint64_t frame, uint64_t t_us,
+		     struct err *e)
+{
+	return explain_build_arrived(&x->b, other(x->local), s, frame, t_us, e);
+}
+
 void live_rec_mark(struct live_rec_conn *x, const struct seg *made, uint64_t held_us)
 {
 	x->next_made = made;

@@ -51,6 +51,12 @@ struct live_rec_seg {
 int live_rec_segment(struct live_rec_conn *x, const struct tcb *t, const struct live_rec_seg *in,
 		     struct explain_rec *r, struct err *e);
 
+/* Segment s arrived in frame at t_us but reaches the TCB (and live_rec_segment) later:
+ * it waits behind a step decision. Analysed now, in the wire's order
+ * (explain_build_arrived). -1 with e on allocation failure. */
+int live_rec_arrived(struct live_rec_conn *x, const struct seg *s, uint64_t frame, uint64_t t_us,
+		     struct err *e);
+
 /* Marks the next segment live_rec_segment records (then forgotten): made = the segment
  * as the TCB made it when the step prompt edited it (NULL: not edited; it must stay valid
  * until that call), held_us = how long it was held at a step prompt before it was sent or
