@@ -62,7 +62,7 @@ struct duo {
 	struct duo_tui *tui;		/* --tui, else NULL */
 };
 
-/* main.c: `c` for both ends (stepping ends). */
+/* duo_ends.c: `c` for both ends (stepping ends). */
 int duo_finish_both(struct duo *u, struct err *e);
 
 /* duo_tui.c: --tui. duo_tui_begin before the ends are opened (their logs' stderr goes to

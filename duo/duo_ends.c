@@ -197,3 +197,9 @@ void duo_end_free(struct duo_end *d)
 	live_conn_release(d->l, d->c);
 	d->c = NULL;
 }
+
+/* `c` for both ends: each stops stepping and runs on (main.c's prompt, duo_tui.c's key). */
+int duo_finish_both(struct duo *u, struct err *e)
+{
+	return live_step_finish(u->end[0].l, e) < 0 ? -1 : live_step_finish(u->end[1].l, e);
+}

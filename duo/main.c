@@ -132,11 +132,6 @@ static int setup(struct duo *u, struct err *e)
 	return evloop_add(&u->ev, 0, e) < 0 ? -1 : duo_end_start(c, e);
 }
 
-int duo_finish_both(struct duo *u, struct err *e)
-{
-	return live_step_finish(u->end[0].l, e) < 0 ? -1 : live_step_finish(u->end[1].l, e);
-}
-
 /* A typed line goes to the end whose decision waits longest ("client ..." / "server ..."
  * picks one); it waits while no decision does. Returns how many lines it took (the loop
  * polls again after any: a decision resumes clocks whose timers must be queued, and a

@@ -112,41 +112,6 @@ struct pcapr *pcapr_open(const char *path, struct err *e)
 	return r;
 }
 
-int pcapr_reserve(struct pcapr *r, size_t n, struct err *e)
-{
-	if (n <= r->bufcap)
-		return 0;
-	size_t cap = r->bufcap ? r->bufcap : 4096;
-	while (cap < n)
-		cap *= 2;
-	uint8_t *b = realloc(r->buf, cap);
-	if (!b)
-		return err_set(e, "out of memory (a %zu-byte record)", n);
-	r->buf = b;
-	r->bufcap = cap;
-	return 0;
-}
-
-int pcapr_cut(struct pcapr *r, uint64_t off, size_t need, struct err *e)
-{
-	return err_set(e, "file cut inside record %llu (at byte offset %llu): it needs %zu "
-		       "bytes, the file ends first", (unsigned long long)r->frame + 1,
-		       (unsigned long long)off, need);
-}
-
-int pcapr_read(struct pcapr *r, void *dst, size_t n, const char *what, struct err *e)
-{
-	size_t got = fread(dst, 1, n, r->f);
-
-	r->off += got;
-	if (got == n)
-		return 0;
-	if (ferror(r->f))
-		return err_set(e, "read error in %s at byte offset %llu: %s", what,
-			       (unsigned long long)r->off, strerror(errno));
-	return pcapr_cut(r, r->off - got, n, e);
-}
-
 int pcapr_next(struct pcapr *r, struct pcapr_pkt *p, struct err *e)
 {
 	struct pcapr_raw raw;

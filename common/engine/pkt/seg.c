@@ -1,4 +1,4 @@
-/* seg.c - parses IPv4+TCP bytes into struct seg and builds them back, with checksums (IPv6: seg_v6.c). */
+/* seg.c - the IPv4 codec: IPv4+TCP bytes into struct seg and back, with checksums (seg_ip.c picks IPv4 or IPv6). */
 #include "seg.h"
 
 #include <string.h>
@@ -88,15 +88,10 @@ static int tcp_parse(const uint8_t *t, size_t tlen, struct seg *s, struct err *e
 	return 0;
 }
 
-int seg_parse(const uint8_t *buf, size_t len, struct seg *s, struct err *e)
+int seg_parse4(const uint8_t *buf, size_t len, struct seg *s, struct err *e)
 {
 	size_t ihl = 0, tot = 0;
 
-	memset(s, 0, sizeof(*s));
-	if (!buf)
-		return err_set(e, "no buffer");
-	if (len > 0 && buf[0] >> 4 == 6)
-		return seg_parse6(buf, len, s, e);
 	if (ip_check(buf, len, &ihl, &tot, e) < 0)
 		return -1;
 	/* Bytes past the total length (Ethernet padding) are not part of the datagram. */
@@ -133,13 +128,11 @@ static void tcp_write(const struct seg *s, uint8_t *t, size_t optlen)
 	bytes_put16(t + 18, s->urp);
 }
 
-int seg_build(const struct seg *s, uint8_t *buf, size_t cap, size_t *out_len, struct err *e)
+int seg_build4(const struct seg *s, uint8_t *buf, size_t cap, size_t *out_len, struct err *e)
 {
 	uint8_t opts[SEG_OPT_SPACE];
 	size_t optlen, tlen, tot;
 
-	if (s->ipv == 6)
-		return seg_build6(s, buf, cap, out_len, e);
 	if (seg_opts_encode(&s->opts, opts, &optlen, e) < 0)
 		return -1;
 	if (s->len > 0 && !s->payload)

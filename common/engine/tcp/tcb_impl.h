@@ -2,6 +2,9 @@
 #ifndef SYNLAB_TCB_IMPL_H
 #define SYNLAB_TCB_IMPL_H
 
+#include <stddef.h>
+#include <string.h>
+
 #include "rcvq.h"
 #include "rto.h"
 #include "seq.h"
@@ -16,6 +19,7 @@
 #define TCB_IP6_EXTRA 20	/* an IPv6 header is 20 bytes longer than IPv4's (RFC 8200 §3) */
 #define TCB_CHACK_WINDOW_US 1000000	/* RFC 5961 §7 rate-limit interval, us */
 #define TCB_TS_OPT_LEN 12	/* NOP NOP + the 10-byte timestamps option (RFC 7323 §3.2) */
+#define TCB_WS_MAX 14	/* RFC 7323 §2.3: a larger shift is used as 14 */
 
 /* One transmitted segment awaiting acknowledgment (RFC 9293 §3.8.1). */
 struct tcb_rtx_ent {
@@ -164,19 +168,20 @@ static inline int tcb_p_nonneg(int n) { return n < 0 ? 0 : n; }
 /*
  * The functions the tcb*.c files share, by floor: a file calls only into the floors
  * below its own (and into rto, sndq, rcvq, isn, names), never sideways or up.
- *   1  tcb.c          events and segments into a tcb_out, this connection's header
- *   2  tcb_timer.c    timers as data;  tcb_rtx.c  retransmission queue;
+ *   1  tcb.c          events of a tcb_out, dropped segments, the effective MSS
+ *   2  tcb_stamp.c    options and window field of every segment we send
+ *   3  tcb_emit.c     the segments we send: header, ACK, window, into a tcb_out
+ *   4  tcb_timer.c    timers as data;  tcb_rtx.c  retransmission queue;
  *      tcb_reply.c    rate-limited answers to segments not accepted
- *   3  tcb_output.c   SYN, data and FIN;  tcb_state.c  the one state change;
- *      tcb_cc.c       congestion control and loss recovery;  tcb_dack.c  delayed ACK
- *   4  tcb_input.c, tcb_user.c, tcb_timeout.c  the three ways in (segment, user, time);
+ *   5  tcb_output.c   SYN, data and FIN;  tcb_state.c  the one state change;
+ *      tcb_cc.c       congestion control and loss recovery;  tcb_dack.c  delayed ACK;
+ *      tcb_opts.c     options received: what the SYNs agree, PAWS, RTTM;
+ *      tcb_sack.c     the sender's SACK scoreboard
+ *   6  tcb_input.c, tcb_user.c, tcb_timeout.c  the three ways in (segment, user, time);
  *      tcb_life.c     tcb_new / tcb_free, queries
- *   5  tcb_cookie.c   a TCB born ESTABLISHED from a SYN cookie
- * TCP options sit beside them: tcb_opts.c (window scale, timestamps, PAWS, the options
- * of every segment we send) and tcb_sack.c (SACK blocks and scoreboard). The one
- * exception to "downwards only": tcb_emit (floor 1) calls tcb_opts_stamp, which reads
- * only t->opt, the receive queue and tcb_eff_mss; the rest of both files (PAWS answers
- * via tcb_reply.c, the scoreboard over tcb_rtx.c's queue) is called from floors 3-4.
+ *   7  tcb_cookie.c   a TCB born ESTABLISHED from a SYN cookie;
+ *      tcb_tw.c       compact TIME-WAIT records: the entry points of floors 6-7 hand a
+ *                     record to it and run on the full TCB it rebuilds
  */
 
 /* What the sender may keep in flight: min(cwnd, SND.WND) (RFC 5681 §3.1), plus one SMSS
@@ -191,13 +196,29 @@ static inline uint32_t tcb_send_window(const struct tcb *t, uint16_t smss)
 	return c && c < t->snd_wnd ? c : t->snd_wnd;
 }
 
-/* ---- 1. tcb.c: filling the tcb_out ---- */
+/* ---- 1. tcb.c: events of the tcb_out ---- */
 struct tcb_event *tcb_ev(const struct tcb *t, struct tcb_out *o, enum tcb_ev_kind k,
 			 enum tcb_why why, uint64_t now);
 void tcb_ev_n(struct tcb_event *ev, uint32_t n0, uint32_t n1, uint32_t n2, uint32_t n3);
 void tcb_drop(const struct tcb *t, struct tcb_out *o, enum tcb_why why, uint64_t now,
 	      uint32_t n0, uint32_t n1, uint32_t n2, uint32_t n3);
 uint16_t tcb_eff_mss(const struct tcb *t);
+
+/* ---- 2. tcb_stamp.c: options and window field of the segments we send ---- */
+/* Options of a segment we send (called by tcb_emit): SYN offers, TSopt, SACK blocks. */
+void tcb_opts_stamp(struct tcb *t, struct seg *s, uint64_t now);
+/* Our window in the 16-bit field: >> Rcv.Wind.Shift, never on a SYN. */
+uint16_t tcb_opts_win_field(const struct tcb *t, uint32_t wnd, uint8_t flags);
+/* The largest window the field can say: 65535 << Rcv.Wind.Shift. */
+uint32_t tcb_opts_max_wnd(const struct tcb *t);
+/* The smallest shift that lets the field say our whole buffer (RFC 7323 §2.3). */
+uint8_t tcb_opts_our_shift(const struct tcb *t);
+/* Our timestamp clock at now (RFC 7323 §5.4). */
+uint32_t tcb_opts_tsval(const struct tcb *t, uint64_t now);
+/* Receiver: the blocks of an ACK we send (RFC 2018, most recent first, §4). */
+void tcb_sack_blocks(struct tcb *t, struct seg_opts *so, uint32_t len);
+
+/* ---- 3. tcb_emit.c: the segments we send ---- */
 uint32_t tcb_rcv_wnd(const struct tcb *t);
 bool tcb_rcv_edge_update(struct tcb *t);
 void tcb_seg_init(const struct tcb *t, struct seg *s, uint32_t seq, uint8_t flags);
@@ -206,7 +227,7 @@ void tcb_send_ack(struct tcb *t, uint64_t now, struct tcb_out *o);
 void tcb_send_rst(struct tcb *t, uint32_t seq, enum tcb_why why, uint64_t now,
 		  struct tcb_out *o);
 
-/* ---- 2. tcb_timer.c: timers as data ---- */
+/* ---- 4. tcb_timer.c: timers as data ---- */
 void tcb_timer_arm(struct tcb *t, enum tcb_timer k, uint64_t delay, uint64_t now);
 void tcb_timer_stop(struct tcb *t, enum tcb_timer k);
 void tcb_timers_stop_all(struct tcb *t);
@@ -214,7 +235,7 @@ void tcb_rtx_timer_update(struct tcb *t, uint64_t now);
 void tcb_persist_update(struct tcb *t, uint64_t now);
 uint64_t tcb_time_wait_len(const struct tcb *t);
 
-/* ---- 2. tcb_rtx.c: retransmission queue ---- */
+/* ---- 4. tcb_rtx.c: retransmission queue ---- */
 struct tcb_rtx_ent *tcb_rtx_push(struct tcb *t, uint32_t seq, uint32_t len, uint8_t flags,
 				 uint64_t now);
 struct tcb_rtx_ent *tcb_rtx_first(struct tcb *t);
@@ -231,7 +252,7 @@ struct tcb_event *tcb_rtx_resend(struct tcb *t, struct tcb_rtx_ent *r, enum tcb_
 uint32_t tcb_rtx_seqlen(const struct tcb_rtx_ent *r);
 void tcb_rtx_clear(struct tcb *t);
 
-/* ---- 2. tcb_reply.c: answers to segments not accepted ---- */
+/* ---- 4. tcb_reply.c: answers to segments not accepted ---- */
 /* Drops s (event why with n0..n3) and answers <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>,
  * unless the rate limit suppresses the answer. */
 void tcb_reply_ack(struct tcb *t, const struct seg *s, enum tcb_why why, uint64_t now,
@@ -239,45 +260,45 @@ void tcb_reply_ack(struct tcb *t, const struct seg *s, enum tcb_why why, uint64_
 void tcb_challenge_ack(struct tcb *t, enum tcb_why why, uint64_t now, struct tcb_out *o,
 		       uint32_t n0, uint32_t n1, uint32_t n2);
 
-/* ---- 3. tcb_output.c: what the TCB sends on its own ---- */
+/* ---- 5. tcb_output.c: what the TCB sends on its own ---- */
 void tcb_send_syn(struct tcb *t, uint64_t now, struct tcb_out *o);
 void tcb_output(struct tcb *t, uint64_t now, struct tcb_out *o);
 
-/* ---- 5. tcb_tw.c: compact TIME-WAIT records (tcb_compact, tcb.h) ----
- * The one exception to the floors: each public entry point's first lines hand a record
+/* ---- 7. tcb_tw.c: compact TIME-WAIT records (tcb_compact, tcb.h) ----
+ * The one call upward: each public entry point's first lines (floor 6) hand a record
  * to tcb_tw_begin, run themselves on the full TCB it rebuilds, and store it back with
- * tcb_tw_end. Queries that only read may skip tcb_tw_end (nothing to store). */
+ * tcb_tw_end; tcb_tw.c calls nothing of floor 6, so no circle. Queries that only read
+ * may skip tcb_tw_end (nothing to store). */
 #define TCB_TW_MARK ((enum tcb_state)0x7477)	/* "tw": never a real state */
-bool tcb_tw_is(const struct tcb *t);
+/* A compact record, not a full TCB: its state field holds TCB_TW_MARK (read as bytes:
+ * the object may be a struct tcb_tw, not a struct tcb). */
+static inline bool tcb_tw_is(const struct tcb *t)
+{
+	enum tcb_state s;
+
+	memcpy(&s, (const char *)t + offsetof(struct tcb, state), sizeof(s));
+	return s == TCB_TW_MARK;
+}
 struct tcb *tcb_tw_begin(const struct tcb *t, struct tcb *tmp, struct tcb_out *o);
 void tcb_tw_end(struct tcb *t, struct tcb *tmp, struct tcb_out *o);
 enum tcb_state tcb_tw_state(const struct tcb *t);
 uint64_t tcb_tw_deadline(const struct tcb *t);
 struct tcb_addr tcb_tw_addr(const struct tcb *t);
 /* t itself, or (a record) the full TCB rebuilt in tmp, for reading */
-static inline const struct tcb *tcb_full(const struct tcb *t, struct tcb *tmp)
-{
-	return tcb_tw_is(t) ? tcb_tw_begin(t, tmp, NULL) : t;
-}
+const struct tcb *tcb_full(const struct tcb *t, struct tcb *tmp);
 
-/* ---- 3. tcb_state.c: the one state change, connection set-up ---- */
+/* ---- 5. tcb_state.c: the one state change, connection set-up ---- */
 struct tcb_event *tcb_set_state(struct tcb *t, enum tcb_state to, enum tcb_why why,
 				uint64_t now, struct tcb_out *o);
 void tcb_reset_conn(struct tcb *t);
 uint32_t tcb_choose_iss(const struct tcb *t, uint64_t now);
 void tcb_open_windows(struct tcb *t, const struct seg *s);
 
-/* ---- beside 1. tcb_opts.c: window scale, timestamps, PAWS (RFC 7323) ---- */
+/* ---- 5. tcb_opts.c: options received: window scale, timestamps, PAWS (RFC 7323) ---- */
 /* The peer's SYN (LISTEN, SYN-SENT): what is agreed, TS.Recent; explains it. */
 void tcb_opts_take_syn(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o);
-/* Options of a segment we send (called by tcb_emit): SYN offers, TSopt, SACK blocks. */
-void tcb_opts_stamp(struct tcb *t, struct seg *s, uint64_t now);
 /* SEG.WND in bytes: the field << Snd.Wind.Shift, never for a SYN (RFC 7323 §2.3). */
 uint32_t tcb_opts_seg_wnd(const struct tcb *t, const struct seg *s);
-/* Our window in the 16-bit field: >> Rcv.Wind.Shift, never on a SYN. */
-uint16_t tcb_opts_win_field(const struct tcb *t, uint32_t wnd, uint8_t flags);
-/* The largest window the field can say: 65535 << Rcv.Wind.Shift. */
-uint32_t tcb_opts_max_wnd(const struct tcb *t);
 /* Explains the first window that scaling changes (once per connection). */
 void tcb_opts_note_wnd(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o);
 /* RFC 7323 §5.3 R1 PAWS: false when the segment was dropped (and answered). */
@@ -288,9 +309,7 @@ void tcb_opts_ts_recent(struct tcb *t, const struct seg *s, uint64_t now);
  * TCB_NEVER when the segment has none. */
 uint64_t tcb_opts_ts_rtt(const struct tcb *t, const struct seg *s, uint64_t now);
 
-/* ---- beside 1. tcb_sack.c: SACK (RFC 2018) ---- */
-/* Receiver: the blocks of an ACK we send (most recent first, §4). */
-void tcb_sack_blocks(struct tcb *t, struct seg_opts *so, uint32_t len);
+/* ---- 5. tcb_sack.c: the sender's SACK scoreboard (RFC 2018) ---- */
 /* Sender: marks queued segments the peer's SACK blocks cover; explains new marks. */
 void tcb_sack_input(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o);
 /* Sender, RTO: reneging check and the explanation of SACKed segments kept. */

@@ -143,3 +143,26 @@ void tcb_get_vars(const struct tcb *t0, struct tcb_vars *v)
 	v->ts_recent = t->opt.ts_recent;
 	v->sacked_bytes = tcb_sack_bytes(t);
 }
+
+/* Timers of a record: it runs the 2MSL timer only (tcb_tw.c). */
+uint64_t tcb_timer_at(const struct tcb *t, enum tcb_timer k)
+{
+	struct tcb x;
+
+	if (k <= TCB_TIMER_NONE || k >= TCB_NTIMERS)
+		return TCB_NEVER;
+	return tcb_full(t, &x)->tmr[k].at;
+}
+
+uint64_t tcb_deadline(const struct tcb *t)
+{
+	uint64_t d = TCB_NEVER;
+
+	if (tcb_tw_is(t))	/* a record runs the 2MSL timer only */
+		return tcb_tw_deadline(t);
+
+	for (int k = TCB_TIMER_NONE + 1; k < TCB_NTIMERS; k++)
+		if (t->tmr[k].at < d)
+			d = t->tmr[k].at;
+	return d;
+}

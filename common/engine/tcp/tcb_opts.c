@@ -1,40 +1,9 @@
-/* tcb_opts.c - TCP options of a connection (RFC 7323): what the SYNs agree, window scaling, timestamps with RTTM and PAWS, and the options every segment we send carries. */
+/* tcb_opts.c - TCP options of a connection as received (RFC 7323): what the SYNs agree, scaled peer windows, timestamps with RTTM and PAWS (what we send: tcb_stamp.c). */
 #include "tcb_impl.h"
 
 #include <string.h>
 
-#define TCB_WS_MAX 14	/* RFC 7323 §2.3: a larger shift is used as 14 */
 #define TCB_PAWS_IDLE_S (24u * 86400)	/* RFC 7323 §5.5: 24 days */
-
-/* The smallest shift that lets the 16-bit field say our whole buffer (RFC 7323 §2.3). */
-static uint8_t opts_our_shift(const struct tcb *t)
-{
-	uint32_t b = tcb_p_rcv_buf(t);
-	uint8_t s = 0;
-
-	while (s < TCB_WS_MAX && (b >> s) > 65535)
-		s++;
-	return s;
-}
-
-/* The offset of our clock: a keyed hash of the reversed 4-tuple (not the ISN's F() of
- * the same tuple), so the clock's value says nothing about uptime (§5.4, §7.1). */
-static uint32_t opts_ts_offset(const struct tcb *t)
-{
-	struct tcb_addr rev = { .laddr = t->a.raddr, .raddr = t->a.laddr, .lport = t->a.rport,
-				.rport = t->a.lport, .v6 = t->a.v6 };
-
-	memcpy(rev.laddr6, t->a.raddr6, sizeof(rev.laddr6));	/* IPv6: the whole addresses */
-	memcpy(rev.raddr6, t->a.laddr6, sizeof(rev.raddr6));
-
-	return tcb_isn(t->p->isn_secret, &rev, 0);
-}
-
-/* Our timestamp clock: 1 ms ticks (§5.4 asks for 1 ms .. 1 s) of the `now` passed in. */
-static uint32_t opts_tsval(const struct tcb *t, uint64_t now)
-{
-	return (uint32_t)(now / 1000) + opts_ts_offset(t);
-}
 
 static void opts_ts_recent_set(struct tcb_optst *x, uint32_t tsval, uint64_t now)
 {
@@ -73,52 +42,14 @@ void tcb_opts_take_syn(struct tcb *t, const struct seg *s, uint64_t now, struct 
 	struct tcb_optst *x = &t->opt;
 
 	x->ws_ok = opts_agree(t, o, now, t->p->no_wscale, so->has_wscale, TCB_WHY_WSCALE_ON,
-			      peer_ws, opts_our_shift(t));
+			      peer_ws, tcb_opts_our_shift(t));
 	x->snd_shift = x->ws_ok ? peer_ws : 0;
-	x->rcv_shift = x->ws_ok ? opts_our_shift(t) : 0;
+	x->rcv_shift = x->ws_ok ? tcb_opts_our_shift(t) : 0;
 	x->ts_ok = opts_agree(t, o, now, t->p->no_timestamps, so->has_ts, TCB_WHY_TS_ON,
-			      so->tsval, opts_tsval(t, now));
+			      so->tsval, tcb_opts_tsval(t, now));
 	if (x->ts_ok)	/* §4.3: the SYN's TSval is the first TS.Recent */
 		opts_ts_recent_set(x, so->tsval, now);
 	x->sack_ok = opts_agree(t, o, now, t->p->no_sack, so->sack_perm, TCB_WHY_SACK_ON, 0, 0);
-}
-
-/* Our SYN offers what is not turned off; a SYN+ACK what was agreed (§2.2: "only if it
- * received a WS option in the SYN", likewise §3.2 and RFC 2018 §2). */
-static void opts_offer(struct tcb *t, struct seg *s, uint64_t now)
-{
-	bool synack = s->flags & SEG_ACK;
-	struct seg_opts *so = &s->opts;
-
-	if (synack ? t->opt.ws_ok : !t->p->no_wscale) {
-		so->has_wscale = true;
-		so->wscale = opts_our_shift(t);
-	}
-	so->sack_perm = synack ? t->opt.sack_ok : !t->p->no_sack;
-	if (synack ? t->opt.ts_ok : !t->p->no_timestamps) {
-		so->has_ts = true;
-		so->tsval = opts_tsval(t, now);
-		so->tsecr = synack ? t->opt.ts_recent : 0;	/* §3.2: 0 without ACK */
-	}
-}
-
-void tcb_opts_stamp(struct tcb *t, struct seg *s, uint64_t now)
-{
-	if (s->flags & SEG_RST)
-		return;	/* a RST carries no options here (RFC 7323 §3.2 allows either) */
-	if (s->flags & SEG_ACK)
-		t->opt.last_ack_sent = s->ack;
-	if (s->flags & SEG_SYN) {
-		opts_offer(t, s, now);
-		return;
-	}
-	if (t->opt.ts_ok) {	/* §3.2: in every non-RST segment once agreed */
-		s->opts.has_ts = true;
-		s->opts.tsval = opts_tsval(t, now);
-		s->opts.tsecr = (s->flags & SEG_ACK) ? t->opt.ts_recent : 0;
-	}
-	if (t->opt.sack_ok && (s->flags & SEG_ACK))
-		tcb_sack_blocks(t, &s->opts, s->len);
 }
 
 uint32_t tcb_opts_seg_wnd(const struct tcb *t, const struct seg *s)
@@ -126,18 +57,6 @@ uint32_t tcb_opts_seg_wnd(const struct tcb *t, const struct seg *s)
 	if ((s->flags & SEG_SYN) || !t->opt.ws_ok)
 		return s->win;	/* §2.2: the window of a SYN is never scaled */
 	return (uint32_t)s->win << t->opt.snd_shift;
-}
-
-uint32_t tcb_opts_max_wnd(const struct tcb *t)
-{
-	return t->opt.ws_ok ? 65535u << t->opt.rcv_shift : 65535;
-}
-
-uint16_t tcb_opts_win_field(const struct tcb *t, uint32_t wnd, uint8_t flags)
-{
-	if (!(flags & SEG_SYN) && t->opt.ws_ok)
-		wnd >>= t->opt.rcv_shift;	/* §2.3: rounded down, never more than we have */
-	return (uint16_t)(wnd > 65535 ? 65535 : wnd);
 }
 
 void tcb_opts_note_wnd(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o)
@@ -193,7 +112,7 @@ uint64_t tcb_opts_ts_rtt(const struct tcb *t, const struct seg *s, uint64_t now)
 
 	if (!t->opt.ts_ok || !s->opts.has_ts || s->opts.tsecr == 0)
 		return TCB_NEVER;
-	delta = opts_tsval(t, now) - s->opts.tsecr;
+	delta = tcb_opts_tsval(t, now) - s->opts.tsecr;
 	if (delta > 0x7fffffffu)
 		return TCB_NEVER;
 	return (uint64_t)(delta ? delta : 1) * 1000;

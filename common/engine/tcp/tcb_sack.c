@@ -1,43 +1,11 @@
-/* tcb_sack.c - selective acknowledgment (RFC 2018): the receiver's SACK blocks and the sender's scoreboard that keeps SACKed segments from being resent. */
+/* tcb_sack.c - selective acknowledgment (RFC 2018), the sender's side: the scoreboard that keeps SACKed segments from being resent. */
 #include "tcb_impl.h"
 
 /*
- * The receiver's half (tcb_sack_blocks) reads only the receive queue and t->opt, so
- * tcb.c may call it while it builds a segment; the sender's half walks the
- * retransmission queue (tcb_rtx.c) and is called by tcb_input.c and tcb_timeout.c.
+ * The sender's half: it walks the retransmission queue (tcb_rtx.c) and is called by
+ * tcb_input.c and tcb_timeout.c. The receiver's half, the blocks of the ACKs we send,
+ * is in tcb_stamp.c (it reads only the receive queue and t->opt).
  */
-
-/* RFC 2018 §4: the first block holds the segment that triggered the ACK, the others
- * repeat the most recently reported; the queue stamps each range with the age of its
- * latest segment, so newest first is both. At most 4 blocks fit in 40 option bytes, 3
- * beside a timestamp (10 + 2 bytes, §3); on a segment with data, only as many as fit
- * beside it in the MSS (4 bytes of NOP NOP kind length, then 8 a block), so that no
- * segment grows past the MSS. */
-void tcb_sack_blocks(struct tcb *t, struct seg_opts *so, uint32_t len)
-{
-	const struct rcvq *q = &t->rcvq;
-	uint32_t room = tcb_eff_mss(t) > len ? tcb_eff_mss(t) - len : 0;
-	uint8_t max = t->opt.ts_ok ? 3 : SEG_MAX_SACK;
-	unsigned used = 0;	/* bit k: range k already reported */
-
-	if (len > 0)
-		max = room < 12 ? 0 : (uint8_t)((room - 4) / 8 < max ? (room - 4) / 8 : max);
-	so->nsack = 0;
-	if (!q->ooo)
-		return;
-	while (so->nsack < max && so->nsack < q->nooo) {
-		int k = -1;
-
-		for (unsigned i = 0; i < q->nooo; i++)
-			if (!(used >> i & 1) &&
-			    (k < 0 || (int32_t)(q->ooo[i].age - q->ooo[k].age) > 0))
-				k = (int)i;
-		used |= 1u << k;
-		so->sack[so->nsack].left = q->ooo[k].lo;
-		so->sack[so->nsack].right = q->ooo[k].hi;
-		so->nsack++;
-	}
-}
 
 /* Sequence numbers of an entry a SACK block can cover: its data and a FIN. */
 static uint32_t sack_ent_end(const struct tcb_rtx_ent *r)

@@ -23,28 +23,6 @@ uint64_t tcb_time_wait_len(const struct tcb *t)
 	return 2 * tcb_p_msl(t);
 }
 
-uint64_t tcb_timer_at(const struct tcb *t, enum tcb_timer k)
-{
-	struct tcb x;
-
-	if (k <= TCB_TIMER_NONE || k >= TCB_NTIMERS)
-		return TCB_NEVER;
-	return tcb_full(t, &x)->tmr[k].at;
-}
-
-uint64_t tcb_deadline(const struct tcb *t)
-{
-	uint64_t d = TCB_NEVER;
-
-	if (tcb_tw_is(t))	/* a record runs the 2MSL timer only */
-		return tcb_tw_deadline(t);
-
-	for (int k = TCB_TIMER_NONE + 1; k < TCB_NTIMERS; k++)
-		if (t->tmr[k].at < d)
-			d = t->tmr[k].at;
-	return d;
-}
-
 /* RFC 6298 §5.1 / §5.2: running while data is outstanding, off when all is acked. */
 void tcb_rtx_timer_update(struct tcb *t, uint64_t now)
 {

@@ -64,13 +64,9 @@ enum {
 	TW_F_SYN_TIMED_OUT = 16, TW_F_HAS_SAMPLE = 32,
 };
 
-bool tcb_tw_is(const struct tcb *t)
+const struct tcb *tcb_full(const struct tcb *t, struct tcb *tmp)
 {
-	enum tcb_state s;
-
-	/* read as bytes: the object may be a struct tcb_tw, not a struct tcb */
-	memcpy(&s, (const char *)t + offsetof(struct tcb, state), sizeof(s));
-	return s == TCB_TW_MARK;
+	return tcb_tw_is(t) ? tcb_tw_begin(t, tmp, NULL) : t;
 }
 
 static const struct tcb_tw *tw_ofc(const struct tcb *t)
