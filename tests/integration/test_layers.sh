@@ -10,6 +10,21 @@ nok() { echo "not ok $1 ${2:-}"; }
 
 if out=$(bash scripts/check-layers 2>&1); then ok layers_hold; else nok layers_hold "$out"; fi
 
+# No two files call each other in a circle (the symbols of the built objects, nm), and
+# the check sees one when it is there: two objects that call each other.
+if out=$(python3 scripts/check-circles "$BUILD" 2>&1); then ok layers_no_call_circle; else nok layers_no_call_circle "$out"; fi
+mkdir -p "$tmp/cb/common/x"
+printf 'int b(int);\nint a(int n) { return n ? b(n - 1) : 0; }\n' >"$tmp/a.c"
+printf 'int a(int);\nint b(int n) { return n ? a(n - 1) : 1; }\n' >"$tmp/b.c"
+cc -c -o "$tmp/cb/common/x/a.o" "$tmp/a.c" && cc -c -o "$tmp/cb/common/x/b.o" "$tmp/b.c"
+out=$(python3 scripts/check-circles "$tmp/cb" 2>&1)
+rc=$?
+if [ "$rc" = 1 ] && grep -q 'common/x/a.c -> common/x/b.c (b)' <<<"$out"; then
+	ok layers_check_sees_a_circle
+else
+	nok layers_check_sees_a_circle "rc=$rc: $out"
+fi
+
 # A copy of the library and the build files, with one wrong include planted in the
 # engine (the TCB's RTO estimator asking for the live runtime's header).
 cp -r common scripts Makefile "$tmp/"
