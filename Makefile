@@ -5,10 +5,11 @@
 # that includes a higher layer's header does not compile (scripts/check-layers says the
 # same in words, and `make test` runs it):
 #
-#   base  <  pkt  <  tcp  <  impair          common/engine/  (libc + libsodium only)
+#   base  <  pkt, parts  <  tcp  <  impair   common/engine/  (libc + libsodium only)
 #   base, pkt      <  io                      common/io/      (libnet, libpcap, kernel)
 #   base, pkt, tcp <  xmodel  <  xrender      common/explain/ (records / words)
 #   io, xrender    <  tui                     common/tui/     (the full-screen view, ncursesw)
+#   base..impair   <  prog                    common/prog/    (option values, command words, apps)
 #   everything     <  live                    common/live/    (a program's runtime)
 #   everything     <  client/ server/ explain/ (the programs), tests/, bench/
 PREFIX ?= /usr/local
@@ -50,24 +51,28 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 # --- the layers: folder, and the layers whose headers it may include (itself first) ---
-LAYERS := base pkt tcp impair io xmodel xrender tui live
+LAYERS := base pkt parts tcp impair io xmodel xrender tui prog live
 DIR_base    := common/engine/base
 DIR_pkt     := common/engine/pkt
+DIR_parts   := common/engine/parts
 DIR_tcp     := common/engine/tcp
 DIR_impair  := common/engine/impair
 DIR_io      := common/io
 DIR_xmodel  := common/explain/model
 DIR_xrender := common/explain/render
 DIR_tui     := common/tui
+DIR_prog    := common/prog
 DIR_live    := common/live
 SEES_base    := base
 SEES_pkt     := pkt base
-SEES_tcp     := tcp pkt base
-SEES_impair  := impair tcp pkt base
+SEES_parts   := parts base
+SEES_tcp     := tcp parts pkt base
+SEES_impair  := impair tcp parts pkt base
 SEES_io      := io pkt base
-SEES_xmodel  := xmodel tcp pkt base
-SEES_xrender := xrender xmodel tcp pkt base
-SEES_tui     := tui xrender xmodel io tcp pkt base
+SEES_xmodel  := xmodel tcp parts pkt base
+SEES_xrender := xrender xmodel tcp parts pkt base
+SEES_tui     := tui xrender xmodel io tcp parts pkt base
+SEES_prog    := prog impair tcp parts pkt base
 SEES_live    := $(LAYERS)
 inc_of = $(foreach l,$(SEES_$(1)),-I$(DIR_$(l)))
 ALL_INC := $(call inc_of,live)
@@ -86,7 +91,7 @@ $(foreach l,$(LAYERS),$(eval $(call LAYER_RULES,$(l))))
 $(OBJ_tui): LAYER_INC += $(CURSES_CFLAGS)
 
 # Link order: a library before the ones it uses.
-LIBS := $(foreach l,live tui xrender xmodel io impair tcp pkt base,$(LIB_$(l)))
+LIBS := $(foreach l,live prog tui xrender xmodel io impair tcp parts pkt base,$(LIB_$(l)))
 
 # Everything above the library (programs, tests, tools, benchmarks) sees every layer.
 LAYER_INC ?= $(ALL_INC)

@@ -28,7 +28,7 @@ fi
 # A copy of the library and the build files, with one wrong include planted in the
 # engine (the TCB's RTO estimator asking for the live runtime's header).
 cp -r common scripts Makefile "$tmp/"
-sed -i '2a #include "live.h"' "$tmp/common/engine/tcp/rto.c"
+sed -i '2a #include "live.h"' "$tmp/common/engine/parts/rto.c"
 out=$(bash "$tmp/scripts/check-layers" "$tmp" 2>&1)
 rc=$?
 if [ "$rc" -ne 0 ] && grep -q 'rto.c:3: includes "live.h" from common/live' <<<"$out"; then
@@ -36,7 +36,7 @@ if [ "$rc" -ne 0 ] && grep -q 'rto.c:3: includes "live.h" from common/live' <<<"
 else
 	nok layers_check_refuses_wrong_include "rc=$rc: $out"
 fi
-out=$(make -s -C "$tmp" BUILD=b b/common/engine/tcp/rto.o 2>&1)
+out=$(make -s -C "$tmp" BUILD=b b/common/engine/parts/rto.o 2>&1)
 rc=$?
 if [ "$rc" -ne 0 ] && grep -q 'live.h: No such file' <<<"$out"; then
 	ok layers_wrong_include_does_not_compile
@@ -44,8 +44,8 @@ else
 	nok layers_wrong_include_does_not_compile "rc=$rc: $(head -c 300 <<<"$out")"
 fi
 # The engine does no I/O: a file opened in the TCB code is refused too.
-cp common/engine/tcp/rto.c "$tmp/common/engine/tcp/rto.c"
-echo 'static void z(void) { FILE *f = fopen("x", "r"); (void)f; }' >>"$tmp/common/engine/tcp/rto.c"
+cp common/engine/parts/rto.c "$tmp/common/engine/parts/rto.c"
+echo 'static void z(void) { FILE *f = fopen("x", "r"); (void)f; }' >>"$tmp/common/engine/parts/rto.c"
 if ! out=$(bash "$tmp/scripts/check-layers" "$tmp" 2>&1) && grep -q 'rto.c:[0-9]*: the engine does no I/O' <<<"$out"; then
 	ok layers_check_refuses_engine_io
 else
@@ -54,7 +54,7 @@ fi
 
 # The full-screen view (common/tui/) may use explain/ and io/ but never the live runtime,
 # and the pure renderers never the view (curses stays out of explain/render/).
-cp common/engine/tcp/rto.c "$tmp/common/engine/tcp/rto.c"
+cp common/engine/parts/rto.c "$tmp/common/engine/parts/rto.c"
 sed -i '2a #include "live.h"' "$tmp/common/tui/tui_lay.c"
 sed -i '2a #include "tui.h"' "$tmp/common/explain/render/explain_fmt.c"
 out=$(bash "$tmp/scripts/check-layers" "$tmp" 2>&1)
