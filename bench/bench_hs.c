@@ -24,6 +24,7 @@ struct hs_opts {
 	uint32_t local, raddr;
 	uint16_t rport, sport_base;
 	uint64_t count, gap_us, timeout_us;
+	uint64_t busy_us;	/* --busy-poll-us: evloop_busy_poll's window, 0 off */
 	int syn_only;
 };
 
@@ -121,6 +122,8 @@ static int parse(int argc, char **argv, struct hs_opts *ho, struct err *e)
 			continue;
 		if (!strcmp(k, "--gap-us") && cli_parse_u64(a, 0, 10000000, &ho->gap_us, e) == 0)
 			continue;
+		if (!strcmp(k, "--busy-poll-us") && cli_parse_u64(a, 0, 1000000, &ho->busy_us, e) == 0)
+			continue;
 		if (!strcmp(k, "--timeout-us") && cli_parse_u64(a, 1000, 60000000, &ho->timeout_us, e) == 0)
 			continue;
 		if (!strcmp(k, "--sport-base") && cli_parse_u64(a, 1024, 65000, &v, e) == 0) {
@@ -178,7 +181,8 @@ int main(int argc, char **argv)
 
 	if (parse(argc, argv, &ho, &e) < 0) {
 		fprintf(stderr, "bench_hs: %s\nusage: bench_hs --local A --connect A:P [--count N] "
-				"[--gap-us G] [--sport-base P] [--timeout-us T] [--syn-only]\n", e.msg);
+				"[--gap-us G] [--sport-base P] [--timeout-us T] [--busy-poll-us B] "
+				"[--syn-only]\n", e.msg);
 		return 2;
 	}
 	wc.local = ho.local;
@@ -187,6 +191,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_hs: %s\n", e.msg);
 		return 1;
 	}
+	evloop_busy_poll(&ev, ho.busy_us);
 	int rc = run(&w, &ev, &ho, &e);
 	if (rc < 0)
 		fprintf(stderr, "bench_hs: %s\n", e.msg);

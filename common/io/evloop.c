@@ -119,22 +119,55 @@ static void evloop_read_signal(struct evloop *ev, struct evloop_result *r)
 		r->signo = (int)si.ssi_signo;
 }
 
+void evloop_busy_poll(struct evloop *ev, uint64_t us)
+{
+	ev->busy_us = us;
+}
+
+/* The descriptors, then the signalfd and the timerfd (-1 entries are ignored). */
+static size_t evloop_fill(const struct evloop *ev, struct pollfd *p)
+{
+	size_t i, n = ev->nfds;
+
+	for (i = 0; i < n; i++)
+		p[i] = (struct pollfd){ .fd = ev->fds[i], .events = POLLIN };
+	p[n] = (struct pollfd){ .fd = ev->sigfd, .events = POLLIN };
+	p[n + 1] = (struct pollfd){ .fd = ev->tfd, .events = POLLIN };
+	return n + 2;
+}
+
+/* Polls without sleeping until something is readable, busy_us pass or the deadline
+ * does; the number of ready descriptors (0: none, sleep now), -1 with errno. */
+static int evloop_spin(struct evloop *ev, struct pollfd *p, size_t np, uint64_t deadline_us)
+{
+	static const struct timespec zero = { 0, 0 };
+	uint64_t start = evloop_now_us(), now = start;
+	int rc = 0;
+
+	while (rc == 0 && now - start < ev->busy_us && now < deadline_us) {
+		rc = ppoll(p, np, &zero, NULL);
+		now = evloop_now_us();
+	}
+	return rc;
+}
+
 int evloop_wait(struct evloop *ev, uint64_t deadline_us, struct evloop_result *r,
 		struct err *e)
 {
 	struct pollfd p[EVLOOP_MAX_FDS + 2];
-	struct timespec ts, *to = evloop_timeout(deadline_us, &ts);
-	size_t i, n = ev->nfds;
-	int rc;
+	struct timespec ts, *to;
+	size_t i, n = ev->nfds, np = evloop_fill(ev, p);
+	int rc = 0;
 
 	memset(r, 0, sizeof(*r));
-	for (i = 0; i < n; i++)
-		p[i] = (struct pollfd){ .fd = ev->fds[i], .events = POLLIN };
-	p[n] = (struct pollfd){ .fd = ev->sigfd, .events = POLLIN };	/* -1 is ignored */
-	p[n + 1] = (struct pollfd){ .fd = ev->tfd, .events = POLLIN };
-	if (to && (to->tv_sec || to->tv_nsec) && evloop_arm(ev, deadline_us))
-		to = NULL;	/* the timerfd wakes us */
-	rc = ppoll(p, n + 2, to, NULL);
+	if (ev->busy_us)
+		rc = evloop_spin(ev, p, np, deadline_us);
+	if (rc == 0) {
+		to = evloop_timeout(deadline_us, &ts);	/* after the spin: what is left */
+		if (to && (to->tv_sec || to->tv_nsec) && evloop_arm(ev, deadline_us))
+			to = NULL;	/* the timerfd wakes us */
+		rc = ppoll(p, np, to, NULL);
+	}
 	if (rc < 0)
 		return errno == EINTR ? 0 : err_set(e, "ppoll: %s", strerror(errno));
 	if (ev->tfd >= 0 && (p[n + 1].revents & POLLIN))

@@ -53,6 +53,7 @@ static int open_io(struct live *l, const struct live_cfg *cfg, struct err *e)
 		wire_close(&l->wire.w);
 		return -1;
 	}
+	evloop_busy_poll(&l->ev, cfg->busy_poll_us);
 	if ((l->wire_idx = evloop_add(&l->ev, l->wire.w.fd, e)) < 0 ||
 	    (l->interactive && !cfg->no_stdin && (l->stdin_idx = evloop_add(&l->ev, 0, e)) < 0)) {
 		evloop_close(&l->ev);

@@ -38,6 +38,7 @@ struct live_cfg {
 	struct impair *impair;	/* rules for every segment in and out; NULL or empty: none */
 	unsigned step;		/* IMPAIR_OUT / IMPAIR_IN bits: stop before those segments */
 	bool step_clock_run;	/* --step-clock run: protocol time runs during a decision */
+	uint64_t busy_poll_us;	/* --busy-poll: evloop_busy_poll's window, 0 off */
 	/* A full-screen front end for the step prompt (live_step.h: struct live_step_view
 	 * has the connection, its state and timers, the segment); NULL: the line prompt. */
 	void (*step_show)(void *ctx, const struct live_step_view *v);
@@ -175,15 +176,17 @@ struct live_impair_opts {
 	unsigned step;		/* --step [in|out|both] */
 	bool manual;		/* --manual */
 	bool step_clock_run;	/* --step-clock run */
+	uint64_t busy_poll_us;	/* --busy-poll DUR, 0 off */
 };
 enum {
 	LIVE_O_IMPAIR = 1900, LIVE_O_IMPAIR_FILE, LIVE_O_IMPAIR_SEED, LIVE_O_STEP,
-	LIVE_O_MANUAL, LIVE_O_STEP_CLOCK,
+	LIVE_O_MANUAL, LIVE_O_STEP_CLOCK, LIVE_O_BUSY_POLL,
 };
 #define LIVE_IMPAIR_LONGOPTS                                                              \
 	{ "impair", 1, NULL, LIVE_O_IMPAIR }, { "impair-file", 1, NULL, LIVE_O_IMPAIR_FILE }, \
 	{ "impair-seed", 1, NULL, LIVE_O_IMPAIR_SEED }, { "step", 2, NULL, LIVE_O_STEP },    \
-	{ "manual", 0, NULL, LIVE_O_MANUAL }, { "step-clock", 1, NULL, LIVE_O_STEP_CLOCK }
+	{ "manual", 0, NULL, LIVE_O_MANUAL }, { "step-clock", 1, NULL, LIVE_O_STEP_CLOCK }, \
+	{ "busy-poll", 1, NULL, LIVE_O_BUSY_POLL }
 #define LIVE_IMPAIR_HELP                                                                    \
 	"Impairment, stepping and hand-made segments:\n"                                    \
 	"  --impair RULE         impair segments, e.g. 'drop in SYN+ACK', 'loss 20%',\n"      \
@@ -207,7 +210,10 @@ enum {
 	"                        from what the TCB would use, N relative to ISS/IRS as\n"    \
 	"                        the log shows, or raw:N), wait STATE, sleep DUR, quit;\n" \
 	"                        `send P. data=STR` alone goes through the TCB (counted,\n" \
-	"                        retransmitted); with seq=/ack=/win= it is outside it\n\n"
+	"                        retransmitted); with seq=/ack=/win= it is outside it\n"    \
+	"  --busy-poll DUR       after each event, poll for up to DUR without sleeping\n"   \
+	"                        before blocking: a core spins, the wake-up of a sleeping\n" \
+	"                        process (tens of us) is saved [0: off]\n\n"
 void live_impair_opts_init(struct live_impair_opts *o);
 /* --impair-file FILE: reads at most 64 KiB and adds its rules (impair_add_lines). */
 int live_impair_file(struct impair *im, const char *path, struct err *e);

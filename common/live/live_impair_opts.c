@@ -1,4 +1,4 @@
-/* live_impair_opts.c - the command-line options both programs share for impairment: --impair*, --step, --manual. */
+/* live_impair_opts.c - the command-line options both programs share for impairment and the runtime: --impair*, --step, --manual, --busy-poll. */
 #include "live.h"
 
 #include <stdlib.h>
@@ -92,6 +92,12 @@ int live_impair_opts_apply(struct live_impair_opts *o, int c, const char *arg, s
 		if (!strcmp(arg, "pause") || !strcmp(arg, "run"))
 			return (o->step_clock_run = !strcmp(arg, "run")), 1;
 		return err_set(e, "--step-clock: '%s' is not pause or run", arg);
+	case LIVE_O_BUSY_POLL:	/* at most 1 s: it is a window of spinning, not a timer */
+		if (cli_parse_duration(arg, &o->busy_poll_us, e) < 0)
+			return err_wrap(e, "--busy-poll");
+		if (o->busy_poll_us > 1000000)
+			return err_set(e, "--busy-poll: %s is more than 1 s", arg);
+		return 1;
 	default:
 		return 0;
 	}
@@ -103,4 +109,5 @@ void live_impair_opts_cfg(struct live_impair_opts *o, struct live_cfg *cfg)
 	cfg->step = o->step;
 	cfg->manual = o->manual;
 	cfg->step_clock_run = o->step_clock_run;
+	cfg->busy_poll_us = o->busy_poll_us;
 }

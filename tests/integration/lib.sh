@@ -108,8 +108,14 @@ flags() {
 # checksums_good FILE: every TCP checksum in FILE verifies.
 checksums_good() {
 	local bad
-	bad=$(tshark -r "$1" -o tcp.check_checksum:TRUE -Y 'tcp.checksum.status != 1' 2>/dev/null | wc -l)
-	[ "$bad" -eq 0 ]
+	bad=$(tshark -r "$1" -o tcp.check_checksum:TRUE -Y 'tcp.checksum.status != 1' \
+		-T fields -e frame.number -e frame.len -e frame.cap_len -e ip.src -e tcp.srcport \
+		-e tcp.flags.str -e tcp.seq_raw -e tcp.len -e tcp.checksum -e tcp.checksum.status 2>/dev/null)
+	[ -z "$bad" ] && return 0
+	# which frames, to tell a bad sum (status 0) from one tshark could not check (2)
+	echo "# $(wc -l <<<"$bad") frames without a good TCP checksum in $1, the first:" >&2
+	head -5 <<<"$bad" | sed 's/^/#   /' >&2
+	return 1
 }
 
 # count_rst FILE

@@ -46,6 +46,8 @@ bad client_rto_min_above_max "--rto-min (5.000 s) is above --rto-max (1.000 s)" 
 bad server_rto_min_above_max "is above --rto-max" "$S" --listen 198.18.0.2:80 --rto-max 100ms
 bad server_missing_value "needs a value" "$S" --listen 198.18.0.2:80 --msl
 bad client_bad_step_clock "--step-clock: 'later' is not pause or run" "$C" --connect 198.18.0.2:80 --step --step-clock later
+bad server_busy_poll_too_long "--busy-poll: 2s is more than 1 s" "$S" --listen 198.18.0.2:80 --busy-poll 2s
+bad client_busy_poll_not_duration "--busy-poll: 'soon' is not a duration" "$C" --connect 198.18.0.2:80 --busy-poll soon
 
 check client_help_exit_0 eval "\"$C\" --help >/dev/null"
 check server_version_exit_0 eval "\"$S\" --version >/dev/null"

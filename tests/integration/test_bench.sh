@@ -39,7 +39,10 @@ for want in ("handshake latency", "turnaround", "handshake rate", "retransmissio
 import os
 heap = () if os.environ.get("SAN") == "1" else ("bytes per connection",)
 need = [f for f in figs if f["name"].startswith(("handshake latency median, back-to-back (synlab pair vs kernel",
-                                                 "handshake rate") + heap)]
+                                                 "handshake rate",
+                                                 "turnaround SYN -> SYN+ACK median, paced 10 ms, --busy-poll",
+                                                 "turnaround SYN+ACK -> ACK median, paced 10 ms, --busy-poll") + heap)]
+assert len([f for f in need if "--busy-poll" in f["name"]]) == 2, names
 assert need and all(f["synlab"] is not None and f["synlab"] > 0 for f in need), need
 PY
 check bench_table_printed grep -q '^handshake rate' "$T_TMP/bench.out"

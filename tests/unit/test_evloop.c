@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -139,6 +140,53 @@ static void too_many_fds_rejected(void **state)
 	evloop_close(&ev);
 }
 
+/* --busy-poll: a spin shorter than the deadline, then a sleep; a spin longer than it
+ * stops at it. Either way never early. */
+static void busy_poll_keeps_deadlines(void **state)
+{
+	struct evloop ev;
+	struct err e;
+
+	(void)state;
+	assert_int_equal(evloop_init(&ev, false, &e), 0);
+	evloop_busy_poll(&ev, 2000);
+	assert_true(median_late(&ev, 5000, MAX_LATE_US) <= 1000);
+	evloop_busy_poll(&ev, 20000);
+	assert_true(median_late(&ev, 1000, MAX_LATE_US) <= 1000);
+	evloop_close(&ev);
+}
+
+/* What becomes readable during the spin ends it: another process writes 2 ms in, the
+ * wait (deadline 5 s, window 1 s) reports the descriptor, not a timeout. */
+static void busy_poll_sees_a_write_while_spinning(void **state)
+{
+	struct evloop ev;
+	struct evloop_result r;
+	struct err e;
+	int p[2];
+	pid_t kid;
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(evloop_init(&ev, false, &e), 0);
+	assert_int_equal(evloop_add(&ev, p[0], &e), 0);
+	evloop_busy_poll(&ev, 1000000);
+	kid = fork();
+	assert_true(kid >= 0);
+	if (kid == 0) {
+		usleep(2000);
+		_exit(write(p[1], "x", 1) == 1 ? 0 : 1);
+	}
+	uint64_t t0 = evloop_now_us();
+	assert_int_equal(evloop_wait(&ev, t0 + 5000000, &r, &e), 0);
+	assert_false(r.timeout);
+	assert_int_equal(r.ready, 1u);
+	assert_true(evloop_now_us() - t0 < 5000000);
+	assert_int_equal(waitpid(kid, NULL, 0), kid);
+	evloop_close(&ev);
+	close(p[0]); close(p[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +196,8 @@ int main(void)
 		cmocka_unit_test(readable_fd_wakes_before_deadline),
 		cmocka_unit_test(sigterm_is_reported_not_fatal),
 		cmocka_unit_test(too_many_fds_rejected),
+		cmocka_unit_test(busy_poll_keeps_deadlines),
+		cmocka_unit_test(busy_poll_sees_a_write_while_spinning),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
