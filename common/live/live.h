@@ -29,7 +29,7 @@ struct live_cfg {
 	uint8_t peer6[16];	/* host mode: the peer; all zero: any */
 	uint16_t port;		/* our port: the capture filter */
 	const struct live_out_opts *out;	/* the log and -w (NULL: text on stderr) */
-	bool claim;		/* a server: claim local:port, refuse a second one (live_claim.c) */
+	bool claim;		/* a server: claim local:port, refuse a second one (live_link.c) */
 	/* ---- impairment, step and manual modes (live_impair.c, live_step*.c, live_manual.c) */
 	const struct tcb_params *params;	/* the TCBs' parameters (kept, not copied):
 					 * the log reads --time-scale from them to add

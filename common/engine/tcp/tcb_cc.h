@@ -34,7 +34,7 @@ struct tcb_dack {
 	uint32_t rcv_mss;	/* largest segment received: "full-sized" */
 };
 
-/* ---- floor 3, tcb_cc.c (calls tcb.c and tcb_rtx.c) ---- */
+/* ---- floor 5, tcb_cc.c (calls tcb.c, tcb_stamp.c and tcb_rtx.c) ---- */
 /* The connection is synchronized: IW (RFC 6928, or 1 SMSS after a lost SYN). */
 void tcb_cc_init(struct tcb *t);
 /* New data acknowledged: acked bytes (sequence numbers), flight = SND.NXT - SND.UNA before
@@ -50,7 +50,7 @@ void tcb_cc_on_old_ack(struct tcb *t, const struct seg *s, uint64_t now, struct 
 /* The retransmission timer fired for data (RFC 5681 §3.1 eq. 4, RFC 6582 §4). */
 void tcb_cc_on_rto(struct tcb *t, uint64_t now, struct tcb_out *o);
 
-/* ---- floor 3, tcb_dack.c (calls tcb.c and tcb_timer.c) ---- */
+/* ---- floor 5, tcb_dack.c (calls tcb.c, tcb_emit.c and tcb_timer.c) ---- */
 /* In-order text was taken: ACK now or later. hole says the segment arrived with (or
  * left) bytes held out of order: it is ACKed at once. Returns true when the ACK went out. */
 bool tcb_dack_data(struct tcb *t, uint32_t len, bool hole, uint64_t now, struct tcb_out *o);

@@ -20,7 +20,7 @@ bool tcb_dack_data(struct tcb *t, uint32_t len, bool hole, uint64_t now, struct 
 		return true;
 	}
 	/* RFC 5681 §4.2: the delay counts from the first unacknowledged segment */
-	if (tcb_timer_at(t, TCB_TIMER_DACK) == TCB_NEVER)
+	if (t->tmr[TCB_TIMER_DACK].at == TCB_NEVER)	/* a full TCB: no record here */
 		tcb_timer_arm(t, TCB_TIMER_DACK, tcb_p_time(t, t->p->dack_us), now);
 	return false;
 }

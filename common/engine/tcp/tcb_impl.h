@@ -215,6 +215,8 @@ uint32_t tcb_opts_max_wnd(const struct tcb *t);
 uint8_t tcb_opts_our_shift(const struct tcb *t);
 /* Our timestamp clock at now (RFC 7323 §5.4). */
 uint32_t tcb_opts_tsval(const struct tcb *t, uint64_t now);
+/* SEG.WND in bytes: the field << Snd.Wind.Shift, never for a SYN (RFC 7323 §2.3). */
+uint32_t tcb_opts_seg_wnd(const struct tcb *t, const struct seg *s);
 /* Receiver: the blocks of an ACK we send (RFC 2018, most recent first, §4). */
 void tcb_sack_blocks(struct tcb *t, struct seg_opts *so, uint32_t len);
 
@@ -297,8 +299,6 @@ void tcb_open_windows(struct tcb *t, const struct seg *s);
 /* ---- 5. tcb_opts.c: options received: window scale, timestamps, PAWS (RFC 7323) ---- */
 /* The peer's SYN (LISTEN, SYN-SENT): what is agreed, TS.Recent; explains it. */
 void tcb_opts_take_syn(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o);
-/* SEG.WND in bytes: the field << Snd.Wind.Shift, never for a SYN (RFC 7323 §2.3). */
-uint32_t tcb_opts_seg_wnd(const struct tcb *t, const struct seg *s);
 /* Explains the first window that scaling changes (once per connection). */
 void tcb_opts_note_wnd(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o);
 /* RFC 7323 §5.3 R1 PAWS: false when the segment was dropped (and answered). */

@@ -52,13 +52,6 @@ void tcb_opts_take_syn(struct tcb *t, const struct seg *s, uint64_t now, struct 
 	x->sack_ok = opts_agree(t, o, now, t->p->no_sack, so->sack_perm, TCB_WHY_SACK_ON, 0, 0);
 }
 
-uint32_t tcb_opts_seg_wnd(const struct tcb *t, const struct seg *s)
-{
-	if ((s->flags & SEG_SYN) || !t->opt.ws_ok)
-		return s->win;	/* §2.2: the window of a SYN is never scaled */
-	return (uint32_t)s->win << t->opt.snd_shift;
-}
-
 void tcb_opts_note_wnd(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o)
 {
 	struct tcb_event *ev;

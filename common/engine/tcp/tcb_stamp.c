@@ -1,4 +1,4 @@
-/* tcb_stamp.c - the options and window field of every segment we send (RFC 7323, RFC 2018): SYN offers, TSopt, SACK blocks, the scaled window. */
+/* tcb_stamp.c - the options and window field of every segment we send (RFC 7323, RFC 2018): SYN offers, TSopt, SACK blocks, the scaled window; and the peer's scaled window. */
 #include "tcb_impl.h"
 
 #include <string.h>
@@ -120,4 +120,13 @@ void tcb_sack_blocks(struct tcb *t, struct seg_opts *so, uint32_t len)
 		so->sack[so->nsack].right = q->ooo[k].hi;
 		so->nsack++;
 	}
+}
+
+/* The peer's window in bytes (received): read here beside our own field, since the
+ * congestion control (tcb_cc.c) needs it on the same floor as tcb_opts.c. */
+uint32_t tcb_opts_seg_wnd(const struct tcb *t, const struct seg *s)
+{
+	if ((s->flags & SEG_SYN) || !t->opt.ws_ok)
+		return s->win;	/* §2.2: the window of a SYN is never scaled */
+	return (uint32_t)s->win << t->opt.snd_shift;
 }
