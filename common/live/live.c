@@ -398,7 +398,7 @@ static int emit(struct live *l, struct live_conn *c, const struct tcb_out *o, bo
 	int rc = 0;
 
 	l->g.defer = !l->watched;
-	live_log_events(&l->g, c, o);
+	live_log_events(&l->g, c, o, live_step_held_out(l->step, c));
 	for (unsigned i = 0; i < o->nev; i++)
 		note_scaled(l, c, &o->ev[i]);
 	for (unsigned i = 0; i < o->nseg && rc == 0; i++)

@@ -102,6 +102,7 @@ static int out_verdict(struct live_impair *x, struct live_pkt *p, struct live_co
 		if (live_pipe_down(&x->st, p, e) < 0)
 			return -1;
 		p->tail = "(duplicate made by --impair)";
+		p->copy = true;
 		return live_pipe_down(&x->st, p, e);
 	case IMPAIR_CORRUPT:
 		p->corrupt = true;

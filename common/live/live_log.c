@@ -48,7 +48,7 @@ void live_log_in(struct live_log *g, struct live_conn *c, const struct seg *s, u
 {
 	struct live_rec_seg in = { s, false, frame,
 				   live_log_elapsed(g, mono_us ? mono_us : g->last_pkt_us), before,
-				   after };
+				   after, false };
 
 	log_segment(g, c, &in, NULL);
 }
@@ -73,9 +73,10 @@ void live_log_mark(struct live_log *g, struct live_conn *c, const struct seg *ma
 }
 
 void live_log_seg(struct live_log *g, struct live_conn *c, const struct seg *s, uint64_t now,
-		  const char *note)
+		  bool copy, const char *note)
 {
-	struct live_rec_seg in = { s, true, 0, live_log_elapsed(g, now), TCB_CLOSED, TCB_CLOSED };
+	struct live_rec_seg in = { s, true, 0, live_log_elapsed(g, now), TCB_CLOSED,
+				   TCB_CLOSED, copy };
 
 	log_segment(g, c, &in, note);
 }
@@ -87,7 +88,8 @@ static bool routine(enum tcb_ev_kind k)
 	       k == TCB_EV_DATA_IN || k == TCB_EV_ACK_MERGED || k == TCB_EV_ACK_SENT;
 }
 
-void live_log_events(struct live_log *g, struct live_conn *c, const struct tcb_out *o)
+void live_log_events(struct live_log *g, struct live_conn *c, const struct tcb_out *o,
+		     unsigned held_out)
 {
 	struct live_log_conn *x = conn_log(g, c);
 	struct explain_rec r;
@@ -99,6 +101,8 @@ void live_log_events(struct live_log *g, struct live_conn *c, const struct tcb_o
 	for (unsigned i = 0; i < o->nev; i++) {
 		live_rec_event(&x->rec, c->tcb, &o->ev[i], covers, g->frame,
 			       live_log_elapsed(g, live_conn_wall(c, o->ev[i].now)), &r, &covered);
+		if (r.kind == EXPLAIN_REC_EVENT && r.ev.kind == TCB_EV_RETRANSMIT)
+			r.held_out = held_out;
 		live_log_put(g, x, &r, !covered && !routine(o->ev[i].kind), NULL);
 	}
 	if (o->ev_overflow)
@@ -108,7 +112,8 @@ void live_log_events(struct live_log *g, struct live_conn *c, const struct tcb_o
 void live_log_impair(struct live_log *g, struct live_conn *c, const struct seg *s, bool out,
 		     const struct explain_impair *imp, uint64_t frame, uint64_t now)
 {
-	struct live_rec_seg in = { s, out, frame, live_log_elapsed(g, now), TCB_CLOSED, TCB_CLOSED };
+	struct live_rec_seg in = { s, out, frame, live_log_elapsed(g, now), TCB_CLOSED, TCB_CLOSED,
+				   false };
 	struct live_log_conn *x = conn_log(g, c);
 	struct explain_rec r;
 
@@ -128,7 +133,7 @@ int live_log_preview(struct live_log *g, struct live_conn *c, const struct seg *
 	struct live_log_conn *x = conn_log(g, c);
 	enum tcb_state st = c && c->tcb ? tcb_state(c->tcb) : TCB_CLOSED;
 	/* the frame it would be: the next one this program puts on the wire */
-	struct live_rec_seg in = { s, out, g->frame + 1, live_log_elapsed(g, now), st, st };
+	struct live_rec_seg in = { s, out, g->frame + 1, live_log_elapsed(g, now), st, st, false };
 
 	if (!x || !c->tcb) {
 		live_rec_stray(g->local, &in, r);

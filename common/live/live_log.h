@@ -95,12 +95,15 @@ void live_log_arrived(struct live_log *g, struct live_conn *c, const struct seg 
  * (live_rec_mark). No-op for c NULL. */
 void live_log_mark(struct live_log *g, struct live_conn *c, const struct seg *made,
 		   uint64_t held_us);
-/* A segment sent for c (NULL: no TCB owns it); note: an extra line in text mode. */
+/* A segment sent for c (NULL: no TCB owns it); copy: a second copy --impair dup made,
+ * not a send of the TCB; note: an extra line in text mode. */
 void live_log_seg(struct live_log *g, struct live_conn *c, const struct seg *s, uint64_t now,
-		  const char *note);
+		  bool copy, const char *note);
 /* Every event of o (call before its segments are sent); event times are c's protocol
- * clock, shown on the log's wall clock. */
-void live_log_events(struct live_log *g, struct live_conn *c, const struct tcb_out *o);
+ * clock, shown on the log's wall clock. held_out: c's segments waiting at the step
+ * prompt, not yet on the wire (a resend then says its earlier copy never left). */
+void live_log_events(struct live_log *g, struct live_conn *c, const struct tcb_out *o,
+		     unsigned held_out);
 /* The impairment engine (or the step prompt) acted on segment s (sent: out) of c; frame:
  * the one it arrived in, 0 for a segment to send (not on the wire, or not yet). */
 void live_log_impair(struct live_log *g, struct live_conn *c, const struct seg *s, bool out,

@@ -275,6 +275,16 @@ int live_step_drain(struct live_step *x, struct step_hold *h, uint64_t now, stru
 	return 0;
 }
 
+unsigned live_step_held_out(const struct live_step *x, const struct live_conn *c)
+{
+	unsigned k = 0;
+
+	for (const struct step_hold *h = x ? x->holds : NULL; h; h = h->next)
+		for (const struct step_node *n = h->head; h->c == c && n; n = n->next)
+			k += n->k.p.dir == LIVE_OUT;
+	return k;
+}
+
 /* ---- the stage ---- */
 
 static int step_seg(struct live_stage *st, struct live_pkt *p, struct err *e)

@@ -64,5 +64,7 @@ bool live_step_current(const struct live_step *x, uint64_t now, struct live_step
 bool live_step_quit(const struct live_step *x);
 /* A decision waits. */
 bool live_step_waiting(const struct live_step *x);
+/* Segments c sends that wait here (at its decision or queued behind it), 0 none. */
+unsigned live_step_held_out(const struct live_step *x, const struct live_conn *c);
 
 #endif

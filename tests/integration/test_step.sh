@@ -99,6 +99,10 @@ check step_clock_run_said grep -q 'clock: running while you decide (--step-clock
 # queued behind it, and the note says the timers counted the held time
 check step_clock_run_timer_counted grep -q 'step: to send: queued behind the pending decision' "$T_TMP/run.log"
 check step_clock_run_noted grep -q 'with --step-clock run its connection.s timers counted that time' "$T_TMP/run.log"
+# each resend the timer made meanwhile says its earlier copy never left (it waits at the
+# prompt), and none of the TCB's own sends is called a capture copy
+check step_clock_run_resend_says_unsent grep -q 'The copy before it has not reached the wire yet: [0-9]* of this side.s segments wait at the step prompt' "$T_TMP/run.log"
+check step_clock_run_no_false_copy bash -c "! grep -q 'did not send it again' '$T_TMP/run.log'"
 
 # ---- 2. on the server, a prompt for one connection does not stop another ----
 # Client 1's SYN+ACK waits at the server's prompt (its retransmitted SYNs queue behind

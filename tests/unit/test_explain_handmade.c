@@ -219,7 +219,8 @@ static void lb_seg(struct lb *l, bool c2s, uint64_t t_us, const struct seg *s,
 {
 	struct explain_bases bs = { c2s ? CISN : SISN, c2s ? SISN : CISN, true };
 	struct explain_seg_in in = { s, c2s ? EXPLAIN_CLIENT : EXPLAIN_SERVER, ++l->frame, t_us,
-				     &bs, false, made, held_us, t_us };	/* sent after it */
+				     &bs, false, made, held_us, t_us, c2s };	/* sent after it; the
+										 * client's TCB sends */
 
 	assert_int_equal(explain_build_segment(&l->b, &in, r, NULL), 0);
 	explain_prose_ctx(&l->ctx, r, EXPLAIN_LANG_EN, text, cap);
@@ -371,7 +372,7 @@ static void held_segments_keep_the_wire_order(void **state)
 		struct explain_bases bs = { w->c2s ? CISN : SISN, w->c2s ? SISN : CISN, true };
 		struct explain_seg_in in = { &s, w->c2s ? EXPLAIN_CLIENT : EXPLAIN_SERVER, n,
 					     w->t_us, &bs, false, NULL,
-					     w->held ? 4200000 - w->t_us : 0, 4200000 };
+					     w->held ? 4200000 - w->t_us : 0, 4200000, !w->c2s };
 
 		assert_int_equal(explain_build_segment(&l.b, &in, &live[n], NULL), 0);
 	}
@@ -433,6 +434,54 @@ static void dup_ack_answering_an_old_segment(void **state)
 	lacks(t, "is missing");
 }
 
+/* H. "`synlab-server --step --step-clock run`: the SYN+ACKs the TCB resent at once for the
+ * client's repeated SYNs, released together after the prompt: 'A second copy of frame
+ * 12: the same IP ID 0 and the same bytes ... the server did not send it again'." Its
+ * TCB sent each one; the bytes repeat exactly (IP ID 0, one timestamp millisecond). A
+ * copy that --impair dup made is a copy. */
+static void own_sends_are_no_copies(void **state)
+{
+	struct lb l;
+	struct explain_rec r;
+	static char t[4096];
+	struct explain_bases bs = { SISN, CISN, true };
+	struct seg syn = feed_mkseg(true, SEG_SYN, 0, 0, 65535, 0);
+	struct seg sa = feed_mkseg(false, SEG_SYN | SEG_ACK, 0, 1, 65535, 0);
+	struct explain_seg_in in = { &syn, EXPLAIN_CLIENT, 1, 0, &bs, false, NULL, 0, 0, false };
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	explain_build_init(&l.b, 1);
+	explain_prose_ctx_init(&l.ctx);
+	assert_int_equal(explain_build_segment(&l.b, &in, &r, NULL), 0);
+	in = (struct explain_seg_in){ &sa, EXPLAIN_SERVER, 2, 1000, &bs, false, NULL, 0, 0, true };
+	assert_int_equal(explain_build_segment(&l.b, &in, &r, NULL), 0);
+	in.frame = 3, in.t_us = 1020;		/* the same bytes, 20 us later: a send */
+	assert_int_equal(explain_build_segment(&l.b, &in, &r, NULL), 0);
+	explain_prose_ctx(&l.ctx, &r, EXPLAIN_LANG_EN, t, sizeof(t));
+	assert_int_equal(r.why.dup_of_frame, 0);
+	assert_true(r.analysis & EXPLAIN_AF_RETRANSMISSION);
+	assert_int_equal(r.why.rtx_count, 1);
+	lacks(t, "second copy");
+	lacks(t, "did not send it again");
+	in.frame = 4, in.t_us = 1040, in.sent = false;	/* --impair dup's copy of it */
+	assert_int_equal(explain_build_segment(&l.b, &in, &r, NULL), 0);
+	explain_prose_ctx(&l.ctx, &r, EXPLAIN_LANG_EN, t, sizeof(t));
+	assert_int_equal(r.why.dup_of_frame, 3);
+	has(t, "The same bytes as frame 3, IP ID 0 included");
+	has(t, "the capture cannot say which");	/* IP ID 0 tells no copy from a resend */
+	lacks(t, "did not send it again");
+	sa.ip_id = 77;			/* a counted IP ID: the copy is a copy */
+	in.frame = 5, in.t_us = 400000;
+	assert_int_equal(explain_build_segment(&l.b, &in, &r, NULL), 0);
+	in.frame = 6, in.t_us = 400010;
+	assert_int_equal(explain_build_segment(&l.b, &in, &r, NULL), 0);
+	explain_prose_ctx(&l.ctx, &r, EXPLAIN_LANG_EN, t, sizeof(t));
+	assert_int_equal(r.why.dup_of_frame, 5);
+	has(t, "A second copy of frame 5: the same IP ID 77");
+	explain_build_free(&l.b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -447,6 +496,7 @@ int main(void)
 		cmocka_unit_test(held_time_is_no_round_trip_time),
 		cmocka_unit_test(held_segments_keep_the_wire_order),
 		cmocka_unit_test(dup_ack_answering_an_old_segment),
+		cmocka_unit_test(own_sends_are_no_copies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

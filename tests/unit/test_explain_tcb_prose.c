@@ -340,6 +340,39 @@ static void options_agreed_scaled_paws(void **state)
 	tn_free(n);
 }
 
+/* "--step-clock run: 'retransmission #1, 1.000 s after the previous send' while that
+ * send still waited at the prompt." The live log counts the side's held segments. */
+static void resend_while_earlier_copy_is_held(void **state)
+{
+	struct tcb_params p, ps;
+	struct net *n;
+	struct explain_rec r;
+	char buf[EXPLAIN_PROSE_MAX];
+
+	(void)state;
+	tn_params(&p, C_ISS);
+	tn_params(&ps, S_ISS);
+	n = tn_new(&p, &ps);
+	tn_handshake(n);
+	assert_int_equal(tcb_send(n->c, "hello", 5, n->now, n->oc, NULL), 5);
+	tcb_out_reset(n->oc);	/* held at the prompt: never on the wire */
+	n->now = tcb_deadline(n->c);
+	tcb_tick(n->c, n->now, n->oc);
+	memset(&r, 0, sizeof(r));
+	r.kind = EXPLAIN_REC_EVENT;
+	r.who = EXPLAIN_CLIENT;
+	r.ev = *tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_RTO);
+	r.held_out = 1;
+	assert_true(explain_prose(&r, EXPLAIN_LANG_EN, buf, sizeof(buf)) > 0);
+	expect(buf, "The copy before it has not reached the wire yet: 1 of this side's segments wait at the step prompt");
+	assert_true(explain_prose(&r, EXPLAIN_LANG_ZH, buf, sizeof(buf)) > 0);
+	expect(buf, "前一份副本还没有上线");
+	r.held_out = 0;		/* nothing held: nothing said */
+	assert_true(explain_prose(&r, EXPLAIN_LANG_EN, buf, sizeof(buf)) > 0);
+	assert_null(strstr(buf, "not reached the wire"));
+	tn_free(n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +381,7 @@ int main(void)
 		cmocka_unit_test(challenge_ack_and_limit),
 		cmocka_unit_test(reply_rate_limited),
 		cmocka_unit_test(retransmission_and_give_up),
+		cmocka_unit_test(resend_while_earlier_copy_is_held),
 		cmocka_unit_test(repeated_syn_answered_at_once),
 		cmocka_unit_test(time_wait_restart_and_expiry),
 		cmocka_unit_test(zero_window_probe),

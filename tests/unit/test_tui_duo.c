@@ -328,7 +328,7 @@ static void clone_is_independent(void **state)
 		if (r[i].kind != EXPLAIN_REC_SEGMENT)
 			continue;
 		struct explain_seg_in in = { &r[i].seg, r[i].who, r[i].frame, r[i].t_us, NULL,
-					     false, NULL, 0, 0 };
+					     false, NULL, 0, 0, false };
 
 		assert_int_equal(explain_build_clone(&cl, &orig, &e), 0);
 		assert_int_equal(explain_build_segment(&cl, &in, &a, &e), 0);

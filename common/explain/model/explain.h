@@ -156,6 +156,8 @@ struct explain_why_in {
 	uint64_t rtx_prev_frame;	/* the previous send (the latest copy) */
 	uint64_t dup_of_frame;		/* identical copy (IP ID, checksum, numbers) of it */
 	uint64_t dup_after_us;		/* ... this long after it */
+	bool dup_no_id;			/* ... with IP ID 0 or over IPv6 (no IP ID): the same
+					 * bytes do not prove a copy; a resend at once looks so */
 	uint32_t acks_sends;		/* times the acknowledged segment was sent (>1: Karn) */
 	bool ack_base_unknown;		/* the first ACK of a capture begun mid-stream */
 	bool zero_window_probe;		/* keep-alive form sent into the receiver's zero window */
@@ -194,6 +196,8 @@ enum explain_rtx_cause {
 	EXPLAIN_RTX_FAST,	/* after >= 3 duplicate ACKs (RFC 5681 §3.2) */
 	EXPLAIN_RTX_DUPLICATE,	/* an identical copy within 1 ms: captured or duplicated twice */
 	EXPLAIN_RTX_REUSE,	/* not a copy: another control flag on the same number */
+	EXPLAIN_RTX_SAME_BYTES,	/* identical within 1 ms, but IP ID 0 (or IPv6: none): a copy
+				 * or the same segment sent again, the bytes cannot tell */
 };
 
 /* Segments the receiver must drop (RFC 9293 §3.10.7.4), from what it has shown. */
@@ -310,6 +314,8 @@ struct explain_rec {
 	enum explain_backoff backoff;	/* RETRANSMIT by the timer (live) */
 	uint32_t linear_retries;	/* LINEAR: how many retries the linear phase lasts */
 	uint64_t in_state_us;		/* STATE out of TIME-WAIT (live): time spent in it */
+	uint32_t held_out;		/* RETRANSMIT (live): this side's segments still held
+					 * at the step prompt, not yet on the wire */
 
 	/* ---- IMPAIR ---- */
 	struct explain_impair impair;
@@ -328,7 +334,8 @@ static inline struct explain_rtx_note explain_rtx_note_of(const struct explain_r
 	n.after_us = r->why.rtx_after_us;
 	n.dir = r->dir;
 	n.seq = r->seq;
-	n.cause = r->why.dup_of_frame ? EXPLAIN_RTX_DUPLICATE : r->why.rtx_cause;
+	n.cause = !r->why.dup_of_frame ? r->why.rtx_cause
+		  : r->why.dup_no_id   ? EXPLAIN_RTX_SAME_BYTES : EXPLAIN_RTX_DUPLICATE;
 	return n;
 }
 

@@ -202,7 +202,7 @@ static uint8_t rtx_cause(const struct explain_flow *rev, const struct seg_view *
 	uint8_t ctl_now = v->flags & (SEG_SYN | SEG_FIN);
 
 	if (r->why.dup_of_frame)
-		return EXPLAIN_RTX_DUPLICATE;
+		return r->why.dup_no_id ? EXPLAIN_RTX_SAME_BYTES : EXPLAIN_RTX_DUPLICATE;
 	if (r->why.rtx_orig_flags != ctl_now && r->why.rtx_prev_frame)
 		return EXPLAIN_RTX_REUSE;
 	/* Fast retransmit (RFC 5681 §3.2) answers the duplicate ACKs at once: a resend that
@@ -220,18 +220,22 @@ static uint8_t rtx_cause(const struct explain_flow *rev, const struct seg_view *
 	return EXPLAIN_RTX_UNKNOWN;
 }
 
-/* An identical copy of this direction's previous segment within EXPLAIN_DUP_WINDOW_US. */
+/* An identical copy of this direction's previous segment within EXPLAIN_DUP_WINDOW_US;
+ * never one the live program's TCB sent (sent): it made each of its segments. */
 static void note_copy(struct explain_flow *fwd, const struct seg *s, const struct seg_view *v,
-		      struct explain_rec *r)
+		      bool sent, struct explain_rec *r)
 {
 	struct explain_last *l = &fwd->last;
 	uint64_t gap = explain_since_us(v->t_us, l->t_us);
 
-	if (l->set && l->ip_id == s->ip_id && l->csum == s->tcp_csum && l->seq == v->seq &&
+	if (!sent && l->set && l->ip_id == s->ip_id && l->csum == s->tcp_csum && l->seq == v->seq &&
 	    l->ack == v->ack && l->len == v->len && l->win == v->win && l->flags == v->flags &&
 	    gap < EXPLAIN_DUP_WINDOW_US) {
 		r->why.dup_of_frame = l->frame;
 		r->why.dup_after_us = gap;
+		/* RFC 6864 §4.1: an atomic datagram's ID need not change, and Linux sends 0 in
+		 * SYN+ACKs; IPv6 has none: the bytes then do not tell a copy from a resend */
+		r->why.dup_no_id = s->ipv == 6 || s->ip_id == 0;
 	}
 	*l = (struct explain_last){ .frame = v->frame, .t_us = v->t_us, .seq = v->seq,
 				    .ack = v->ack, .len = v->len, .ip_id = s->ip_id,
@@ -414,7 +418,7 @@ static void note_wscale(struct explain_flow *fwd, struct explain_flow *rev, cons
 }
 
 int explain_analysis_segment(struct explain_analysis *a, enum explain_who from,
-			     const struct seg *s, uint64_t frame, uint64_t t_us,
+			     const struct seg *s, uint64_t frame, uint64_t t_us, bool sent,
 			     struct explain_rec *r, struct err *e)
 {
 	struct explain_flow *fwd = &a->fl[from], *rev = &a->fl[!from];
@@ -423,7 +427,7 @@ int explain_analysis_segment(struct explain_analysis *a, enum explain_who from,
 
 	view_of(s, frame, t_us, &v);
 	uint64_t prev_frame = fwd->last.set ? fwd->last.frame : 0;	/* its previous segment */
-	note_copy(fwd, s, &v, r);
+	note_copy(fwd, s, &v, sent, r);
 	set_bases(fwd, rev, &v);
 	if (v.len == 1 && v.seq == fwd->nextseq && rev->window == 0) {
 		f |= EXPLAIN_AF_ZERO_WINDOW_PROBE;

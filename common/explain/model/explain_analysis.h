@@ -88,10 +88,11 @@ void explain_analysis_trim(struct explain_analysis *a);
 
 /* Analyses segment s sent by `from` at frame / t_us. Sets r->analysis and the
  * retransmission (origin, interval, cause), duplicate-copy, duplicate-ACK and acks-frame
- * (first transmission, how often it was sent) inputs of r->why. Returns 0, or -1 on
- * allocation failure. */
+ * (first transmission, how often it was sent) inputs of r->why. sent: the live program's
+ * own TCB sent it, so it is no copy of the segment before it even with the same bytes.
+ * Returns 0, or -1 on allocation failure. */
 int explain_analysis_segment(struct explain_analysis *a, enum explain_who from,
-			     const struct seg *s, uint64_t frame, uint64_t t_us,
+			     const struct seg *s, uint64_t frame, uint64_t t_us, bool sent,
 			     struct explain_rec *r, struct err *e);
 
 #endif

@@ -181,8 +181,8 @@ int explain_build_segment(struct explain_build *b, const struct explain_seg_in *
 	/* analysed when it arrived (held behind a step decision), or now; r->why is still
 	 * all zero here, as the analysis wants it */
 	early = b->nearly && explain_build_take_early(b, in->frame, &prev_ack, r);
-	if (!early && explain_analysis_segment(&b->an, in->from, made, in->frame, in->t_us, r,
-					      e) < 0)
+	if (!early && explain_analysis_segment(&b->an, in->from, made, in->frame, in->t_us,
+					      in->sent, r, e) < 0)
 		return -1;
 	if (in->reused_ports)
 		r->analysis |= EXPLAIN_AF_REUSED_PORTS;

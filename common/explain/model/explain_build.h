@@ -101,6 +101,10 @@ struct explain_seg_in {
 	const struct seg *made;
 	uint64_t held_us;		/* held at a step prompt this long (explain_rec.held_us) */
 	uint64_t hold_end_us;		/* when the hold ended, on t_us's clock */
+	/* Live only: a send of this program's own TCB. Never called a copy of the segment
+	 * before it: the TCB made each one (a resend may repeat an earlier send's bytes
+	 * exactly: the same IP ID 0, timestamp and checksum within one millisecond). */
+	bool sent;
 };
 
 /* Fills r (a SEGMENT record, zeroed first) for in->s and advances the connection: the

@@ -35,7 +35,7 @@ int explain_build_arrived(struct explain_build *b, enum explain_who from, const 
 	memset(&r, 0, sizeof(r));	/* the analysis writes only .analysis and .why */
 	x->frame = frame;
 	x->prev_ack = b->an.fl[from].lastack;
-	if (explain_analysis_segment(&b->an, from, s, frame, t_us, &r, e) < 0)
+	if (explain_analysis_segment(&b->an, from, s, frame, t_us, false, &r, e) < 0)
 		return -1;
 	x->analysis = r.analysis;
 	x->why = r.why;

@@ -304,7 +304,7 @@ static int record_segment(struct explain_track *t, struct xconn *c, bool reused,
 			  struct err *e)
 {
 	struct explain_seg_in in = { s, (enum explain_who)sender_of(c, s), frame, tstamp_us(*ts),
-				     NULL, reused, NULL, 0, 0 };
+				     NULL, reused, NULL, 0, 0, false };
 	struct explain_rec r;
 
 	if (explain_build_segment(&c->b, &in, &r, e) < 0)

@@ -98,7 +98,8 @@ int live_rec_segment(struct live_rec_conn *x, const struct tcb *t, const struct 
 	struct explain_seg_in si = { in->s, in->out ? x->local : other(x->local), in->frame,
 				     in->t_us, &bs, false, x->next_made, x->next_held_us,
 				     /* sent after the hold; received: held after it arrived */
-				     in->out ? in->t_us : in->t_us + x->next_held_us };
+				     in->out ? in->t_us : in->t_us + x->next_held_us,
+				     in->out && !in->copy };
 
 	x->next_made = NULL;	/* marks are for one segment */
 	x->next_held_us = 0;

@@ -129,7 +129,8 @@ static json_t *who_json(int w)
 /* Why it was sent again (enum explain_rtx_cause), as the prose decides it. */
 static const char *rtx_cause_name(uint8_t c)
 {
-	static const char *const names[] = { "unknown", "timer", "fast", "duplicate", "reuse" };
+	static const char *const names[] = { "unknown", "timer", "fast", "duplicate", "reuse",
+					     "same_bytes" };
 
 	return c < sizeof(names) / sizeof(names[0]) ? names[c] : "unknown";
 }

@@ -159,7 +159,10 @@ static void say_copy(struct prose *p)
 	explain_var_u(&p->v, "dupof", r->why.dup_of_frame);
 	explain_var_u(&p->v, "ipid", r->seg.ip_id);
 	set_dur(p, "dupafter", r->why.dup_after_us);
-	say(p, EXPLAIN_M_RTX_DUP);
+	if (r->why.dup_no_id)
+		say(p, r->seg.ipv == 6 ? EXPLAIN_M_RTX_DUP_NOID6 : EXPLAIN_M_RTX_DUP_NOID);
+	else
+		say(p, EXPLAIN_M_RTX_DUP);
 }
 
 static void say_retransmission(struct prose *p)
@@ -835,6 +838,10 @@ static void prose_event(struct prose *p)
 	say(p, event_msg(ev));
 	if (event_says_why(ev))
 		say(p, EXPLAIN_M_EV_WHY);
+	if (ev->kind == TCB_EV_RETRANSMIT && p->r->held_out) {
+		explain_var(&p->v, "held", "%u", p->r->held_out);
+		say(p, EXPLAIN_M_EV_RTX_HELD);
+	}
 	if ((ev->kind == TCB_EV_RETRANSMIT ||
 	     (ev->kind == TCB_EV_TIMER && ev->timer == TCB_TIMER_RTX)) && ev->rto_us)
 		explain_sb_msg(&p->sb, p->lang, next_try_msg(p->r), &p->v);
@@ -915,6 +922,7 @@ static void say_rtx_list(struct prose *p)
 							     EXPLAIN_M_S2C : EXPLAIN_M_C2S));
 		set_dur(p, "after", s->rtx[i].after_us);
 		say(p, s->rtx[i].cause == EXPLAIN_RTX_DUPLICATE ? EXPLAIN_M_SUM_RTX_ITEM_COPY
+		       : s->rtx[i].cause == EXPLAIN_RTX_SAME_BYTES ? EXPLAIN_M_SUM_RTX_ITEM_SAME
 		       : s->rtx[i].cause == EXPLAIN_RTX_REUSE ? EXPLAIN_M_SUM_RTX_ITEM_REUSE
 							 : EXPLAIN_M_SUM_RTX_ITEM);
 	}
