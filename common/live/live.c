@@ -380,12 +380,29 @@ static void note_scaled(struct live *l, struct live_conn *c, const struct tcb_ev
 }
 
 static int send_one(struct live *l, struct live_conn *c, const struct seg *s, const char *tail,
-		    bool urgent, struct err *e)
+		    bool urgent, unsigned rtx_why, struct err *e)
 {
 	struct live_pkt p = { .dir = LIVE_OUT, .c = c, .s = *s, .tail = tail, .urgent = urgent,
-			      .now = evloop_now_us() };
+			      .rtx_why = (uint16_t)rtx_why, .now = evloop_now_us() };
 
 	return live_pipe_send(&l->pp, &p, e);
+}
+
+/* Why the TCB sent s again, from o's RETRANSMIT events (0: s is no resend): the answer
+ * to a repeated SYN resends the SYN+ACK (its event names the peer's seq); every other
+ * resend's event names the segment's own seq. */
+static unsigned rtx_why_of(const struct tcb_out *o, const struct seg *s)
+{
+	for (unsigned i = 0; i < o->nev; i++) {
+		const struct tcb_event *ev = &o->ev[i];
+
+		if (ev->kind != TCB_EV_RETRANSMIT)
+			continue;
+		if (ev->why == TCB_WHY_SYN_RCVD_SYN_REPEAT ? (s->flags & SEG_SYN) != 0
+							    : ev->n[0] == s->seq)
+			return ev->why;
+	}
+	return 0;
 }
 
 /* Send first, explain after: the records of the events and segments (and of the
@@ -402,7 +419,7 @@ static int emit(struct live *l, struct live_conn *c, const struct tcb_out *o, bo
 	for (unsigned i = 0; i < o->nev; i++)
 		note_scaled(l, c, &o->ev[i]);
 	for (unsigned i = 0; i < o->nseg && rc == 0; i++)
-		rc = send_one(l, c, &o->seg[i], NULL, urgent, e);
+		rc = send_one(l, c, &o->seg[i], NULL, urgent, rtx_why_of(o, &o->seg[i]), e);
 	live_log_flush(&l->g);
 	if (rc < 0)
 		return -1;
@@ -424,7 +441,7 @@ int live_send_raw(struct live *l, const struct seg *s, const char *why, struct e
 	int rc;
 
 	l->g.defer = !l->watched;
-	rc = send_one(l, NULL, s, why, false, e);
+	rc = send_one(l, NULL, s, why, false, 0, e);
 	live_log_flush(&l->g);
 	return rc;
 }

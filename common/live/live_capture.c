@@ -27,7 +27,7 @@ static int cap_out(struct live_stage *st, struct live_pkt *p, struct err *e)
 	live_log_mark(st->pp->g, p->c && !p->c->released ? p->c : NULL,
 		      p->edited ? &p->made : NULL, p->held_us);
 	live_log_seg(st->pp->g, p->c && !p->c->released ? p->c : NULL, &p->s, now, p->copy,
-		     p->tail);
+		     p->rtx_why, p->tail);
 	return 0;
 }
 

@@ -48,7 +48,7 @@ void live_log_in(struct live_log *g, struct live_conn *c, const struct seg *s, u
 {
 	struct live_rec_seg in = { s, false, frame,
 				   live_log_elapsed(g, mono_us ? mono_us : g->last_pkt_us), before,
-				   after, false };
+				   after, false, 0 };
 
 	log_segment(g, c, &in, NULL);
 }
@@ -73,10 +73,10 @@ void live_log_mark(struct live_log *g, struct live_conn *c, const struct seg *ma
 }
 
 void live_log_seg(struct live_log *g, struct live_conn *c, const struct seg *s, uint64_t now,
-		  bool copy, const char *note)
+		  bool copy, unsigned rtx_why, const char *note)
 {
 	struct live_rec_seg in = { s, true, 0, live_log_elapsed(g, now), TCB_CLOSED,
-				   TCB_CLOSED, copy };
+				   TCB_CLOSED, copy, (uint16_t)rtx_why };
 
 	log_segment(g, c, &in, note);
 }
@@ -113,7 +113,7 @@ void live_log_impair(struct live_log *g, struct live_conn *c, const struct seg *
 		     const struct explain_impair *imp, uint64_t frame, uint64_t now)
 {
 	struct live_rec_seg in = { s, out, frame, live_log_elapsed(g, now), TCB_CLOSED, TCB_CLOSED,
-				   false };
+				   false, 0 };
 	struct live_log_conn *x = conn_log(g, c);
 	struct explain_rec r;
 
@@ -133,7 +133,7 @@ int live_log_preview(struct live_log *g, struct live_conn *c, const struct seg *
 	struct live_log_conn *x = conn_log(g, c);
 	enum tcb_state st = c && c->tcb ? tcb_state(c->tcb) : TCB_CLOSED;
 	/* the frame it would be: the next one this program puts on the wire */
-	struct live_rec_seg in = { s, out, g->frame + 1, live_log_elapsed(g, now), st, st, false };
+	struct live_rec_seg in = { s, out, g->frame + 1, live_log_elapsed(g, now), st, st, false, 0 };
 
 	if (!x || !c->tcb) {
 		live_rec_stray(g->local, &in, r);

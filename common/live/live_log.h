@@ -96,9 +96,10 @@ void live_log_arrived(struct live_log *g, struct live_conn *c, const struct seg 
 void live_log_mark(struct live_log *g, struct live_conn *c, const struct seg *made,
 		   uint64_t held_us);
 /* A segment sent for c (NULL: no TCB owns it); copy: a second copy --impair dup made,
- * not a send of the TCB; note: an extra line in text mode. */
+ * not a send of the TCB; rtx_why: a resend, the TCB's reason (enum tcb_why), else 0;
+ * note: an extra line in text mode. */
 void live_log_seg(struct live_log *g, struct live_conn *c, const struct seg *s, uint64_t now,
-		  bool copy, const char *note);
+		  bool copy, unsigned rtx_why, const char *note);
 /* Every event of o (call before its segments are sent); event times are c's protocol
  * clock, shown on the log's wall clock. held_out: c's segments waiting at the step
  * prompt, not yet on the wire (a resend then says its earlier copy never left). */

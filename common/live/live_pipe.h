@@ -29,6 +29,7 @@ struct live_pkt {
 	const char *tail;	/* out: a note under its log line, or NULL */
 	bool corrupt;		/* out: the wire stage damages its checksum */
 	bool copy;		/* out: a second copy made by --impair dup, not a TCB send */
+	uint16_t rtx_why;	/* out: a resend: the TCB's reason (enum tcb_why), else 0 */
 	bool urgent;		/* out: the user's abort: the step stage lets it pass */
 	bool stable;		/* in: its bytes stay valid until the wire is read again */
 	uint64_t frame;		/* in: its frame on the log and -w, and when it arrived (the */

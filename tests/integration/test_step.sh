@@ -103,6 +103,9 @@ check step_clock_run_noted grep -q 'with --step-clock run its connection.s timer
 # prompt), and none of the TCB's own sends is called a capture copy
 check step_clock_run_resend_says_unsent grep -q 'The copy before it has not reached the wire yet: [0-9]* of this side.s segments wait at the step prompt' "$T_TMP/run.log"
 check step_clock_run_no_false_copy bash -c "! grep -q 'did not send it again' '$T_TMP/run.log'"
+# the resends' records give the TCB's own reason, not a guess from the wire's intervals
+# (released together after the prompt, they came microseconds apart)
+check step_clock_run_resend_cause_from_tcb grep -q "SYN retransmission #1, .*Why, from the client's own TCB (what a capture alone cannot show): its retransmission timer expired" "$T_TMP/run.log"
 
 # ---- 2. on the server, a prompt for one connection does not stop another ----
 # Client 1's SYN+ACK waits at the server's prompt (its retransmitted SYNs queue behind

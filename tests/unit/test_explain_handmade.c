@@ -482,6 +482,38 @@ static void own_sends_are_no_copies(void **state)
 	explain_build_free(&l.b);
 }
 
+/* I. "Released after the prompt, the SYN+ACKs answering the client's repeated SYNs: 'It
+ * came 0.054 ms after the previous send ... so the capture does not show why it was sent
+ * again'" while the server's own TCB knew. A live record carries the TCB's reason. */
+static void live_resend_says_the_tcbs_reason(void **state)
+{
+	static struct feed f;
+	const char *t = "";
+	const struct explain_rec *r;
+	struct explain_rec x;
+	static char buf[4096];
+	struct explain_prose_ctx ctx;
+
+	(void)state;
+	feed_init(&f);
+	send_seg(&f, true, 0, SEG_SYN, 0, 0, 65535, 0, 1);
+	send_seg(&f, false, 100, SEG_SYN | SEG_ACK, 0, 1, 65535, 0, 1);
+	send_seg(&f, false, 160, SEG_SYN | SEG_ACK, 0, 1, 65535, 0, 2);	/* 60 us later */
+	finish(&f);
+	r = frame_rec(&f, 3, &t);
+	has(t, "the capture does not show why");	/* offline: all the capture allows */
+	x = *r;
+	x.why.tcb_rtx_why = TCB_WHY_SYN_RCVD_SYN_REPEAT;	/* live: the TCB's event */
+	explain_prose_ctx_init(&ctx);
+	explain_prose_ctx(&ctx, &x, EXPLAIN_LANG_EN, buf, sizeof(buf));
+	has(buf, "Why, from the server's own TCB");
+	has(buf, "the peer's SYN arrived again while it was in SYN-RECEIVED");
+	lacks(buf, "the capture does not show why");
+	x.why.tcb_rtx_why = TCB_WHY_RTO;
+	explain_prose_ctx(&ctx, &x, EXPLAIN_LANG_ZH, buf, sizeof(buf));
+	has(buf, "重传定时器到期");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -497,6 +529,7 @@ int main(void)
 		cmocka_unit_test(held_segments_keep_the_wire_order),
 		cmocka_unit_test(dup_ack_answering_an_old_segment),
 		cmocka_unit_test(own_sends_are_no_copies),
+		cmocka_unit_test(live_resend_says_the_tcbs_reason),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

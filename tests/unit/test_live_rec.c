@@ -65,7 +65,7 @@ static void deliver(struct sim *m, struct side *from, struct side *to)
 	events(from);
 	for (unsigned i = 0; i < o->nseg; i++) {
 		const struct seg *s = &o->seg[i];
-		struct live_rec_seg in = { s, true, ++m->frame, m->now, TCB_CLOSED, TCB_CLOSED, false };
+		struct live_rec_seg in = { s, true, ++m->frame, m->now, TCB_CLOSED, TCB_CLOSED, false, 0 };
 
 		assert_int_equal(live_rec_segment(&from->x, from->t, &in, &from->rec[from->n++], NULL), 0);
 		assert_int_equal(explain_track_segment(m->trk, m->frame, m->now, s, NULL), 0);

@@ -168,6 +168,8 @@ struct explain_why_in {
 	uint64_t challenge_of_frame;	/* this ACK answers that frame's RST / SYN (RFC 5961) */
 	uint64_t reack_of_frame;	/* this duplicate ACK answers that frame, whose sequence
 					 * numbers were all acknowledged already (§3.10.7.4) */
+	uint16_t tcb_rtx_why;		/* live: a resend, and its sender's TCB said why
+					 * (enum tcb_why of its RETRANSMIT event); 0 unknown */
 
 	/* Segments made or edited by hand (explain_build.c decides these from the record). */
 	uint32_t seq_ahead;		/* no sequence space, and its seq runs this far ahead

@@ -105,6 +105,10 @@ int live_rec_segment(struct live_rec_conn *x, const struct tcb *t, const struct 
 	x->next_held_us = 0;
 	if (explain_build_segment(&x->b, &si, r, e) < 0)
 		return -1;
+	/* the TCB's own reason replaces what the wire's intervals suggest */
+	if (in->rtx_why && !r->why.dup_of_frame && !r->why.not_resent &&
+	    ((r->analysis & EXPLAIN_AF_RETRANSMISSION) || r->why.rtx_count))
+		r->why.tcb_rtx_why = in->rtx_why;
 	local_states(x, t, in, r);
 	return 0;
 }

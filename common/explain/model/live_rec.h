@@ -48,6 +48,7 @@ struct live_rec_seg {
 	uint64_t frame, t_us;
 	enum tcb_state before, after;	/* received segments only */
 	bool copy;			/* out: a copy made on the way (--impair dup), no send */
+	uint16_t rtx_why;		/* out: a resend, the TCB's reason (enum tcb_why); 0 */
 };
 int live_rec_segment(struct live_rec_conn *x, const struct tcb *t, const struct live_rec_seg *in,
 		     struct explain_rec *r, struct err *e);

@@ -367,6 +367,11 @@ enum explain_msg_id {
 	EXPLAIN_M_RTX_DUP_NOID,		/* the same bytes as frame {dupof}, IP ID 0 */
 	EXPLAIN_M_RTX_DUP_NOID6,	/* ... over IPv6 (no IP ID) */
 	EXPLAIN_M_SUM_RTX_ITEM_SAME,	/* summary: the same bytes, a copy or a resend */
+	EXPLAIN_M_RTX_TCB_RTO,		/* live: the sender's TCB says why it resent: ... */
+	EXPLAIN_M_RTX_TCB_SYN_REPEAT,
+	EXPLAIN_M_RTX_TCB_FAST,
+	EXPLAIN_M_RTX_TCB_RECOVERY,
+	EXPLAIN_M_RTX_TCB_OTHER,
 
 	EXPLAIN_M_COUNT
 };

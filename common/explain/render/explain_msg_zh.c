@@ -352,6 +352,11 @@ const char *const explain_msg_zh[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_RTX_DUP_NOID] = "与第 {dupof} 帧字节完全相同，连 IP ID 0 也相同，晚了 {dupafter}。IP ID 为 0 分不出两个包（RFC 6864 §4.1 允许不可分片的数据报让它保持不变），所以要么这个包被抓到两次或在路上被复制，要么{sender}立刻又发了一个一模一样的报文段（重复的应答，或被扣住后一起放出的报文段）；仅凭抓包无法判断是哪一种。",
 	[EXPLAIN_M_RTX_DUP_NOID6] = "与第 {dupof} 帧字节完全相同，晚了 {dupafter}。IPv6 没有可用来区分两个包的 IP ID，所以要么这个包被抓到两次或在路上被复制，要么{sender}立刻又发了一个一模一样的报文段（重复的应答，或被扣住后一起放出的报文段）；仅凭抓包无法判断是哪一种。",
 	[EXPLAIN_M_SUM_RTX_ITEM_SAME] = "第 {frame} 帧（{dir}，seq {seq}）与第 {of} 帧字节相同，晚了 {after}：是它的拷贝，还是同一报文段又发了一次（包里没有能区分的信息）。",
+	[EXPLAIN_M_RTX_TCB_RTO] = "原因来自{sender}自己的 TCB（仅凭抓包看不出来）：它的重传定时器到期时这一段仍未被确认（RFC 6298 §5.4）。",
+	[EXPLAIN_M_RTX_TCB_SYN_REPEAT] = "原因来自{sender}自己的 TCB（仅凭抓包看不出来）：它处于 SYN-RECEIVED 时对方的 SYN 又到了，它不等定时器，立刻再回一个 SYN+ACK（Linux 也这样做；RFC 9293 §3.8.1）。",
+	[EXPLAIN_M_RTX_TCB_FAST] = "原因来自{sender}自己的 TCB（仅凭抓包看不出来）：第三个重复 ACK 到了（快速重传，RFC 5681 §3.2）。",
+	[EXPLAIN_M_RTX_TCB_RECOVERY] = "原因来自{sender}自己的 TCB（仅凭抓包看不出来）：在丢包恢复中，一个 ACK 表明这是下一个缺失的报文段（RFC 6582 §3.2）。",
+	[EXPLAIN_M_RTX_TCB_OTHER] = "原因来自{sender}自己的 TCB（仅凭抓包看不出来）：它的丢包恢复重发了这一段；日志里它的事件给出了依据的规则。",
 	[EXPLAIN_M_AF_DUPACK_OLD] = "[{label}] 它重复 ack {ack}，是因为第 {reackof} 帧带来的只是{sender}早已确认过的序号（对方重发了它已有的东西）：这样的报文段不可接受，对它的回答就是一个确认下一个期望序号的 ACK（RFC 9293 §3.10.7.4）；它与数据丢失无关。",
 	[EXPLAIN_M_AF_SPURIOUS_AHEAD] = "[{label}] 同样的原因：没有任何内容被发送两次，所以不存在多余的重传。",
 };

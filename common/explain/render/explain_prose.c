@@ -127,11 +127,36 @@ static void say_backoff(struct prose *p)
 		say(p, EXPLAIN_M_RTX_BACKOFF_SAME);
 }
 
-/* Why it was sent again: only what the intervals and duplicate ACKs show. */
+/* Live: the reason the sender's TCB gave for the resend (its RETRANSMIT event). */
+static enum explain_msg_id tcb_rtx_msg(unsigned why)
+{
+	switch (why) {
+	case TCB_WHY_RTO:
+		return EXPLAIN_M_RTX_TCB_RTO;
+	case TCB_WHY_SYN_RCVD_SYN_REPEAT:
+		return EXPLAIN_M_RTX_TCB_SYN_REPEAT;
+	case TCB_WHY_FAST_RETRANSMIT:
+		return EXPLAIN_M_RTX_TCB_FAST;
+	case TCB_WHY_PARTIAL_ACK_RTX:
+	case TCB_WHY_RTX_AFTER_RTO:
+		return EXPLAIN_M_RTX_TCB_RECOVERY;
+	default:
+		return EXPLAIN_M_RTX_TCB_OTHER;
+	}
+}
+
+/* Why it was sent again: the sender's TCB's reason in a live log; else only what the
+ * intervals and duplicate ACKs show. */
 static void say_rtx_cause(struct prose *p)
 {
 	const struct explain_rec *r = p->r;
 
+	if (r->why.tcb_rtx_why) {
+		say(p, tcb_rtx_msg(r->why.tcb_rtx_why));
+		if (r->why.tcb_rtx_why == TCB_WHY_RTO)
+			say_backoff(p);	/* the wire's intervals, as offline */
+		return;
+	}
 	if (r->analysis & EXPLAIN_AF_FAST_RETRANSMISSION)
 		return;	/* its label's sentence says it */
 	switch (r->why.rtx_cause) {
