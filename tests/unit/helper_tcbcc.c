@@ -14,6 +14,7 @@ void cc_params(struct tcb_params *pc, struct tcb_params *ps)
 	tn_params(pc, C_ISS);
 	tn_params(ps, S_ISS);
 	pc->no_timestamps = true;	/* SMSS = MSS = 1460: whole segments (RFC 6691) */
+	pc->no_sack = true;		/* NewReno: SACK recovery is test_tcb_sack_recovery.c's */
 }
 
 struct net *cc_sender(uint32_t bytes)

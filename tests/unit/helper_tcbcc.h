@@ -8,9 +8,10 @@
 #define CC_SEQ(k) (C_ISS + 1 + (k) * CC_MSS)	/* first byte of the client's segment k */
 
 /* tn_params for both ends, the client offering no timestamps: the 12 bytes of TSopt
- * would make SMSS 1448 (RFC 6691), and these tests count in segments of 1460. Window
- * scale and SACK stay offered (shift 0 with the default 65535 buffer; the hand-made ACKs
- * carry no SACK blocks). test_tcb_newreno.c's with_options_* run with all three on. */
+ * would make SMSS 1448 (RFC 6691), and these tests count in segments of 1460, nor SACK:
+ * without it the sender recovers by NewReno (with it, RFC 6675:
+ * test_tcb_sack_recovery.c). Window scale stays offered (shift 0 with the default 65535
+ * buffer). test_tcb_newreno.c's with_options_* run with all three on. */
 void cc_params(struct tcb_params *pc, struct tcb_params *ps);
 /* Client and server ESTABLISHED (cc_params: MSS 1460 both, IW 10), outs reset; the
  * client has queued `bytes` and sent what cwnd allows into n->oc. */

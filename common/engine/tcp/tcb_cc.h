@@ -14,7 +14,10 @@ struct tcb_out;
 enum tcb_cc_phase {
 	TCB_CC_OPEN,		/* no loss being repaired */
 	TCB_CC_FAST_RECOVERY,	/* after the third duplicate ACK (RFC 5681 §3.2, RFC 6582) */
-	TCB_CC_RTO_RECOVERY,	/* after an RTO, until SND.UNA reaches recover (RFC 6582 §4) */
+	TCB_CC_RTO_RECOVERY,	/* after an RTO, until SND.UNA reaches recover (RFC 6582 §4,
+				 * RFC 6675 §5.1) */
+	TCB_CC_SACK_RECOVERY,	/* SACK-based loss recovery (RFC 6675 §5), until SND.UNA
+				 * reaches recover (RecoveryPoint) */
 };
 
 /* RFC 5681 §3.1 / RFC 6582 state, bytes and absolute sequence numbers. */
@@ -24,6 +27,8 @@ struct tcb_cc {
 	uint32_t recover;	/* RFC 6582 "recover" + 1: SND.NXT when recovery began */
 	uint32_t acked_acc;	/* congestion avoidance: bytes acked since cwnd last grew */
 	uint32_t dupacks;	/* duplicate ACKs in a row (RFC 5681 §2) */
+	uint32_t high_rxt;	/* RFC 6675 HighRxt + 1: end of the highest resent segment */
+	uint32_t rescue_rxt;	/* RFC 6675 RescueRxt + 1 */
 	uint8_t phase;		/* enum tcb_cc_phase */
 	bool partial_seen;	/* a partial ACK already restarted the timer (RFC 6582 §3.2) */
 };
@@ -34,7 +39,7 @@ struct tcb_dack {
 	uint32_t rcv_mss;	/* largest segment received: "full-sized" */
 };
 
-/* ---- floor 3, tcb_cc.c (calls tcb.c and tcb_rtx.c) ---- */
+/* ---- floor 5, tcb_cc.c (calls tcb.c, tcb_rtx.c and tcb_board.c) ---- */
 /* The connection is synchronized: IW (RFC 6928, or 1 SMSS after a lost SYN). */
 void tcb_cc_init(struct tcb *t);
 /* New data acknowledged: acked bytes (sequence numbers), flight = SND.NXT - SND.UNA before
@@ -49,6 +54,9 @@ bool tcb_cc_on_ack(struct tcb *t, uint32_t ack, uint32_t acked, uint32_t flight,
 void tcb_cc_on_old_ack(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o);
 /* The retransmission timer fired for data (RFC 5681 §3.1 eq. 4, RFC 6582 §4). */
 void tcb_cc_on_rto(struct tcb *t, uint64_t now, struct tcb_out *o);
+/* After new data went out (tcb_output), SACK recovery: NextSeg() rules 3 and 4 when
+ * cwnd still has room and rule 2 (new data) found none (RFC 6675 §4). */
+void tcb_cc_after_output(struct tcb *t, uint64_t now, struct tcb_out *o);
 
 /* ---- floor 3, tcb_dack.c (calls tcb.c and tcb_timer.c) ---- */
 /* In-order text was taken: ACK now or later. hole says the segment arrived with (or

@@ -172,6 +172,7 @@ static inline int tcb_p_nonneg(int n) { return n < 0 ? 0 : n; }
  *   2  tcb_stamp.c    options and window field of every segment we send
  *   3  tcb_emit.c     the segments we send: header, ACK, window, into a tcb_out
  *   4  tcb_timer.c    timers as data;  tcb_rtx.c  retransmission queue;
+ *      tcb_board.c    the RFC 6675 scoreboard: IsLost, pipe, NextSeg's candidates;
  *      tcb_reply.c    rate-limited answers to segments not accepted
  *   5  tcb_output.c   SYN, data and FIN;  tcb_state.c  the one state change;
  *      tcb_cc.c       congestion control and loss recovery;  tcb_dack.c  delayed ACK;
@@ -251,6 +252,25 @@ struct tcb_event *tcb_rtx_resend(struct tcb *t, struct tcb_rtx_ent *r, enum tcb_
 				 uint32_t n2, uint32_t n3, uint64_t now, struct tcb_out *o);
 uint32_t tcb_rtx_seqlen(const struct tcb_rtx_ent *r);
 void tcb_rtx_clear(struct tcb *t);
+
+/* ---- 4. tcb_board.c: the RFC 6675 scoreboard (SACK marks by tcb_sack.c) ---- */
+/* One pass over the retransmission queue; indexes are tcb_rtx_get's, -1 = none. */
+struct tcb_board {
+	uint32_t pipe;			/* SetPipe() (§4), sequence numbers */
+	int lost;			/* NextSeg() rule 1: the first un-SACKed segment above
+					 * HighRxt that IsLost() (after an RTO: below recover) */
+	int rule3;			/* rule 3: the first un-SACKed one above HighRxt below
+					 * the highest SACKed segment */
+	int rescue;			/* rule 4: the highest un-SACKed segment */
+	uint32_t lost_sacked_above;	/* SACKed segments above `lost` */
+	uint32_t head_sacked_above;	/* ... above the first unacknowledged segment */
+	bool head_lost;			/* IsLost(HighACK + 1) */
+};
+void tcb_board_scan(const struct tcb *t, struct tcb_board *b);
+/* The sender counts pipe, not FlightSize, against cwnd: SACK and in recovery. */
+bool tcb_board_on(const struct tcb *t);
+/* cwnd - pipe, 0 when pipe fills cwnd. */
+uint32_t tcb_board_room(const struct tcb *t);
 
 /* ---- 4. tcb_reply.c: answers to segments not accepted ---- */
 /* Drops s (event why with n0..n3) and answers <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>,

@@ -538,6 +538,7 @@ static void tcb_input_sync(struct tcb *t, const struct seg *s, uint64_t now,
 	/* sixth (URG) is not implemented: the urgent pointer is ignored. */
 	tcb_input_text_fin(t, s, now, o);
 	tcb_output(t, now, o);
+	tcb_cc_after_output(t, now, o);	/* RFC 6675 NextSeg() rules 3, 4 after rule 2 */
 }
 
 void tcb_input(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o)

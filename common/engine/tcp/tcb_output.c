@@ -17,11 +17,18 @@ void tcb_send_syn(struct tcb *t, uint64_t now, struct tcb_out *o)
 }
 
 /* Bytes the windows still allow (RFC 9293 §3.8.6: SND.UNA + SND.WND - SND.NXT, with
- * min(cwnd, SND.WND) for SND.WND, RFC 5681 §3.1, and Limited Transmit). */
+ * min(cwnd, SND.WND) for SND.WND, RFC 5681 §3.1, and Limited Transmit). In a SACK
+ * recovery cwnd bounds pipe, not the data in flight (RFC 6675 §5 step C, NextSeg()
+ * rule 2: new data "if the receiver's advertised window allows"). */
 static uint32_t tcb_usable_window(const struct tcb *t)
 {
 	uint32_t right = t->snd_una + tcb_send_window(t, tcb_eff_mss(t));
+	uint32_t rwnd = t->snd_una + t->snd_wnd, room;
 
+	if (tcb_board_on(t)) {
+		room = seq_gt(rwnd, t->snd_nxt) ? rwnd - t->snd_nxt : 0;
+		return room < tcb_board_room(t) ? room : tcb_board_room(t);
+	}
 	return seq_gt(right, t->snd_nxt) ? right - t->snd_nxt : 0;
 }
 

@@ -259,6 +259,13 @@ const char *const explain_msg_zh[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_TW_SACK_MARKED] = "对方的 SACK 块 {n0} .. {n1} 表示它已收到这些序号，虽然 {n3} 仍然缺失：已发送报文段中的 {n2} 字节被标记为已 SACK，不会再发送",
 	[EXPLAIN_M_TW_SACK_KEPT] = "SND.UNA {n2} 之后有 {n0} 个已发送的报文段（{n1} 字节）已被 SACK 报告，所以超时不把它们算作丢失：它们不会再发送；其余的会在之后的 ACK 显示缺失时逐个重发",
 	[EXPLAIN_M_TW_SACK_RENEGED] = "SND.UNA 处的报文段（{n0}）曾被 SACK 报告，但定时器超时时仍未被确认：接收方丢弃了它报告过的数据（reneging），所以全部 {n1} 个 SACK 标记作废，任何报文段都可能再次发送",
+	[EXPLAIN_M_TW_CC_SACK_LOSS] = "第一个未确认报文段之后已有 {count} 个报文段被 SACK，因此认为它丢了（IsLost：其后有 3 个被 SACK 的报文段，或超过 2 × SMSS 字节被 SACK），不必等三个重复 ACK：开始基于 SACK 的丢包恢复，ssthresh = cwnd = max(FlightSize / 2, 2 × SMSS)；直到目前已发送的数据全部被确认，每个 ACK 允许发送 cwnd 减去 pipe（估计仍在网络中的字节数）的量，先发丢失的报文段",
+	[EXPLAIN_M_TW_CC_SACK_DUPACKS] = "第 {count} 个重复 ACK：一个报文段丢了而后面的到达了，因此开始基于 SACK 的丢包恢复：ssthresh = cwnd = max(FlightSize / 2, 2 × SMSS)；直到目前已发送的数据全部被确认，每个 ACK 允许发送 cwnd 减去 pipe（估计仍在网络中的字节数）的量，先发丢失的报文段",
+	[EXPLAIN_M_TW_CC_SACK_EXIT] = "这个 ACK 确认了基于 SACK 的丢包恢复开始前发出的全部数据（恢复点）：恢复结束，cwnd 保持为 ssthresh",
+	[EXPLAIN_M_TW_SACK_LOST_RTX] = "seq = {n0}（占 {n1} 个序号）之后已有 {n2} 个报文段被 SACK，因此认为它丢了（IsLost），重发它：pipe（估计仍在网络中的字节数）为 {n3}，小于 cwnd",
+	[EXPLAIN_M_TW_SACK_RULE3_RTX] = "没有已知丢失的报文段，也不能发新数据，但 cwnd 还有余量（pipe {n2}，cwnd {n3}）：重发 seq = {n0}（占 {n1} 个序号），即被 SACK 的报文段之下第一个未被 SACK、尚未重发过的报文段",
+	[EXPLAIN_M_TW_SACK_RESCUE_RTX] = "没有别的可发而 cwnd 还有余量（pipe {n2}）：重发 seq = {n0}（占 {n1} 个序号），即最高的未被 SACK 的报文段，本次恢复只做一次（救援重传），使丢失的尾部不必等定时器；下一次救援要到恢复点 {n3} 之后",
+	[EXPLAIN_M_TW_SACK_RTO_FILL] = "超时之后，恢复点 {n3} 以下接收方没有 SACK 的报文段都视为丢失：cwnd 减去 pipe 有余量，于是重发 seq = {n0}（占 {n1} 个序号）（SND.UNA {n2}）；被 SACK 的报文段不重发",
 
 	[EXPLAIN_M_SUM_HEAD] = "连接 {conn} 小结：客户端 → 服务端 {c_segs} 个报文段、{c_bytes} 字节；服务端 → 客户端 {s_segs} 个报文段、{s_bytes} 字节。",
 	[EXPLAIN_M_SUM_HS] = "三次握手完成：在客户端看，从 SYN 到第三次握手的 ACK 用时 {hs_rtt}（握手 RTT），SYN → SYN+ACK 用时 {syn_synack}。",
