@@ -248,6 +248,37 @@ static void rto_fills_holes_by_pipe(void **state)
 	tn_free(n);
 }
 
+/* RFC 6675 §2: an ACK that SACKs new data is a duplicate even when it carries data (a
+ * peer that sends too). Three segments, 0 lost, nothing more to send; two data segments
+ * of the peer ACK 0 and SACK 1, then 1-2: Early Retransmit's threshold (RFC 5827: one
+ * fewer than the three in flight) is met on the second, 0 is resent. */
+static void data_acks_with_new_sacks_count_as_duplicates(void **state)
+{
+	static const uint8_t text[100];
+	struct net *n = sack_sender(3 * CC_MSS);
+	const struct tcb_event *ev;
+	uint64_t t = n->now + 10 * MS;
+
+	(void)state;
+	for (unsigned k = 0; k < 2; k++) {
+		struct seg s = tn_seg(&tn_sa, S_ISS + 1 + k * sizeof(text), CC_SEQ(0), SEG_ACK);
+
+		s.payload = text;
+		s.len = sizeof(text);
+		s.opts.nsack = 1;
+		s.opts.sack[0].left = CC_SEQ(1);
+		s.opts.sack[0].right = CC_SEQ(2 + k);
+		tcb_out_reset(n->oc);
+		tcb_input(n->c, &s, t + k * MS, n->oc);
+		assert_int_equal(cc_vars(n).dupacks, k + 1);
+	}
+	ev = cc_ev(n->oc, TCB_WHY_CC_SACK_DUPACKS);
+	assert_non_null(ev);
+	assert_int_equal(ev->count, 2);
+	rtx_ev(n, TCB_WHY_FAST_RETRANSMIT, 0);
+	tn_free(n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +289,7 @@ int main(void)
 		cmocka_unit_test(rescue_retransmits_the_tail_once),
 		cmocka_unit_test(rule3_resends_below_a_sack),
 		cmocka_unit_test(rto_fills_holes_by_pipe),
+		cmocka_unit_test(data_acks_with_new_sacks_count_as_duplicates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

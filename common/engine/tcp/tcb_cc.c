@@ -391,11 +391,16 @@ static void tcb_cc_fast_retransmit(struct tcb *t, const struct seg *s, enum tcb_
 		tcb_rtx_resend(t, r, TCB_WHY_FAST_RETRANSMIT, s->ack, c->dupacks, now, o);
 }
 
-void tcb_cc_on_old_ack(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o)
+void tcb_cc_on_old_ack(struct tcb *t, const struct seg *s, uint32_t sacked, uint64_t now,
+		       struct tcb_out *o)
 {
 	struct tcb_cc *c = &t->cc;
-
-	bool dup = tcb_cc_is_dupack(t, s);
+	/* RFC 6675 §2: "Alternatively, a 'duplicate acknowledgment' is an ACK segment that
+	 * arrives carrying a SACK block that identifies previously unacknowledged and
+	 * un-SACKed octets between HighACK and HighData" - also when it carries data, as
+	 * the ACKs of a peer that sends too do */
+	bool dup = tcb_cc_is_dupack(t, s) ||
+		   (tcb_cc_sack(t) && sacked > 0 && c->cwnd && t->snd_nxt != t->snd_una);
 
 	if (dup)
 		c->dupacks++;

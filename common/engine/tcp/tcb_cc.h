@@ -48,10 +48,12 @@ void tcb_cc_init(struct tcb *t);
  * partial ACK, RFC 6582 §3.2 step 5). */
 bool tcb_cc_on_ack(struct tcb *t, uint32_t ack, uint32_t acked, uint32_t flight,
 		   uint64_t now, struct tcb_out *o);
-/* A segment that acks nothing new: counts it when it is a duplicate ACK (RFC 5681 §2)
- * and acts on the third (fast retransmit) and later ones (window inflation). Call before
- * the window update (the rule compares the window with the one last taken). */
-void tcb_cc_on_old_ack(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o);
+/* A segment that acks nothing new: counts it when it is a duplicate ACK (RFC 5681 §2;
+ * with SACK also one whose blocks SACKed `sacked` new bytes, RFC 6675 §2) and acts on
+ * the third (fast retransmit) and later ones (window inflation, or RFC 6675's step C).
+ * Call before the window update (the rule compares the window with the one last taken). */
+void tcb_cc_on_old_ack(struct tcb *t, const struct seg *s, uint32_t sacked, uint64_t now,
+		       struct tcb_out *o);
 /* The retransmission timer fired for data (RFC 5681 §3.1 eq. 4, RFC 6582 §4). */
 void tcb_cc_on_rto(struct tcb *t, uint64_t now, struct tcb_out *o);
 /* After new data went out (tcb_output), SACK recovery: NextSeg() rules 3 and 4 when

@@ -330,8 +330,9 @@ void tcb_opts_ts_recent(struct tcb *t, const struct seg *s, uint64_t now);
 uint64_t tcb_opts_ts_rtt(const struct tcb *t, const struct seg *s, uint64_t now);
 
 /* ---- 5. tcb_sack.c: the sender's SACK scoreboard (RFC 2018) ---- */
-/* Sender: marks queued segments the peer's SACK blocks cover; explains new marks. */
-void tcb_sack_input(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o);
+/* Sender: marks queued segments the peer's SACK blocks cover; explains new marks.
+ * Returns the bytes newly marked. */
+uint32_t tcb_sack_input(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o);
 /* Sender, RTO: reneging check and the explanation of SACKed segments kept. */
 void tcb_sack_on_rto(struct tcb *t, uint64_t now, struct tcb_out *o);
 uint32_t tcb_sack_bytes(const struct tcb *t);

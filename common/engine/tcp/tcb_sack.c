@@ -34,12 +34,12 @@ static uint32_t sack_mark(struct tcb *t, uint32_t left, uint32_t right, uint32_t
 
 /* Blocks that lie below the cumulative ACK (a D-SACK, RFC 2883, or stale) or beyond
  * SND.NXT are ignored: they mark nothing. */
-void tcb_sack_input(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o)
+uint32_t tcb_sack_input(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o)
 {
-	uint32_t from = seq_gt(s->ack, t->snd_una) ? s->ack : t->snd_una;
+	uint32_t from = seq_gt(s->ack, t->snd_una) ? s->ack : t->snd_una, all = 0;
 
 	if (!t->opt.sack_ok || !(s->flags & SEG_ACK))
-		return;
+		return 0;
 	for (unsigned i = 0; i < s->opts.nsack && i < SEG_MAX_SACK; i++) {
 		const struct seg_sack *b = &s->opts.sack[i];
 		uint32_t n;
@@ -48,10 +48,12 @@ void tcb_sack_input(struct tcb *t, const struct seg *s, uint64_t now, struct tcb
 		    seq_gt(b->right, t->snd_nxt))
 			continue;
 		n = sack_mark(t, b->left, b->right, from);
+		all += n;
 		if (n > 0)
 			tcb_ev_n(tcb_ev(t, o, TCB_EV_OPTION, TCB_WHY_SACK_MARKED, now), b->left,
 				 b->right, n, from);
 	}
+	return all;
 }
 
 /* On an RTO, before tcb_cc_on_rto: when the head itself is SACKed the receiver has
