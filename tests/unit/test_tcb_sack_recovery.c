@@ -1,4 +1,4 @@
-/* test_tcb_sack_recovery.c - SACK-based loss recovery (RFC 6675): IsLost, pipe, NextSeg() rules 1-4, the recovery point, and the RTO's filling in of holes (§5.1), ACK by ACK with a fake clock. */
+/* test_tcb_sack_recovery.c - SACK-based loss recovery (RFC 6675): IsLost, pipe, NextSeg() rules 1-4, the recovery point, the RTO's filling in of holes (§5.1), and the tail loss probe (RFC 8985 §7), ACK by ACK with a fake clock. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +18,7 @@ static struct net *sack_sender(uint32_t bytes)
 
 	cc_params(&pc, &ps);
 	pc.no_sack = false;
+	pc.no_tlp = false;	/* RFC 8985 §7 as the programs run it */
 	n = tn_new(&pc, &ps);
 	tn_handshake(n);
 	assert_true(cc_vars(n).sack_ok);
@@ -216,7 +217,8 @@ static void rule3_resends_below_a_sack(void **state)
 }
 
 /* After an RTO with SACK, every un-SACKed segment below the recovery point is lost
- * (§5.1): 0, 2 and 4 of ten lost, every ACK too, the timer resends 0; the ACK of 0 and 1
+ * (§5.1): 0, 2 and 4 of ten lost, every ACK too (and the tail loss probe's answer), the
+ * timer resends 0; the ACK of 0 and 1
  * SACKs 3 and 5-9, cwnd grows to 2 SMSS and pipe is 0: 2 and 4 go on that one ACK. */
 static void rto_fills_holes_by_pipe(void **state)
 {
@@ -226,6 +228,9 @@ static void rto_fills_holes_by_pipe(void **state)
 	uint64_t t;
 
 	(void)state;
+	tcb_out_reset(n->oc);
+	tcb_tick(n->c, tcb_deadline(n->c), n->oc);	/* the tail loss probe first: 9 */
+	rtx_ev(n, TCB_WHY_TLP_RTX, 9);
 	tcb_out_reset(n->oc);
 	t = tcb_deadline(n->c);
 	tcb_tick(n->c, t, n->oc);
@@ -279,6 +284,82 @@ static void data_acks_with_new_sacks_count_as_duplicates(void **state)
 	tn_free(n);
 }
 
+/* RFC 8985 §7: no ACK for the PTO (2 x SRTT, before the RTO) with more data queued than
+ * cwnd lets out: the probe is one new segment beyond cwnd, cwnd stays, the timer then
+ * runs as the RTO; when that fires too, it is the RTO's resend of the head. */
+static void tlp_probe_sends_new_data_then_rto(void **state)
+{
+	struct net *n = sack_sender(20 * CC_MSS);
+	const struct tcb_event *ev;
+	struct tcb_vars v = cc_vars(n);
+	uint64_t pto = tcb_deadline(n->c);
+
+	(void)state;
+	assert_true(pto < n->now + v.rto_us);	/* the PTO comes first */
+	/* 2 x SRTT, at least 10 ms (the handshake's SRTT here is 0) */
+	assert_int_equal(pto - n->now, 2 * v.srtt_us > 10 * MS ? 2 * v.srtt_us : 10 * MS);
+	tcb_out_reset(n->oc);
+	tcb_tick(n->c, pto, n->oc);
+	ev = tn_find(n->oc, TCB_EV_TIMER, TCB_WHY_TLP_PTO);
+	assert_non_null(ev);
+	assert_int_equal(ev->n[1], CC_SEQ(0));
+	assert_int_equal(ev->n[2], CC_SEQ(10));
+	assert_int_equal(n->oc->nseg, 1);
+	assert_int_equal(n->oc->seg[0].seq, CC_SEQ(10));	/* new data */
+	assert_int_equal(cc_count(n->oc, TCB_EV_RETRANSMIT), 0);
+	assert_int_equal(cc_count(n->oc, TCB_EV_CWND), 0);
+	assert_int_equal(tcb_deadline(n->c), pto + v.rto_us);
+	tcb_out_reset(n->oc);
+	tcb_tick(n->c, pto + v.rto_us, n->oc);
+	assert_non_null(tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_RTO));
+	assert_null(tn_find(n->oc, TCB_EV_TIMER, TCB_WHY_TLP_PTO));
+	tn_free(n);
+}
+
+/* Nothing new to send and the last segment, 9, lost (its ACK would have been the only
+ * sign): the probe resends 9, the ACK of everything follows, no RTO. */
+static void tlp_probe_resends_the_lost_tail(void **state)
+{
+	struct net *n = sack_sender(10 * CC_MSS);
+	uint64_t t = n->now + 10 * MS;
+	uint32_t cwnd;
+
+	(void)state;
+	cc_ack(n, CC_SEQ(9), t);	/* 0-8 arrived */
+	cwnd = cc_vars(n).cwnd;
+	tcb_out_reset(n->oc);
+	t = tcb_deadline(n->c);
+	/* one segment in flight: PTO = 2 x SRTT + WCDelAckT (200 ms), but no later than the
+	 * RTO (200 ms here): the probe goes then instead of the RTO's loss response */
+	assert_int_equal(t - (n->now + 10 * MS), cc_vars(n).rto_us);
+	assert_true(2 * cc_vars(n).srtt_us + 200 * MS > cc_vars(n).rto_us);
+	tcb_tick(n->c, t, n->oc);
+	assert_non_null(tn_find(n->oc, TCB_EV_TIMER, TCB_WHY_TLP_PTO));
+	rtx_ev(n, TCB_WHY_TLP_RTX, 9);
+	assert_int_equal(n->oc->nseg, 1);
+	cc_ack(n, CC_SEQ(10), t + 10 * MS);
+	assert_int_equal(tcb_deadline(n->c), TCB_NEVER);
+	assert_int_equal(cc_vars(n).cwnd, cwnd);	/* no loss response for a probe */
+	tn_free(n);
+}
+
+/* Without SACK there is no probe (RFC 8985 needs it): the timer is the RTO. */
+static void no_tlp_without_sack(void **state)
+{
+	static uint8_t data[10 * CC_MSS];
+	struct tcb_params pc, ps;
+	struct net *n;
+
+	(void)state;
+	cc_params(&pc, &ps);	/* no SACK offered */
+	pc.no_tlp = false;
+	n = tn_new(&pc, &ps);
+	tn_handshake(n);
+	tcb_send(n->c, data, sizeof(data), n->now, n->oc, NULL);
+	assert_int_equal(tcb_deadline(n->c), n->now + cc_vars(n).rto_us);
+	tn_free(n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +371,9 @@ int main(void)
 		cmocka_unit_test(rule3_resends_below_a_sack),
 		cmocka_unit_test(rto_fills_holes_by_pipe),
 		cmocka_unit_test(data_acks_with_new_sacks_count_as_duplicates),
+		cmocka_unit_test(tlp_probe_sends_new_data_then_rto),
+		cmocka_unit_test(tlp_probe_resends_the_lost_tail),
+		cmocka_unit_test(no_tlp_without_sack),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

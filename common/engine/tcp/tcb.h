@@ -190,6 +190,8 @@ struct tcb_params {
 	bool no_wscale;		/* offer no window scale option (--no-wscale) */
 	bool no_timestamps;	/* offer no timestamps, so no RTTM or PAWS (--no-timestamps) */
 	bool no_sack;		/* offer no SACK-permitted, send no SACK blocks (--no-sack) */
+	bool no_tlp;		/* no tail loss probe (RFC 8985 §7; only with SACK anyway):
+				 * the unit tests of RTO schedules set it */
 };
 
 void tcb_params_default(struct tcb_params *p);
@@ -440,6 +442,12 @@ enum tcb_why {
 					 * segment below the recovery point, resent while cwnd
 					 * - pipe allows (§5.1). n0, n1 as above, n2 SND.UNA,
 					 * n3 recovery point */
+	TCB_WHY_TLP_PTO,		/* TCB_EV_TIMER (the retransmission timer's slot run as
+					 * the PTO, RFC 8985 §7): a tail loss probe. n0 SRTT
+					 * us, n1 SND.UNA, n2 SND.NXT; rto_us the RTO next */
+	TCB_WHY_TLP_RTX,		/* TCB_EV_RETRANSMIT: the probe resends the highest
+					 * segment not SACKed (no new data may go). n0 seq,
+					 * n1 seq length, n2 SND.UNA, n3 SND.NXT */
 	TCB_WHY_COUNT
 };
 const char *tcb_why_name(enum tcb_why w);

@@ -351,6 +351,7 @@ bool tcb_cc_on_ack(struct tcb *t, uint32_t ack, uint32_t acked, uint32_t flight,
 	struct tcb_cc *c = &t->cc;
 
 	c->dupacks = 0;
+	c->tlp = TCB_TLP_NONE;	/* RFC 8985 §7: the probe (if one) is answered */
 	if (!c->cwnd)
 		return true;
 	if (tcb_cc_sack(t)) {	/* RFC 6298 §5.3: the timer restarts on every new ACK */

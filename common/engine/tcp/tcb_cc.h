@@ -20,6 +20,14 @@ enum tcb_cc_phase {
 				 * reaches recover (RecoveryPoint) */
 };
 
+/* Tail loss probe (RFC 8985 §7), with SACK only: the retransmission timer's slot runs
+ * the probe timeout (PTO) first (tcb_timer.c arms it, tcb_timeout.c fires it). */
+enum tcb_tlp {
+	TCB_TLP_NONE,		/* the retransmission timer, if running, is the RTO */
+	TCB_TLP_ARMED,		/* it runs as the PTO */
+	TCB_TLP_OUT,		/* a probe went; no other until an ACK of new data */
+};
+
 /* RFC 5681 §3.1 / RFC 6582 state, bytes and absolute sequence numbers. */
 struct tcb_cc {
 	uint32_t cwnd;		/* congestion window, bytes; 0 until the connection is open */
@@ -30,6 +38,7 @@ struct tcb_cc {
 	uint32_t high_rxt;	/* RFC 6675 HighRxt + 1: end of the highest resent segment */
 	uint32_t rescue_rxt;	/* RFC 6675 RescueRxt + 1 */
 	uint8_t phase;		/* enum tcb_cc_phase */
+	uint8_t tlp;		/* enum tcb_tlp: the retransmission timer runs as the PTO */
 	bool partial_seen;	/* a partial ACK already restarted the timer (RFC 6582 §3.2) */
 };
 

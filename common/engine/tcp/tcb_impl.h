@@ -283,6 +283,9 @@ void tcb_challenge_ack(struct tcb *t, enum tcb_why why, uint64_t now, struct tcb
 /* ---- 5. tcb_output.c: what the TCB sends on its own ---- */
 void tcb_send_syn(struct tcb *t, uint64_t now, struct tcb_out *o);
 void tcb_output(struct tcb *t, uint64_t now, struct tcb_out *o);
+/* RFC 8985 §7.3: one new segment as a tail loss probe, "regardless of" cwnd (the peer's
+ * window still bounds it); false when there is none to send. */
+bool tcb_output_probe(struct tcb *t, uint64_t now, struct tcb_out *o);
 
 /* ---- 7. tcb_tw.c: compact TIME-WAIT records (tcb_compact, tcb.h) ----
  * The one call upward: each public entry point's first lines (floor 6) hand a record

@@ -172,6 +172,7 @@ const char *const explain_msg_en[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_TIMER_FIN_WAIT_2] = "FIN-WAIT-2",
 	[EXPLAIN_M_TIMER_PERSIST] = "persist (zero-window probe)",
 	[EXPLAIN_M_TIMER_DACK] = "delayed-ACK",
+	[EXPLAIN_M_TIMER_PTO] = "tail-loss-probe (PTO)",
 	[EXPLAIN_M_TW_NONE] = "no rule given",
 	[EXPLAIN_M_TW_USER_OPEN_ACTIVE] = "the application asked to connect (active OPEN), so a SYN with sequence number ISS {n0} is sent",
 	[EXPLAIN_M_TW_USER_OPEN_PASSIVE] = "the application asked to listen (passive OPEN)",
@@ -265,6 +266,8 @@ const char *const explain_msg_en[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_TW_SACK_LOST_RTX] = "the receiver has SACKed {n2} segment{pl_n2} above seq {n0} ({n1} sequence number{pl_n1}), so that one is taken as lost (IsLost) and resent: pipe, the bytes still estimated in the network, was {n3}, below cwnd",
 	[EXPLAIN_M_TW_SACK_RULE3_RTX] = "no segment is known lost and no new data may go, but cwnd has room (pipe {n2} of cwnd {n3}): seq {n0} ({n1} sequence number{pl_n1}), the first un-SACKed segment below a SACKed one that was not resent yet, is resent",
 	[EXPLAIN_M_TW_SACK_RESCUE_RTX] = "nothing else may go and cwnd has room (pipe {n2}): seq {n0} ({n1} sequence number{pl_n1}), the highest segment not SACKed, is resent once in this recovery (rescue retransmission), so a lost tail does not wait for the timer; the next rescue only after the recovery point {n3}",
+	[EXPLAIN_M_TW_TLP_PTO] = "no ACK came for 2 × SRTT (SRTT {n0d}; more when one segment is in flight, whose ACK may be delayed) while SND.UNA {n1} .. SND.NXT {n2} is in flight: a probe goes, a new segment if one may, else the highest one not SACKed again, so that the receiver's answer (with SACK) shows a lost tail now instead of after the retransmission timer ({rto} from now); cwnd stays",
+	[EXPLAIN_M_TW_TLP_RTX] = "tail loss probe: no new data may go, so seq {n0} ({n1} sequence number{pl_n1}), the highest segment not SACKed, is sent again (SND.UNA {n2}, SND.NXT {n3})",
 	[EXPLAIN_M_TW_SACK_RTO_FILL] = "after the timeout every segment below the recovery point {n3} that the receiver has not SACKed is taken as lost: seq {n0} ({n1} sequence number{pl_n1}) is resent now that cwnd minus pipe has room (SND.UNA {n2}); SACKed segments are not resent",
 
 	[EXPLAIN_M_SUM_HEAD] = "Connection {conn} summary: client → server {c_segs} segments, {c_bytes} bytes; server → client {s_segs} segments, {s_bytes} bytes.",

@@ -172,6 +172,7 @@ const char *const explain_msg_zh[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_TIMER_FIN_WAIT_2] = "FIN_WAIT_2 ",
 	[EXPLAIN_M_TIMER_PERSIST] = "坚持（零窗口探测）",
 	[EXPLAIN_M_TIMER_DACK] = "延迟确认",
+	[EXPLAIN_M_TIMER_PTO] = "尾部丢包探测（PTO）",
 	[EXPLAIN_M_TW_NONE] = "没有给出规则",
 	[EXPLAIN_M_TW_USER_OPEN_ACTIVE] = "应用程序请求建立连接（主动打开），于是发出 SYN，序号为 ISS {n0}",
 	[EXPLAIN_M_TW_USER_OPEN_PASSIVE] = "应用程序开始监听（被动打开）",
@@ -265,6 +266,8 @@ const char *const explain_msg_zh[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_TW_SACK_LOST_RTX] = "seq = {n0}（占 {n1} 个序号）之后已有 {n2} 个报文段被 SACK，因此认为它丢了（IsLost），重发它：pipe（估计仍在网络中的字节数）为 {n3}，小于 cwnd",
 	[EXPLAIN_M_TW_SACK_RULE3_RTX] = "没有已知丢失的报文段，也不能发新数据，但 cwnd 还有余量（pipe {n2}，cwnd {n3}）：重发 seq = {n0}（占 {n1} 个序号），即被 SACK 的报文段之下第一个未被 SACK、尚未重发过的报文段",
 	[EXPLAIN_M_TW_SACK_RESCUE_RTX] = "没有别的可发而 cwnd 还有余量（pipe {n2}）：重发 seq = {n0}（占 {n1} 个序号），即最高的未被 SACK 的报文段，本次恢复只做一次（救援重传），使丢失的尾部不必等定时器；下一次救援要到恢复点 {n3} 之后",
+	[EXPLAIN_M_TW_TLP_PTO] = "SND.UNA {n1} .. SND.NXT {n2} 在途，却已有 2 × SRTT（SRTT {n0d}；只有一个报文段在途时更长，因为它的 ACK 可能被延迟）没有 ACK：发送一个探测报文，能发新数据就发一个新报文段，否则再发最高的未被 SACK 的报文段，使接收方的回答（带 SACK）现在就显示尾部的丢失，而不是等重传定时器（{rto} 之后）；cwnd 不变",
+	[EXPLAIN_M_TW_TLP_RTX] = "尾部丢包探测：不能发新数据，所以再发 seq = {n0}（占 {n1} 个序号），即最高的未被 SACK 的报文段（SND.UNA {n2}，SND.NXT {n3}）",
 	[EXPLAIN_M_TW_SACK_RTO_FILL] = "超时之后，恢复点 {n3} 以下接收方没有 SACK 的报文段都视为丢失：cwnd 减去 pipe 有余量，于是重发 seq = {n0}（占 {n1} 个序号）（SND.UNA {n2}）；被 SACK 的报文段不重发",
 
 	[EXPLAIN_M_SUM_HEAD] = "连接 {conn} 小结：客户端 → 服务端 {c_segs} 个报文段、{c_bytes} 字节；服务端 → 客户端 {s_segs} 个报文段、{s_bytes} 字节。",

@@ -744,7 +744,9 @@ static void set_event_vars(struct prose *p)
 	explain_var_u(&p->v, "n", ev->n[0]);
 	explain_var_u(&p->v, "linear", p->r->linear_retries);
 	explain_var_s(&p->v, "timer",
-		    explain_msg(p->lang, (enum explain_msg_id)(EXPLAIN_M_TIMER_NONE + t)));
+		    explain_msg(p->lang, ev->why == TCB_WHY_TLP_PTO
+						 ? EXPLAIN_M_TIMER_PTO
+						 : (enum explain_msg_id)(EXPLAIN_M_TIMER_NONE + t)));
 	explain_var_s(&p->v, "rfc", tcb_why_rfc(ev->why));
 	set_dur(p, "after", ev->after_us);
 	set_dur(p, "rto", ev->rto_us);
