@@ -19,6 +19,11 @@ struct net *cc_sender(uint32_t bytes);
 /* The server's ACK `ack` (window 65535, no data) given to the client at `now`; the
  * client's output is appended to n->oc after it is reset. */
 void cc_ack(struct net *n, uint32_t ack, uint64_t now);
+/* cc_sender's connection with SACK agreed and the tail loss probe on (RFC 6675, 8985). */
+struct net *cc_sack_sender(uint32_t bytes);
+/* cc_ack with SACK blocks of the client's segments [blk[i][0], blk[i][1]), nblk of them. */
+void cc_sack_ack(struct net *n, uint32_t ack, unsigned nblk, const unsigned (*blk)[2],
+		 uint64_t now);
 /* The client's congestion variables. */
 struct tcb_vars cc_vars(const struct net *n);
 /* The only TCB_EV_CWND event of o with reason why (fails when there are several). */

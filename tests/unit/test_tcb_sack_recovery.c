@@ -9,40 +9,6 @@
 
 #include "helper_tcbcc.h"
 
-/* cc_sender's connection with SACK agreed (SMSS 1460, IW 10, window 65535). */
-static struct net *sack_sender(uint32_t bytes)
-{
-	static uint8_t data[262144];
-	struct tcb_params pc, ps;
-	struct net *n;
-
-	cc_params(&pc, &ps);
-	pc.no_sack = false;
-	pc.no_tlp = false;	/* RFC 8985 §7 as the programs run it */
-	n = tn_new(&pc, &ps);
-	tn_handshake(n);
-	assert_true(cc_vars(n).sack_ok);
-	assert_true(bytes <= sizeof(data));
-	assert_int_equal(tcb_send(n->c, data, bytes, n->now, n->oc, NULL), (long)bytes);
-	return n;
-}
-
-/* The server's ACK `ack` with SACK blocks of the client's segments [lo, hi) pairs,
- * nblk of them, given at now; the client's output lands in n->oc. */
-static void sack_ack(struct net *n, uint32_t ack, unsigned nblk, const unsigned (*blk)[2],
-		     uint64_t now)
-{
-	struct seg s = tn_seg(&tn_sa, S_ISS + 1, ack, SEG_ACK);
-
-	s.opts.nsack = (uint8_t)nblk;
-	for (unsigned i = 0; i < nblk; i++) {
-		s.opts.sack[i].left = CC_SEQ(blk[i][0]);
-		s.opts.sack[i].right = CC_SEQ(blk[i][1]);
-	}
-	tcb_out_reset(n->oc);
-	tcb_input(n->c, &s, now, n->oc);
-}
-
 static const struct tcb_event *rtx_ev(const struct net *n, enum tcb_why why, unsigned seg)
 {
 	const struct tcb_event *ev = tn_find(n->oc, TCB_EV_RETRANSMIT, why);
@@ -60,11 +26,11 @@ static const struct tcb_event *rtx_ev(const struct net *n, enum tcb_why why, uns
 static void islost_starts_recovery_before_three_dupacks(void **state)
 {
 	static const unsigned b[][2] = { { 1, 4 } };
-	struct net *n = sack_sender(100000);
+	struct net *n = cc_sack_sender(100000);
 	const struct tcb_event *ev;
 
 	(void)state;
-	sack_ack(n, CC_SEQ(0), 1, b, n->now + 10 * MS);
+	cc_sack_ack(n, CC_SEQ(0), 1, b, n->now + 10 * MS);
 	assert_int_equal(cc_vars(n).dupacks, 1);
 	ev = cc_ev(n->oc, TCB_WHY_CC_SACK_LOSS);
 	assert_non_null(ev);
@@ -88,19 +54,19 @@ static void third_dupack_starts_sack_recovery(void **state)
 {
 	static const unsigned b1[][2] = { { 1, 2 } }, b2[][2] = { { 1, 3 } },
 			      b3[][2] = { { 1, 4 } };
-	struct net *n = sack_sender(100000);
+	struct net *n = cc_sack_sender(100000);
 	const struct tcb_event *ev;
 	uint64_t t = n->now + 10 * MS;
 
 	(void)state;
-	sack_ack(n, CC_SEQ(0), 1, b1, t);
+	cc_sack_ack(n, CC_SEQ(0), 1, b1, t);
 	assert_int_equal(n->oc->nseg, 1);
 	assert_int_equal(n->oc->seg[0].seq, CC_SEQ(10));
-	sack_ack(n, CC_SEQ(0), 1, b2, t);
+	cc_sack_ack(n, CC_SEQ(0), 1, b2, t);
 	assert_int_equal(n->oc->nseg, 1);
 	assert_int_equal(n->oc->seg[0].seq, CC_SEQ(11));
 	assert_int_equal(cc_vars(n).cc_phase, 0);
-	sack_ack(n, CC_SEQ(0), 1, b3, t);
+	cc_sack_ack(n, CC_SEQ(0), 1, b3, t);
 	ev = cc_ev(n->oc, TCB_WHY_CC_SACK_DUPACKS);
 	assert_non_null(ev);
 	assert_int_equal(ev->count, 3);
@@ -119,21 +85,21 @@ static void second_hole_resent_on_a_sack(void **state)
 {
 	static const unsigned b1[][2] = { { 3, 6 }, { 1, 2 } }, b2[][2] = { { 3, 7 }, { 1, 2 } },
 			      b3[][2] = { { 3, 8 }, { 1, 2 } };
-	struct net *n = sack_sender(100000);
+	struct net *n = cc_sack_sender(100000);
 	const struct tcb_event *ev;
 	uint64_t t = n->now + 10 * MS;
 
 	(void)state;
-	sack_ack(n, CC_SEQ(0), 2, b1, t);
+	cc_sack_ack(n, CC_SEQ(0), 2, b1, t);
 	rtx_ev(n, TCB_WHY_SACK_LOST_RTX, 0);
 	assert_int_equal(n->oc->nseg, 1);
-	sack_ack(n, CC_SEQ(0), 2, b2, t + 1 * MS);
+	cc_sack_ack(n, CC_SEQ(0), 2, b2, t + 1 * MS);
 	ev = rtx_ev(n, TCB_WHY_SACK_LOST_RTX, 2);
 	assert_int_equal(ev->n[2], 4);	/* 3, 4, 5, 6 */
 	assert_int_equal(ev->n[3], 4 * CC_MSS);	/* 0's resend, 7, 8, 9 */
 	assert_int_equal(n->oc->nseg, 1);
 	assert_int_equal(n->oc->seg[0].seq, CC_SEQ(2));
-	sack_ack(n, CC_SEQ(0), 2, b3, t + 2 * MS);
+	cc_sack_ack(n, CC_SEQ(0), 2, b3, t + 2 * MS);
 	assert_int_equal(cc_count(n->oc, TCB_EV_RETRANSMIT), 0);
 	assert_int_equal(n->oc->nseg, 1);
 	assert_int_equal(n->oc->seg[0].seq, CC_SEQ(10));
@@ -152,12 +118,12 @@ static void second_hole_resent_on_a_sack(void **state)
 static void partial_ack_keeps_recovery(void **state)
 {
 	static const unsigned b1[][2] = { { 3, 6 }, { 1, 2 } }, b2[][2] = { { 3, 10 } };
-	struct net *n = sack_sender(100000);
+	struct net *n = cc_sack_sender(100000);
 	uint64_t t = n->now + 10 * MS;
 
 	(void)state;
-	sack_ack(n, CC_SEQ(0), 2, b1, t);
-	sack_ack(n, CC_SEQ(2), 1, b2, t + 20 * MS);	/* 0 arrived, 2 still missing */
+	cc_sack_ack(n, CC_SEQ(0), 2, b1, t);
+	cc_sack_ack(n, CC_SEQ(2), 1, b2, t + 20 * MS);	/* 0 arrived, 2 still missing */
 	assert_null(cc_ev(n->oc, TCB_WHY_CC_SACK_EXIT));
 	assert_int_equal(cc_vars(n).cc_phase, 3);
 	assert_int_equal(cc_vars(n).cwnd, 7300);
@@ -172,14 +138,14 @@ static void partial_ack_keeps_recovery(void **state)
 static void rescue_retransmits_the_tail_once(void **state)
 {
 	static const unsigned b1[][2] = { { 1, 4 } }, b2[][2] = { { 1, 9 } };
-	struct net *n = sack_sender(10 * CC_MSS);
+	struct net *n = cc_sack_sender(10 * CC_MSS);
 	const struct tcb_event *ev;
 	uint64_t t = n->now + 10 * MS;
 
 	(void)state;
-	sack_ack(n, CC_SEQ(0), 1, b1, t);
+	cc_sack_ack(n, CC_SEQ(0), 1, b1, t);
 	rtx_ev(n, TCB_WHY_SACK_LOST_RTX, 0);
-	sack_ack(n, CC_SEQ(0), 1, b2, t + 1 * MS);	/* room, but HighACK <= RescueRxt */
+	cc_sack_ack(n, CC_SEQ(0), 1, b2, t + 1 * MS);	/* room, but HighACK <= RescueRxt */
 	assert_int_equal(n->oc->nseg, 0);
 	cc_ack(n, CC_SEQ(9), t + 20 * MS);	/* the resend of 0 arrived */
 	ev = rtx_ev(n, TCB_WHY_SACK_RESCUE_RTX, 9);
@@ -199,19 +165,19 @@ static void rescue_retransmits_the_tail_once(void **state)
 static void rule3_resends_below_a_sack(void **state)
 {
 	static const unsigned b[][2] = { { 2, 3 }, { 4, 5 } };
-	struct net *n = sack_sender(5 * CC_MSS);
+	struct net *n = cc_sack_sender(5 * CC_MSS);
 	uint64_t t = n->now + 10 * MS;
 
 	(void)state;
 	cc_ack(n, CC_SEQ(1), t);	/* 0 arrived */
 	for (int k = 0; k < 3; k++)
-		sack_ack(n, CC_SEQ(1), 2, b, t + (uint64_t)(k + 1) * MS);
+		cc_sack_ack(n, CC_SEQ(1), 2, b, t + (uint64_t)(k + 1) * MS);
 	/* entered on the third (or Early Retransmit's fewer): 1 resent first */
 	assert_int_equal(cc_vars(n).cc_phase, 3);
 	assert_int_equal(cc_vars(n).cwnd, 2 * CC_MSS);	/* max(FlightSize / 2, 2 SMSS) */
 	assert_non_null(tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_FAST_RETRANSMIT));
 	/* pipe: 1 resent (1460) + 3 (1460) = cwnd: after 1's resend is acked, room */
-	sack_ack(n, CC_SEQ(3), 1, b + 1, t + 30 * MS);
+	cc_sack_ack(n, CC_SEQ(3), 1, b + 1, t + 30 * MS);
 	rtx_ev(n, TCB_WHY_SACK_RULE3_RTX, 3);
 	tn_free(n);
 }
@@ -223,7 +189,7 @@ static void rule3_resends_below_a_sack(void **state)
 static void rto_fills_holes_by_pipe(void **state)
 {
 	static const unsigned b[][2] = { { 5, 10 }, { 3, 4 } };
-	struct net *n = sack_sender(10 * CC_MSS);
+	struct net *n = cc_sack_sender(10 * CC_MSS);
 	const struct tcb_event *ev;
 	uint64_t t;
 
@@ -236,7 +202,7 @@ static void rto_fills_holes_by_pipe(void **state)
 	tcb_tick(n->c, t, n->oc);
 	assert_non_null(tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_RTO));
 	assert_int_equal(cc_vars(n).cc_phase, 2);
-	sack_ack(n, CC_SEQ(2), 2, b, t + 10 * MS);
+	cc_sack_ack(n, CC_SEQ(2), 2, b, t + 10 * MS);
 	assert_int_equal(cc_vars(n).cwnd, 2 * CC_MSS);
 	assert_int_equal(n->oc->nseg, 2);
 	assert_int_equal(n->oc->seg[0].seq, CC_SEQ(2));
@@ -246,7 +212,7 @@ static void rto_fills_holes_by_pipe(void **state)
 	assert_int_equal(ev->n[3], CC_SEQ(10));
 	assert_int_equal(cc_count(n->oc, TCB_EV_RETRANSMIT), 2);
 	/* a later ACK below the recovery point does not resend them again */
-	sack_ack(n, CC_SEQ(2), 2, b, t + 11 * MS);
+	cc_sack_ack(n, CC_SEQ(2), 2, b, t + 11 * MS);
 	assert_int_equal(cc_count(n->oc, TCB_EV_RETRANSMIT), 0);
 	cc_ack(n, CC_SEQ(10), t + 30 * MS);
 	assert_int_equal(cc_vars(n).cc_phase, 0);
@@ -260,7 +226,7 @@ static void rto_fills_holes_by_pipe(void **state)
 static void data_acks_with_new_sacks_count_as_duplicates(void **state)
 {
 	static const uint8_t text[100];
-	struct net *n = sack_sender(3 * CC_MSS);
+	struct net *n = cc_sack_sender(3 * CC_MSS);
 	const struct tcb_event *ev;
 	uint64_t t = n->now + 10 * MS;
 
@@ -289,7 +255,7 @@ static void data_acks_with_new_sacks_count_as_duplicates(void **state)
  * runs as the RTO; when that fires too, it is the RTO's resend of the head. */
 static void tlp_probe_sends_new_data_then_rto(void **state)
 {
-	struct net *n = sack_sender(20 * CC_MSS);
+	struct net *n = cc_sack_sender(20 * CC_MSS);
 	const struct tcb_event *ev;
 	struct tcb_vars v = cc_vars(n);
 	uint64_t pto = tcb_deadline(n->c);
@@ -320,7 +286,7 @@ static void tlp_probe_sends_new_data_then_rto(void **state)
  * sign): the probe resends 9, the ACK of everything follows, no RTO. */
 static void tlp_probe_resends_the_lost_tail(void **state)
 {
-	struct net *n = sack_sender(10 * CC_MSS);
+	struct net *n = cc_sack_sender(10 * CC_MSS);
 	uint64_t t = n->now + 10 * MS;
 	uint32_t cwnd;
 

@@ -777,7 +777,8 @@ static bool event_says_why(const struct tcb_event *ev)
 	case TCB_EV_OPTION:
 		return false;
 	case TCB_EV_TIMER:
-		return ev->why == TCB_WHY_PERSIST_PROBE || ev->why == TCB_WHY_DACK_TIMEOUT;
+		return ev->why == TCB_WHY_PERSIST_PROBE || ev->why == TCB_WHY_DACK_TIMEOUT ||
+		       ev->why == TCB_WHY_TLP_PTO;
 	default:
 		return true;
 	}
@@ -838,7 +839,8 @@ static void prose_event(struct prose *p)
 	if (event_says_why(ev))
 		say(p, EXPLAIN_M_EV_WHY);
 	if ((ev->kind == TCB_EV_RETRANSMIT ||
-	     (ev->kind == TCB_EV_TIMER && ev->timer == TCB_TIMER_RTX)) && ev->rto_us)
+	     (ev->kind == TCB_EV_TIMER && ev->timer == TCB_TIMER_RTX &&
+	      ev->why != TCB_WHY_TLP_PTO)) && ev->rto_us)	/* a probe says its RTO itself */
 		explain_sb_msg(&p->sb, p->lang, next_try_msg(p->r), &p->v);
 	if (ev->kind == TCB_EV_TIMER && ev->why == TCB_WHY_PERSIST_PROBE && ev->rto_us)
 		explain_sb_msg(&p->sb, p->lang, EXPLAIN_M_EV_PROBE_NEXT, &p->v);
