@@ -258,7 +258,7 @@ const char *const explain_msg_zh[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_TW_SACK_OFF_LOCAL] = "本端关闭了 SACK（--no-sack），所以无论对方是否提出，都只用累计确认：丢包后发送方无法知道后面哪些报文段已经到达",
 	[EXPLAIN_M_TW_SACK_OFF_PEER] = "对方的 SYN 没有带 SACK-permitted，所以不使用 SACK 块：只有累计确认",
 	[EXPLAIN_M_TW_SACK_MARKED] = "对方的 SACK 块 {n0} .. {n1} 表示它已收到这些序号，虽然 {n3} 仍然缺失：已发送报文段中的 {n2} 字节被标记为已 SACK，不会再发送",
-	[EXPLAIN_M_TW_SACK_KEPT] = "SND.UNA {n2} 之后有 {n0} 个已发送的报文段（{n1} 字节）已被 SACK 报告，所以超时不把它们算作丢失：它们不会再发送；其余的会在之后的 ACK 显示缺失时逐个重发",
+	[EXPLAIN_M_TW_SACK_KEPT] = "SND.UNA {n2} 之后有 {n0} 个已发送的报文段（{n1} 字节）已被 SACK 报告，所以超时不把它们算作丢失：它们不会再发送；SND.NXT 以下其余的视为丢失，在之后的 ACK 到来时按慢启动的 cwnd 减去 pipe 所允许的量从低到高重发（RFC 6675 §5.1）",
 	[EXPLAIN_M_TW_SACK_RENEGED] = "SND.UNA 处的报文段（{n0}）曾被 SACK 报告，但定时器超时时仍未被确认：接收方丢弃了它报告过的数据（reneging），所以全部 {n1} 个 SACK 标记作废，任何报文段都可能再次发送",
 	[EXPLAIN_M_TW_CC_SACK_LOSS] = "第一个未确认报文段之后已有 {count} 个报文段被 SACK，因此认为它丢了（IsLost：其后有 3 个被 SACK 的报文段，或超过 2 × SMSS 字节被 SACK），不必等三个重复 ACK：开始基于 SACK 的丢包恢复，ssthresh = cwnd = max(FlightSize / 2, 2 × SMSS)；直到目前已发送的数据全部被确认，每个 ACK 允许发送 cwnd 减去 pipe（估计仍在网络中的字节数）的量，先发丢失的报文段",
 	[EXPLAIN_M_TW_CC_SACK_DUPACKS] = "第 {count} 个重复 ACK：一个报文段丢了而后面的到达了，因此开始基于 SACK 的丢包恢复：ssthresh = cwnd = max(FlightSize / 2, 2 × SMSS)；直到目前已发送的数据全部被确认，每个 ACK 允许发送 cwnd 减去 pipe（估计仍在网络中的字节数）的量，先发丢失的报文段",
