@@ -250,6 +250,38 @@ static void data_acks_with_new_sacks_count_as_duplicates(void **state)
 	tn_free(n);
 }
 
+/* Segment 0 lost, and its resend too. New data goes after the resend as SACKs lower
+ * pipe; once a segment first sent after the resend (10) is SACKed, the resend must have
+ * been lost as well: 0 goes a third time, without waiting for the RTO. A SACK of data
+ * sent before the resend (9) proves nothing. */
+static void lost_resend_detected_by_later_sack(void **state)
+{
+	static const unsigned b1[][2] = { { 1, 4 } }, b2[][2] = { { 1, 7 } },
+			      b3[][2] = { { 1, 8 } }, b4[][2] = { { 1, 10 } },
+			      b5[][2] = { { 1, 11 } };
+	struct net *n = cc_sack_sender(100000);
+	const struct tcb_event *ev;
+	uint64_t t = n->now + 10 * MS;
+
+	(void)state;
+	cc_sack_ack(n, CC_SEQ(0), 1, b1, t);
+	rtx_ev(n, TCB_WHY_SACK_LOST_RTX, 0);
+	cc_sack_ack(n, CC_SEQ(0), 1, b2, t + 1 * MS);
+	assert_int_equal(n->oc->nseg, 1);
+	assert_int_equal(n->oc->seg[0].seq, CC_SEQ(10));	/* new data after the resend */
+	cc_sack_ack(n, CC_SEQ(0), 1, b3, t + 2 * MS);
+	assert_int_equal(n->oc->seg[0].seq, CC_SEQ(11));
+	cc_sack_ack(n, CC_SEQ(0), 1, b4, t + 3 * MS);	/* up to 9: sent before it */
+	assert_null(tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_SACK_RTX_LOST_AGAIN));
+	cc_sack_ack(n, CC_SEQ(0), 1, b5, t + 4 * MS);	/* 10: sent after it */
+	ev = rtx_ev(n, TCB_WHY_SACK_RTX_LOST_AGAIN, 0);
+	assert_int_equal(ev->n[2], CC_SEQ(10));
+	assert_int_equal(ev->count, 2);	/* the third transmission */
+	cc_sack_ack(n, CC_SEQ(0), 1, b5, t + 5 * MS);	/* not again for the same SACK */
+	assert_null(tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_SACK_RTX_LOST_AGAIN));
+	tn_free(n);
+}
+
 /* RFC 8985 §7: no ACK for the PTO (2 x SRTT, before the RTO) with more data queued than
  * cwnd lets out: the probe is one new segment beyond cwnd, cwnd stays, the timer then
  * runs as the RTO; when that fires too, it is the RTO's resend of the head. */
@@ -337,6 +369,7 @@ int main(void)
 		cmocka_unit_test(rule3_resends_below_a_sack),
 		cmocka_unit_test(rto_fills_holes_by_pipe),
 		cmocka_unit_test(data_acks_with_new_sacks_count_as_duplicates),
+		cmocka_unit_test(lost_resend_detected_by_later_sack),
 		cmocka_unit_test(tlp_probe_sends_new_data_then_rto),
 		cmocka_unit_test(tlp_probe_resends_the_lost_tail),
 		cmocka_unit_test(no_tlp_without_sack),

@@ -442,6 +442,10 @@ enum tcb_why {
 					 * segment below the recovery point, resent while cwnd
 					 * - pipe allows (§5.1). n0, n1 as above, n2 SND.UNA,
 					 * n3 recovery point */
+	TCB_WHY_SACK_RTX_LOST_AGAIN,	/* TCB_EV_RETRANSMIT: a resent segment is lost again:
+					 * data first sent after that resend is SACKed (Linux's
+					 * lost-retransmit detection). n0 seq, n1 seq length,
+					 * n2 SND.NXT at that resend, n3 pipe */
 	TCB_WHY_TLP_PTO,		/* TCB_EV_TIMER (the retransmission timer's slot run as
 					 * the PTO, RFC 8985 §7): a tail loss probe. n0 SRTT
 					 * us, n1 SND.UNA, n2 SND.NXT; rto_us the RTO next */

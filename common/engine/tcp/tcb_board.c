@@ -29,25 +29,41 @@ static bool board_lost(const struct tcb *t, const struct tcb_rtx_ent *r, uint32_
 	return t->cc.phase == TCB_CC_RTO_RECOVERY && seq_lt(r->seq, t->cc.recover);
 }
 
+/* A resend is lost too when data first sent after it has been SACKed: sent later on
+ * the same path, it would have arrived later (no reordering assumed). RFC 6675 has no
+ * such rule (its HighRxt never goes back: a lost resend waits for the RTO); it is Linux's
+ * lost-retransmit detection (tcp_mark_lost_retrans before RACK), by sequence number, and
+ * what RFC 8985 §6 does by time. top: the end of the highest SACKed segment. */
+static bool board_resend_lost(const struct tcb_rtx_ent *r, bool above_sack, uint32_t top)
+{
+	return r->rtx > 0 && above_sack && seq_gt(top, r->rtx_nxt);
+}
+
 /* One pass from the highest segment down, so that "SACKed above" is known at each. */
 void tcb_board_scan(const struct tcb *t, struct tcb_board *b)
 {
-	uint32_t segs = 0, bytes = 0;
+	uint32_t segs = 0, bytes = 0, top = 0;
 	bool above_sack = false;
 
 	*b = (struct tcb_board){ .lost = -1, .rule3 = -1, .rescue = -1 };
 	for (unsigned k = t->rtx_n; k-- > 0;) {
 		const struct tcb_rtx_ent *r = board_at(t, k);
 		uint32_t len = tcb_rtx_seqlen(r);
-		bool lost, resent = seq_lt(r->seq, t->cc.high_rxt);
+		bool lost, again = false, resent = seq_lt(r->seq, t->cc.high_rxt);
 
 		if (r->sacked) {
+			if (!above_sack)
+				top = r->seq + len;
 			segs++;
 			bytes += len;
 			above_sack = true;
 			continue;
 		}
 		lost = board_lost(t, r, segs, bytes);
+		if (resent && board_resend_lost(r, above_sack, top)) {
+			resent = false;	/* no longer in the network: may go again */
+			lost = again = true;
+		}
 		/* SetPipe (§4): (a) not lost: still in the network; (b) S1 <= HighRxt: its
 		 * retransmission is (an octet resent without being lost counts twice) */
 		b->pipe += (lost ? 0 : len) + (resent ? len : 0);
@@ -64,6 +80,7 @@ void tcb_board_scan(const struct tcb *t, struct tcb_board *b)
 		if (lost) {	/* (1.c), which implies (1.b) but after an RTO */
 			b->lost = (int)k;
 			b->lost_sacked_above = segs;
+			b->lost_again_nxt = again ? r->rtx_nxt : 0;
 		}
 	}
 }

@@ -213,7 +213,10 @@ static void tcb_cc_sack_fill(struct tcb *t, uint64_t now, struct tcb_out *o)
 		tcb_board_scan(t, &b);
 		if (b.lost < 0 || t->cc.cwnd < b.pipe + smss)
 			return;
-		if (t->cc.phase == TCB_CC_RTO_RECOVERY)
+		if (b.lost_again_nxt)	/* HighRxt stays: it is below */
+			tcb_rtx_resend(t, tcb_rtx_get(t, (unsigned)b.lost), TCB_WHY_SACK_RTX_LOST_AGAIN,
+				       b.lost_again_nxt, b.pipe, now, o);
+		else if (t->cc.phase == TCB_CC_RTO_RECOVERY)
 			tcb_cc_sack_resend(t, b.lost, TCB_WHY_SACK_RTO_FILL, t->snd_una,
 					   t->cc.recover, now, o);
 		else

@@ -28,6 +28,8 @@ struct tcb_rtx_ent {
 	uint8_t flags;		/* SEG_SYN / SEG_FIN / SEG_PSH it carries */
 	int rtx;		/* retransmissions so far; Karn: no RTT sample when > 0 */
 	bool sacked;		/* wholly inside a SACK block of the peer (tcb_sack.c) */
+	uint32_t rtx_nxt;	/* SND.NXT at its latest resend: a SACK of data from
+				 * there on shows that resend lost too (tcb_board.c) */
 	uint64_t first_at;	/* first transmission, us */
 	uint64_t last_at;	/* latest transmission, us */
 };
@@ -258,11 +260,15 @@ void tcb_rtx_clear(struct tcb *t);
 struct tcb_board {
 	uint32_t pipe;			/* SetPipe() (§4), sequence numbers */
 	int lost;			/* NextSeg() rule 1: the first un-SACKed segment above
-					 * HighRxt that IsLost() (after an RTO: below recover) */
+					 * HighRxt that IsLost() (after an RTO: below recover),
+					 * or below it whose resend is lost too */
 	int rule3;			/* rule 3: the first un-SACKed one above HighRxt below
 					 * the highest SACKed segment */
 	int rescue;			/* rule 4: the highest un-SACKed segment */
 	uint32_t lost_sacked_above;	/* SACKed segments above `lost` */
+	uint32_t lost_again_nxt;	/* `lost` was resent and lost again: the SND.NXT
+					 * of that resend (data from there on is SACKed);
+					 * else 0 */
 	uint32_t head_sacked_above;	/* ... above the first unacknowledged segment */
 	bool head_lost;			/* IsLost(HighACK + 1) */
 };

@@ -130,6 +130,7 @@ static const struct tcb_why_info tcb_whys[TCB_WHY_COUNT] = {
 	[TCB_WHY_SACK_RULE3_RTX] = {"sack_rule3_rtx", "RFC 6675 §4 NextSeg() rule 3"},
 	[TCB_WHY_SACK_RESCUE_RTX] = {"sack_rescue_rtx", "RFC 6675 §4 NextSeg() rule 4"},
 	[TCB_WHY_SACK_RTO_FILL] = {"sack_rto_fill", "RFC 6675 §5.1"},
+	[TCB_WHY_SACK_RTX_LOST_AGAIN] = {"sack_rtx_lost_again", "RFC 6675 §4 SetPipe(), RFC 8985 §6.2 (by sequence, not time)"},
 	[TCB_WHY_TLP_PTO] = {"tlp_pto", "RFC 8985 §7.2, §7.3"},
 	[TCB_WHY_TLP_RTX] = {"tlp_rtx", "RFC 8985 §7.3"},
 };

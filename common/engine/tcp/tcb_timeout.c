@@ -96,6 +96,7 @@ static void tcb_rtx_fire(struct tcb *t, uint64_t now, struct tcb_out *o)
 	}
 	t->rtx_count++;
 	r->rtx++;
+	r->rtx_nxt = t->snd_nxt;
 	if (r->flags & SEG_SYN)
 		t->syn_timed_out = true;
 	tcb_rtx_backoff(t, r);

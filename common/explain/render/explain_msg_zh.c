@@ -266,6 +266,7 @@ const char *const explain_msg_zh[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_TW_SACK_LOST_RTX] = "seq = {n0}（占 {n1} 个序号）之后已有 {n2} 个报文段被 SACK，因此认为它丢了（IsLost），重发它：pipe（估计仍在网络中的字节数）为 {n3}，小于 cwnd",
 	[EXPLAIN_M_TW_SACK_RULE3_RTX] = "没有已知丢失的报文段，也不能发新数据，但 cwnd 还有余量（pipe {n2}，cwnd {n3}）：重发 seq = {n0}（占 {n1} 个序号），即被 SACK 的报文段之下第一个未被 SACK、尚未重发过的报文段",
 	[EXPLAIN_M_TW_SACK_RESCUE_RTX] = "没有别的可发而 cwnd 还有余量（pipe {n2}）：重发 seq = {n0}（占 {n1} 个序号），即最高的未被 SACK 的报文段，本次恢复只做一次（救援重传），使丢失的尾部不必等定时器；下一次救援要到恢复点 {n3} 之后",
+	[EXPLAIN_M_TW_SACK_RTX_LOST_AGAIN] = "seq = {n0}（占 {n1} 个序号）已经重发过，但接收方随后 SACK 了在那次重发之后才首次发送的数据（从 {n2} 起），它们本应晚于重发到达：那次重发也丢了，所以现在再发一次，而不是等重传定时器（pipe {n3}）",
 	[EXPLAIN_M_TW_TLP_PTO] = "SND.UNA {n1} .. SND.NXT {n2} 在途，却已有 2 × SRTT（SRTT {n0d}；只有一个报文段在途时更长，因为它的 ACK 可能被延迟）没有 ACK：发送一个探测报文，能发新数据就发一个新报文段，否则再发最高的未被 SACK 的报文段，使接收方的回答（带 SACK）现在就显示尾部的丢失，而不是等重传定时器（{rto} 之后）；cwnd 不变",
 	[EXPLAIN_M_TW_TLP_RTX] = "尾部丢包探测：不能发新数据，所以再发 seq = {n0}（占 {n1} 个序号），即最高的未被 SACK 的报文段（SND.UNA {n2}，SND.NXT {n3}）",
 	[EXPLAIN_M_TW_SACK_RTO_FILL] = "超时之后，恢复点 {n3} 以下接收方没有 SACK 的报文段都视为丢失：cwnd 减去 pipe 有余量，于是重发 seq = {n0}（占 {n1} 个序号）（SND.UNA {n2}）；被 SACK 的报文段不重发",
