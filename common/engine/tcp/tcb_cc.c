@@ -202,8 +202,9 @@ static struct tcb_rtx_ent *tcb_cc_sack_resend(struct tcb *t, int i, enum tcb_why
 }
 
 /* §5 step C with NextSeg() rule 1 (and, after an RTO, §5.1's filling in of what the
- * receiver misses): while cwnd - pipe >= 1 SMSS, the lowest lost segment not yet resent.
- * Rule 2, new data, is tcb_output's, which the caller runs next. */
+ * receiver misses): while cwnd - pipe >= 1 SMSS, the lowest lost segment not yet resent,
+ * or resent and lost again (tcb_board.c). Rule 2, new data, is tcb_output's, which the
+ * caller runs next. */
 static void tcb_cc_sack_fill(struct tcb *t, uint64_t now, struct tcb_out *o)
 {
 	uint32_t smss = tcb_cc_smss(t);
@@ -214,8 +215,9 @@ static void tcb_cc_sack_fill(struct tcb *t, uint64_t now, struct tcb_out *o)
 		if (b.lost < 0 || t->cc.cwnd < b.pipe + smss)
 			return;
 		if (b.lost_again_nxt)	/* HighRxt stays: it is below */
-			tcb_rtx_resend(t, tcb_rtx_get(t, (unsigned)b.lost), TCB_WHY_SACK_RTX_LOST_AGAIN,
-				       b.lost_again_nxt, b.pipe, now, o);
+			tcb_rtx_resend(t, tcb_rtx_get(t, (unsigned)b.lost),
+				       TCB_WHY_SACK_RTX_LOST_AGAIN, b.lost_again_nxt, b.pipe, now,
+				       o);
 		else if (t->cc.phase == TCB_CC_RTO_RECOVERY)
 			tcb_cc_sack_resend(t, b.lost, TCB_WHY_SACK_RTO_FILL, t->snd_una,
 					   t->cc.recover, now, o);
