@@ -10,8 +10,9 @@ SEED=${LOSS_SEED:-$(( (RANDOM * 32768 + RANDOM) % 1000000 ))}
 # RTO >= 200 ms and doubling each time a resend is lost too, on both ends), so the time
 # spreads: before SACK (branch cc) 8-46 s here, once 112 s in a bench run; with SACK
 # offered to the kernel (branch tcpx) 8.3-14.1 s in five runs (seeds 5, 561499, 12345,
-# 777, 4242), still 38-53 timeouts a run. With RFC 6675 recovery and the tail loss probe
-# (branch sack) 1.4-4.8 s, 3-17 timeouts (seeds 5, 12345, 4242; main: 8.2-14.7 s, 31-58).
+# 777, 4242), still 38-53 timeouts a run. With RFC 6675 recovery, the tail loss probe
+# and lost-resend detection (branch sack) 1.0-4.1 s, 3-13 timeouts (seeds 5, 12345,
+# 4242, two runs; main: 8.2-14.7 s, 31-58).
 # Go-back-N took 26 s to never (issue #14).
 # Wall time, not CPU: load hardly moves it.
 BOUND=180
