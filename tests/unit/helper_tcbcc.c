@@ -14,6 +14,7 @@ void cc_params(struct tcb_params *pc, struct tcb_params *ps)
 	tn_params(pc, C_ISS);
 	tn_params(ps, S_ISS);
 	pc->no_timestamps = true;	/* SMSS = MSS = 1460: whole segments (RFC 6691) */
+	pc->no_sack = true;		/* NewReno: SACK recovery is test_tcb_sack_recovery.c's */
 }
 
 struct net *cc_sender(uint32_t bytes)
@@ -35,6 +36,37 @@ void cc_ack(struct net *n, uint32_t ack, uint64_t now)
 {
 	struct seg s = tn_seg(&tn_sa, S_ISS + 1, ack, SEG_ACK);
 
+	tcb_out_reset(n->oc);
+	tcb_input(n->c, &s, now, n->oc);
+}
+
+struct net *cc_sack_sender(uint32_t bytes)
+{
+	static uint8_t data[262144];
+	struct tcb_params pc, ps;
+	struct net *n;
+
+	cc_params(&pc, &ps);
+	pc.no_sack = false;
+	pc.no_tlp = false;	/* RFC 8985 §7 as the programs run it */
+	n = tn_new(&pc, &ps);
+	tn_handshake(n);
+	assert_true(cc_vars(n).sack_ok);
+	assert_true(bytes <= sizeof(data));
+	assert_int_equal(tcb_send(n->c, data, bytes, n->now, n->oc, NULL), (long)bytes);
+	return n;
+}
+
+void cc_sack_ack(struct net *n, uint32_t ack, unsigned nblk, const unsigned (*blk)[2],
+		     uint64_t now)
+{
+	struct seg s = tn_seg(&tn_sa, S_ISS + 1, ack, SEG_ACK);
+
+	s.opts.nsack = (uint8_t)nblk;
+	for (unsigned i = 0; i < nblk; i++) {
+		s.opts.sack[i].left = CC_SEQ(blk[i][0]);
+		s.opts.sack[i].right = CC_SEQ(blk[i][1]);
+	}
 	tcb_out_reset(n->oc);
 	tcb_input(n->c, &s, now, n->oc);
 }

@@ -17,6 +17,8 @@ void tn_params(struct tcb_params *p, uint32_t iss)
 	tcb_params_default(p);
 	p->isn_fixed = true;
 	p->isn = iss;
+	p->no_tlp = true;	/* the RTO schedules as they are; test_tcb_sack_recovery.c
+				 * turns the tail loss probe on */
 }
 
 struct net *tn_new(const struct tcb_params *pc, const struct tcb_params *ps)

@@ -131,9 +131,59 @@ static void delayed_ack_lines(void **state)
 	tn_free(n);
 }
 
+/* RFC 6675 and RFC 8985 events, real ones: the recovery IsLost starts, the resend of a
+ * lost segment, the rescue of the tail, the exit, the tail loss probe. */
+static void sack_recovery_and_probe_lines(void **state)
+{
+	static const unsigned b1[][2] = { { 1, 4 } }, b2[][2] = { { 1, 9 } };
+	struct net *n = cc_sack_sender(10 * CC_MSS);
+	const struct tcb_event *ev;
+	char buf[EXPLAIN_PROSE_MAX];
+	uint64_t t = n->now + 10 * MS;
+
+	(void)state;
+	cc_sack_ack(n, CC_SEQ(0), 1, b1, t);
+	prose_of(cc_ev(n->oc, TCB_WHY_CC_SACK_LOSS), EXPLAIN_LANG_EN, buf, sizeof(buf));
+	expect(buf, "cwnd 14600 → 7300 bytes, ssthresh set to 7300: the receiver has SACKed 3 "
+		    "segment(s) above the first unacknowledged one");
+	expect(buf, "RFC 6675 §4, §5");
+	prose_of(cc_ev(n->oc, TCB_WHY_CC_SACK_LOSS), EXPLAIN_LANG_ZH, buf, sizeof(buf));
+	expect(buf, "已有 3 个报文段被 SACK");
+	ev = tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_SACK_LOST_RTX);
+	prose_of(ev, EXPLAIN_LANG_EN, buf, sizeof(buf));
+	expect(buf, "the receiver has SACKed 3 segments above seq");
+	expect(buf, "pipe, the bytes still estimated in the network, was 8760");
+	cc_sack_ack(n, CC_SEQ(0), 1, b2, t + 1 * MS);
+	cc_ack(n, CC_SEQ(9), t + 20 * MS);
+	ev = tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_SACK_RESCUE_RTX);
+	prose_of(ev, EXPLAIN_LANG_EN, buf, sizeof(buf));
+	expect(buf, "the highest segment not SACKed, is resent once in this recovery (rescue "
+		    "retransmission)");
+	prose_of(ev, EXPLAIN_LANG_ZH, buf, sizeof(buf));
+	expect(buf, "救援重传");
+	cc_ack(n, CC_SEQ(10), t + 40 * MS);
+	prose_of(cc_ev(n->oc, TCB_WHY_CC_SACK_EXIT), EXPLAIN_LANG_EN, buf, sizeof(buf));
+	expect(buf, "recovery is over and cwnd stays at ssthresh");
+	tn_free(n);
+
+	n = cc_sack_sender(10 * CC_MSS);
+	tcb_out_reset(n->oc);
+	tcb_tick(n->c, tcb_deadline(n->c), n->oc);
+	prose_of(tn_find(n->oc, TCB_EV_TIMER, TCB_WHY_TLP_PTO), EXPLAIN_LANG_EN, buf, sizeof(buf));
+	expect(buf, "Client: the tail-loss-probe (PTO) timer fired after 10.000 ms.");
+	expect(buf, "RFC 8985 §7.2, §7.3");
+	prose_of(tn_find(n->oc, TCB_EV_TIMER, TCB_WHY_TLP_PTO), EXPLAIN_LANG_ZH, buf, sizeof(buf));
+	expect(buf, "尾部丢包探测（PTO）");
+	prose_of(tn_find(n->oc, TCB_EV_RETRANSMIT, TCB_WHY_TLP_RTX), EXPLAIN_LANG_EN, buf,
+		 sizeof(buf));
+	expect(buf, "tail loss probe: no new data may go");
+	tn_free(n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sack_recovery_and_probe_lines),
 		cmocka_unit_test(slow_start_and_rto_lines),
 		cmocka_unit_test(fast_retransmit_lines),
 		cmocka_unit_test(early_retransmit_and_recovery_lines),

@@ -223,6 +223,7 @@ static void established_rto_resends_one_segment_a_time_and_karn(void **state)
 	ps.mss = 1000;
 	pc.no_timestamps = true;	/* Karn's rule; with timestamps TSecr gives a sample
 					 * (test_tcb_opts.c) */
+	pc.no_sack = true;	/* NewReno after an RTO (with SACK: test_tcb_sack_recovery.c) */
 	n = tn_new(&pc, &ps);
 	tn_handshake(n);
 	tcb_send(n->c, data, sizeof(data), n->now, n->oc, NULL);

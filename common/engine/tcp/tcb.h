@@ -190,6 +190,8 @@ struct tcb_params {
 	bool no_wscale;		/* offer no window scale option (--no-wscale) */
 	bool no_timestamps;	/* offer no timestamps, so no RTTM or PAWS (--no-timestamps) */
 	bool no_sack;		/* offer no SACK-permitted, send no SACK blocks (--no-sack) */
+	bool no_tlp;		/* no tail loss probe (RFC 8985 §7; only with SACK anyway):
+				 * the unit tests of RTO schedules set it */
 };
 
 void tcb_params_default(struct tcb_params *p);
@@ -418,6 +420,38 @@ enum tcb_why {
 					 * n1 bytes, n2 SND.UNA */
 	TCB_WHY_SACK_RENEGED,		/* RTO with the head SACKed: the receiver dropped what it
 					 * reported, marks cleared. n0 head seq, n1 marks cleared */
+	/* ---- SACK-based loss recovery (RFC 6675; tcb_cc.c, tcb_board.c) ---- */
+	TCB_WHY_CC_SACK_LOSS,		/* TCB_EV_CWND: IsLost(SND.UNA), `count` segments
+					 * SACKed above it: recovery, ssthresh = cwnd =
+					 * max(FlightSize / 2, 2 SMSS) (§5 step 4.2) */
+	TCB_WHY_CC_SACK_DUPACKS,	/* TCB_EV_CWND: as SACK_LOSS, on the `count`th
+					 * duplicate ACK (DupThresh, or fewer: RFC 5827) */
+	TCB_WHY_CC_SACK_EXIT,		/* TCB_EV_CWND: SND.UNA reached RecoveryPoint: SACK
+					 * recovery over, cwnd stays ssthresh (§5 step A) */
+	TCB_WHY_SACK_LOST_RTX,		/* TCB_EV_RETRANSMIT, NextSeg() rule 1: IsLost.
+					 * n0 seq, n1 seq length, n2 segments SACKed above,
+					 * n3 pipe before it */
+	TCB_WHY_SACK_RULE3_RTX,		/* TCB_EV_RETRANSMIT, rule 3: nothing lost, no new
+					 * data may go; the first un-SACKed segment below a
+					 * SACK not yet resent. n0, n1 as above, n2 pipe,
+					 * n3 cwnd */
+	TCB_WHY_SACK_RESCUE_RTX,	/* TCB_EV_RETRANSMIT, rule 4: the rescue: the highest
+					 * un-SACKed segment, once a recovery. n0, n1 as above,
+					 * n2 pipe, n3 RecoveryPoint */
+	TCB_WHY_SACK_RTO_FILL,		/* TCB_EV_RETRANSMIT after an RTO: an un-SACKed
+					 * segment below the recovery point, resent while cwnd
+					 * - pipe allows (§5.1). n0, n1 as above, n2 SND.UNA,
+					 * n3 recovery point */
+	TCB_WHY_SACK_RTX_LOST_AGAIN,	/* TCB_EV_RETRANSMIT: a resent segment is lost again:
+					 * data first sent after that resend is SACKed (Linux's
+					 * lost-retransmit detection). n0 seq, n1 seq length,
+					 * n2 SND.NXT at that resend, n3 pipe */
+	TCB_WHY_TLP_PTO,		/* TCB_EV_TIMER (the retransmission timer's slot run as
+					 * the PTO, RFC 8985 §7): a tail loss probe. n0 SRTT
+					 * us, n1 SND.UNA, n2 SND.NXT; rto_us the RTO next */
+	TCB_WHY_TLP_RTX,		/* TCB_EV_RETRANSMIT: the probe resends the highest
+					 * segment not SACKed (no new data may go). n0 seq,
+					 * n1 seq length, n2 SND.UNA, n3 SND.NXT */
 	TCB_WHY_COUNT
 };
 const char *tcb_why_name(enum tcb_why w);
@@ -563,7 +597,7 @@ struct tcb_vars {
 	uint32_t cwnd, ssthresh;	/* congestion window, slow-start threshold, bytes */
 	uint32_t dupacks;		/* duplicate ACKs in a row */
 	uint32_t recover;		/* RFC 6582 recovery point (SND.NXT when it began) */
-	int cc_phase;			/* 0 open, 1 fast recovery, 2 after an RTO */
+	int cc_phase;			/* 0 open, 1 fast recovery, 2 after an RTO, 3 SACK recovery */
 	uint32_t dack_bytes;		/* bytes received and not yet ACKed */
 	/* ---- TCP options in force (RFC 7323, RFC 2018) ---- */
 	bool ws_ok, ts_ok, sack_ok;	/* agreed by both SYNs */

@@ -28,6 +28,8 @@ struct tcb_rtx_ent {
 	uint8_t flags;		/* SEG_SYN / SEG_FIN / SEG_PSH it carries */
 	int rtx;		/* retransmissions so far; Karn: no RTT sample when > 0 */
 	bool sacked;		/* wholly inside a SACK block of the peer (tcb_sack.c) */
+	uint32_t rtx_nxt;	/* SND.NXT at its latest resend: a SACK of data from
+				 * there on shows that resend lost too (tcb_board.c) */
 	uint64_t first_at;	/* first transmission, us */
 	uint64_t last_at;	/* latest transmission, us */
 };
@@ -172,6 +174,7 @@ static inline int tcb_p_nonneg(int n) { return n < 0 ? 0 : n; }
  *   2  tcb_stamp.c    options and window field of every segment we send
  *   3  tcb_emit.c     the segments we send: header, ACK, window, into a tcb_out
  *   4  tcb_timer.c    timers as data;  tcb_rtx.c  retransmission queue;
+ *      tcb_board.c    the RFC 6675 scoreboard: IsLost, pipe, NextSeg's candidates;
  *      tcb_reply.c    rate-limited answers to segments not accepted
  *   5  tcb_output.c   SYN, data and FIN;  tcb_state.c  the one state change;
  *      tcb_cc.c       congestion control and loss recovery;  tcb_dack.c  delayed ACK;
@@ -254,6 +257,29 @@ struct tcb_event *tcb_rtx_resend(struct tcb *t, struct tcb_rtx_ent *r, enum tcb_
 uint32_t tcb_rtx_seqlen(const struct tcb_rtx_ent *r);
 void tcb_rtx_clear(struct tcb *t);
 
+/* ---- 4. tcb_board.c: the RFC 6675 scoreboard (SACK marks by tcb_sack.c) ---- */
+/* One pass over the retransmission queue; indexes are tcb_rtx_get's, -1 = none. */
+struct tcb_board {
+	uint32_t pipe;			/* SetPipe() (§4), sequence numbers */
+	int lost;			/* NextSeg() rule 1: the first un-SACKed segment above
+					 * HighRxt that IsLost() (after an RTO: below recover),
+					 * or below it whose resend is lost too */
+	int rule3;			/* rule 3: the first un-SACKed one above HighRxt below
+					 * the highest SACKed segment */
+	int rescue;			/* rule 4: the highest un-SACKed segment */
+	uint32_t lost_sacked_above;	/* SACKed segments above `lost` */
+	uint32_t lost_again_nxt;	/* `lost` was resent and lost again: the SND.NXT
+					 * of that resend (data from there on is SACKed);
+					 * else 0 */
+	uint32_t head_sacked_above;	/* ... above the first unacknowledged segment */
+	bool head_lost;			/* IsLost(HighACK + 1) */
+};
+void tcb_board_scan(const struct tcb *t, struct tcb_board *b);
+/* The sender counts pipe, not FlightSize, against cwnd: SACK and in recovery. */
+bool tcb_board_on(const struct tcb *t);
+/* cwnd - pipe, 0 when pipe fills cwnd. */
+uint32_t tcb_board_room(const struct tcb *t);
+
 /* ---- 4. tcb_reply.c: answers to segments not accepted ---- */
 /* Drops s (event why with n0..n3) and answers <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>,
  * unless the rate limit suppresses the answer. */
@@ -265,6 +291,9 @@ void tcb_challenge_ack(struct tcb *t, enum tcb_why why, uint64_t now, struct tcb
 /* ---- 5. tcb_output.c: what the TCB sends on its own ---- */
 void tcb_send_syn(struct tcb *t, uint64_t now, struct tcb_out *o);
 void tcb_output(struct tcb *t, uint64_t now, struct tcb_out *o);
+/* RFC 8985 §7.3: one new segment as a tail loss probe, "regardless of" cwnd (the peer's
+ * window still bounds it); false when there is none to send. */
+bool tcb_output_probe(struct tcb *t, uint64_t now, struct tcb_out *o);
 
 /* ---- 7. tcb_tw.c: compact TIME-WAIT records (tcb_compact, tcb.h) ----
  * The one call upward: each public entry point's first lines (floor 6) hand a record
@@ -310,8 +339,9 @@ void tcb_opts_ts_recent(struct tcb *t, const struct seg *s, uint64_t now);
 uint64_t tcb_opts_ts_rtt(const struct tcb *t, const struct seg *s, uint64_t now);
 
 /* ---- 5. tcb_sack.c: the sender's SACK scoreboard (RFC 2018) ---- */
-/* Sender: marks queued segments the peer's SACK blocks cover; explains new marks. */
-void tcb_sack_input(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o);
+/* Sender: marks queued segments the peer's SACK blocks cover; explains new marks.
+ * Returns the bytes newly marked. */
+uint32_t tcb_sack_input(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o);
 /* Sender, RTO: reneging check and the explanation of SACKed segments kept. */
 void tcb_sack_on_rto(struct tcb *t, uint64_t now, struct tcb_out *o);
 uint32_t tcb_sack_bytes(const struct tcb *t);

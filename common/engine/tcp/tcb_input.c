@@ -353,6 +353,8 @@ static void tcb_check_fin_acked(struct tcb *t, const struct seg *s, uint64_t now
 /* §3.10.7.4 fifth, synchronized states, with RFC 5961 §5. Returns false when dropped. */
 static bool tcb_check_ack(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o)
 {
+	uint32_t sacked;
+
 	if (!(s->flags & SEG_ACK)) {
 		tcb_drop(t, o, TCB_WHY_NO_ACK, now, s->seq, 0, 0, 0);
 		return false;
@@ -368,11 +370,11 @@ static bool tcb_check_ack(struct tcb *t, const struct seg *s, uint64_t now, stru
 		tcb_reply_ack(t, s, TCB_WHY_ACK_UNSENT, now, o, s->ack, t->snd_nxt, 0, 0);
 		return false;
 	}
-	tcb_sack_input(t, s, now, o);	/* RFC 2018: the scoreboard, before the resend */
+	sacked = tcb_sack_input(t, s, now, o);	/* RFC 2018: the scoreboard, first */
 	if (seq_lt(t->snd_una, s->ack))
 		tcb_ack_new(t, s, now, o);
 	else	/* before the window update: a duplicate ACK repeats the window */
-		tcb_cc_on_old_ack(t, s, now, o);
+		tcb_cc_on_old_ack(t, s, sacked, now, o);
 	tcb_window_update(t, s, now, o);
 	tcb_check_fin_acked(t, s, now, o);
 	return t->state != TCB_CLOSED;
@@ -538,6 +540,7 @@ static void tcb_input_sync(struct tcb *t, const struct seg *s, uint64_t now,
 	/* sixth (URG) is not implemented: the urgent pointer is ignored. */
 	tcb_input_text_fin(t, s, now, o);
 	tcb_output(t, now, o);
+	tcb_cc_after_output(t, now, o);	/* RFC 6675 NextSeg() rules 3, 4 after rule 2 */
 }
 
 void tcb_input(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o)

@@ -123,6 +123,16 @@ static const struct tcb_why_info tcb_whys[TCB_WHY_COUNT] = {
 	[TCB_WHY_SACK_MARKED] = {"sack_marked", "RFC 2018 §3, §8"},
 	[TCB_WHY_SACK_KEPT] = {"sack_kept", "RFC 2018 §8, RFC 6675 §5.1"},
 	[TCB_WHY_SACK_RENEGED] = {"sack_reneged", "RFC 2018 §8"},
+	[TCB_WHY_CC_SACK_LOSS] = {"cc_sack_loss", "RFC 6675 §4, §5"},
+	[TCB_WHY_CC_SACK_DUPACKS] = {"cc_sack_dupacks", "RFC 6675 §5, RFC 5827"},
+	[TCB_WHY_CC_SACK_EXIT] = {"cc_sack_exit", "RFC 6675 §5"},
+	[TCB_WHY_SACK_LOST_RTX] = {"sack_lost_rtx", "RFC 6675 §4 NextSeg() rule 1"},
+	[TCB_WHY_SACK_RULE3_RTX] = {"sack_rule3_rtx", "RFC 6675 §4 NextSeg() rule 3"},
+	[TCB_WHY_SACK_RESCUE_RTX] = {"sack_rescue_rtx", "RFC 6675 §4 NextSeg() rule 4"},
+	[TCB_WHY_SACK_RTO_FILL] = {"sack_rto_fill", "RFC 6675 §5.1"},
+	[TCB_WHY_SACK_RTX_LOST_AGAIN] = {"sack_rtx_lost_again", "RFC 6675 §4 SetPipe(), RFC 8985 §6.2 (by sequence, not time)"},
+	[TCB_WHY_TLP_PTO] = {"tlp_pto", "RFC 8985 §7.2, §7.3"},
+	[TCB_WHY_TLP_RTX] = {"tlp_rtx", "RFC 8985 §7.3"},
 };
 
 const char *tcb_why_name(enum tcb_why w)

@@ -17,11 +17,18 @@ void tcb_send_syn(struct tcb *t, uint64_t now, struct tcb_out *o)
 }
 
 /* Bytes the windows still allow (RFC 9293 §3.8.6: SND.UNA + SND.WND - SND.NXT, with
- * min(cwnd, SND.WND) for SND.WND, RFC 5681 §3.1, and Limited Transmit). */
+ * min(cwnd, SND.WND) for SND.WND, RFC 5681 §3.1, and Limited Transmit). In a SACK
+ * recovery cwnd bounds pipe, not the data in flight (RFC 6675 §5 step C, NextSeg()
+ * rule 2: new data "if the receiver's advertised window allows"). */
 static uint32_t tcb_usable_window(const struct tcb *t)
 {
 	uint32_t right = t->snd_una + tcb_send_window(t, tcb_eff_mss(t));
+	uint32_t rwnd = t->snd_una + t->snd_wnd, room;
 
+	if (tcb_board_on(t)) {
+		room = seq_gt(rwnd, t->snd_nxt) ? rwnd - t->snd_nxt : 0;
+		return room < tcb_board_room(t) ? room : tcb_board_room(t);
+	}
 	return seq_gt(right, t->snd_nxt) ? right - t->snd_nxt : 0;
 }
 
@@ -31,12 +38,15 @@ static bool tcb_may_send_data(const struct tcb *t)
 	       t->state == TCB_FIN_WAIT_1 || t->state == TCB_LAST_ACK;
 }
 
-/* Sends one new segment of up to `room` bytes (FIN after the last byte when closing).
- * Returns false when nothing (more) can go. */
-static bool tcb_output_one(struct tcb *t, uint64_t now, struct tcb_out *o)
+/* Sends one new segment of up to `room` bytes (FIN after the last byte when closing);
+ * probe: the peer's window alone bounds it (RFC 8985 §7.3). Returns false when nothing
+ * (more) can go. */
+static bool tcb_output_one(struct tcb *t, bool probe, uint64_t now, struct tcb_out *o)
 {
-	uint32_t unsent = t->sndq.len - (t->snd_nxt - t->sndq_seq);
-	uint32_t avail = tcb_usable_window(t), n = unsent;
+	uint32_t unsent = t->sndq.len - (t->snd_nxt - t->sndq_seq), rwnd = t->snd_una + t->snd_wnd;
+	uint32_t avail = !probe ? tcb_usable_window(t)
+		       : seq_gt(rwnd, t->snd_nxt) ? rwnd - t->snd_nxt : 0;
+	uint32_t n = unsent;
 	uint8_t flags = 0;
 	struct tcb_rtx_ent *r;
 
@@ -71,12 +81,17 @@ static bool tcb_output_one(struct tcb *t, uint64_t now, struct tcb_out *o)
 	return true;
 }
 
+bool tcb_output_probe(struct tcb *t, uint64_t now, struct tcb_out *o)
+{
+	return tcb_may_send_data(t) && tcb_output_one(t, true, now, o);
+}
+
 /* Sends what the window allows; arms the retransmission or persist timer. */
 void tcb_output(struct tcb *t, uint64_t now, struct tcb_out *o)
 {
 	if (!tcb_may_send_data(t))
 		return;
-	while (tcb_output_one(t, now, o))
+	while (tcb_output_one(t, false, now, o))
 		;
 	tcb_rtx_timer_update(t, now);
 	tcb_persist_update(t, now);

@@ -150,6 +150,7 @@ struct tcb_event *tcb_rtx_resend(struct tcb *t, struct tcb_rtx_ent *r, enum tcb_
 	struct tcb_event *ev = tcb_ev(t, o, TCB_EV_RETRANSMIT, why, now);
 
 	r->rtx++;	/* Karn: its ACK gives no RTT sample */
+	r->rtx_nxt = t->snd_nxt;
 	tcb_ev_n(ev, r->seq, tcb_rtx_seqlen(r), n2, n3);
 	ev->count = r->rtx;
 	ev->after_us = now - r->last_at;

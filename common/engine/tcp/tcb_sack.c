@@ -14,8 +14,7 @@ static uint32_t sack_ent_end(const struct tcb_rtx_ent *r)
 }
 
 /* Marks the entries wholly inside [left, right) at or after `from`; the bytes newly
- * marked. An entry marked is not resent (RFC 2018 §8; tcb_cc.c's tcb_cc_next_hole skips
- * it). */
+ * marked. An entry marked is not resent (RFC 2018 §8) and not in pipe (tcb_board.c). */
 static uint32_t sack_mark(struct tcb *t, uint32_t left, uint32_t right, uint32_t from)
 {
 	uint32_t n = 0;
@@ -34,12 +33,12 @@ static uint32_t sack_mark(struct tcb *t, uint32_t left, uint32_t right, uint32_t
 
 /* Blocks that lie below the cumulative ACK (a D-SACK, RFC 2883, or stale) or beyond
  * SND.NXT are ignored: they mark nothing. */
-void tcb_sack_input(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o)
+uint32_t tcb_sack_input(struct tcb *t, const struct seg *s, uint64_t now, struct tcb_out *o)
 {
-	uint32_t from = seq_gt(s->ack, t->snd_una) ? s->ack : t->snd_una;
+	uint32_t from = seq_gt(s->ack, t->snd_una) ? s->ack : t->snd_una, all = 0;
 
 	if (!t->opt.sack_ok || !(s->flags & SEG_ACK))
-		return;
+		return 0;
 	for (unsigned i = 0; i < s->opts.nsack && i < SEG_MAX_SACK; i++) {
 		const struct seg_sack *b = &s->opts.sack[i];
 		uint32_t n;
@@ -48,16 +47,18 @@ void tcb_sack_input(struct tcb *t, const struct seg *s, uint64_t now, struct tcb
 		    seq_gt(b->right, t->snd_nxt))
 			continue;
 		n = sack_mark(t, b->left, b->right, from);
+		all += n;
 		if (n > 0)
 			tcb_ev_n(tcb_ev(t, o, TCB_EV_OPTION, TCB_WHY_SACK_MARKED, now), b->left,
 				 b->right, n, from);
 	}
+	return all;
 }
 
 /* On an RTO, before tcb_cc_on_rto: when the head itself is SACKed the receiver has
  * dropped what it reported (reneging, RFC 2018 §8), so every mark goes (Linux's
  * tcp_check_sack_reneging); else the SACKed segments stay out of the resends that follow
- * (tcb_cc_next_hole). */
+ * (tcb_cc.c's filling in of holes after an RTO, RFC 6675 §5.1, skips them). */
 void tcb_sack_on_rto(struct tcb *t, uint64_t now, struct tcb_out *o)
 {
 	struct tcb_rtx_ent *h = tcb_rtx_first(t);

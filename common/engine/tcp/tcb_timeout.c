@@ -50,6 +50,28 @@ static void tcb_rtx_backoff(struct tcb *t, const struct tcb_rtx_ent *r)
 		rto_backoff(&t->rto);
 }
 
+/* RFC 8985 §7.3: the PTO fired. The probe is a new segment if one may go, else the
+ * highest segment not SACKed again; then the timer runs as the RTO ("rearm the RTO
+ * timer"). cwnd is untouched: the probe is to draw an ACK whose SACK blocks show a lost
+ * tail (the recovery it starts, tcb_cc.c, reduces cwnd), not a loss response. */
+static void tcb_tlp_fire(struct tcb *t, uint64_t now, struct tcb_out *o)
+{
+	struct tcb_event *ev = tcb_timer_ev(t, TCB_TIMER_RTX, TCB_WHY_TLP_PTO, now, o);
+	struct tcb_board b;
+
+	tcb_ev_n(ev, (uint32_t)t->rto.srtt, t->snd_una, t->snd_nxt, 0);
+	tcb_timer_stop(t, TCB_TIMER_RTX);
+	t->cc.tlp = TCB_TLP_OUT;
+	if (!tcb_output_probe(t, now, o)) {
+		tcb_board_scan(t, &b);
+		if (b.rescue >= 0)
+			tcb_rtx_resend(t, tcb_rtx_get(t, (unsigned)b.rescue), TCB_WHY_TLP_RTX,
+				       t->snd_una, t->snd_nxt, now, o);
+	}
+	ev->rto_us = t->rto.rto;
+	tcb_timer_arm(t, TCB_TIMER_RTX, t->rto.rto, now);
+}
+
 /* RFC 6298 §5.4 - §5.6: resend the head, back off, restart the timer. */
 static void tcb_rtx_fire(struct tcb *t, uint64_t now, struct tcb_out *o)
 {
@@ -58,6 +80,11 @@ static void tcb_rtx_fire(struct tcb *t, uint64_t now, struct tcb_out *o)
 	enum tcb_why gave;
 	int limit;
 
+	if (t->cc.tlp == TCB_TLP_ARMED && r) {
+		tcb_tlp_fire(t, now, o);
+		return;
+	}
+	t->cc.tlp = TCB_TLP_NONE;
 	tcb_timer_ev(t, TCB_TIMER_RTX, TCB_WHY_RTO, now, o);
 	tcb_timer_stop(t, TCB_TIMER_RTX);
 	if (!r)
@@ -69,6 +96,7 @@ static void tcb_rtx_fire(struct tcb *t, uint64_t now, struct tcb_out *o)
 	}
 	t->rtx_count++;
 	r->rtx++;
+	r->rtx_nxt = t->snd_nxt;
 	if (r->flags & SEG_SYN)
 		t->syn_timed_out = true;
 	tcb_rtx_backoff(t, r);

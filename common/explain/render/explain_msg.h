@@ -209,6 +209,7 @@ enum explain_msg_id {
 	EXPLAIN_M_TIMER_FIN_WAIT_2,
 	EXPLAIN_M_TIMER_PERSIST,
 	EXPLAIN_M_TIMER_DACK,
+	EXPLAIN_M_TIMER_PTO,		/* the retransmission timer run as the PTO (TLP_PTO) */
 	/* tcb_why reasons (order of enum tcb_why; a clause using the numbers n[] of that
 	 * reason as tcb.h documents them: {n0}..{n3} and the derived values explain_prose.c
 	 * sets) */
@@ -295,7 +296,17 @@ enum explain_msg_id {
 	EXPLAIN_M_TW_SACK_MARKED,
 	EXPLAIN_M_TW_SACK_KEPT,
 	EXPLAIN_M_TW_SACK_RENEGED,
-	EXPLAIN_M_TW_LAST = EXPLAIN_M_TW_SACK_RENEGED,
+	EXPLAIN_M_TW_CC_SACK_LOSS,
+	EXPLAIN_M_TW_CC_SACK_DUPACKS,
+	EXPLAIN_M_TW_CC_SACK_EXIT,
+	EXPLAIN_M_TW_SACK_LOST_RTX,
+	EXPLAIN_M_TW_SACK_RULE3_RTX,
+	EXPLAIN_M_TW_SACK_RESCUE_RTX,
+	EXPLAIN_M_TW_SACK_RTO_FILL,
+	EXPLAIN_M_TW_SACK_RTX_LOST_AGAIN,
+	EXPLAIN_M_TW_TLP_PTO,
+	EXPLAIN_M_TW_TLP_RTX,
+	EXPLAIN_M_TW_LAST = EXPLAIN_M_TW_TLP_RTX,
 	/* ssthresh in a cwnd line ({ssth}) */
 	EXPLAIN_M_CC_SSTH_NONE,		/* no ssthresh yet */
 	EXPLAIN_M_CC_SSTH_SAME,		/* {n3} */

@@ -772,7 +772,9 @@ static void set_event_vars(struct prose *p)
 	explain_var_u(&p->v, "n", ev->n[0]);
 	explain_var_u(&p->v, "linear", p->r->linear_retries);
 	explain_var_s(&p->v, "timer",
-		    explain_msg(p->lang, (enum explain_msg_id)(EXPLAIN_M_TIMER_NONE + t)));
+		    explain_msg(p->lang, ev->why == TCB_WHY_TLP_PTO
+						 ? EXPLAIN_M_TIMER_PTO
+						 : (enum explain_msg_id)(EXPLAIN_M_TIMER_NONE + t)));
 	explain_var_s(&p->v, "rfc", tcb_why_rfc(ev->why));
 	set_dur(p, "after", ev->after_us);
 	set_dur(p, "rto", ev->rto_us);
@@ -803,7 +805,8 @@ static bool event_says_why(const struct tcb_event *ev)
 	case TCB_EV_OPTION:
 		return false;
 	case TCB_EV_TIMER:
-		return ev->why == TCB_WHY_PERSIST_PROBE || ev->why == TCB_WHY_DACK_TIMEOUT;
+		return ev->why == TCB_WHY_PERSIST_PROBE || ev->why == TCB_WHY_DACK_TIMEOUT ||
+		       ev->why == TCB_WHY_TLP_PTO;
 	default:
 		return true;
 	}
@@ -868,7 +871,8 @@ static void prose_event(struct prose *p)
 		say(p, EXPLAIN_M_EV_RTX_HELD);
 	}
 	if ((ev->kind == TCB_EV_RETRANSMIT ||
-	     (ev->kind == TCB_EV_TIMER && ev->timer == TCB_TIMER_RTX)) && ev->rto_us)
+	     (ev->kind == TCB_EV_TIMER && ev->timer == TCB_TIMER_RTX &&
+	      ev->why != TCB_WHY_TLP_PTO)) && ev->rto_us)	/* a probe says its RTO itself */
 		explain_sb_msg(&p->sb, p->lang, next_try_msg(p->r), &p->v);
 	if (ev->kind == TCB_EV_TIMER && ev->why == TCB_WHY_PERSIST_PROBE && ev->rto_us)
 		explain_sb_msg(&p->sb, p->lang, EXPLAIN_M_EV_PROBE_NEXT, &p->v);
