@@ -274,7 +274,7 @@ static void valid_bools(struct explain_rec *r, int fill)
 	r->sum.has_handshake = r->sum.closed = r->sum.reset = b;
 	r->sum.sim_close = r->sum.time_wait_cut = b;
 	r->sum.final_unknown[0] = r->sum.final_unknown[1] = b;
-	r->why.ack_base_unknown = r->why.zero_window_probe = b;
+	r->why.ack_base_unknown = r->why.zero_window_probe = r->why.dup_no_id = b;
 	r->edited = r->why.not_resent = r->why.acks_syn = b;
 }
 
