@@ -141,8 +141,30 @@ ok reader_lab_captures
 for f in "$tmp"/lab/*.pcap "$tmp"/lab/*.pcapng; do
 	b=$(basename "$f")
 	"$X" --json "$f" >"$tmp/lab.jsonl" 2>"$tmp/lab.err" || { nok "lab_agree_${b//./_}" "$(head -c 200 "$tmp/lab.err")"; continue; }
-	res=$(/usr/bin/python3 tests/tools/explain_cmp.py --min-agree 99.9 "$f" "$tmp/lab.jsonl" 2>&1)
+	healed=()	# a cut file's analysis oracle: tshark on its copy with the options healed
+	case $b in snap*_bulk.pcap)
+		/usr/bin/python3 tests/tools/reader_pcaptool.py heal "$f" "$tmp/healed.pcap"
+		healed=(--analysis-from "$tmp/healed.pcap") ;;
+	esac
+	res=$(/usr/bin/python3 tests/tools/explain_cmp.py --min-agree 99.9 "${healed[@]}" "$f" \
+		"$tmp/lab.jsonl" 2>&1)
 	rc=$?
 	echo "# lab $b: $(echo "$res" | grep '^agree' | awk '{printf "%s %s ", $2, $3}')"
 	check "lab_agree_${b//./_}" '[ $rc -eq 0 ]' "$(echo "$res" | grep -v '^agree' | head -n 4 | tr '\n' ';')"
 done
+# Two segments the tap saw out of order (two captures of one veth can disagree on the
+# order of two frames: seen in CI): synlab flags them in the cut file, where tshark
+# itself says nothing, and its analysis is tshark's of the healed copy.
+L=$tmp/lab
+pair=$(tshark -n -r "$L/snap64_bulk.pcap" -Y 'tcp.len==1448' -T fields -e frame.number 2>/dev/null |
+	sed -n '2p;3p' | paste -sd:)
+/usr/bin/python3 tests/tools/reader_pcaptool.py swap "$L/snap64_bulk.pcap" "$tmp/swap.pcap" "$pair"
+/usr/bin/python3 tests/tools/reader_pcaptool.py heal "$tmp/swap.pcap" "$tmp/swap_healed.pcap"
+"$X" --json "$tmp/swap.pcap" >"$tmp/swap.jsonl" 2>&1
+res=$(/usr/bin/python3 tests/tools/explain_cmp.py --min-agree 99.9 --analysis-from \
+	"$tmp/swap_healed.pcap" "$tmp/swap.pcap" "$tmp/swap.jsonl" 2>&1)
+rc=$?
+check lab_reordered_cut_agrees_with_healed '[ $rc -eq 0 ]' "$(echo "$res" | grep -v '^agree' | head -n 4 | tr '\n' ';')"
+check lab_reordered_flagged "! tshark -n -r $tmp/swap.pcap -Y tcp.analysis.lost_segment 2>/dev/null | grep -q . &&
+	tshark -n -r $tmp/swap_healed.pcap -Y tcp.analysis.lost_segment 2>/dev/null | grep -q . &&
+	grep -q '\"lost_segment\"' $tmp/swap.jsonl" "frames $pair"

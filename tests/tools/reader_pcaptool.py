@@ -9,6 +9,14 @@
 #   tags T,T,...      Ethernet frames get VLAN tags, outermost first, each TPID:VID
 #                     (e.g. 88a8:100,8100:200 for QinQ)
 #   timejump F:S      frames F.. shifted by S seconds (S may be negative)
+#   swap A:B          frames A and B trade their bytes, each keeping its time: the tap
+#                     saw B's segment first (two captures at one veth can see two
+#                     segments in either order: seen in CI)
+#   heal              an Ethernet TCP frame whose fixed TCP header is whole but whose
+#                     options are cut (tcpdump -s) gets NOP bytes (kind 1) up to the header
+#                     length it states: tshark adds no analysis to a frame whose options
+#                     dissection runs out of bytes, so a cut file's analysis oracle is
+#                     tshark on its healed copy (same frames, same order, same fields)
 # Only the bytes named change: the TCP checksum is unaffected (the pseudo-header has the
 # same addresses; a routing header with 0 segments left names no other destination).
 import struct
@@ -95,6 +103,34 @@ def timejump(recs, arg, nano):
     return recs
 
 
+def swap(recs, arg):
+    a, b = (int(x) - 1 for x in arg.split(":"))
+    for k in (2, 3):  # wire length and bytes; the times stay in order
+        recs[a][k], recs[b][k] = recs[b][k], recs[a][k]
+    return recs
+
+
+def tcp_offset(d):
+    """Where the TCP header starts in an untagged Ethernet frame, or None."""
+    if d[12:14] == b"\x08\x00" and len(d) >= 34 and d[23] == 6:
+        return 14 + (d[14] & 0x0F) * 4
+    if d[12:14] == b"\x86\xdd" and len(d) >= 54 and d[20] == 6:
+        return 54
+    return None
+
+
+def heal(recs):
+    for r in recs:
+        d = r[3]
+        t = tcp_offset(d)
+        if t is None or len(d) < t + 20:
+            continue  # no TCP, or its fixed header cut: tshark cannot read that either
+        end = t + (d[t + 12] >> 4) * 4
+        if len(d) < end:
+            r[3] = d + b"\x01" * (end - len(d))
+    return recs
+
+
 def main():
     op, src, dst = sys.argv[1:4]
     hdr, recs = read(src)
@@ -107,6 +143,10 @@ def main():
     elif op == "timejump":
         nano = struct.unpack("<I", hdr[:4])[0] == 0xA1B23C4D
         write(dst, hdr, timejump(recs, sys.argv[4], nano))
+    elif op == "heal":
+        write(dst, hdr, heal(recs))
+    elif op == "swap":
+        write(dst, hdr, swap(recs, sys.argv[4]))
     else:
         sys.exit("unknown op " + op)
 
