@@ -41,6 +41,20 @@ void live_note_at(struct live_pipe *pp, struct live_conn *c, uint64_t now, const
 		      live_log_elapsed(pp->g, now) / 1e6, text);
 }
 
+/* How long a delay or reorder holds the segment in wall time, the clock of every other
+ * time in the log: the rule's time (a reorder's is until - at) run at --time-scale, as
+ * live_impair.c's scale_hold and the step prompt's delay hold it. */
+static void held_wall(const struct live_pipe *pp, const struct impair_verdict *v,
+		      struct explain_impair *imp)
+{
+	double k = live_pipe_scale(pp);
+	uint64_t rule = v->action == IMPAIR_DELAY ? v->delay_us
+		      : v->action == IMPAIR_REORDER && v->until > v->at ? v->until - v->at : 0;
+
+	imp->delay_us = k == 1.0 ? rule : (uint64_t)((double)rule * k);
+	imp->rule_us = k == 1.0 ? 0 : rule;
+}
+
 void live_note_verdict(struct live_pipe *pp, struct live_conn *c, const struct live_pkt *p,
 		       const struct impair_verdict *v, const char *what, uint64_t now)
 {
@@ -50,12 +64,13 @@ void live_note_verdict(struct live_pipe *pp, struct live_conn *c, const struct l
 		[IMPAIR_DUP] = EXPLAIN_IMP_DUPLICATE, [IMPAIR_REORDER] = EXPLAIN_IMP_REORDER,
 		[IMPAIR_CORRUPT] = EXPLAIN_IMP_CORRUPT,
 	};
-	struct explain_impair imp = { EXPLAIN_IMP_DROP, v->delay_us, "" };
+	struct explain_impair imp = { EXPLAIN_IMP_DROP, 0, "", 0 };
 	bool out = v->dir == IMPAIR_OUT;
 	char vt[320], line[256];
 
 	if (v->action >= IMPAIR_DROP && v->action <= IMPAIR_CORRUPT) {
 		imp.act = acts[v->action];	/* the logger's record (EXPLAIN_REC_IMPAIR) */
+		held_wall(pp, v, &imp);
 		snprintf(imp.rule, sizeof(imp.rule), "%s", v->rule ? v->rule_text : "step prompt");
 		live_log_impair(pp->g, c, s, out, &imp, p->frame, now);
 	}

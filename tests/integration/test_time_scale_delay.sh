@@ -73,13 +73,16 @@ rel=$(sed -n 's/.*(released after \([0-9.]*\)\(us\|ms\|s\) of wall time: the del
 	"$T_TMP/c.log" | head -1 | awk '{ print $2 == "s" ? $1 * 1000 : $2 == "us" ? $1 / 1000 : $1 }')
 echo "# log: held at ${held:-?} s, on the wire at ${sent:-?} s (${lg:-?} ms); says released after ${rel:-?} ms of wall time"
 check time_scale_delay_log_gap in_ms $LO $HI "$lg"
-# the verdict states the rule's delay in protocol time and, truthfully, its wall time.
-# (Not checked, because it is not true in wall time: the impair record itself, the text
-# log's frame-0 line '[delayed 2.000 s]' and --json's "is held back 2.000 s.", gives the
-# rule's unscaled delay with no scale beside it, where the same log's RTT, RTO and 2MSL
-# figures are wall times; #12.)
+# the verdict states the rule's delay in protocol time and, truthfully, its wall time;
+# the impair record's line and prose give the wall time held, the rule's value beside it.
 check time_scale_delay_log_says_both_clocks grep -qF \
 	"delayed $D by rule 1 'delay out FIN+ACK $D' (match #1); at scale $S that is 100.000 ms of wall time" "$T_TMP/c.log"
+check time_scale_delay_record_wall_time grep -qE \
+	"FIN\+ACK seq=15 ack=23 .*len=0 \[delayed 100\.000 ms\]" "$T_TMP/c.log"
+check time_scale_delay_prose_wall_time grep -qF \
+	"len 0 is held back 100.000 ms. The rule's 2.000 s runs at --time-scale $S, like every timer" "$T_TMP/c.log"
+lacks() { ! grep -qF -- "$1" "$2"; }
+check time_scale_delay_never_says_rule_time_held lacks "held back 2.000 s" "$T_TMP/c.log"
 # the release's figure is the hold the wire shows (not the 2 s of the rule)
 check time_scale_delay_log_release_in_bounds in_ms $LO $HI "$rel"
 check time_scale_delay_log_release_matches_wire near "$rel" "$gc"

@@ -208,6 +208,31 @@ static void retransmission_and_impairment(void **state)
 	assert_non_null(strstr(buf, "下一次要等 2.000 秒"));
 }
 
+/* A delay at --time-scale holds the wall time the log's clock shows; the rule's own
+ * value is said beside it, never in its place (#12: "held back 2.000 s" was false). */
+static void scaled_delay_says_both_clocks(void **state)
+{
+	struct explain_rec r[MAXRECS];
+	char buf[EXPLAIN_PROSE_MAX];
+	size_t n = helper_scenario(HELPER_LIVE_DROP, r, MAXRECS);
+
+	(void)state;
+	assert_true(n > 2 && r[2].kind == EXPLAIN_REC_IMPAIR);
+	r[2].impair.act = EXPLAIN_IMP_DELAY;
+	r[2].impair.delay_us = 100000;
+	r[2].impair.rule_us = 2000000;
+	explain_prose_ctx(NULL, &r[2], EXPLAIN_LANG_EN, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "is held back 100.000 ms."));
+	assert_non_null(strstr(buf, "The rule's 2.000 s runs at --time-scale 0.05, like every timer"));
+	assert_null(strstr(buf, "held back 2.000 s"));
+	explain_prose_ctx(NULL, &r[2], EXPLAIN_LANG_ZH, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "规则写的 2.000 秒 和所有定时器一样按 --time-scale 0.05 运行"));
+	r[2].impair.rule_us = 0;	/* scale 1: one clock, one number */
+	explain_prose_ctx(NULL, &r[2], EXPLAIN_LANG_EN, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "is held back 100.000 ms."));
+	assert_null(strstr(buf, "--time-scale"));
+}
+
 static void every_event_kind_and_why_has_prose(void **state)
 {
 	char buf[EXPLAIN_PROSE_MAX];
@@ -378,6 +403,7 @@ int main(void)
 		cmocka_unit_test(retransmitted_fin_keeps_its_byte_range),
 		cmocka_unit_test(close_variants_and_summaries),
 		cmocka_unit_test(retransmission_and_impairment),
+		cmocka_unit_test(scaled_delay_says_both_clocks),
 		cmocka_unit_test(every_event_kind_and_why_has_prose),
 		cmocka_unit_test(short_buffer_cuts_on_a_character),
 		cmocka_unit_test(garbage_records_do_not_crash),

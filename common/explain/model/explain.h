@@ -234,6 +234,10 @@ struct explain_impair {
 	enum explain_impair_act act;
 	uint64_t delay_us;		/* for DELAY / REORDER */
 	char rule[64];			/* the rule that matched, as the user wrote it */
+	/* delay_us is the wall time the segment is held. At --time-scale other than 1 that
+	 * is the rule's (or prompt's) time scaled like every timer: rule_us is the value
+	 * before scaling (0: no scaling, rule_us is delay_us), so the text can say both. */
+	uint64_t rule_us;
 };
 
 /* How the wait before a timer retransmission's next try (tcb_event.rto_us) follows from

@@ -230,6 +230,13 @@ static json_t *impair_json(const struct explain_rec *r, const char *text)
 			      text_json(r->impair.rule, strnlen(r->impair.rule,
 								sizeof(r->impair.rule))));
 
+	if (o && (r->impair.act == EXPLAIN_IMP_DELAY || r->impair.act == EXPLAIN_IMP_REORDER)) {
+		/* wall time held; the rule's own value when --time-scale scaled it */
+		json_object_set_new(o, "delay_us", json_integer((json_int_t)r->impair.delay_us));
+		if (r->impair.rule_us)
+			json_object_set_new(o, "rule_delay_us",
+					    json_integer((json_int_t)r->impair.rule_us));
+	}
 	if (o && text)
 		json_object_set_new(o, "explain", json_string(text));
 	return o;

@@ -44,6 +44,7 @@ static bool merge_impair(struct explain_ladder *l, const struct explain_rec *r)
 	last->impaired = true;
 	last->act = r->impair.act;
 	last->delay_us = r->impair.delay_us;
+	last->rule_us = r->impair.rule_us;
 	memcpy(last->impair_rule, r->impair.rule, sizeof(last->impair_rule));
 	return true;
 }
@@ -87,6 +88,7 @@ int explain_ladder_add(struct explain_ladder *l, const struct explain_rec *r, st
 		row->impaired = true;
 		row->act = r->impair.act;
 		row->delay_us = r->impair.delay_us;
+		row->rule_us = r->impair.rule_us;
 		memcpy(row->impair_rule, r->impair.rule, sizeof(row->impair_rule));
 	}
 	l->rows[l->n++] = row;
@@ -156,6 +158,7 @@ void explain_row_impair_rec(const struct explain_row *row, struct explain_rec *o
 	out->kind = EXPLAIN_REC_IMPAIR;
 	out->impair.act = row->act;
 	out->impair.delay_us = row->delay_us;
+	out->impair.rule_us = row->rule_us;
 	memcpy(out->impair.rule, row->impair_rule, sizeof(out->impair.rule));
 }
 

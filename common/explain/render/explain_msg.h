@@ -165,6 +165,7 @@ enum explain_msg_id {
 	EXPLAIN_M_IMP_REORDER,
 	EXPLAIN_M_IMP_CORRUPT,
 	EXPLAIN_M_IMP_SEGMENT,		/* which segment: "{flags} seq {seq} ack {ack} len {len}" */
+	EXPLAIN_M_IMP_SCALED,		/* the hold's {ruledelay} before --time-scale {scale} */
 
 	/* ---- TCB events (order of enum tcb_ev_kind) ---- */
 	EXPLAIN_M_EV_STATE,

@@ -130,6 +130,7 @@ const char *const explain_msg_en[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_IMP_REORDER] = "Reordered by the impairment engine (rule {rule}): {segment} is held back {delay} so later segments overtake it.",
 	[EXPLAIN_M_IMP_CORRUPT] = "Corrupted by the impairment engine (rule {rule}): {segment} gets a bad checksum, and the {receiver} silently discards it.",
 	[EXPLAIN_M_IMP_SEGMENT] = "the {dir} {flags} seq {seq} ack {ack} len {len}",
+	[EXPLAIN_M_IMP_SCALED] = "The rule's {ruledelay} runs at --time-scale {scale}, like every timer: every time in this log is wall time.",
 
 	[EXPLAIN_M_EV_STATE] = "{Side}: {from} → {to} ({reason}).",
 	[EXPLAIN_M_EV_SEG_DROPPED] = "{Side} did not accept an arriving segment: {reason}.",

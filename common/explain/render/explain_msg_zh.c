@@ -130,6 +130,7 @@ const char *const explain_msg_zh[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_IMP_REORDER] = "被损伤引擎打乱顺序（规则 {rule}）：{segment}被推迟 {delay}，让后面的报文段先到。",
 	[EXPLAIN_M_IMP_CORRUPT] = "被损伤引擎损坏（规则 {rule}）：{segment}的校验和被改错，{receiver}会悄悄丢弃它。",
 	[EXPLAIN_M_IMP_SEGMENT] = "这个{dir}的 {flags} 报文（seq = {seq}，ack = {ack}，len = {len}）",
+	[EXPLAIN_M_IMP_SCALED] = "规则写的 {ruledelay} 和所有定时器一样按 --time-scale {scale} 运行：本日志里的时间都是实际（墙钟）时间。",
 
 	[EXPLAIN_M_EV_STATE] = "{Side}：{from} → {to}（{reason}）。",
 	[EXPLAIN_M_EV_SEG_DROPPED] = "{Side}没有接受一个到达的报文段：{reason}。",

@@ -143,6 +143,7 @@ struct explain_row {
 	bool impaired;			/* dropped / delayed ... by the impairment engine */
 	enum explain_impair_act act;
 	uint64_t delay_us;
+	uint64_t rule_us;	/* explain_impair's: before --time-scale, 0 the same */
 	char impair_rule[64];
 };
 

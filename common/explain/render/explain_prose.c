@@ -898,6 +898,13 @@ static void prose_impair(struct prose *p)
 	if (act > EXPLAIN_IMP_CORRUPT)
 		act = EXPLAIN_IMP_DROP;
 	say(p, (enum explain_msg_id)(EXPLAIN_M_IMP_DROP + act));
+	if ((act == EXPLAIN_IMP_DELAY || act == EXPLAIN_IMP_REORDER) && r->impair.rule_us &&
+	    r->impair.rule_us != r->impair.delay_us) {
+		set_dur(p, "ruledelay", r->impair.rule_us);
+		explain_var(&p->v, "scale", "%.3g", (double)r->impair.delay_us /
+						    (double)r->impair.rule_us);
+		say(p, EXPLAIN_M_IMP_SCALED);
+	}
 }
 
 /* ---- the connection summary ---- */
