@@ -38,10 +38,8 @@ static void print_rules(struct live_log *g, const struct impair *im)
  * (scaled) timers as it would at full speed. */
 static void scale_hold(const struct live_pipe *pp, struct impair_verdict *v)
 {
-	double k = live_pipe_scale(pp);
-
-	if (k != 1.0 && v->until > v->at)
-		v->until = v->at + (uint64_t)((double)(v->until - v->at) * k);
+	if (v->until > v->at)
+		v->until = v->at + live_pipe_scaled_us(pp, v->until - v->at);
 }
 
 /* Keeps p under a free token for the engine's hold queue; -1 when it cannot. */

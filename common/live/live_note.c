@@ -47,12 +47,11 @@ void live_note_at(struct live_pipe *pp, struct live_conn *c, uint64_t now, const
 static void held_wall(const struct live_pipe *pp, const struct impair_verdict *v,
 		      struct explain_impair *imp)
 {
-	double k = live_pipe_scale(pp);
 	uint64_t rule = v->action == IMPAIR_DELAY ? v->delay_us
 		      : v->action == IMPAIR_REORDER && v->until > v->at ? v->until - v->at : 0;
 
-	imp->delay_us = k == 1.0 ? rule : (uint64_t)((double)rule * k);
-	imp->rule_us = k == 1.0 ? 0 : rule;
+	imp->delay_us = live_pipe_scaled_us(pp, rule);
+	imp->rule_us = live_pipe_scale(pp) == 1.0 ? 0 : rule;
 }
 
 void live_note_verdict(struct live_pipe *pp, struct live_conn *c, const struct live_pkt *p,

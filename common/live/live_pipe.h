@@ -93,6 +93,15 @@ static inline double live_pipe_scale(const struct live_pipe *pp)
 	return tcb_params_time_scale(pp->params);
 }
 
+/* A hold the user gave (a rule's delay, the prompt's `delay MS`) in wall time: run at
+ * --time-scale like every timer. */
+static inline uint64_t live_pipe_scaled_us(const struct live_pipe *pp, uint64_t us)
+{
+	double k = live_pipe_scale(pp);
+
+	return k == 1.0 ? us : (uint64_t)((double)us * k);
+}
+
 /* Adds st on top of the stages already there (the first one added is the wire). */
 void live_pipe_push(struct live_pipe *pp, struct live_stage *st, const struct live_stage_ops *ops);
 /* Passes p to the next stage toward the TCB / the wire (0 when there is none). */

@@ -235,7 +235,7 @@ static int decide_delay(struct live_step *x, struct step_hold *h, uint64_t d, ui
 			 d * k / 1e3, k);
 	live_note_verdict(x->st.pp, h->c, &n->k.p, &v, what, now);
 	n = take_head(h);
-	n->release_at = now + (uint64_t)(d * k);
+	n->release_at = now + live_pipe_scaled_us(x->st.pp, d);
 	snprintf(n->k.tail, sizeof(n->k.tail), "(released: %s delay from the step prompt%s)", t,
 		 k != 1.0 ? ", run at --time-scale" : "");
 	n->k.p.tail = n->k.tail;
