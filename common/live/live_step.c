@@ -265,6 +265,8 @@ int live_step_drain(struct live_step *x, struct step_hold *h, uint64_t now, stru
 		h->head = n->next;
 		if (!h->head)
 			h->tail = NULL;
+		/* it waited queued since it came (its now): its record says so, as the head's */
+		n->k.p.held_us = now - n->k.p.now >= 1000 ? now - n->k.p.now : 0;
 		n->k.p.now = now;
 		r = live_step_pass(x, &n->k.p, e);
 		live_step_node_free(n);

@@ -169,6 +169,7 @@ static int decide_pass(struct live_step *x, struct step_hold *h, uint64_t now, s
 {
 	struct impair_verdict v = { .action = IMPAIR_DELIVER };
 	struct step_node *n;
+	uint64_t held;
 	char what[200], ed[160];
 	int r;
 
@@ -178,24 +179,28 @@ static int decide_pass(struct live_step *x, struct step_hold *h, uint64_t now, s
 		snprintf(what, sizeof(what), "edited at the step prompt (%s)", ed);
 		live_note_verdict(x->st.pp, h->c, &h->head->k.p, &v, what, now);
 	}
-	if (!x->cfg.pause_clock && h->c && now - h->since >= 1000)
+	/* held since it reached this stage: a segment queued behind an earlier decision
+	 * waited there too before its own prompt */
+	held = now > h->head->k.p.now && h->head->k.p.now ? now - h->head->k.p.now : 0;
+	held = held > now - h->since ? held : now - h->since;
+	if (!x->cfg.pause_clock && h->c && held >= 1000)
 		live_note_at(x->st.pp, h->c, now, "step: held %.3f s at the prompt; with "
 			     "--step-clock run its connection's timers counted that time (the TCB "
-			     "took the segment as sent when it made it)", (now - h->since) / 1e6);
+			     "took the segment as sent when it made it)", held / 1e6);
 	n = take_head(h);
 	n->k.p.now = now;
 	/* for its record: the TCB's own numbers when edited, and the wait at the prompt
 	 * (its wire times include it, so an interval across it is no round-trip time) */
-	n->k.p.held_us = now - h->since >= 1000 ? now - h->since : 0;
+	n->k.p.held_us = held >= 1000 ? held : 0;
 	if (ed[0]) {
 		n->k.p.edited = true;
 		n->k.p.made = h->before;
 		n->k.p.made.payload = NULL;
 	}
-	if (n->k.p.dir == LIVE_OUT && !n->k.p.tail && now - h->since >= 1000) {
+	if (n->k.p.dir == LIVE_OUT && !n->k.p.tail && held >= 1000) {
 		/* the wire's times include the user's pause: say so under its record */
 		snprintf(n->k.tail, sizeof(n->k.tail), "(held %.3f s at the step prompt before it "
-			 "was sent%s)", (now - h->since) / 1e6, live_conn_paused(h->c) ?
+			 "was sent%s)", held / 1e6, live_conn_paused(h->c) ?
 			 "; its connection's clock was paused" : "");
 		n->k.p.tail = n->k.tail;
 	}

@@ -114,6 +114,32 @@ check step_clock_run_no_false_copy bash -c "! grep -q 'did not send it again' '$
 # (released together after the prompt, they came microseconds apart)
 check step_clock_run_resend_cause_from_tcb grep -q "SYN retransmission #1, .*Why, from the client's own TCB (what a capture alone cannot show): its retransmission timer expired" "$T_TMP/run.log"
 
+# ---- 1c. a resend made after the held copies went: the copy before it waited, then left ----
+# Doubling SYN schedule at 1/20: resends at 0.05, 0.15, 0.35, 0.75 s queue behind the SYN
+# held at the prompt; Enter sends the SYN (about 0.9 s), the next prompt holds #1, `c`
+# (about 1.2 s) lets all go; #5 (1.55 s) is made after its previous copy (#4) waited at
+# the prompt and went: its record says so, and the wait plus the wire time before it is
+# the TCB's interval. A copy queued behind a decision counts its wait there too.
+run_server prev --once
+(sleep 1; echo; sleep 0.3; echo c) | in_c timeout -s KILL 20 "$BIN/synlab-client" --connect "$ADDR_S:8080" \
+	--time-scale $S --msl 1s --syn-retries 5 --syn-schedule doubling --impair 'drop in SYN+ACK' \
+	--step --step-clock run >/dev/null 2>"$T_TMP/prev.log"
+wait_pid "$SPID" 10
+line=$(grep -o 'retransmission #5, [0-9.]* ms after the previous send.*' "$T_TMP/prev.log" | head -n 1)
+w=$(echo "$line" | sed -n 's/.*The copy before it waited \([0-9.]*\) ms at the step prompt.*/\1/p')
+g=$(echo "$line" | sed -n 's/.*reached the wire only \([0-9.]*\) ms before this resend was made.*/\1/p')
+i=$(echo "$line" | sed -n 's/^retransmission #5, \([0-9.]*\) ms after.*/\1/p')
+echo "# #5: ${i:-?} ms after #4 (TCB); #4 waited ${w:-?} ms at the prompt, then ${g:-?} ms on the wire"
+check step_clock_run_prev_copy_waited [ -n "$w" -a -n "$g" ]
+# the two parts make up the TCB's interval (the event and the wire differ by microseconds)
+sum_is() { awk -v w="$1" -v g="$2" -v i="$3" 'BEGIN { d = w + g - i; if (d < 0) d = -d
+	exit !(w != "" && g != "" && i != "" && d <= 2) }'; }
+check step_clock_run_prev_copy_adds_up sum_is "$w" "$g" "$i"
+lacks() { ! grep -qF -- "$1" <<<"$2"; }
+check step_clock_run_prev_copy_not_unsent lacks 'has not reached the wire yet' "$line"
+# #4 queued behind two decisions: its wait counts from when the TCB made it (0.75 s)
+check step_clock_run_queued_wait_counted awk -v w="$w" 'BEGIN { exit !(w > 300 && w < 800) }'
+
 # ---- 2. on the server, a prompt for one connection does not stop another ----
 # Client 1's SYN+ACK waits at the server's prompt (its retransmitted SYNs queue behind
 # it, shown); client 2 connects meanwhile, `conn=2 c` lets it run, and it is served

@@ -309,6 +309,78 @@ static void syn_backoff_linear_doubling_and_max(void **state)
 /* Interrupted in TIME-WAIT (the client then calls ABORT): the record says how long the
  * wait lasted, the prose that it was cut short and that nothing is sent, the summary
  * that TIME-WAIT did not last 2MSL. */
+/* One resend event of seq at t_us: its record (prose in `prose`). */
+static struct explain_rec resend_at(struct live_rec_conn *x, const struct tcb *t, uint32_t seq,
+				    uint64_t t_us, char *prose, size_t cap)
+{
+	struct tcb_event v = { .kind = TCB_EV_RETRANSMIT, .why = TCB_WHY_RTO, .count = 1,
+			       .after_us = 200 * MS };
+	struct explain_rec r;
+	bool cov;
+
+	v.n[0] = seq;
+	v.n[1] = 1;
+	live_rec_event(x, t, &v, false, 0, t_us, &r, &cov);
+	r.held_out = 1;	/* another segment of this side still waits at the prompt */
+	explain_prose(&r, EXPLAIN_LANG_EN, prose, cap);
+	return r;
+}
+
+static void sent_at(struct live_rec_conn *x, const struct tcb *t, const struct seg *s,
+		    uint64_t held_us, uint64_t t_us)
+{
+	struct live_rec_seg in = { s, true, 1, t_us, TCB_CLOSED, TCB_CLOSED, false, 0 };
+	struct explain_rec r;
+
+	live_rec_mark(x, NULL, held_us);
+	assert_int_equal(live_rec_segment(x, t, &in, &r, NULL), 0);
+}
+
+/* --step-clock run: a resend whose previous copy was held at the prompt and has gone
+ * since says how long it waited and when it reached the wire, instead of "has not
+ * reached the wire yet" (#12); a copy still held, or dropped, is never named so. */
+static void resend_after_a_held_copy(void **state)
+{
+	struct net *n = tn_default();
+	struct live_rec_conn x;
+	struct seg syn = { .seq = 1000, .flags = SEG_SYN, .win = 65535 };
+	char prose[EXPLAIN_PROSE_MAX];
+	struct explain_rec r;
+
+	(void)state;
+	live_rec_init(&x, 1, EXPLAIN_CLIENT, TCB_SYN_SENT);
+	sent_at(&x, n->c, &syn, 500 * MS, 600 * MS);	/* held 500 ms, then on the wire */
+	r = resend_at(&x, n->c, 1000, 700 * MS, prose, sizeof(prose));
+	assert_int_equal(r.prev_held_us, 500 * MS);
+	assert_int_equal(r.prev_wire_us, 100 * MS);
+	assert_non_null(strstr(prose, "The copy before it waited 500.000 ms at the step prompt"));
+	assert_non_null(strstr(prose, "reached the wire only 100.000 ms before this resend"));
+	assert_null(strstr(prose, "has not reached the wire yet"));
+	explain_prose(&r, EXPLAIN_LANG_ZH, prose, sizeof(prose));
+	assert_non_null(strstr(prose, "前一份副本在单步提示处等了 500"));
+	/* the copy that resend made has not gone yet: the next one cannot name the old one */
+	r = resend_at(&x, n->c, 1000, 800 * MS, prose, sizeof(prose));
+	assert_int_equal(r.prev_held_us, 0);
+	assert_non_null(strstr(prose, "has not reached the wire yet"));
+	/* it goes without a hold: nothing to say of the prompt */
+	sent_at(&x, n->c, &syn, 0, 810 * MS);
+	r = resend_at(&x, n->c, 1000, 900 * MS, prose, sizeof(prose));
+	assert_int_equal(r.prev_held_us, 0);
+	/* a held copy that was dropped never reached the wire: not named either */
+	sent_at(&x, n->c, &syn, 300 * MS, 1200 * MS);
+	{
+		struct live_rec_seg in = { &syn, true, 0, 1300 * MS, TCB_CLOSED, TCB_CLOSED,
+					   false, 0 };
+		struct explain_impair imp = { EXPLAIN_IMP_DROP, 0, "step prompt", 0 };
+
+		live_rec_impair(&x, n->c, &in, &imp, &r);
+	}
+	r = resend_at(&x, n->c, 1000, 1400 * MS, prose, sizeof(prose));
+	assert_int_equal(r.prev_held_us, 0);
+	live_rec_free(&x);
+	tn_free(n);
+}
+
 static void time_wait_cut_short(void **state)
 {
 	struct net *n = tn_default();
@@ -357,6 +429,7 @@ int main(void)
 		cmocka_unit_test(state_events_covered_by_segments_and_summary),
 		cmocka_unit_test(syn_backoff_linear_doubling_and_max),
 		cmocka_unit_test(time_wait_cut_short),
+		cmocka_unit_test(resend_after_a_held_copy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -322,6 +322,9 @@ struct explain_rec {
 	uint64_t in_state_us;		/* STATE out of TIME-WAIT (live): time spent in it */
 	uint32_t held_out;		/* RETRANSMIT (live): this side's segments still held
 					 * at the step prompt, not yet on the wire */
+	uint64_t prev_held_us;		/* RETRANSMIT (live): the copy before it waited this
+					 * long at the step prompt, 0 none (--step-clock run) */
+	uint64_t prev_wire_us;		/* ... and reached the wire this long before the event */
 
 	/* ---- IMPAIR ---- */
 	struct explain_impair impair;

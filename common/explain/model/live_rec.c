@@ -91,6 +91,51 @@ static void local_states(struct live_rec_conn *x, const struct tcb *t,
 	r->ep[other(x->local)] = (struct explain_ep){ .before = before, .after = before };
 }
 
+/* A TCB send that takes sequence space: its seq, its hold at the step prompt, its time. */
+static void remember_sent(struct live_rec_conn *x, const struct live_rec_seg *in)
+{
+	const struct seg *s = in->s;
+	unsigned i;
+
+	if (!in->out || in->copy || !(s->len || (s->flags & (SEG_SYN | SEG_FIN))))
+		return;
+	for (i = 0; i < LIVE_REC_SENT && !(x->sent[i].wire_us && x->sent[i].seq == s->seq); i++)
+		;
+	if (i == LIVE_REC_SENT)
+		i = x->sent_next++ % LIVE_REC_SENT;
+	x->sent[i] = (struct live_rec_sent){ s->seq, x->next_held_us, in->t_us ? in->t_us : 1,
+					     false };
+}
+
+/* A dropped send: no copy of seq is known to be on the wire, so none is named. */
+static void forget_sent(struct live_rec_conn *x, uint32_t seq)
+{
+	for (unsigned i = 0; i < LIVE_REC_SENT; i++)
+		if (x->sent[i].seq == seq)
+			x->sent[i].wire_us = 0;
+}
+
+/* A resend's previous copy, when the step prompt held it before it went (RFC 9293
+ * §3.8.1: the timer runs from the TCB's send, which the prompt delayed on the wire). */
+static void prev_copy(struct live_rec_conn *x, const struct tcb_event *v, uint64_t t_us,
+		      struct explain_rec *r)
+{
+	if (v->kind != TCB_EV_RETRANSMIT || v->why == TCB_WHY_SYN_RCVD_SYN_REPEAT)
+		return;	/* that resend's event names the peer's seq, not ours */
+	for (unsigned i = 0; i < LIVE_REC_SENT; i++) {
+		struct live_rec_sent *p = &x->sent[i];
+
+		if (!p->wire_us || p->seq != v->n[0])
+			continue;
+		if (!p->newer && p->held_us) {	/* newer: the previous copy is not out yet */
+			r->prev_held_us = p->held_us;
+			r->prev_wire_us = explain_since_us(t_us, p->wire_us);
+		}
+		p->newer = true;	/* the copy this event makes is the next previous one */
+		return;
+	}
+}
+
 int live_rec_segment(struct live_rec_conn *x, const struct tcb *t, const struct live_rec_seg *in,
 		     struct explain_rec *r, struct err *e)
 {
@@ -101,6 +146,7 @@ int live_rec_segment(struct live_rec_conn *x, const struct tcb *t, const struct 
 				     in->out ? in->t_us : in->t_us + x->next_held_us,
 				     in->out && !in->copy };
 
+	remember_sent(x, in);
 	x->next_made = NULL;	/* marks are for one segment */
 	x->next_held_us = 0;
 	if (explain_build_segment(&x->b, &si, r, e) < 0)
@@ -168,6 +214,8 @@ void live_rec_impair(struct live_rec_conn *x, const struct tcb *t, const struct 
 	r->seg = *in->s;
 	explain_build_numbers(&x->b, from, in->s, &bs, r);
 	r->impair = *imp;
+	if (in->out && imp->act == EXPLAIN_IMP_DROP)
+		forget_sent(x, in->s->seq);	/* the latest copy never reached the wire */
 }
 
 bool live_rec_covers(struct live_rec_conn *x, const struct tcb_out *o)
@@ -212,6 +260,7 @@ void live_rec_event(struct live_rec_conn *x, const struct tcb *t, const struct t
 	r->dir = dir_of(x->local);
 	r->ev = *v;
 	r->backoff = backoff_of(t, v, &r->linear_retries);
+	prev_copy(x, v, t_us, r);
 	*covered = false;
 	if (v->kind != TCB_EV_STATE)
 		return;

@@ -20,6 +20,8 @@
 #include "tcb.h"
 
 /* One connection's record state. */
+#define LIVE_REC_SENT 8	/* more than a window of held segments a user steps through */
+
 struct live_rec_conn {
 	enum explain_who local;		/* this program's side */
 	struct explain_build b;		/* records, analysis, inferred states, summary */
@@ -33,6 +35,14 @@ struct live_rec_conn {
 	uint32_t irs;
 	const struct seg *next_made;	/* live_rec_mark, for the next segment only */
 	uint64_t next_held_us;
+	/* The latest sends of this side's sequence numbers (a ring): a resend's event says
+	 * whether the copy before it waited at the step prompt, and when it reached the wire. */
+	struct live_rec_sent {
+		uint32_t seq;
+		uint64_t held_us, wire_us;	/* wire_us 0: the slot names no copy on the wire */
+		bool newer;	/* a resend of seq was made since: that copy is the previous one */
+	} sent[LIVE_REC_SENT];
+	unsigned sent_next;
 };
 
 void live_rec_init(struct live_rec_conn *x, uint32_t id, enum explain_who local,

@@ -376,6 +376,7 @@ enum explain_msg_id {
 	EXPLAIN_M_AF_SPURIOUS_AHEAD,	/* ... and its spurious label */
 	EXPLAIN_M_AF_DUPACK_OLD,	/* a duplicate ACK answering a segment of old numbers */
 	EXPLAIN_M_EV_RTX_HELD,		/* a resend while earlier copies wait at the step prompt */
+	EXPLAIN_M_EV_RTX_PREV_HELD,	/* a resend whose previous copy waited {prevheld} there */
 	EXPLAIN_M_RTX_DUP_NOID,		/* the same bytes as frame {dupof}, IP ID 0 */
 	EXPLAIN_M_RTX_DUP_NOID6,	/* ... over IPv6 (no IP ID) */
 	EXPLAIN_M_SUM_RTX_ITEM_SAME,	/* summary: the same bytes, a copy or a resend */

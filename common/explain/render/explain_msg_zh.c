@@ -361,6 +361,7 @@ const char *const explain_msg_zh[EXPLAIN_M_COUNT] = {
 	[EXPLAIN_M_EDITED] = "在单步提示处被编辑过：TCB 生成这个报文段时 seq 为 {made_seq}、ack 为 {made_ack}；下面的数字是编辑后实际发出的数字，TCB 之后的报文段和重传仍按它自己的数字进行。",
 	[EXPLAIN_M_AF_RTX_ACKED_AHEAD] = "[{label}] tshark 这样标记是因为第 {aheadof} 帧的 ACK 已经覆盖了这些序号，而它们当时从未发送过（确认未发送数据的 ACK）；这是 seq {seq} 的第一次发送，不是重传，{receiver}之前也没有收到过。",
 	[EXPLAIN_M_EV_RTX_HELD] = "前一份副本还没有上线：这一端有 {held} 个报文段正在单步提示处等待，而它的时钟照常走（--step-clock run），所以对方不可能回答过它；这里的间隔是 TCB 自己从做出那份副本时算起的，不是线上的时间。",
+	[EXPLAIN_M_EV_RTX_PREV_HELD] = "前一份副本在单步提示处等了 {prevheld}，而时钟照常走（--step-clock run），直到这次重传做出前 {prevwire} 才上线：这里的间隔是 TCB 自己从做出那份副本时算起的，不是对方用来回答的时间。",
 	[EXPLAIN_M_RTX_DUP_NOID] = "与第 {dupof} 帧字节完全相同，连 IP ID 0 也相同，晚了 {dupafter}。IP ID 为 0 分不出两个包（RFC 6864 §4.1 允许不可分片的数据报让它保持不变），所以要么这个包被抓到两次或在路上被复制，要么{sender}立刻又发了一个一模一样的报文段（重复的应答，或被扣住后一起放出的报文段）；仅凭抓包无法判断是哪一种。",
 	[EXPLAIN_M_RTX_DUP_NOID6] = "与第 {dupof} 帧字节完全相同，晚了 {dupafter}。IPv6 没有可用来区分两个包的 IP ID，所以要么这个包被抓到两次或在路上被复制，要么{sender}立刻又发了一个一模一样的报文段（重复的应答，或被扣住后一起放出的报文段）；仅凭抓包无法判断是哪一种。",
 	[EXPLAIN_M_SUM_RTX_ITEM_SAME] = "第 {frame} 帧（{dir}，seq {seq}）与第 {of} 帧字节相同，晚了 {after}：是它的拷贝，还是同一报文段又发了一次（包里没有能区分的信息）。",

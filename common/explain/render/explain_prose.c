@@ -866,7 +866,11 @@ static void prose_event(struct prose *p)
 	say(p, event_msg(ev));
 	if (event_says_why(ev))
 		say(p, EXPLAIN_M_EV_WHY);
-	if (ev->kind == TCB_EV_RETRANSMIT && p->r->held_out) {
+	if (ev->kind == TCB_EV_RETRANSMIT && p->r->prev_held_us) {
+		set_dur(p, "prevheld", p->r->prev_held_us);	/* it went, after the prompt */
+		set_dur(p, "prevwire", p->r->prev_wire_us);
+		say(p, EXPLAIN_M_EV_RTX_PREV_HELD);
+	} else if (ev->kind == TCB_EV_RETRANSMIT && p->r->held_out) {
 		explain_var(&p->v, "held", "%u", p->r->held_out);
 		say(p, EXPLAIN_M_EV_RTX_HELD);
 	}
