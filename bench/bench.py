@@ -434,6 +434,8 @@ def explain_phase(cfg, figs, tmp):
                     lambda q: q >= 10))
     figs.append(fig("explain --json vs tshark -T fields", "segments/s", rate("explain_json"),
                     rate("tshark_fields"), "tshark -T fields", None, None))
+    figs.append(fig("explain --json vs explain full text", "segments/s", rate("explain_json"),
+                    rate("explain_text"), "synlab-explain (text)", "ratio >= 1", lambda q: q >= 1))
     figs.append(fig("explain -q (summaries) vs tshark -q -z conv,tcp", "segments/s",
                     rate("explain_summary"), rate("tshark_conv"), "tshark -z conv,tcp", None, None))
     figs.append(fig("peak memory, explain full text vs tshark -T fields", "MiB", mem("explain_text"),

@@ -156,9 +156,12 @@ int main(int argc, char **argv)
 	}
 	/* Output is one or two lines per segment: a 1 MiB buffer instead of stdio's
 	 * st_blksize (4 KiB) makes ~250x fewer write(2) calls (a terminal stays line
-	 * buffered: setvbuf is only called when stdout is not one). */
+	 * buffered: setvbuf is only called when stdout is not one). The buffer must be
+	 * ours: given NULL, glibc ignores the size and allocates st_blksize anyway. */
+	static char outbuf[1u << 20];
+
 	if (!isatty(STDOUT_FILENO))
-		setvbuf(stdout, NULL, _IOFBF, 1u << 20);
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	if (run.o.help) {
 		xopts_usage(stdout);
 		return 0;

@@ -202,6 +202,9 @@ enum explain_rtx_cause {
 				 * or the same segment sent again, the bytes cannot tell */
 };
 
+/* "unknown", "timer", "fast", "duplicate", "reuse", "same_bytes" (JSON). */
+const char *explain_rtx_cause_name(uint8_t c);
+
 /* Segments the receiver must drop (RFC 9293 §3.10.7.4), from what it has shown. */
 enum explain_drop {
 	EXPLAIN_DROP_NONE,

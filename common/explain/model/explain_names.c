@@ -38,3 +38,12 @@ const char *explain_state_name(enum tcb_state s)
 		return "INVALID";
 	return tcb_state_name(s);
 }
+
+/* Why a summary's retransmission was sent again (enum explain_rtx_cause), for JSON. */
+const char *explain_rtx_cause_name(uint8_t c)
+{
+	static const char *const names[] = { "unknown", "timer", "fast", "duplicate", "reuse",
+					     "same_bytes" };
+
+	return c < sizeof(names) / sizeof(names[0]) ? names[c] : "unknown";
+}

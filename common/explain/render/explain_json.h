@@ -21,7 +21,8 @@ json_t *explain_json_rec(const struct explain_rec *r, enum explain_lang lang, co
  * log stays JSON Lines. Returns 0 or -1. */
 int explain_json_note(const char *text, FILE *out);
 
-/* Writes r as one line. Returns 0 or -1. */
+/* Writes r as one line (segments and summaries by explain_json_fast_write, the others
+ * through explain_json_rec). Returns 0 or -1. */
 int explain_json_write(const struct explain_rec *r, enum explain_lang lang, const char *text,
 		       FILE *out);
 
@@ -30,5 +31,10 @@ json_t *explain_json_time(struct tstamp t);
 
 /* Writes o as one line (times exact). Returns 0 or -1; o stays the caller's. */
 int explain_json_write_obj(json_t *o, FILE *out);
+
+/* Segment and summary records written directly, byte for byte what explain_json_rec
+ * and explain_json_write_obj give (explain_json_fast.c). Returns 0 or -1. */
+int explain_json_fast_write(const struct explain_rec *r, enum explain_lang lang,
+			    const char *text, FILE *out);
 
 #endif
